@@ -1,0 +1,37 @@
+#!/usr/bin/env node
+// Finds every *.test.ts under the project folders and runs them with node's test runner (Node 20
+// has no glob support in `node --test`). Extra arguments filter by path substring.
+import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const roots = ['lib', 'cli', 'ingestion', 'bronze', 'silver', 'gold', 'scripts', 'bench', 'test'];
+const skip = new Set(['node_modules', 'data', '.git']);
+const filters = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const passthrough = process.argv.slice(2).filter((a) => a.startsWith('--'));
+
+function walk(dir, out) {
+  let entries;
+  try { entries = readdirSync(dir); } catch { return out; }
+  for (const name of entries) {
+    if (skip.has(name)) continue;
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) walk(p, out);
+    else if (name.endsWith('.test.ts') && !name.endsWith('.stack.test.ts')) out.push(p);
+  }
+  return out;
+}
+
+const files = roots.flatMap((r) => walk(join(root, r), []))
+  .map((f) => relative(root, f))
+  .filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)))
+  .sort();
+if (files.length === 0) {
+  console.error('no test files matched');
+  process.exit(1);
+}
+const res = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...passthrough, ...files], {
+  cwd: root, stdio: 'inherit', env: { ...process.env, TZ: 'UTC' },
+});
+process.exit(res.status ?? 1);
