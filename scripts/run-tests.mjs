@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Finds every *.test.ts under the project folders and runs them with node's test runner (Node 20
-// has no glob support in `node --test`). Extra arguments filter by path substring.
+// has no glob support in `node --test`). `--stack` runs the *.stack.test.ts files instead (they need
+// the Trino/Superset started by scripts/test-stack.sh). Other arguments filter by path substring.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -8,8 +9,10 @@ import { join, relative } from 'node:path';
 const root = new URL('..', import.meta.url).pathname;
 const roots = ['lib', 'cli', 'ingestion', 'bronze', 'silver', 'gold', 'scripts', 'bench', 'test'];
 const skip = new Set(['node_modules', 'data', '.git']);
-const filters = process.argv.slice(2).filter((a) => !a.startsWith('--'));
-const passthrough = process.argv.slice(2).filter((a) => a.startsWith('--'));
+const args = process.argv.slice(2);
+const stack = args.includes('--stack');
+const filters = args.filter((a) => !a.startsWith('--'));
+const passthrough = args.filter((a) => a.startsWith('--') && a !== '--stack');
 
 function walk(dir, out) {
   let entries;
@@ -18,7 +21,7 @@ function walk(dir, out) {
     if (skip.has(name)) continue;
     const p = join(dir, name);
     if (statSync(p).isDirectory()) walk(p, out);
-    else if (name.endsWith('.test.ts') && !name.endsWith('.stack.test.ts')) out.push(p);
+    else if (stack ? name.endsWith('.stack.test.ts') : name.endsWith('.test.ts') && !name.endsWith('.stack.test.ts')) out.push(p);
   }
   return out;
 }
@@ -28,10 +31,10 @@ const files = roots.flatMap((r) => walk(join(root, r), []))
   .filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)))
   .sort();
 if (files.length === 0) {
-  console.error('no test files matched');
-  process.exit(1);
+  console.error(stack ? 'no stack test files found' : 'no test files matched');
+  process.exit(stack ? 0 : 1);
 }
-const res = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...passthrough, ...files], {
+const res = spawnSync(process.execPath, ['--import', 'tsx', '--test', stack ? '--test-concurrency=1' : '--test-concurrency=2', ...passthrough, ...files], {
   cwd: root, stdio: 'inherit', env: { ...process.env, TZ: 'UTC' },
 });
 process.exit(res.status ?? 1);

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Starts the real serving stack natively (Trino, then Superset), runs the *.stack.test.ts files
+# against it, and stops what it started. Used by `npm run test:stack` and .ci/run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export LAKEHOUSE_CACHE_DIR="${LAKEHOUSE_CACHE_DIR:-$HOME/.cache/lakehouse}"
+cleanup() {
+  # --- superset stop (owned by the Superset scripts) ---
+  if [ -x scripts/superset-stop.sh ]; then scripts/superset-stop.sh || true; fi
+  # --- trino stop (owned by the Trino scripts) ---
+  if [ -x scripts/trino-stop.sh ]; then scripts/trino-stop.sh || true; fi
+}
+trap cleanup EXIT
+
+# --- trino start (owned by the Trino scripts) ---
+if [ -x scripts/trino-start.sh ]; then
+  scripts/trino-start.sh
+fi
+
+# --- superset start (owned by the Superset scripts) ---
+if [ -x scripts/superset-start.sh ]; then
+  scripts/superset-start.sh
+fi
+
+node scripts/run-tests.mjs --stack "$@"
