@@ -1,0 +1,116 @@
+// The one config object: environment (and a .env file) overlaid by CLI flags, validated once with
+// zod. Only this module reads process.env.
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parse as parseDotenv } from 'dotenv';
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { ConfigError } from './errors.ts';
+
+const boolish = z
+  .union([z.boolean(), z.string()])
+  .transform((v, ctx) => {
+    if (typeof v === 'boolean') return v;
+    const s = v.trim().toLowerCase();
+    if (['true', '1', 'yes', 'on'].includes(s)) return true;
+    if (['false', '0', 'no', 'off'].includes(s)) return false;
+    ctx.addIssue({ code: 'custom', message: `expected true or false, got "${v}"` });
+    return z.NEVER;
+  });
+
+export function isValidTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const timeZone = z.string().min(1).refine(isValidTimeZone, { message: 'not a valid IANA time zone' });
+const optionalUrl = z.string().url().optional();
+
+const schema = z.object({
+  dataDir: z.string().min(1),
+  timezone: timeZone,
+  allowSynthetic: boolish,
+  duckdbMemoryLimit: z.string().regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, 'expected e.g. 4GB').optional(),
+  duckdbThreads: z.coerce.number().int().min(1).max(256).optional(),
+  retainVersions: z.coerce.number().int().min(1).max(100),
+  logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']),
+  spotify: z.object({
+    clientId: z.string().optional(),
+    clientSecret: z.string().optional(),
+    redirectUri: z.string().url(),
+    apiBaseUrl: z.string().url(),
+    accountsBaseUrl: z.string().url(),
+    tokenDir: z.string().optional(),
+  }),
+  trino: z.object({ url: optionalUrl, user: z.string().min(1) }),
+  superset: z.object({
+    url: optionalUrl,
+    secretKey: z.string().optional(),
+    adminUser: z.string().optional(),
+    adminPassword: z.string().optional(),
+  }),
+  schedule: z.object({ cron: z.string().min(1), timezone: timeZone }),
+});
+
+export type Config = z.infer<typeof schema>;
+
+/** Flags a CLI verb may pass; they win over the environment. */
+export interface ConfigOverrides {
+  dataDir?: string;
+  timezone?: string;
+  allowSynthetic?: boolean;
+}
+
+type Env = Record<string, string | undefined>;
+
+function readDotenv(cwd: string): Env {
+  const file = resolve(cwd, '.env');
+  return existsSync(file) ? parseDotenv(readFileSync(file)) : {};
+}
+
+function blankToUndefined(v: string | undefined): string | undefined {
+  return v === undefined || v.trim() === '' ? undefined : v;
+}
+
+export function loadConfig(overrides: ConfigOverrides = {}, env: Env = process.env, cwd = process.cwd()): Config {
+  const e: Env = { ...readDotenv(cwd), ...env };
+  const get = (k: string) => blankToUndefined(e[k]);
+  const raw = {
+    dataDir: resolve(cwd, overrides.dataDir ?? get('LAKEHOUSE_DATA_DIR') ?? 'data'),
+    timezone: overrides.timezone ?? get('LAKEHOUSE_TIMEZONE') ?? 'UTC',
+    allowSynthetic: overrides.allowSynthetic ?? get('ALLOW_SYNTHETIC') ?? true,
+    duckdbMemoryLimit: get('DUCKDB_MEMORY_LIMIT'),
+    duckdbThreads: get('DUCKDB_THREADS'),
+    retainVersions: get('LAKEHOUSE_RETAIN_VERSIONS') ?? 5,
+    logLevel: get('LOG_LEVEL') ?? 'info',
+    spotify: {
+      clientId: get('SPOTIFY_CLIENT_ID'),
+      clientSecret: get('SPOTIFY_CLIENT_SECRET'),
+      redirectUri: get('SPOTIFY_REDIRECT_URI') ?? 'http://127.0.0.1:8888/callback',
+      apiBaseUrl: get('SPOTIFY_API_BASE_URL') ?? 'https://api.spotify.com/v1',
+      accountsBaseUrl: get('SPOTIFY_ACCOUNTS_BASE_URL') ?? 'https://accounts.spotify.com',
+      tokenDir: get('SPOTIFY_TOKEN_DIR'),
+    },
+    trino: { url: get('TRINO_URL'), user: get('TRINO_USER') ?? 'lakehouse' },
+    superset: {
+      url: get('SUPERSET_URL'),
+      secretKey: get('SUPERSET_SECRET_KEY'),
+      adminUser: get('SUPERSET_ADMIN_USER'),
+      adminPassword: get('SUPERSET_ADMIN_PASSWORD'),
+    },
+    schedule: {
+      cron: get('SCHEDULE_CRON') ?? '0 */6 * * *',
+      timezone: get('SCHEDULE_TIMEZONE') ?? get('LAKEHOUSE_TIMEZONE') ?? 'UTC',
+    },
+  };
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || 'config'}: ${i.message}`);
+    throw new ConfigError(`invalid configuration: ${issues.join('; ')}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,77 @@
+// DuckDB access: one place that opens an instance with the configured limits, and the helpers every
+// SQL-building module uses to quote identifiers and literals.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import type { Config } from './config.ts';
+
+export type { DuckDBConnection, DuckDBValue };
+
+export interface DuckDBSettings {
+  memoryLimit?: string;
+  threads?: number;
+  /** Where DuckDB spills when a query exceeds the memory limit. */
+  tempDirectory?: string;
+}
+
+export function settingsFromConfig(config: Config): DuckDBSettings {
+  return {
+    memoryLimit: config.duckdbMemoryLimit,
+    threads: config.duckdbThreads,
+    tempDirectory: join(config.dataDir, '_tmp', 'duckdb'),
+  };
+}
+
+/** Opens an in-memory DuckDB (the lake lives in Parquet files, not in a database file). */
+export async function openDuckDB(settings: DuckDBSettings = {}): Promise<{ instance: DuckDBInstance; connection: DuckDBConnection }> {
+  const options: Record<string, string> = {};
+  if (settings.memoryLimit) options.memory_limit = settings.memoryLimit;
+  if (settings.threads) options.threads = String(settings.threads);
+  if (settings.tempDirectory) {
+    mkdirSync(settings.tempDirectory, { recursive: true });
+    options.temp_directory = settings.tempDirectory;
+  }
+  const instance = await DuckDBInstance.create(':memory:', options);
+  const connection = await instance.connect();
+  // Set after connecting: ICU (which owns the TimeZone setting) is loaded with the instance.
+  await connection.run("set TimeZone = 'UTC'");
+  return { instance, connection };
+}
+
+/** Runs fn with a fresh connection and always closes it. */
+export async function withDuckDB<T>(settings: DuckDBSettings, fn: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+  const { instance, connection } = await openDuckDB(settings);
+  try {
+    return await fn(connection);
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
+
+export function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/** A SQL string literal; used only where DuckDB cannot bind a parameter (file paths in DDL/COPY). */
+export function quoteLiteral(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
+/** Rows as plain JSON-friendly objects (BIGINT as number when safe, timestamps as strings). */
+export async function queryRows<T = Record<string, unknown>>(conn: DuckDBConnection, sql: string, params?: DuckDBValue[] | Record<string, DuckDBValue>): Promise<T[]> {
+  const reader = await conn.runAndReadAll(sql, params);
+  return reader.getRowObjectsJson() as unknown as T[];
+}
+
+/** Like queryRows but with JS values (bigint, Date-like DuckDB values) left as DuckDB returns them. */
+export async function queryValues<T = Record<string, unknown>>(conn: DuckDBConnection, sql: string, params?: DuckDBValue[] | Record<string, DuckDBValue>): Promise<T[]> {
+  const reader = await conn.runAndReadAll(sql, params);
+  return reader.getRowObjectsJS() as unknown as T[];
+}
+
+export async function scalar<T = unknown>(conn: DuckDBConnection, sql: string, params?: DuckDBValue[] | Record<string, DuckDBValue>): Promise<T> {
+  const reader = await conn.runAndReadAll(sql, params);
+  const rows = reader.getRowsJS();
+  return (rows[0]?.[0] ?? null) as T;
+}

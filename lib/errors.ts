@@ -1,0 +1,47 @@
+// A few named errors. Library code throws them; only the CLI entry point catches and picks the exit
+// code. Every message starts with what failed (file, row, table, field).
+
+export class LakehouseError extends Error {
+  /** Process exit code the CLI uses for this error: 1 = run failed, 2 = usage error. */
+  readonly exitCode: number = 1;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** The user asked for something malformed: bad flag, unknown table, invalid config value. */
+export class UsageError extends LakehouseError {
+  override readonly exitCode = 2;
+}
+
+/** Bad config (environment, .env or flags). */
+export class ConfigError extends UsageError {}
+
+/** An input file is structurally broken and was refused whole. */
+export class InputFileError extends LakehouseError {
+  constructor(readonly file: string, detail: string, options?: { cause?: unknown }) {
+    super(`${file}: ${detail}`, options);
+  }
+}
+
+/** Another process holds the data-dir writer lock. */
+export class LockHeldError extends LakehouseError {}
+
+/** A built table does not match its declaration (schema or grain). */
+export class TableContractError extends LakehouseError {
+  constructor(readonly table: string, detail: string) {
+    super(`${table}: ${detail}`);
+  }
+}
+
+/** A stage of the pipeline failed. */
+export class StageError extends LakehouseError {
+  constructor(readonly stage: string, detail: string, options?: { cause?: unknown }) {
+    super(`${stage}: ${detail}`, options);
+  }
+}
+
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,116 @@
+// The lake on disk. Each table lives in <dataDir>/<layer>/<table>/v<NNNNNN>/ (Parquet parts plus a
+// _meta.json). One catalog file, <dataDir>/_catalog.json, names the current version of every table;
+// it is replaced by an atomic rename, so a reader always sees one consistent snapshot of the lake.
+import { existsSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DuckDBConnection } from './duckdb.ts';
+import { quoteIdent, quoteLiteral } from './duckdb.ts';
+import { LAYERS, type Layer } from './table-spec.ts';
+import { UsageError } from './errors.ts';
+
+export const CATALOG_FILE = '_catalog.json';
+
+export interface ColumnMeta {
+  name: string;
+  type: string;
+  description?: string;
+}
+
+export interface TableVersionMeta {
+  layer: Layer;
+  table: string;
+  version: number;
+  /** Version folder relative to the data dir. */
+  path: string;
+  run_id: string;
+  rows: number;
+  built_at: string;
+  duration_ms: number;
+  description?: string;
+  grain?: string[];
+  grain_sentence?: string;
+  columns: ColumnMeta[];
+  inputs: { table: string; version: number | null }[];
+  files: string[];
+}
+
+export interface Catalog {
+  format: 1;
+  updated_at: string;
+  tables: Record<string, TableVersionMeta>;
+}
+
+export function emptyCatalog(): Catalog {
+  return { format: 1, updated_at: new Date(0).toISOString(), tables: {} };
+}
+
+export function readCatalog(dataDir: string): Catalog {
+  const file = join(dataDir, CATALOG_FILE);
+  if (!existsSync(file)) return emptyCatalog();
+  return JSON.parse(readFileSync(file, 'utf8')) as Catalog;
+}
+
+export function writeCatalog(dataDir: string, catalog: Catalog): void {
+  const file = join(dataDir, CATALOG_FILE);
+  const tmp = `${file}.tmp-${process.pid}`;
+  writeFileSync(tmp, JSON.stringify(catalog, null, 2));
+  renameSync(tmp, file);
+}
+
+export function tableDir(dataDir: string, layer: Layer, table: string): string {
+  return join(dataDir, layer, table);
+}
+
+export function versionDirName(version: number): string {
+  return `v${String(version).padStart(6, '0')}`;
+}
+
+/** Version numbers present on disk for a table, ascending. */
+export function listVersions(dataDir: string, layer: Layer, table: string): number[] {
+  const dir = tableDir(dataDir, layer, table);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((n) => /^v\d{6}$/.test(n))
+    .map((n) => Number(n.slice(1)))
+    .sort((a, b) => a - b);
+}
+
+export function parseQualified(name: string): { layer: Layer; table: string } {
+  const [layer, table, ...rest] = name.split('.');
+  if (!table || rest.length > 0 || !(LAYERS as readonly string[]).includes(layer)) {
+    throw new UsageError(`${name}: expected <layer>.<table> with layer one of ${LAYERS.join(', ')}`);
+  }
+  return { layer: layer as Layer, table };
+}
+
+export function listTables(dataDir: string): TableVersionMeta[] {
+  const order = (l: string) => (LAYERS as readonly string[]).indexOf(l);
+  return Object.values(readCatalog(dataDir).tables).sort(
+    (a, b) => order(a.layer) - order(b.layer) || a.table.localeCompare(b.table),
+  );
+}
+
+export function parquetGlob(dataDir: string, relPath: string): string {
+  return join(dataDir, relPath, '*.parquet');
+}
+
+/** Points a view layer.table at a folder of Parquet parts. */
+export async function createTableView(conn: DuckDBConnection, layer: string, table: string, dir: string): Promise<void> {
+  await conn.run(`create schema if not exists ${quoteIdent(layer)}`);
+  await conn.run(
+    `create or replace view ${quoteIdent(layer)}.${quoteIdent(table)} as select * from read_parquet(${quoteLiteral(join(dir, '*.parquet'))})`,
+  );
+}
+
+/** Creates the layer schemas and one view per current table, so SQL can say bronze.x, silver.x, gold.x, ops.x. */
+export async function attachLake(conn: DuckDBConnection, dataDir: string, catalog = readCatalog(dataDir)): Promise<Catalog> {
+  for (const layer of LAYERS) await conn.run(`create schema if not exists ${quoteIdent(layer)}`);
+  for (const meta of Object.values(catalog.tables)) {
+    await createTableView(conn, meta.layer, meta.table, join(dataDir, meta.path));
+  }
+  return catalog;
+}
+
+export function hasTable(catalog: Catalog, qualified: string): boolean {
+  return qualified in catalog.tables;
+}

@@ -1,0 +1,24 @@
+// Structured logs to stderr: JSON lines when stderr is not a TTY (containers, CI), pretty on a TTY.
+// Secrets are redacted by key name wherever they appear in a log object.
+import { pino, type Logger } from 'pino';
+
+export type { Logger };
+
+const redact = {
+  paths: ['*.access_token', '*.refresh_token', '*.token', '*.secret', '*.client_secret', '*.password', '*.authorization', 'access_token', 'refresh_token', 'token', 'client_secret', 'password', 'authorization'],
+  censor: '[redacted]',
+};
+
+export function createLogger(level = 'info', pretty = process.stderr.isTTY === true): Logger {
+  if (pretty) {
+    return pino({
+      level,
+      redact,
+      transport: { target: 'pino-pretty', options: { destination: 2, colorize: true, ignore: 'pid,hostname', translateTime: 'SYS:HH:MM:ss' } },
+    });
+  }
+  return pino({ level, redact, base: { pid: process.pid } }, pino.destination({ fd: 2, sync: true }));
+}
+
+/** A logger that drops everything (tests). */
+export const silentLogger: Logger = pino({ level: 'silent' });

@@ -1,0 +1,82 @@
+// Opening the lake for reading or writing. Writers hold the data-dir lock for their whole run, clear
+// staging folders left by killed runs, and get a connection with every current table attached.
+import { randomBytes } from 'node:crypto';
+import type { Config } from './config.ts';
+import { openDuckDB, settingsFromConfig, type DuckDBConnection } from './duckdb.ts';
+import { acquireLock, type HeldLock } from './lock.ts';
+import { attachLake } from './lake.ts';
+import { removeStaleStaging, LakeTransaction } from './table-writer.ts';
+import type { Logger } from './logger.ts';
+import type { BuildContext } from './build-context.ts';
+
+export function newRunId(now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return `run-${stamp}-${randomBytes(3).toString('hex')}`;
+}
+
+export interface LakeSession {
+  config: Config;
+  conn: DuckDBConnection;
+  runId: string;
+  log: Logger;
+  lock: HeldLock | null;
+  /** A fresh transaction; commit it to publish. */
+  begin(): LakeTransaction;
+  /** Re-points every view at the catalog's current versions (after another writer's commit). */
+  refresh(): Promise<void>;
+  context(tx: LakeTransaction): BuildContext;
+  close(): void;
+}
+
+async function open(config: Config, log: Logger, lock: HeldLock | null, runId: string): Promise<LakeSession> {
+  let db: Awaited<ReturnType<typeof openDuckDB>>;
+  try {
+    db = await openDuckDB(settingsFromConfig(config));
+    await attachLake(db.connection, config.dataDir);
+  } catch (err) {
+    lock?.release();
+    throw err;
+  }
+  const { instance, connection } = db;
+  const session: LakeSession = {
+    config, conn: connection, runId, log, lock,
+    begin: () => new LakeTransaction(connection, config.dataDir, runId, config.retainVersions),
+    refresh: async () => void (await attachLake(connection, config.dataDir)),
+    context: (tx) => ({ config, conn: connection, runId, log, tx }),
+    close: () => {
+      connection.closeSync();
+      instance.closeSync();
+      lock?.release();
+    },
+  };
+  return session;
+}
+
+export async function openWriter(config: Config, log: Logger, command: string, runId = newRunId()): Promise<LakeSession> {
+  const lock = acquireLock(config.dataDir, command);
+  const removed = removeStaleStaging(config.dataDir);
+  if (removed > 0) log.warn({ removed }, 'removed staging folders left by an interrupted run');
+  return open(config, log, lock, runId);
+}
+
+export async function openReader(config: Config, log: Logger): Promise<LakeSession> {
+  return open(config, log, null, 'read-only');
+}
+
+export async function withWriter<T>(config: Config, log: Logger, command: string, fn: (s: LakeSession) => Promise<T>, runId?: string): Promise<T> {
+  const session = await openWriter(config, log, command, runId);
+  try {
+    return await fn(session);
+  } finally {
+    session.close();
+  }
+}
+
+export async function withReader<T>(config: Config, log: Logger, fn: (s: LakeSession) => Promise<T>): Promise<T> {
+  const session = await openReader(config, log);
+  try {
+    return await fn(session);
+  } finally {
+    session.close();
+  }
+}

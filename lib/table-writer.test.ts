@@ -1,0 +1,66 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { tempDir, testConfig } from '../test/helpers.ts';
+import { silentLogger } from './logger.ts';
+import { withWriter, withReader } from './session.ts';
+import { listTables, listVersions, readCatalog } from './lake.ts';
+import { queryRows } from './duckdb.ts';
+import { TableContractError } from './errors.ts';
+
+const spec = {
+  layer: 'bronze' as const,
+  name: 't',
+  description: 'test table',
+  grain: ['id'],
+  columns: [
+    { name: 'id', type: 'INTEGER', description: 'key' },
+    { name: 'v', type: 'VARCHAR', description: 'value' },
+  ],
+};
+
+test('replace, append and retention keep the last N versions and a consistent catalog', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const config = testConfig(dir, {}, { LAKEHOUSE_RETAIN_VERSIONS: '2' });
+    for (let i = 0; i < 3; i++) {
+      await withWriter(config, silentLogger, 'test', async (s) => {
+        const tx = s.begin();
+        await tx.write(spec, { sql: `select range::integer as id, 'x' || range as v from range(${i * 2}, ${i * 2 + 2})`, mode: 'append' });
+        await tx.commit();
+      });
+    }
+    const [meta] = listTables(dir);
+    assert.equal(meta.version, 3);
+    assert.deepEqual(listVersions(dir, 'bronze', 't'), [2, 3]);
+    assert.equal(meta.files.length, 3);
+    const rows = await withReader(config, silentLogger, (s) => queryRows<{ n: number }>(s.conn, 'select count(*)::integer n from bronze.t'));
+    assert.equal(rows[0].n, 6); // appended rows accumulate, 2 per run
+  } finally {
+    cleanup();
+  }
+});
+
+test('a declaration mismatch or a duplicate grain fails and leaves the previous version current', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const config = testConfig(dir);
+    await withWriter(config, silentLogger, 'test', async (s) => {
+      const tx = s.begin();
+      await tx.write(spec, { sql: `select 1::integer as id, 'a' as v` });
+      await tx.commit();
+    });
+    await withWriter(config, silentLogger, 'test', async (s) => {
+      const tx = s.begin();
+      await assert.rejects(tx.write(spec, { sql: `select 1::integer as id, 'a' as v union all select 1, 'b'` }), TableContractError);
+      await assert.rejects(tx.write(spec, { sql: `select 1::bigint as id, 'a' as v` }), /schema does not match/);
+      tx.abort();
+    });
+    assert.equal(readCatalog(dir).tables['bronze.t'].version, 1);
+    assert.deepEqual(readdirSync(join(dir, 'bronze', 't')).filter((f) => f.startsWith('.tmp')), []);
+    assert.ok(existsSync(join(dir, 'bronze', 't', 'v000001', '_meta.json')));
+  } finally {
+    cleanup();
+  }
+});

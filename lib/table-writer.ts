@@ -1,0 +1,193 @@
+// The one module that writes tables. A LakeTransaction stages every table it writes in a hidden
+// temporary folder, validates it against its declaration, and on commit renames the folders into
+// new versions and swaps the catalog in a single rename: readers see all of the transaction or none
+// of it, and a run killed at any moment leaves the previous versions readable.
+import { existsSync, linkSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { DuckDBConnection, DuckDBValue } from './duckdb.ts';
+import { quoteIdent, quoteLiteral, queryRows } from './duckdb.ts';
+import {
+  createTableView, listVersions, readCatalog, tableDir, versionDirName, writeCatalog,
+  type Catalog, type TableVersionMeta,
+} from './lake.ts';
+import type { ColumnSpec, Layer } from './table-spec.ts';
+import { TableContractError } from './errors.ts';
+
+export interface WriteSpec {
+  layer: Layer;
+  name: string;
+  description?: string;
+  grain?: string[];
+  grainSentence?: string;
+  /** Declared columns; when given, the written schema must match them exactly (names, order, types). */
+  columns?: ColumnSpec[];
+}
+
+export interface WriteOptions {
+  sql: string;
+  params?: DuckDBValue[] | Record<string, DuckDBValue>;
+  /** replace: the new version holds exactly these rows. append: previous parts plus these rows. */
+  mode?: 'replace' | 'append';
+  orderBy?: string;
+  inputs?: string[];
+}
+
+interface Staged {
+  meta: TableVersionMeta;
+  tmpDir: string;
+}
+
+const PARQUET_OPTIONS = "(format parquet, compression zstd, row_group_size 122880)";
+
+export class LakeTransaction {
+  private readonly staged = new Map<string, Staged>();
+  private readonly catalog: Catalog;
+  private done = false;
+
+  constructor(
+    private readonly conn: DuckDBConnection,
+    private readonly dataDir: string,
+    readonly runId: string,
+    private readonly retainVersions = 5,
+  ) {
+    this.catalog = readCatalog(dataDir);
+  }
+
+  /** Writes one table into a staging folder and points this connection's view at it. */
+  async write(spec: WriteSpec, opts: WriteOptions): Promise<TableVersionMeta> {
+    const started = Date.now();
+    const key = `${spec.layer}.${spec.name}`;
+    if (this.staged.has(key)) throw new TableContractError(key, 'written twice in one transaction');
+    const dir = tableDir(this.dataDir, spec.layer, spec.name);
+    mkdirSync(dir, { recursive: true });
+    const tmpDir = join(dir, `.tmp-${this.runId}-${randomBytes(3).toString('hex')}`);
+    mkdirSync(tmpDir);
+    try {
+      const previous = this.catalog.tables[key];
+      const files = opts.mode === 'append' && previous ? this.linkPreviousParts(previous, tmpDir) : [];
+      const partName = `part-${String(files.length).padStart(5, '0')}-${this.runId}.parquet`;
+      const select = opts.orderBy ? `select * from (${opts.sql}) order by ${opts.orderBy}` : opts.sql;
+      const copied = await this.conn.run(`copy (${select}) to ${quoteLiteral(join(tmpDir, partName))} ${PARQUET_OPTIONS}`, opts.params);
+      const newRows = Number(copied.rowsChanged);
+      if (newRows > 0 || files.length === 0) files.push(partName);
+      else rmSync(join(tmpDir, partName), { force: true });
+      const meta = await this.describe(spec, tmpDir, files, opts.inputs ?? [], started);
+      await this.validate(spec, tmpDir, meta);
+      writeFileSync(join(tmpDir, '_meta.json'), JSON.stringify(meta, null, 2));
+      this.staged.set(key, { meta, tmpDir });
+      await createTableView(this.conn, spec.layer, spec.name, tmpDir);
+      return meta;
+    } catch (err) {
+      rmSync(tmpDir, { recursive: true, force: true });
+      throw err;
+    }
+  }
+
+  private linkPreviousParts(previous: TableVersionMeta, tmpDir: string): string[] {
+    for (const f of previous.files) linkSync(join(this.dataDir, previous.path, f), join(tmpDir, f));
+    return [...previous.files];
+  }
+
+  private async describe(spec: WriteSpec, tmpDir: string, files: string[], inputs: string[], started: number): Promise<TableVersionMeta> {
+    const glob = quoteLiteral(join(tmpDir, '*.parquet'));
+    const schema = await queryRows<{ column_name: string; column_type: string }>(this.conn, `describe select * from read_parquet(${glob})`);
+    const [{ n }] = await queryRows<{ n: number }>(this.conn, `select count(*)::double as n from read_parquet(${glob})`);
+    const declared = new Map((spec.columns ?? []).map((c) => [c.name, c.description]));
+    const version = Math.max(0, ...listVersions(this.dataDir, spec.layer, spec.name), this.catalog.tables[`${spec.layer}.${spec.name}`]?.version ?? 0) + 1;
+    return {
+      layer: spec.layer,
+      table: spec.name,
+      version,
+      path: relative(this.dataDir, join(tableDir(this.dataDir, spec.layer, spec.name), versionDirName(version))),
+      run_id: this.runId,
+      rows: n,
+      built_at: new Date().toISOString(),
+      duration_ms: Date.now() - started,
+      description: spec.description,
+      grain: spec.grain,
+      grain_sentence: spec.grainSentence,
+      columns: schema.map((c) => ({ name: c.column_name, type: c.column_type, description: declared.get(c.column_name) })),
+      inputs: inputs.map((t) => ({ table: t, version: this.catalog.tables[t]?.version ?? this.staged.get(t)?.meta.version ?? null })),
+      files,
+    };
+  }
+
+  private async validate(spec: WriteSpec, tmpDir: string, meta: TableVersionMeta): Promise<void> {
+    const key = `${spec.layer}.${spec.name}`;
+    if (spec.columns) {
+      const actual = meta.columns.map((c) => `${c.name} ${c.type}`);
+      const expected = spec.columns.map((c) => `${c.name} ${c.type.toUpperCase()}`);
+      if (actual.join(', ') !== expected.join(', ')) {
+        const missing = expected.filter((c) => !actual.includes(c));
+        const extra = actual.filter((c) => !expected.includes(c));
+        throw new TableContractError(key, `schema does not match its declaration (missing or different: ${missing.join(', ') || 'none'}; unexpected: ${extra.join(', ') || 'none'}; order must match too)`);
+      }
+    }
+    if (spec.grain && spec.grain.length > 0) {
+      const cols = spec.grain.map(quoteIdent).join(', ');
+      const dup = await queryRows<Record<string, unknown>>(this.conn,
+        `select ${cols}, count(*)::integer as n from read_parquet(${quoteLiteral(join(tmpDir, '*.parquet'))}) group by all having count(*) > 1 limit 3`);
+      if (dup.length > 0) {
+        throw new TableContractError(key, `grain (${spec.grain.join(', ')}) is not unique, e.g. ${JSON.stringify(dup[0])}`);
+      }
+    }
+  }
+
+  stagedTables(): TableVersionMeta[] {
+    return [...this.staged.values()].map((s) => s.meta);
+  }
+
+  /** Publishes every staged table at once. */
+  async commit(): Promise<TableVersionMeta[]> {
+    if (this.done) throw new Error('transaction already finished');
+    this.done = true;
+    const published: TableVersionMeta[] = [];
+    for (const { meta, tmpDir } of this.staged.values()) {
+      renameSync(tmpDir, join(this.dataDir, meta.path));
+      this.catalog.tables[`${meta.layer}.${meta.table}`] = meta;
+      published.push(meta);
+    }
+    if (published.length === 0) return published;
+    this.catalog.updated_at = new Date().toISOString();
+    writeCatalog(this.dataDir, this.catalog);
+    for (const meta of published) {
+      await createTableView(this.conn, meta.layer, meta.table, join(this.dataDir, meta.path));
+      pruneVersions(this.dataDir, meta.layer, meta.table, meta.version, this.retainVersions);
+    }
+    return published;
+  }
+
+  abort(): void {
+    if (this.done) return;
+    this.done = true;
+    for (const { tmpDir } of this.staged.values()) rmSync(tmpDir, { recursive: true, force: true });
+  }
+}
+
+/** Keeps the newest `keep` versions (the current one always among them). */
+export function pruneVersions(dataDir: string, layer: Layer, table: string, current: number, keep: number): number[] {
+  const versions = listVersions(dataDir, layer, table).filter((v) => v <= current);
+  const drop = versions.slice(0, Math.max(0, versions.length - keep));
+  for (const v of drop) rmSync(join(tableDir(dataDir, layer, table), versionDirName(v)), { recursive: true, force: true });
+  return drop;
+}
+
+/** Removes staging folders left by killed runs. Call only while holding the writer lock. */
+export function removeStaleStaging(dataDir: string): number {
+  let removed = 0;
+  for (const layer of ['bronze', 'silver', 'gold', 'ops']) {
+    const layerDir = join(dataDir, layer);
+    if (!existsSync(layerDir)) continue;
+    for (const table of readdirSync(layerDir)) {
+      const dir = join(layerDir, table);
+      for (const entry of existsSync(dir) ? readdirSync(dir) : []) {
+        if (entry.startsWith('.tmp-')) {
+          rmSync(join(dir, entry), { recursive: true, force: true });
+          removed++;
+        }
+      }
+    }
+  }
+  return removed;
+}
