@@ -1,0 +1,67 @@
+// The `lakehouse` CLI. This file only wires verbs together: every file in cli/commands/ exports
+// register(program), found by listing the folder, so adding a verb is adding a file.
+import { readdirSync, appendFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Command, CommanderError } from 'commander';
+import { LakehouseError, errorMessage } from '../lib/errors.ts';
+
+const started = Date.now();
+
+export async function buildProgram(): Promise<Command> {
+  const program = new Command('lakehouse')
+    .description('A medallion lakehouse for music-listening research (bronze/silver/gold Parquet on DuckDB, served by Trino).')
+    .option('--data-dir <dir>', 'lake folder (default $LAKEHOUSE_DATA_DIR, else ./data)')
+    .option('--json', 'machine-readable output on stdout')
+    .option('-q, --quiet', 'only warnings and errors on stderr')
+    .showHelpAfterError()
+    .exitOverride()
+    .addHelpText('after', `
+Examples:
+  $ lakehouse run --demo                         build everything from a generated demo data set
+  $ lakehouse ingest kaggle dataset.csv          load the Kaggle Spotify Tracks CSV into bronze
+  $ lakehouse ingest export ~/export --listener p01 --timezone Europe/Berlin
+  $ lakehouse build silver                       rebuild silver from bronze
+  $ lakehouse tables --json                      list tables with version, rows and build time
+  $ lakehouse query "select * from gold.feature_source_coverage"`);
+  const dir = join(import.meta.dirname, 'commands');
+  const files = readdirSync(dir).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')).sort();
+  for (const f of files) {
+    const mod = (await import(pathToFileURL(join(dir, f)).href)) as { register?: (p: Command) => void };
+    mod.register?.(program);
+  }
+  program.commands.forEach((c) => c.exitOverride());
+  return program;
+}
+
+function reportRusage(): void {
+  const file = process.env.LAKEHOUSE_RUSAGE_FILE;
+  if (!file) return;
+  const u = process.resourceUsage();
+  const line = { argv: process.argv.slice(2), wall_ms: Date.now() - started, max_rss_kb: u.maxRSS, user_ms: Math.round(u.userCPUTime / 1000), sys_ms: Math.round(u.systemCPUTime / 1000) };
+  appendFileSync(file, `${JSON.stringify(line)}\n`);
+}
+
+export async function main(argv = process.argv): Promise<number> {
+  const program = await buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return process.exitCode === undefined ? 0 : Number(process.exitCode);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help' || err.exitCode === 0) return 0;
+      return 2;
+    }
+    const code = err instanceof LakehouseError ? err.exitCode : 1;
+    process.stderr.write(`error: ${errorMessage(err)}\n`);
+    if (!(err instanceof LakehouseError) && process.env.LAKEHOUSE_DEBUG) process.stderr.write(`${(err as Error).stack}\n`);
+    return code;
+  }
+}
+
+/** The process entry (bin/lakehouse.js): runs the CLI, reports resource usage, exits with the code. */
+export async function run(): Promise<void> {
+  const code = await main();
+  reportRusage();
+  process.exit(code);
+}
