@@ -1,0 +1,60 @@
+// Columns of silver.listening_with_features. The SQL that builds it is in listening-with-features-sql.ts.
+import { defineTable, type ColumnSpec } from '../lib/table-spec.ts';
+import { silverSql } from './listening-with-features-sql.ts';
+
+const feature = (name: string, what: string): ColumnSpec => ({ name, type: 'DOUBLE', description: `${what}; from the source named in feature_source, null when feature_source = 'none'` });
+
+export const columns: ColumnSpec[] = [
+  { name: 'listener_id', type: 'VARCHAR', description: 'Pseudonymous id of the listener (study participant)' },
+  { name: 'event_id', type: 'VARCHAR', description: 'Stable id of the listening event: hash of listener, played_at and track key' },
+  { name: 'played_at', type: 'TIMESTAMP', description: 'End of playback, UTC (as Spotify reports it)' },
+  { name: 'started_at', type: 'TIMESTAMP', description: 'Start of playback, UTC: played_at minus ms_played' },
+  { name: 'played_at_local', type: 'TIMESTAMP', description: "played_at in the listener's time zone (wall-clock time, no zone)" },
+  { name: 'timezone', type: 'VARCHAR', description: 'IANA time zone of the listener used for the *_local columns and time dimensions' },
+  { name: 'date_local', type: 'DATE', description: "Calendar date of played_at in the listener's time zone" },
+  { name: 'hour_of_day', type: 'INTEGER', description: 'Hour 0-23 of played_at_local' },
+  { name: 'day_of_week', type: 'INTEGER', description: 'ISO day of week of played_at_local: 1 = Monday … 7 = Sunday' },
+  { name: 'day_name', type: 'VARCHAR', description: 'English day name of played_at_local (Monday … Sunday)' },
+  { name: 'is_weekend', type: 'BOOLEAN', description: 'True on Saturday and Sunday (local)' },
+  { name: 'part_of_day', type: 'VARCHAR', description: 'morning (06-11), afternoon (12-17), evening (18-22) or night (23-05), local hours' },
+  { name: 'session_id', type: 'VARCHAR', description: 'Listening session: a new session starts after a gap of more than 30 minutes between plays (start of a play minus end of the previous one)' },
+  { name: 'session_position', type: 'INTEGER', description: 'Position of the event within its session, 1 = first' },
+  { name: 'track_id', type: 'VARCHAR', description: 'Spotify track id (22 characters); null for account-data rows without an id' },
+  { name: 'track_name', type: 'VARCHAR', description: 'Track title as the source reported it' },
+  { name: 'artist_name', type: 'VARCHAR', description: 'Main artist as the source reported it' },
+  { name: 'album_name', type: 'VARCHAR', description: 'Album name when the source has it' },
+  { name: 'ms_played', type: 'BIGINT', description: 'Milliseconds played' },
+  { name: 'skipped', type: 'BOOLEAN', description: 'Whether the track was skipped (null when the source does not say)' },
+  { name: 'shuffle', type: 'BOOLEAN', description: 'Whether shuffle was on (null when the source does not say)' },
+  { name: 'reason_start', type: 'VARCHAR', description: 'Why playback started (extended exports only)' },
+  { name: 'reason_end', type: 'VARCHAR', description: 'Why playback ended (extended exports only)' },
+  { name: 'history_source', type: 'VARCHAR', description: 'Where the play came from: spotify_api, export_extended, export_extended_legacy or export_account (the richest source when several saw the same play)' },
+  { name: 'feature_source', type: 'VARCHAR', description: "Where the audio features came from, whole: spotify_api, kaggle, synthetic or none (precedence in that order)" },
+  { name: 'feature_match', type: 'VARCHAR', description: 'How the features were matched: track_id, name (normalised artist and title) or none' },
+  feature('danceability', 'Danceability 0-1'),
+  feature('energy', 'Energy 0-1'),
+  feature('valence', 'Valence (musical positiveness) 0-1'),
+  feature('acousticness', 'Acousticness 0-1'),
+  feature('instrumentalness', 'Instrumentalness 0-1'),
+  feature('speechiness', 'Speechiness 0-1'),
+  feature('liveness', 'Liveness 0-1'),
+  feature('loudness', 'Loudness in dB (about -60 to 0)'),
+  feature('tempo', 'Tempo in BPM'),
+  { name: 'key', type: 'INTEGER', description: 'Pitch class 0-11 (null when unknown)' },
+  { name: 'mode', type: 'INTEGER', description: '1 = major, 0 = minor (null when unknown)' },
+  { name: 'time_signature', type: 'INTEGER', description: 'Estimated beats per bar' },
+  { name: 'genres', type: 'VARCHAR[]', description: 'Kaggle genres of the track (a Kaggle track id can carry several genres); empty when not in Kaggle' },
+];
+
+export default defineTable({
+  layer: 'silver',
+  name: 'listening_with_features',
+  grainSentence: 'one row per distinct music listening event (listener, played_at, track)',
+  grain: ['listener_id', 'event_id'],
+  description:
+    'Music listening events of every listener joined with audio features from one source each (Spotify API > Kaggle > synthetic > none), with provenance and time dimensions in the listener\'s time zone.',
+  columns,
+  inputs: ['bronze.listening_history', 'bronze.listeners', 'bronze.kaggle_tracks', 'bronze.track_features_api', 'bronze.track_features_synthetic'],
+  sql: silverSql,
+  orderBy: 'listener_id, played_at, event_id',
+});
