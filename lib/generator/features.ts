@@ -60,10 +60,10 @@ export function drawFeatures(rng: Rng, g: GenreProfile): AudioFeatures {
   const energy = clamp(sigmoid(0.85 + 1.25 * ez), 0.001, 1);
   const instr = clamp(instrumentalnessOf(rng, g), 0, 0.99);
   const high = instr > 0.5 ? 1 : 0;
-  const acoustic = clamp(sigmoid(-1.1 - 1.9 * ez + g.acoustic + normal(rng, 0, 1.1)), 1e-6, 0.996);
+  const acoustic = clamp(sigmoid(-1.1 - 1.9 * ez + g.acoustic + normal(rng, 0, 1.7)), 1e-6, 0.996);
   const dance = clamp(normal(rng, g.dance, 0.15) + 0.03 * ez - 0.08 * high, 0.05, 0.98);
-  const valence = clamp(0.46 + 0.75 * (dance - 0.56) + 0.06 * ez - 0.2 * high + g.valence + normal(rng, 0, 0.19), 0.02, 0.99);
-  const loudness = clamp(-8.4 + 3.6 * ez - 4.5 * high * rng() + normal(rng, 0, 1.9), -38, 1.5);
+  const valence = clamp(sigmoid(-0.1 + 3.2 * (dance - 0.56) + 0.3 * ez - 0.8 * high + 4 * g.valence + normal(rng, 0, 0.95)), 0.01, 0.99);
+  const loudness = clamp(-8.4 + 3.6 * ez - 4.5 * high * rng() + normal(rng, 0, 2.6), -38, 1.5);
   const speech = clamp(Math.exp(normal(rng, Math.log(0.045) + 0.8 * g.speech, 0.6)) + 0.01 * rng(), 0.022, 0.96);
   const explicit = rng() < 0.05 + 0.25 * g.speech;
   return {
