@@ -7,6 +7,7 @@ import { generateDemo } from './demo.ts';
 import { localHour, sha256Files, tempDir } from './test-helpers.ts';
 
 const dir = tempDir('gen-demo');
+let first: Awaited<ReturnType<typeof generateDemo>>;
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 type Row = Record<string, unknown>;
@@ -29,6 +30,7 @@ function catalogFeatures(file: string): { byId: Map<string, number>; byName: Map
 test('the demo set: three listeners, three formats, a DST change, signal for the gold tables', async () => {
   const t0 = Date.now();
   const demo = await generateDemo(join(dir, 'a'));
+  first = demo;
   assert.ok(Date.now() - t0 < 10_000, 'demo generation is quick');
   assert.deepEqual(demo.listeners.map((l) => [l.id, l.timezone]), [
     ['demo-amsterdam', 'Europe/Amsterdam'], ['demo-newyork', 'America/New_York'], ['demo-tokyo', 'Asia/Tokyo']]);
@@ -60,8 +62,8 @@ test('the demo set: three listeners, three formats, a DST change, signal for the
 });
 
 test('the demo set is byte-identical on every run', async () => {
-  const a = await generateDemo(join(dir, 'b'));
-  const b = await generateDemo(join(dir, 'c'));
+  const a = first;
+  const b = await generateDemo(join(dir, 'b'));
   const files = (d: typeof a) => [d.catalogCsv, ...d.listeners.flatMap((l) => l.files)];
   assert.equal(sha256Files(files(a)), sha256Files(files(b)));
 });
