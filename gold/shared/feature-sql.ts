@@ -1,0 +1,87 @@
+// SQL pieces every gold table shares, so a rule (what "has features" means, the mood thresholds,
+// synthetic_share, rounding, correlations that are undefined) is written once. Each function returns
+// a SQL expression over the columns of silver.listening_with_features; none takes user input.
+
+/** An event has features when its feature_source names a source (silver nulls features for 'none'). */
+export const HAS_FEATURES = "coalesce(feature_source, 'none') <> 'none'";
+
+/** Mood thresholds of the issue, shared with the predictive and prescriptive tables. */
+export const MOOD_HIGH = 0.6;
+export const MOOD_LOW = 0.4;
+export const MOOD_CATEGORIES = ['Happy_Energetic', 'Happy_Calm', 'Sad_Energetic', 'Sad_Calm', 'Neutral'] as const;
+
+/** Mood category of one event; null when valence or energy is missing. */
+export function moodCategory(valence = 'valence', energy = 'energy'): string {
+  return `case
+      when ${valence} is null or ${energy} is null then null
+      when ${valence} >= ${MOOD_HIGH} and ${energy} >= ${MOOD_HIGH} then 'Happy_Energetic'
+      when ${valence} >= ${MOOD_HIGH} and ${energy} < ${MOOD_LOW} then 'Happy_Calm'
+      when ${valence} < ${MOOD_LOW} and ${energy} >= ${MOOD_HIGH} then 'Sad_Energetic'
+      when ${valence} < ${MOOD_LOW} and ${energy} < ${MOOD_LOW} then 'Sad_Calm'
+      else 'Neutral'
+    end`;
+}
+
+/**
+ * Aggregate: among the group's rows with features, the fraction whose features are synthetic;
+ * 0 when none is synthetic, null when no row has features. Not rounded, so that one synthetic row
+ * among thousands still shows.
+ */
+export function syntheticShare(source = 'feature_source'): string {
+  return `avg(case when coalesce(${source}, 'none') <> 'none' then (${source} = 'synthetic')::integer end)::double`;
+}
+
+/** Aggregate: rows of the group without features. */
+export function rowsWithoutFeatures(source = 'feature_source'): string {
+  return `count(*) filter (where coalesce(${source}, 'none') = 'none')::bigint`;
+}
+
+/** Aggregate: rows of the group with features. */
+export function rowsWithFeatures(source = 'feature_source'): string {
+  return `count(*) filter (where coalesce(${source}, 'none') <> 'none')::bigint`;
+}
+
+/** Rounding of the gold tables: averages and other statistics to 3 decimals, tempo to 1. */
+export function digitsFor(column: string): number {
+  return column === 'tempo' ? 1 : 3;
+}
+
+export function rounded(expr: string, digits = 3): string {
+  return `round(${expr}, ${digits})::double`;
+}
+
+/** Aggregate: rounded average of a feature over the group's rows with features. */
+export function avgOf(column: string): string {
+  return rounded(`avg(${column}) filter (where ${HAS_FEATURES})`, digitsFor(column));
+}
+
+/** Aggregate: rounded sample standard deviation over the rows with features (null with fewer than two). */
+export function stddevOf(column: string): string {
+  return rounded(`stddev_samp(${column}) filter (where ${HAS_FEATURES})`, digitsFor(column));
+}
+
+/** Aggregate: Pearson correlation, null instead of NaN when a side is constant or has < 2 values. */
+export function corrOf(y: string, x: string): string {
+  return `(case when isnan(corr(${y}, ${x})) then null else corr(${y}, ${x}) end)`;
+}
+
+/** Cyclic encodings of the local hour, the angle being 2*pi*hour/24. */
+export const HOUR_COS = 'cos(2 * pi() * hour_of_day / 24)';
+export const HOUR_SIN = 'sin(2 * pi() * hour_of_day / 24)';
+
+/**
+ * Aggregate: circular-linear correlation of a linear value x with the hour angle:
+ * r = sqrt((r_xc^2 + r_xs^2 - 2 r_xc r_xs r_cs) / (1 - r_cs^2)), r_xc = corr(x, cos),
+ * r_xs = corr(x, sin), r_cs = corr(cos, sin). Null when any correlation is undefined or when cos and
+ * sin are (almost) collinear, e.g. events in only two distinct hours. In [0, 1].
+ */
+export function circularLinearR(x: string): string {
+  const xc = corrOf(x, HOUR_COS);
+  const xs = corrOf(x, HOUR_SIN);
+  // cos-sin correlation over the same rows as x (the rows where x is known).
+  const cs = corrOf(`case when ${x} is not null then ${HOUR_COS} end`, `case when ${x} is not null then ${HOUR_SIN} end`);
+  return `(case
+      when ${xc} is null or ${xs} is null or ${cs} is null or 1 - ${cs} * ${cs} < 1e-9 then null
+      else least(1.0, sqrt(greatest(0.0, (${xc} * ${xc} + ${xs} * ${xs} - 2 * ${xc} * ${xs} * ${cs}) / (1 - ${cs} * ${cs}))))
+    end)`;
+}
