@@ -60,10 +60,16 @@ export function readFixture(file: string): FixtureCase[] {
       name: `${table} / ${c.name ?? 'default'}`,
       table, file,
       inputs: c.inputs,
-      defaults: { ...(doc.cases ? doc.defaults : {}), ...c.defaults },
+      defaults: mergeDefaults(doc.cases ? doc.defaults : undefined, c.defaults),
       expected: c.expected,
     };
   });
+}
+
+function mergeDefaults(file: Record<string, Row> = {}, own: Record<string, Row> = {}): Record<string, Row> {
+  const out: Record<string, Row> = { ...file };
+  for (const [table, values] of Object.entries(own)) out[table] = { ...file[table], ...values };
+  return out;
 }
 
 /**
