@@ -114,3 +114,12 @@ export async function attachLake(conn: DuckDBConnection, dataDir: string, catalo
 export function hasTable(catalog: Catalog, qualified: string): boolean {
   return qualified in catalog.tables;
 }
+
+/** True when the connection has a view/table layer.table (i.e. the lake or this transaction has it). */
+export async function relationExists(conn: DuckDBConnection, layer: string, table: string): Promise<boolean> {
+  const reader = await conn.runAndReadAll(
+    'select count(*)::integer as n from information_schema.tables where table_schema = $s and table_name = $t',
+    { s: layer, t: table },
+  );
+  return Number(reader.getRowsJS()[0][0]) > 0;
+}

@@ -70,6 +70,11 @@ export class LakeTransaction {
       const select = opts.orderBy ? `select * from (${opts.sql}) order by ${opts.orderBy}` : opts.sql;
       const copied = await this.conn.run(`copy (${select}) to ${quoteLiteral(join(tmpDir, partName))} ${PARQUET_OPTIONS}`, opts.params);
       const newRows = Number(copied.rowsChanged);
+      if (previous && opts.mode === 'append' && newRows === 0) {
+        // Nothing new: keep the current version instead of publishing an identical one.
+        rmSync(tmpDir, { recursive: true, force: true });
+        return previous;
+      }
       if (newRows > 0 || files.length === 0) files.push(partName);
       else rmSync(join(tmpDir, partName), { force: true });
       const meta = await this.describe(spec, tmpDir, files, opts.inputs ?? [], started);

@@ -1,0 +1,75 @@
+// The listener registry (bronze.listeners): registering listeners on first import and reading their
+// time zones. The table is small and rewritten whole.
+import type { BuildContext } from '../lib/build-context.ts';
+import type { DuckDBConnection } from '../lib/duckdb.ts';
+import { queryRows } from '../lib/duckdb.ts';
+import { relationExists } from '../lib/lake.ts';
+import { isValidTimeZone } from '../lib/config.ts';
+import { UsageError } from '../lib/errors.ts';
+import listeners from './listeners.ts';
+import { loadRows, type AppendColumn } from '../lib/appender.ts';
+import { utcNow } from './write-rejects.ts';
+
+export interface ListenerRow {
+  listener_id: string;
+  display_label: string | null;
+  timezone: string;
+  created_at: string;
+  consent_recorded_at: string | null;
+  status: 'active' | 'paused' | 'withdrawn';
+}
+
+const REGISTRY_COLUMNS: AppendColumn[] = ['listener_id', 'display_label', 'timezone', 'created_at', 'consent_recorded_at', 'status'].map((name) => ({ name, type: 'VARCHAR' }));
+
+const ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+
+export function checkListenerId(id: string): string {
+  if (!ID.test(id)) throw new UsageError(`--listener: "${id}" is not a valid listener id (letters, digits, '.', '_', '-'; at most 64; no personal names please)`);
+  return id;
+}
+
+export function checkTimeZone(tz: string): string {
+  if (!isValidTimeZone(tz)) throw new UsageError(`--timezone: "${tz}" is not an IANA time zone (e.g. Europe/Berlin)`);
+  return tz;
+}
+
+export async function readListeners(conn: DuckDBConnection): Promise<ListenerRow[]> {
+  if (!(await relationExists(conn, 'bronze', 'listeners'))) return [];
+  return queryRows<ListenerRow>(conn, 'select * from bronze.listeners order by listener_id');
+}
+
+/** Rewrites bronze.listeners with these rows in the caller's transaction. */
+export async function writeListeners(ctx: BuildContext, rows: ListenerRow[]): Promise<void> {
+  await loadRows(ctx.conn, '_listeners_incoming', REGISTRY_COLUMNS,
+    rows.map((r) => [r.listener_id, r.display_label, r.timezone, r.created_at, r.consent_recorded_at, r.status]));
+  await ctx.tx.write(listeners, {
+    sql: `select listener_id, display_label, timezone, created_at::timestamp as created_at,
+                 consent_recorded_at::timestamp as consent_recorded_at, status
+          from _listeners_incoming`,
+    orderBy: 'listener_id',
+  });
+}
+
+/**
+ * Registers listeners that are not in the registry yet, with the given time zone or the default.
+ * An existing listener keeps its time zone (change it with `lakehouse listeners set`).
+ */
+export async function ensureListeners(ctx: BuildContext, wanted: { id: string; timezone?: string }[]): Promise<ListenerRow[]> {
+  const current = await readListeners(ctx.conn);
+  const byId = new Map(current.map((l) => [l.listener_id, l]));
+  let changed = false;
+  for (const w of wanted) {
+    const existing = byId.get(w.id);
+    if (existing) {
+      if (w.timezone && w.timezone !== existing.timezone) {
+        ctx.log.warn({ listener: w.id, stored: existing.timezone, given: w.timezone }, 'listener already registered with another time zone; keeping the stored one (use `lakehouse listeners set`)');
+      }
+      continue;
+    }
+    byId.set(w.id, { listener_id: w.id, display_label: null, timezone: w.timezone ?? ctx.config.timezone, created_at: utcNow(), consent_recorded_at: null, status: 'active' });
+    changed = true;
+  }
+  const rows = [...byId.values()].sort((a, b) => a.listener_id.localeCompare(b.listener_id));
+  if (changed) await writeListeners(ctx, rows);
+  return rows;
+}

@@ -1,0 +1,125 @@
+// Imports privacy-export files of one listener into bronze.listening_history (append-only,
+// deduplicated on listener, played_at and track key) with their rejects, in the caller's
+// transaction: every file is checked before anything is staged, so a command imports all of its
+// files or none.
+import type { BuildContext } from '../../lib/build-context.ts';
+import { quoteIdent, quoteLiteral, queryRows } from '../../lib/duckdb.ts';
+import { relationExists } from '../../lib/lake.ts';
+import { UsageError } from '../../lib/errors.ts';
+import listeningHistory, { historyColumns } from '../../bronze/listening_history.ts';
+import { writeRejectsFrom, utcNow } from '../../bronze/write-rejects.ts';
+import { ensureListeners } from '../../bronze/listener-registry.ts';
+import { FORMAT_KEYS, TRACK_KEY_SQL, mappingSql, type ExportFormat } from './formats.ts';
+import { findExportFiles, inspectExportFile, loadExportFile, type ExportFile } from './source.ts';
+
+export interface ExportFileSummary {
+  file: string;
+  format: ExportFormat | 'empty';
+  records: number;
+  rejected: number;
+}
+
+export interface ExportIngestSummary {
+  listener_id: string;
+  files: ExportFileSummary[];
+  records: number;
+  rows_added: number;
+  duplicates_skipped: number;
+  rows_rejected: number;
+  by_content_type: Record<string, number>;
+}
+
+const FIELD_NAMES: Record<ExportFormat, { ts: string; ms: string }> = {
+  export_extended: { ts: 'ts', ms: 'ms_played' },
+  export_extended_legacy: { ts: 'ts', ms: 'ms_played' },
+  export_account: { ts: 'endTime', ms: 'msPlayed' },
+  export_account_podcast: { ts: 'endTime', ms: 'msPlayed' },
+};
+
+/** Typed columns of the staging table, in bronze order up to incognito_mode. */
+const TYPED = historyColumns.filter((c) => !['listener_id', 'source', 'source_file', 'file_sha256', 'source_row', 'started_at', 'track_key', 'context_type', 'context_uri', 'ingested_at', 'run_id'].includes(c.name));
+
+async function stageFile(ctx: BuildContext, file: ExportFile, listenerId: string): Promise<ExportFileSummary> {
+  const records = await loadExportFile(ctx.conn, file, '_export_raw');
+  if (!file.format) return { file: file.name, format: 'empty', records: 0, rejected: 0 };
+  const f = FIELD_NAMES[file.format];
+  const raw = `to_json(struct_pack(${FORMAT_KEYS[file.format].map((k) => `${quoteIdent(k)} := ${quoteIdent(k)}`).join(', ')}))`;
+  const target = ['listener_id', 'source', 'source_file', 'file_sha256', 'source_row', ...TYPED.map((c) => c.name), 'raw_line', 'reject_field', 'reject_reason'];
+  await ctx.conn.run(`insert into _history_incoming (${target.join(', ')})
+    with mapped as (select source_row, ${raw} as raw_line, ${mappingSql(file.format)} from _export_raw)
+    select $listener, $source, $file, $sha, source_row, ${TYPED.map((c) => c.name).join(', ')}, raw_line,
+      case when played_at is null then ${quoteLiteral(f.ts)} when ms_played is null or ms_played < 0 then ${quoteLiteral(f.ms)} end as reject_field,
+      case when played_at is null then 'unparsable timestamp: "' || coalesce(played_at_raw, 'null') || '"'
+           when ms_played is null or ms_played < 0 then 'play time is not a non-negative integer: "' || coalesce(ms_played_raw, 'null') || '"' end as reject_reason
+    from mapped`, { listener: listenerId, source: file.format, file: file.name, sha: file.sha256 });
+  const [{ n }] = await queryRows<{ n: number }>(ctx.conn, 'select count(*)::integer as n from _history_incoming where file_sha256 = $sha and reject_reason is not null', { sha: file.sha256 });
+  return { file: file.name, format: file.format, records, rejected: n };
+}
+
+async function createStaging(ctx: BuildContext): Promise<void> {
+  const cols = TYPED.map((c) => `${c.name} ${c.type}`).join(', ');
+  await ctx.conn.run(`create or replace temp table _history_incoming (listener_id VARCHAR, source VARCHAR, source_file VARCHAR, file_sha256 VARCHAR, source_row BIGINT, ${cols}, context_type VARCHAR, context_uri VARCHAR, raw_line VARCHAR, reject_field VARCHAR, reject_reason VARCHAR)`);
+}
+
+export async function ingestExports(ctx: BuildContext, paths: string[], listenerId: string, timezone?: string): Promise<ExportIngestSummary> {
+  const files = findExportFiles(paths);
+  if (files.length === 0) throw new UsageError(`ingest export: no .json files found in ${paths.join(', ')}`);
+  const inspected: ExportFile[] = [];
+  for (const p of files) inspected.push(await inspectExportFile(ctx.conn, p));
+  await createStaging(ctx);
+  const fileSummaries: ExportFileSummary[] = [];
+  for (const f of inspected) fileSummaries.push(await stageFile(ctx, f, listenerId));
+
+  await ensureListeners(ctx, [{ id: listenerId, timezone }]);
+  const added = await appendHistory(ctx, '_history_incoming');
+  await ctx.conn.run(`create or replace temp table _export_rejects as
+    select source, source_file, file_sha256, source_row, listener_id, reject_field as field, reject_reason as reason, raw_line
+    from _history_incoming where reject_reason is not null`);
+  await writeRejectsFrom(ctx, '_export_rejects');
+  const byType = await queryRows<{ content_type: string; n: number }>(ctx.conn,
+    'select content_type, count(*)::integer as n from _history_incoming where reject_reason is null group by all order by all');
+  const records = fileSummaries.reduce((s, f) => s + f.records, 0);
+  const rejected = fileSummaries.reduce((s, f) => s + f.rejected, 0);
+  await ctx.conn.run('drop table if exists _history_incoming; drop table if exists _export_raw; drop table if exists _export_rejects');
+  return {
+    listener_id: listenerId, files: fileSummaries, records, rows_added: added,
+    duplicates_skipped: records - rejected - added, rows_rejected: rejected,
+    by_content_type: Object.fromEntries(byType.map((r) => [r.content_type, r.n])),
+  };
+}
+
+/**
+ * Appends the valid rows of a staging relation to bronze.listening_history, skipping plays already
+ * stored. The relation has every bronze history column except started_at, track_key, ingested_at
+ * and run_id (derived here), plus reject_reason (null = valid row). Returns rows added.
+ */
+export async function appendHistory(ctx: BuildContext, relation: string): Promise<number> {
+  const exists = await relationExists(ctx.conn, 'bronze', 'listening_history');
+  const count = async () => (exists ? Number((await ctx.conn.runAndReadAll('select count(*)::double from bronze.listening_history')).getRowsJS()[0][0]) : 0);
+  const before = await count();
+  const cols = historyColumns.map((c) => c.name);
+  const select = cols.map((c) => {
+    if (c === 'started_at') return `played_at - to_milliseconds(ms_played) as started_at`;
+    if (c === 'track_key') return `${TRACK_KEY_SQL} as track_key`;
+    if (c === 'ingested_at') return `$now::timestamp as ingested_at`;
+    if (c === 'run_id') return `$run as run_id`;
+    return c;
+  });
+  const meta = await ctx.tx.write(listeningHistory, {
+    mode: 'append',
+    sql: `with incoming as (
+            select ${select.join(', ')} from ${relation} where reject_reason is null
+          ), fresh as (
+            select * from incoming
+            qualify row_number() over (partition by listener_id, played_at, track_key, ms_played order by source_file, source_row) = 1
+          )
+          select * from fresh f
+          ${exists ? `where not exists (select 1 from bronze.listening_history b
+                       where b.listener_id = f.listener_id and b.played_at = f.played_at and b.track_key = f.track_key
+                         and b.ms_played is not distinct from f.ms_played)` : ''}`,
+    params: { now: utcNow(), run: ctx.runId },
+    orderBy: 'listener_id, played_at, track_key, ms_played',
+    inputs: [],
+  });
+  return meta.rows - before;
+}

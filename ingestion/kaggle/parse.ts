@@ -1,0 +1,86 @@
+// Validation of Kaggle Spotify Tracks records. Rejects only what is structurally wrong (see
+// CONVENTIONS.md "Kaggle rejects"); every other row is kept as it is.
+import type { AppendValue } from '../../lib/appender.ts';
+
+export const KAGGLE_HEADER = [
+  'track_id', 'artists', 'album_name', 'track_name', 'popularity', 'duration_ms', 'explicit',
+  'danceability', 'energy', 'key', 'loudness', 'mode', 'speechiness', 'acousticness',
+  'instrumentalness', 'liveness', 'valence', 'tempo', 'time_signature', 'track_genre',
+] as const;
+
+/** Header names some published copies use instead of ours. */
+const ALIASES: Record<string, string> = { time_signal: 'time_signature' };
+
+const UNIT_FEATURES = new Set(['danceability', 'energy', 'speechiness', 'acousticness', 'instrumentalness', 'liveness', 'valence']);
+const INTEGERS = new Set(['popularity', 'duration_ms', 'key', 'mode', 'time_signature']);
+const NUMBERS = new Set([...UNIT_FEATURES, 'loudness', 'tempo', ...INTEGERS]);
+
+export interface HeaderCheck {
+  /** Index in the record of each KAGGLE_HEADER column. */
+  positions: number[];
+  /** Index of the Kaggle row index column, or -1. */
+  indexColumn: number;
+  missing: string[];
+  aliased: string[];
+}
+
+export function checkHeader(header: string[]): HeaderCheck {
+  const names = header.map((h) => h.trim().replace(/^\uFEFF/, ''));
+  const normalised = names.map((n) => ALIASES[n] ?? n);
+  const positions = KAGGLE_HEADER.map((c) => normalised.indexOf(c));
+  const missing = KAGGLE_HEADER.filter((_, i) => positions[i] < 0);
+  const aliased = names.filter((n) => n in ALIASES);
+  const indexColumn = names.findIndex((n, i) => i === 0 && (n === '' || n === 'Unnamed: 0' || n === 'index'));
+  return { positions, indexColumn, missing, aliased };
+}
+
+export type Parsed = { ok: true; values: AppendValue[] } | { ok: false; field: string | null; reason: string };
+
+function parseNumber(raw: string): number | null {
+  const s = raw.trim();
+  if (s === '') return null;
+  const n = Number(s);
+  return Number.isFinite(n) ? n : null;
+}
+
+function parseBool(raw: string): boolean | null {
+  const s = raw.trim().toLowerCase();
+  return s === 'true' ? true : s === 'false' ? false : null;
+}
+
+/** Turns one record into the values of the KAGGLE_HEADER columns (kaggle_index first), or a reject. */
+export function parseRecord(record: string[], header: HeaderCheck, expectedFields: number, recordNumber: number): Parsed {
+  if (record.length !== expectedFields) return { ok: false, field: null, reason: `expected ${expectedFields} fields, got ${record.length}` };
+  const values: AppendValue[] = [];
+  const idxRaw = header.indexColumn >= 0 ? record[header.indexColumn].trim() : '';
+  const idx = idxRaw === '' ? recordNumber : parseNumber(idxRaw);
+  if (idx === null || !Number.isInteger(idx)) return { ok: false, field: 'index', reason: `index column is not an integer: "${idxRaw}"` };
+  values.push(idx);
+  for (let i = 0; i < KAGGLE_HEADER.length; i++) {
+    const name = KAGGLE_HEADER[i];
+    const raw = record[header.positions[i]];
+    const checked = checkField(name, raw);
+    if (!checked.ok) return checked;
+    values.push(checked.value);
+  }
+  return { ok: true, values };
+}
+
+function checkField(name: string, raw: string): { ok: true; value: AppendValue } | { ok: false; field: string; reason: string } {
+  if (name === 'track_id') {
+    const id = raw.trim();
+    return id === '' ? { ok: false, field: name, reason: 'empty track_id' } : { ok: true, value: id };
+  }
+  if (name === 'explicit') {
+    const b = parseBool(raw);
+    return b === null ? { ok: false, field: name, reason: `explicit is not true/false: "${raw}"` } : { ok: true, value: b };
+  }
+  if (!NUMBERS.has(name)) return { ok: true, value: raw };
+  const n = parseNumber(raw);
+  if (n === null) return { ok: false, field: name, reason: `${name} is not a number: "${raw}"` };
+  if (INTEGERS.has(name) && !Number.isInteger(n)) return { ok: false, field: name, reason: `${name} is not an integer: "${raw}"` };
+  if (UNIT_FEATURES.has(name) && (n < 0 || n > 1)) return { ok: false, field: name, reason: `${name} ${n} outside [0, 1]` };
+  if (name === 'tempo' && (n < 0 || n > 300)) return { ok: false, field: name, reason: `tempo ${n} outside [0, 300] BPM` };
+  if (name === 'loudness' && n > 5) return { ok: false, field: name, reason: `loudness ${n} dB above 5 dB` };
+  return { ok: true, value: n };
+}
