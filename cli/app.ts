@@ -41,3 +41,16 @@ export function printTable(rows: Record<string, unknown>[], columns?: string[]):
   const out = [line(cols), line(widths.map((w) => '-'.repeat(w))), ...rows.map((r) => line(cols.map((c) => cell(r[c]))))];
   process.stdout.write(`${out.join('\n')}\n(${rows.length} row${rows.length === 1 ? '' : 's'})\n`);
 }
+
+/**
+ * The top-level verb `name`, created if no other command file has created it yet. Verbs with
+ * subcommands in several files (ingest, build) use this, so load order does not matter.
+ */
+export function verb(program: Command, name: string, description: string): Command {
+  const existing = program.commands.find((c) => c.name() === name);
+  if (existing) {
+    if (!existing.description()) existing.description(description);
+    return existing;
+  }
+  return program.command(name).description(description);
+}

@@ -43,8 +43,8 @@ function reportRusage(): void {
 }
 
 export async function main(argv = process.argv): Promise<number> {
-  const program = await buildProgram();
   try {
+    const program = await buildProgram();
     await program.parseAsync(argv);
     return process.exitCode === undefined ? 0 : Number(process.exitCode);
   } catch (err) {

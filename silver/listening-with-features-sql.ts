@@ -1,1 +1,117 @@
-export const silverSql = 'select 1';
+// The SQL of silver.listening_with_features, composed from the inputs that exist (the API features
+// and the synthetic table are optional; synthetic is left out entirely when ALLOW_SYNTHETIC=false).
+import { nameKeySql, kaggleMainArtistSql } from '../lib/name-key.ts';
+
+export interface SilverInputs {
+  hasApiFeatures: boolean;
+  hasSynthetic: boolean;
+  hasKaggle: boolean;
+  allowSynthetic: boolean;
+}
+
+const FEATURES = ['danceability', 'energy', 'valence', 'acousticness', 'instrumentalness', 'speechiness', 'liveness', 'loudness', 'tempo'];
+const INT_FEATURES = ['key', 'mode', 'time_signature'];
+const ALL = [...FEATURES, ...INT_FEATURES];
+const cols = (alias: string) => ALL.map((f) => `${alias}.${f}`).join(', ');
+const empty = (keyCol: string) =>
+  `select null::varchar as ${keyCol}, ${FEATURES.map((f) => `null::double as ${f}`).join(', ')}, ${INT_FEATURES.map((f) => `null::integer as ${f}`).join(', ')} where false`;
+
+/** Lower number = richer source; the richer row wins when two sources saw the same play. */
+const RICHNESS = `case source when 'export_extended' then 1 when 'export_extended_legacy' then 2 when 'spotify_api' then 3 else 4 end`;
+
+export function silverSql(inputs: SilverInputs): string {
+  const synthetic = inputs.allowSynthetic && inputs.hasSynthetic;
+  return `
+with listeners as (
+  select listener_id, timezone from bronze.listeners
+), plays as (
+  select *, ${nameKeySql('artist_name', 'track_name')} as name_key, ${RICHNESS} as richness
+  from bronze.listening_history
+  where content_type = 'track'
+), multi_source as (
+  select listener_id from plays group by listener_id having count(distinct source) > 1
+), neighbours as (
+  -- Same play seen by two sources: same listener and track id within 5 s, or an account-data row
+  -- (minute precision, no id) whose minute holds the other source's play of the same name key.
+  select p.*,
+    lag(played_at) over by_id as prev_at, lag(richness) over by_id as prev_rich,
+    lead(played_at) over by_id as next_at, lead(richness) over by_id as next_rich,
+    lag(played_at) over by_name as prev_name_at, lag(source) over by_name as prev_name_source,
+    lead(played_at) over by_name as next_name_at, lead(source) over by_name as next_name_source
+  from plays p semi join multi_source m on m.listener_id = p.listener_id
+  window by_id as (partition by p.listener_id, coalesce(p.track_id, p.track_key) order by p.played_at, p.richness),
+         by_name as (partition by p.listener_id, p.name_key order by p.played_at, p.richness)
+), superseded as (
+  select listener_id, played_at, track_key, ms_played from neighbours
+  where (prev_rich < richness and abs(epoch_ms(played_at) - epoch_ms(prev_at)) <= 5000)
+     or (next_rich < richness and abs(epoch_ms(played_at) - epoch_ms(next_at)) <= 5000)
+     or (source = 'export_account' and (
+          (prev_name_source <> 'export_account' and date_trunc('minute', prev_name_at) = played_at)
+       or (next_name_source <> 'export_account' and date_trunc('minute', next_name_at) = played_at)))
+), events as (
+  select p.* from plays p
+  anti join superseded s on s.listener_id = p.listener_id and s.played_at = p.played_at
+    and s.track_key = p.track_key and s.ms_played is not distinct from p.ms_played
+), kaggle as (
+  ${inputs.hasKaggle ? `select track_id, ${FEATURES.map((f) => `arg_min(${f}, kaggle_index) as ${f}`).join(', ')}, ${INT_FEATURES.map((f) => `arg_min(${f}, kaggle_index) as ${f}`).join(', ')},
+    arg_min(${nameKeySql(kaggleMainArtistSql('artists'), 'track_name')}, kaggle_index) as name_key,
+    list(distinct track_genre order by track_genre) as genres
+  from bronze.kaggle_tracks group by track_id` : `select null::varchar as track_id, ${FEATURES.map((f) => `null::double as ${f}`).join(', ')}, ${INT_FEATURES.map((f) => `null::integer as ${f}`).join(', ')}, null::varchar as name_key, []::varchar[] as genres where false`}
+), kaggle_by_name as (
+  -- one Kaggle track per name key: the smallest track id, so the choice is deterministic
+  select name_key, min(track_id) as track_id from kaggle where name_key is not null group by name_key
+), api as (
+  ${inputs.hasApiFeatures ? `select track_id, ${ALL.map((f) => (INT_FEATURES.includes(f) ? `${f}::integer as ${f}` : `${f}::double as ${f}`)).join(', ')} from bronze.track_features_api` : empty('track_id')}
+), synthetic as (
+  ${synthetic ? `select feature_key, ${ALL.join(', ')} from bronze.track_features_synthetic` : empty('feature_key')}
+), matched as (
+  select e.*,
+    a.track_id as api_id,
+    coalesce(ki.track_id, kn.track_id) as kaggle_id,
+    case when e.track_id is not null then 'track_id' else 'name' end as via,
+    s.feature_key as synthetic_key
+  from events e
+  left join api a on a.track_id = e.track_id
+  left join kaggle ki on ki.track_id = e.track_id
+  left join kaggle_by_name kn on e.track_id is null and kn.name_key = e.name_key
+  left join synthetic s on s.feature_key = coalesce(e.track_id, e.name_key)
+), featured as (
+  select m.*,
+    case when api_id is not null then 'spotify_api' when kaggle_id is not null then 'kaggle'
+         when synthetic_key is not null then 'synthetic' else 'none' end as feature_source,
+    k.genres as kaggle_genres,
+    ${ALL.map((f) => `case when api_id is not null then a.${f} when kaggle_id is not null then k.${f} when synthetic_key is not null then s.${f} end as f_${f}`).join(',\n    ')}
+  from matched m
+  left join api a on a.track_id = m.api_id
+  left join kaggle k on k.track_id = m.kaggle_id
+  left join synthetic s on s.feature_key = m.synthetic_key
+), localised as (
+  select f.*, l.timezone, timezone(l.timezone, f.played_at::timestamptz) as played_at_local
+  from featured f join listeners l using (listener_id)
+), sessionised as (
+  select *, sum(case when gap_ms is null or gap_ms > 30 * 60 * 1000 then 1 else 0 end)
+              over (partition by listener_id order by played_at, track_key, ms_played rows unbounded preceding) as session_no
+  from (select *, epoch_ms(started_at) - epoch_ms(lag(played_at) over (partition by listener_id order by played_at, track_key, ms_played)) as gap_ms
+        from localised)
+)
+select
+  listener_id,
+  substr(md5(listener_id || '|' || strftime(played_at, '%Y-%m-%dT%H:%M:%S.%f') || '|' || track_key || '|' || coalesce(ms_played::varchar, '')), 1, 20) as event_id,
+  played_at, started_at, played_at_local, timezone,
+  played_at_local::date as date_local,
+  hour(played_at_local)::integer as hour_of_day,
+  isodow(played_at_local)::integer as day_of_week,
+  dayname(played_at_local) as day_name,
+  isodow(played_at_local) in (6, 7) as is_weekend,
+  case when hour(played_at_local) between 6 and 11 then 'morning' when hour(played_at_local) between 12 and 17 then 'afternoon'
+       when hour(played_at_local) between 18 and 22 then 'evening' else 'night' end as part_of_day,
+  listener_id || '-s' || lpad(session_no::varchar, 6, '0') as session_id,
+  row_number() over (partition by listener_id, session_no order by played_at, track_key, ms_played)::integer as session_position,
+  track_id, track_name, artist_name, album_name, ms_played, skipped, shuffle, reason_start, reason_end,
+  source as history_source, feature_source,
+  case when feature_source = 'none' then 'none' else via end as feature_match,
+  ${FEATURES.map((f) => `f_${f}::double as ${f}`).join(', ')},
+  ${INT_FEATURES.map((f) => `f_${f}::integer as ${f}`).join(', ')},
+  coalesce(kaggle_genres, []::varchar[]) as genres
+from sessionised`;
+}

@@ -1,5 +1,9 @@
 // Columns of silver.listening_with_features. The SQL that builds it is in listening-with-features-sql.ts.
 import { defineTable, type ColumnSpec } from '../lib/table-spec.ts';
+import type { BuildContext } from '../lib/build-context.ts';
+import type { TableVersionMeta } from '../lib/lake.ts';
+import { relationExists } from '../lib/lake.ts';
+import { StageError } from '../lib/errors.ts';
 import { silverSql } from './listening-with-features-sql.ts';
 
 const feature = (name: string, what: string): ColumnSpec => ({ name, type: 'DOUBLE', description: `${what}; from the source named in feature_source, null when feature_source = 'none'` });
@@ -46,7 +50,7 @@ export const columns: ColumnSpec[] = [
   { name: 'genres', type: 'VARCHAR[]', description: 'Kaggle genres of the track (a Kaggle track id can carry several genres); empty when not in Kaggle' },
 ];
 
-export default defineTable({
+const spec = defineTable({
   layer: 'silver',
   name: 'listening_with_features',
   grainSentence: 'one row per distinct music listening event (listener, played_at, track)',
@@ -55,6 +59,26 @@ export default defineTable({
     'Music listening events of every listener joined with audio features from one source each (Spotify API > Kaggle > synthetic > none), with provenance and time dimensions in the listener\'s time zone.',
   columns,
   inputs: ['bronze.listening_history', 'bronze.listeners', 'bronze.kaggle_tracks', 'bronze.track_features_api', 'bronze.track_features_synthetic'],
-  sql: silverSql,
   orderBy: 'listener_id, played_at, event_id',
 });
+export default spec;
+
+/** Builds silver from the current bronze tables, in the caller's transaction. */
+export async function buildSilver(ctx: BuildContext): Promise<TableVersionMeta> {
+  const has = (t: string) => relationExists(ctx.conn, 'bronze', t);
+  for (const t of ['listening_history', 'listeners']) {
+    if (!(await has(t))) throw new StageError('build silver', `bronze.${t} does not exist yet: import listening history first (lakehouse ingest export …)`);
+  }
+  const inputs = {
+    hasApiFeatures: await has('track_features_api'),
+    hasSynthetic: await has('track_features_synthetic'),
+    hasKaggle: await has('kaggle_tracks'),
+    allowSynthetic: ctx.config.allowSynthetic,
+  };
+  if (!inputs.hasKaggle) ctx.log.warn('bronze.kaggle_tracks does not exist: no Kaggle features (lakehouse ingest kaggle …)');
+  return ctx.tx.write(spec, {
+    sql: silverSql(inputs),
+    orderBy: spec.orderBy,
+    inputs: spec.inputs.filter((t) => t !== 'bronze.track_features_synthetic' || (inputs.allowSynthetic && inputs.hasSynthetic)),
+  });
+}

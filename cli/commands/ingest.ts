@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
-import { cliFor, printJson } from '../app.ts';
+import { cliFor, printJson, verb } from '../app.ts';
 import { withWriter } from '../../lib/session.ts';
 import { ingestKaggle } from '../../ingestion/kaggle/ingest.ts';
 import { ingestExports } from '../../ingestion/exports/ingest.ts';
 import { checkListenerId, checkTimeZone } from '../../bronze/listener-registry.ts';
 
 export function register(program: Command): void {
-  const ingest = program.command('ingest').description('load a source into bronze (append-only, deduplicated; rejects go to bronze.rejected_rows)');
+  const ingest = verb(program, 'ingest', 'load a source into bronze (append-only, deduplicated; rejects go to bronze.rejected_rows)');
 
   ingest
     .command('kaggle')

@@ -1,0 +1,21 @@
+import type { Command } from 'commander';
+import { cliFor, printJson, printTable } from '../app.ts';
+import { runPipeline } from '../../pipeline/run.ts';
+
+export function register(program: Command): void {
+  program
+    .command('run')
+    .description('run every pipeline stage in order: ingest (demo data with --demo), synthetic, silver, gold')
+    .option('--demo', 'generate a deterministic demo data set (no credentials, no network) and build everything from it')
+    .addHelpText('after', '\nExamples:\n  $ lakehouse run --demo\n  $ lakehouse run --data-dir /srv/lake')
+    .action(async function (this: Command, o: { demo?: boolean }) {
+      const { config, log, opts } = cliFor(this);
+      const summary = await runPipeline(config, log, { demo: o.demo, trigger: 'cli' });
+      if (opts.json) {
+        printJson(summary);
+        return;
+      }
+      process.stderr.write(`run ${summary.run_id}: ${summary.stages.length} stages\n`);
+      printTable(summary.tables, ['layer', 'table', 'rows', 'version', 'path']);
+    });
+}
