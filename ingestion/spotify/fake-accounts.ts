@@ -66,7 +66,8 @@ export class FakeAccounts {
     return req.headers.authorization === basic;
   }
 
-  private issue(scope: string, withRefresh: boolean): Record<string, unknown> {
+  /** Issues a token pair directly (tests that need a bearer without a login). */
+  issue(scope: string, withRefresh: boolean): Record<string, unknown> {
     const access = `fake-at-${randomBytes(18).toString('hex')}`;
     this.access.set(access, { expiresAt: Date.now() + this.opts.tokenTtlSec * 1000, scope });
     this.issued.push(access);
