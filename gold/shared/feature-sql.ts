@@ -65,9 +65,13 @@ export function corrOf(y: string, x: string): string {
   return `(case when isnan(corr(${y}, ${x})) then null else corr(${y}, ${x}) end)`;
 }
 
-/** Cyclic encodings of the local hour, the angle being 2*pi*hour/24. */
-export const HOUR_COS = 'cos(2 * pi() * hour_of_day / 24)';
-export const HOUR_SIN = 'sin(2 * pi() * hour_of_day / 24)';
+/**
+ * Cyclic encodings of the local hour, the angle being 2*pi*hour/24. Rounded to 12 decimals so that
+ * equal values are equal (sin 3h = sin 9h, cos 6h = 0) and floating-point noise does not turn a
+ * constant into a perfect correlation.
+ */
+export const HOUR_COS = 'round(cos(2 * pi() * hour_of_day / 24), 12)';
+export const HOUR_SIN = 'round(sin(2 * pi() * hour_of_day / 24), 12)';
 
 /**
  * Aggregate: circular-linear correlation of a linear value x with the hour angle:

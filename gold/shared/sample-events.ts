@@ -1,0 +1,66 @@
+// Deterministic silver rows for tests that need "realistic enough" input for every gold table at
+// once (listener isolation, recomputation): several sessions, all hours and weekdays, a mix of
+// feature sources including plays without features, repeated tracks.
+import type { Row } from './fixture-runner.ts';
+
+const SOURCES = ['kaggle', 'synthetic', 'spotify_api', 'kaggle', 'none', 'kaggle', 'synthetic'];
+const DAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
+
+function partOfDay(hour: number): string {
+  if (hour >= 6 && hour <= 11) return 'morning';
+  if (hour >= 12 && hour <= 17) return 'afternoon';
+  if (hour >= 18 && hour <= 22) return 'evening';
+  return 'night';
+}
+
+/** A small seeded generator (mulberry32), so the rows are the same on every run. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function sampleEvents(listenerId: string, count: number, seed: number): Row[] {
+  const rand = rng(seed);
+  const rows: Row[] = [];
+  let t = Date.UTC(2024, 0, 1, 0, 0, 0) + seed * 3_600_000;
+  for (let i = 0; i < count; i++) {
+    t += (i % 5 === 0 ? 3 * 3_600_000 : 200_000) + Math.floor(rand() * 100_000);
+    const at = new Date(t);
+    const hour = at.getUTCHours();
+    const dow = ((at.getUTCDay() + 6) % 7) + 1;
+    const source = SOURCES[Math.floor(rand() * SOURCES.length)];
+    const track = Math.floor(rand() * 9);
+    const has = source !== 'none';
+    const f = (lo: number, hi: number) => (has ? Math.round((lo + rand() * (hi - lo)) * 1000) / 1000 : null);
+    rows.push({
+      listener_id: listenerId,
+      event_id: `${listenerId}-${i}`,
+      played_at: at.toISOString().replace('T', ' ').slice(0, 19),
+      played_at_local: at.toISOString().replace('T', ' ').slice(0, 19),
+      timezone: 'UTC',
+      date_local: at.toISOString().slice(0, 10),
+      hour_of_day: hour,
+      day_of_week: dow,
+      day_name: DAYS[dow - 1],
+      is_weekend: dow >= 6,
+      part_of_day: partOfDay(hour),
+      session_id: `${listenerId}-s${Math.floor(i / 5)}`,
+      session_position: (i % 5) + 1,
+      track_id: track === 8 ? null : `track${listenerId}${track % 4}${track}`,
+      track_name: `Song ${track}`,
+      artist_name: `Artist ${track % 3}`,
+      ms_played: 60_000 + Math.floor(rand() * 180_000),
+      feature_source: source,
+      feature_match: has ? 'track_id' : 'none',
+      valence: f(0, 1), energy: f(0, 1), danceability: f(0, 1), acousticness: f(0, 1),
+      instrumentalness: f(0, 1), speechiness: f(0, 0.5), liveness: f(0, 1), loudness: f(-30, -2), tempo: f(60, 180),
+    });
+  }
+  return rows;
+}
