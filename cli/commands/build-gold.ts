@@ -1,12 +1,8 @@
 // `lakehouse build gold [--category <name>] [--table <name>]`: builds the declared gold tables.
-// The `build` verb itself belongs to build.ts; this file only adds its `gold` subcommand. Files
-// register in name order and "build-gold.ts" sorts before "build.ts", so when build.ts exists but has
-// not run yet, the subcommand is attached when `build` is dispatched; without build.ts the verb is
-// created here.
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+// The `build` verb is shared with build.ts (build synthetic, build silver): whichever file registers
+// first creates it (`verb`), the other one finds it.
 import type { Command } from 'commander';
-import { cliFor, printJson, printTable } from '../app.ts';
+import { cliFor, printJson, printTable, verb } from '../app.ts';
 import { withWriter } from '../../lib/session.ts';
 import { buildGold } from '../../gold/build.ts';
 
@@ -32,16 +28,5 @@ function addGold(build: Command): void {
 }
 
 export function register(program: Command): void {
-  const existing = program.commands.find((c) => c.name() === 'build');
-  if (existing) {
-    addGold(existing);
-    return;
-  }
-  if (!existsSync(join(import.meta.dirname, 'build.ts'))) {
-    addGold(program.command('build').description('build a layer from the one below it'));
-    return;
-  }
-  program.hook('preSubcommand', (_root, sub) => {
-    if (sub.name() === 'build') addGold(sub);
-  });
+  addGold(verb(program, 'build', 'build a layer from the one below it'));
 }
