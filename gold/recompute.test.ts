@@ -41,7 +41,8 @@ function assertAgree(table: string, gold: Row[], independent: Row[], key: string
     const i = byKey.get(k(g));
     assert.ok(i, `${table}: no independent row for ${k(g)}`);
     for (const [col, tol] of Object.entries(tolerances)) {
-      const [gv, iv] = [g[col], i[col]];
+      const gv: unknown = g[col];
+      const iv: unknown = i[col];
       if (gv === null || iv === null) assert.equal(gv, iv, `${table} ${k(g)} ${col}`);
       else assert.ok(Math.abs(Number(gv) - Number(iv)) <= tol + 1e-9, `${table} ${k(g)} ${col}: ${gv} vs ${iv}`);
     }
