@@ -8,11 +8,12 @@ import { withReader } from '../../lib/session.ts';
 import { queryRows } from '../../lib/duckdb.ts';
 import { relationExists } from '../../lib/lake.ts';
 import type { Config } from '../../lib/config.ts';
-import { ingestSpotify } from './ingest.ts';
+import { ingestSpotify, stageAll } from './ingest.ts';
+import { withWriter } from '../../lib/session.ts';
 import { readState } from './state.ts';
-import { loadTimeline } from './fake-recordings.ts';
+import { AUDIO_FEATURES_FILES, loadTimeline } from './fake-recordings.ts';
 import { connect, fakeConfig, fakeSpotify } from './test-support.ts';
-import { sharedData } from '../../test/helpers.ts';
+import { sharedData, testConfig } from '../../test/helpers.ts';
 
 const timeline = loadTimeline(sharedData);
 const fast = { policy: { baseDelayMs: 2 } };
@@ -117,4 +118,26 @@ test('audio features are requested in batches for tracks without features; track
     assert.ok(m.pop > 0 && m.pop <= m.n);
   });
   assert.ok(existsSync(join(dir, 'raw', 'spotify', 'p05')));
+});
+
+test('recorded audio features land in bronze.track_features_api once (first answer kept)', async (t) => {
+  const { dir, cleanup } = tempDir();
+  t.after(cleanup);
+  const config = testConfig(dir);
+  const body = readFileSync(join(sharedData, AUDIO_FEATURES_FILES[0]), 'utf8');
+  const landed = { kind: 'audio-features' as const, body, listenerId: 'p01', sourceFile: 'p01/run-a/audio-features-0001.json', sha256: 'abc' };
+  for (const expectedAdded of [1, 0]) {
+    await withWriter(config, silentLogger, 'test', async (s) => {
+      const tx = s.begin();
+      const sum = { plays_added: 0, duplicates_skipped: 0, features_added: 0 };
+      await stageAll(s.context(tx), 'p01', [landed], sum);
+      assert.equal(sum.features_added, expectedAdded);
+      await tx.commit();
+    });
+  }
+  await withReader(config, silentLogger, async (s) => {
+    const rows = await queryRows<Record<string, unknown>>(s.conn, 'select track_id, danceability, key, tempo, time_signature, duration_ms::double as duration_ms from bronze.track_features_api');
+    const f = JSON.parse(body).audio_features[0];
+    assert.deepEqual(rows, [{ track_id: f.id, danceability: f.danceability, key: f.key, tempo: f.tempo, time_signature: f.time_signature, duration_ms: f.duration_ms }]);
+  });
 });
