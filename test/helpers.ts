@@ -18,3 +18,46 @@ export function tempDir(prefix = 'lakehouse-test-'): { dir: string; cleanup: () 
 export function testConfig(dataDir: string, overrides: ConfigOverrides = {}, env: Record<string, string> = {}): Config {
   return loadConfig({ dataDir, ...overrides }, { LOG_LEVEL: 'silent', DUCKDB_THREADS: '2', ...env }, dataDir);
 }
+
+import { spawn } from 'node:child_process';
+import { main } from '../cli/main.ts';
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `lakehouse …` as a real child process. */
+export function runCliChild(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [join(repoRoot, 'bin', 'lakehouse.js'), ...args], {
+      cwd: repoRoot, env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolvePromise({ code: code ?? 1, stdout, stderr }));
+  });
+}
+
+/** Runs `lakehouse …` in this process, capturing stdout and stderr writes. */
+export async function runCli(args: string[]): Promise<CliResult> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const origOut = process.stdout.write.bind(process.stdout);
+  const origErr = process.stderr.write.bind(process.stderr);
+  process.stdout.write = ((chunk: string | Uint8Array) => (out.push(String(chunk)), true)) as typeof process.stdout.write;
+  process.stderr.write = ((chunk: string | Uint8Array) => (err.push(String(chunk)), true)) as typeof process.stderr.write;
+  const previousExit = process.exitCode;
+  try {
+    const code = await main(['node', 'lakehouse', ...args]);
+    return { code, stdout: out.join(''), stderr: err.join('') };
+  } finally {
+    process.stdout.write = origOut;
+    process.stderr.write = origErr;
+    process.exitCode = previousExit;
+  }
+}

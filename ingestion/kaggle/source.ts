@@ -56,7 +56,7 @@ export async function* readKaggleRows(file: KaggleFile, rejects: KaggleReject[])
     for await (const { record, raw, info } of parser as AsyncIterable<CsvRecord>) {
       const parsed = parseRecord(record, file.header, expectedFields, info.records);
       if (parsed.ok) yield [...parsed.values, info.records];
-      else rejects.push({ sourceRow: info.records, field: parsed.field, reason: parsed.reason, rawLine: raw.replace(/\r?\n$/, '') });
+      else rejects.push({ sourceRow: info.records, field: parsed.field, reason: parsed.reason, rawLine: raw.replace(/\r?\n$|\r$/, '') });
     }
   } catch (err) {
     const e = err as Error & { lines?: number };

@@ -1,0 +1,135 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { historyDir, kaggleSample, tempDir, testConfig } from '../test/helpers.ts';
+import { silentLogger } from '../lib/logger.ts';
+import { withWriter, withReader } from '../lib/session.ts';
+import { queryRows } from '../lib/duckdb.ts';
+import type { Config } from '../lib/config.ts';
+import { ingestExportStage, ingestKaggleStage, inTransaction, silverStage } from '../pipeline/stages.ts';
+import { appendHistory } from '../ingestion/exports/ingest.ts';
+
+const extended = (ts: string, uri: string | null, name: string, artist: string, ms = 200000) => ({
+  ts, platform: 'x', ms_played: ms, conn_country: 'NL', ip_addr: null, master_metadata_track_name: name,
+  master_metadata_album_artist_name: artist, master_metadata_album_album_name: 'Al', spotify_track_uri: uri,
+  episode_name: null, episode_show_name: null, spotify_episode_uri: null, audiobook_title: null, audiobook_uri: null,
+  audiobook_chapter_uri: null, audiobook_chapter_title: null, reason_start: 'clickrow', reason_end: 'trackdone',
+  shuffle: false, skipped: false, offline: false, offline_timestamp: null, incognito_mode: false,
+});
+
+async function build(config: Config, steps: (s: Parameters<typeof silverStage>[0]) => Promise<unknown>) {
+  return withWriter(config, silentLogger, 'test', steps);
+}
+
+test('time dimensions follow the listener time zone across both DST changes; sessions split on 30-minute gaps', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    mkdirSync(join(dir, 'in'));
+    const file = join(dir, 'in', 'Streaming_History_Audio_2025.json');
+    writeFileSync(file, JSON.stringify([
+      extended('2025-03-30T00:30:00Z', 'spotify:track:aaaaaaaaaaaaaaaaaaaaaa', 'A', 'X'), // 01:30 CET
+      extended('2025-03-30T01:30:00Z', 'spotify:track:bbbbbbbbbbbbbbbbbbbbbb', 'B', 'X'), // 03:30 CEST (02:xx does not exist)
+      extended('2025-10-26T00:30:00Z', 'spotify:track:cccccccccccccccccccccc', 'C', 'X'), // 02:30 CEST
+      extended('2025-10-26T01:30:00Z', 'spotify:track:dddddddddddddddddddddd', 'D', 'X'), // 02:30 CET again
+      extended('2025-10-26T01:33:00Z', 'spotify:track:eeeeeeeeeeeeeeeeeeeeee', 'E', 'X', 120000), // starts 01:31, gap < 30 min
+    ]));
+    const config = testConfig(join(dir, 'lake'));
+    await build(config, async (s) => {
+      await ingestExportStage(s, [file], 'ams', 'Europe/Amsterdam');
+      await silverStage(s);
+    });
+    const rows = await withReader(config, silentLogger, (s) => queryRows<Record<string, unknown>>(s.conn, `
+      select strftime(played_at_local, '%Y-%m-%d %H:%M') as local, date_local::varchar as date_local, hour_of_day, day_of_week, day_name, is_weekend, part_of_day, session_id, session_position, feature_source, feature_match
+      from silver.listening_with_features order by played_at`));
+    assert.deepEqual(rows.map((r) => [r.local, r.hour_of_day, r.day_of_week, r.day_name, r.is_weekend, r.part_of_day]), [
+      ['2025-03-30 01:30', 1, 7, 'Sunday', true, 'night'],
+      ['2025-03-30 03:30', 3, 7, 'Sunday', true, 'night'],
+      ['2025-10-26 02:30', 2, 7, 'Sunday', true, 'night'],
+      ['2025-10-26 02:30', 2, 7, 'Sunday', true, 'night'],
+      ['2025-10-26 02:33', 2, 7, 'Sunday', true, 'night'],
+    ]);
+    // 00:30 and 01:30 are 60 min apart minus 200 s of play: > 30 min gap → new session each, except the last two.
+    assert.deepEqual(rows.map((r) => [r.session_id, r.session_position]), [
+      ['ams-s000001', 1], ['ams-s000002', 1], ['ams-s000003', 1], ['ams-s000004', 1], ['ams-s000004', 2],
+    ]);
+    assert.ok(rows.every((r) => r.feature_source === 'synthetic' && r.feature_match === 'track_id'));
+  } finally {
+    cleanup();
+  }
+});
+
+test('the same play from the API, an extended export and account data is one silver row, from the richest source', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    mkdirSync(join(dir, 'in'));
+    const ext = join(dir, 'in', 'Streaming_History_Audio_2025.json');
+    writeFileSync(ext, JSON.stringify([extended('2025-01-01T10:00:05Z', 'spotify:track:aaaaaaaaaaaaaaaaaaaaaa', 'Song', 'Band')]));
+    const acc = join(dir, 'in', 'StreamingHistory_music_0.json');
+    writeFileSync(acc, JSON.stringify([
+      { endTime: '2025-01-01 10:00', artistName: 'Band', trackName: 'Song', msPlayed: 200000 },
+      { endTime: '2025-01-01 12:00', artistName: 'Band', trackName: 'Song', msPlayed: 200000 },
+    ]));
+    const config = testConfig(join(dir, 'lake'));
+    await build(config, async (s) => {
+      await ingestExportStage(s, [ext], 'p', 'UTC');
+      await ingestExportStage(s, [acc], 'p');
+      await inTransaction(s, 'api', async (ctx) => {
+        await ctx.conn.run(`create temp table api_rows as select 'p' listener_id, 'spotify_api' as source, 'recently_played.json' source_file, 'sha' file_sha256, 1::bigint source_row,
+          timestamp '2025-01-01 10:00:07.123' played_at, 200000::bigint ms_played, 'track' content_type, 'aaaaaaaaaaaaaaaaaaaaaa' track_id, 'Song' track_name, 'Band' artist_name,
+          'Al' album_name, null::varchar episode_name, null::varchar show_name, null::varchar episode_uri, null::varchar audiobook_title, null::varchar audiobook_uri,
+          null::varchar audiobook_chapter_title, null::varchar audiobook_chapter_uri, 'playlist' context_type, 'spotify:playlist:x' context_uri, null::varchar reason_start, null::varchar reason_end,
+          null::boolean shuffle, null::boolean skipped, null::boolean offline, null::timestamp offline_at, null::boolean incognito_mode, null::varchar reject_reason`);
+        return appendHistory(ctx, 'api_rows');
+      });
+      await silverStage(s);
+    });
+    const rows = await withReader(config, silentLogger, (s) => queryRows<Record<string, unknown>>(s.conn,
+      `select strftime(played_at, '%H:%M:%S') t, history_source from silver.listening_with_features order by played_at`));
+    assert.deepEqual(rows, [{ t: '10:00:05', history_source: 'export_extended' }, { t: '12:00:00', history_source: 'export_account' }]);
+    const bronze = await withReader(config, silentLogger, (s) => queryRows<{ n: number }>(s.conn, 'select count(*)::integer n from bronze.listening_history'));
+    assert.equal(bronze[0].n, 4, 'bronze keeps every source row');
+  } finally {
+    cleanup();
+  }
+});
+
+test('on the real exports silver reconciles with bronze, every row has provenance, and ALLOW_SYNTHETIC=false uses no synthetic value', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const config = testConfig(dir);
+    await build(config, async (s) => {
+      await ingestKaggleStage(s, kaggleSample);
+      await ingestExportStage(s, [join(historyDir, 'JUSTSUJAY__spotify_analysis')], 'jus', 'Asia/Kolkata');
+      await ingestExportStage(s, [join(historyDir, 'Khushi-203006__Spotify_Data_Analysis_Project')], 'khu', 'Asia/Kolkata');
+      await silverStage(s);
+    });
+    const check = async (c: Config) => withReader(c, silentLogger, (s) => queryRows<Record<string, unknown>>(s.conn, `
+      select (select count(*) from bronze.listening_history where content_type = 'track')::integer as bronze_music,
+             count(*)::integer as silver_rows,
+             count(*) filter (where feature_source not in ('spotify_api', 'kaggle', 'synthetic', 'none') or feature_source is null)::integer as bad_source,
+             count(*) filter (where (feature_source = 'none') <> (valence is null))::integer as provenance_mismatch,
+             count(*) filter (where feature_source = 'kaggle' and feature_match = 'name')::integer as kaggle_by_name,
+             count(*) filter (where feature_source = 'kaggle' and feature_match = 'track_id')::integer as kaggle_by_id,
+             count(*) filter (where feature_source = 'synthetic')::integer as synthetic
+      from silver.listening_with_features`));
+    const [r] = await check(config);
+    assert.equal(r.silver_rows, r.bronze_music);
+    assert.equal(r.silver_rows, 23063 + 8538);
+    assert.equal(r.bad_source, 0);
+    assert.equal(r.provenance_mismatch, 0);
+    assert.ok((r.kaggle_by_name as number) > 0 && (r.kaggle_by_id as number) > 0);
+    assert.equal((r.kaggle_by_name as number) + (r.kaggle_by_id as number) + (r.synthetic as number), r.silver_rows);
+
+    const strict = testConfig(dir, { allowSynthetic: false });
+    await build(strict, (s) => silverStage(s));
+    const [r2] = await check(strict);
+    assert.equal(r2.synthetic, 0);
+    assert.equal(r2.silver_rows, r.silver_rows);
+    const none = await withReader(strict, silentLogger, (s) => queryRows<{ n: number }>(s.conn,
+      "select count(*)::integer n from silver.listening_with_features where feature_source = 'none'"));
+    assert.equal(none[0].n, r.synthetic, 'the rows that were synthetic now have no features');
+  } finally {
+    cleanup();
+  }
+});
