@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# Starts the pinned Trino natively, bound to 127.0.0.1, serving the lake in LAKEHOUSE_DATA_DIR as
+# catalog `lakehouse`, and waits until it answers `select 1`. The config is trino/etc, the same
+# files docker compose mounts; the machine-specific values (data dir, port, node id, bind address)
+# reach it as environment variables, which Trino substitutes for ${ENV:NAME}.
+#
+# Env: LAKEHOUSE_DATA_DIR (default ./data), TRINO_PORT (default 8080), LAKEHOUSE_CACHE_DIR
+# (default ~/.cache/lakehouse), TRINO_JAVA_HOME (a JDK to use instead of searching),
+# TRINO_START_TIMEOUT (seconds, default 240). Stop it with scripts/trino-stop.sh (same env).
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+VERSION="$(tr -d '[:space:]' < "$ROOT/trino/VERSION")"
+CACHE="${LAKEHOUSE_CACHE_DIR:-$HOME/.cache/lakehouse}"
+export TRINO_PORT="${TRINO_PORT:-8080}"
+export TRINO_BIND_IP="${TRINO_BIND_IP:-127.0.0.1}"
+export TRINO_NODE_ID="${TRINO_NODE_ID:-lakehouse-$TRINO_PORT}"
+export LAKEHOUSE_DATA_DIR="$(realpath -m "${LAKEHOUSE_DATA_DIR:-data}")"
+STATE="$CACHE/trino/run-$TRINO_PORT"
+PID_FILE="$STATE/trino.pid"
+LOG_FILE="$STATE/server.log"
+URL="http://127.0.0.1:$TRINO_PORT"
+TIMEOUT="${TRINO_START_TIMEOUT:-240}"
+
+say() { echo "trino-start: $*" >&2; }
+die() { say "error: $*"; exit 1; }
+
+# Trino 476 and later need Java 24; 447-475 Java 22; 436-446 Java 21; older Java 17.
+min_java() {
+  if [ "$VERSION" -ge 476 ]; then echo 24; elif [ "$VERSION" -ge 447 ]; then echo 22
+  elif [ "$VERSION" -ge 436 ]; then echo 21; else echo 17; fi
+}
+
+java_major() {
+  "$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = //p' | cut -d. -f1
+}
+
+# The newest JDK that satisfies min_java, from TRINO_JAVA_HOME, JAVA_HOME, /usr/lib/jvm/* and the
+# java on PATH.
+pick_jdk() {
+  local need best="" best_major=0 seen="" candidates=() d major
+  need="$(min_java)"
+  if [ -n "${TRINO_JAVA_HOME:-}" ]; then
+    major="$(java_major "$TRINO_JAVA_HOME" 2>/dev/null || true)"
+    [ -n "$major" ] && [ "$major" -ge "$need" ] \
+      || die "TRINO_JAVA_HOME=$TRINO_JAVA_HOME is not a Java $need+ JDK (Trino $VERSION needs Java $need or newer)"
+    echo "$TRINO_JAVA_HOME"
+    return
+  fi
+  [ -n "${JAVA_HOME:-}" ] && candidates+=("$JAVA_HOME")
+  for d in /usr/lib/jvm/*/ /opt/java/*/; do [ -d "$d" ] && candidates+=("${d%/}"); done
+  command -v java >/dev/null && candidates+=("$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")")
+  for d in "${candidates[@]}"; do
+    [ -x "$d/bin/java" ] || continue
+    major="$(java_major "$d")"
+    [ -n "$major" ] || continue
+    seen="$seen $(basename "$d")=$major"
+    if [ "$major" -ge "$need" ] && [ "$major" -gt "$best_major" ]; then best="$d"; best_major="$major"; fi
+  done
+  [ -n "$best" ] || die "Trino $VERSION needs Java $need or newer, found none (JDKs seen:${seen:- none}). Install a JDK $need+ (e.g. Temurin 25) under /usr/lib/jvm or set TRINO_JAVA_HOME."
+  echo "$best"
+}
+
+healthy() {
+  curl -fsS --max-time 2 "$URL/v1/info" 2>/dev/null | grep -q '"starting":false'
+}
+
+running_pid() {
+  [ -f "$PID_FILE" ] || return 1
+  local pid; pid="$(cat "$PID_FILE")"
+  kill -0 "$pid" 2>/dev/null && echo "$pid"
+}
+
+if pid="$(running_pid)" && healthy; then
+  served="$(cat "$STATE/data-dir" 2>/dev/null || true)"
+  [ "$served" = "$LAKEHOUSE_DATA_DIR" ] \
+    || die "Trino on port $TRINO_PORT (pid $pid) serves $served, not $LAKEHOUSE_DATA_DIR; stop it first (scripts/trino-stop.sh)"
+  say "Trino already running (pid $pid) at $URL"
+  exit 0
+fi
+if curl -fsS --max-time 2 "$URL/v1/info" >/dev/null 2>&1; then
+  die "port $TRINO_PORT is already served by another process; stop it or set TRINO_PORT"
+fi
+
+TRINO_HOME="$("$ROOT/scripts/trino-install.sh")"
+JDK="$(pick_jdk)"
+say "Trino $VERSION with Java $(java_major "$JDK") ($JDK), data dir $LAKEHOUSE_DATA_DIR, port $TRINO_PORT"
+mkdir -p "$STATE/var" "$LAKEHOUSE_DATA_DIR/_trino/metastore"
+
+started=$(date +%s)
+setsid nohup "$TRINO_HOME/bin/launcher" run --etc-dir "$ROOT/trino/etc" --data-dir "$STATE/var" \
+  --jvm-dir "$JDK" >"$LOG_FILE" 2>&1 < /dev/null &
+echo $! > "$PID_FILE"
+echo "$LAKEHOUSE_DATA_DIR" > "$STATE/data-dir"
+pid="$(cat "$PID_FILE")"
+
+until healthy; do
+  if ! kill -0 "$pid" 2>/dev/null; then
+    tail -n 30 "$LOG_FILE" >&2 || true
+    rm -f "$PID_FILE"
+    die "Trino exited during start-up; log: $LOG_FILE"
+  fi
+  if [ $(( $(date +%s) - started )) -ge "$TIMEOUT" ]; then
+    tail -n 30 "$LOG_FILE" >&2 || true
+    die "Trino did not become healthy within $TIMEOUT s (pid $pid, log $LOG_FILE); stop it with scripts/trino-stop.sh"
+  fi
+  sleep 1
+done
+node "$ROOT/scripts/trino-ping.mjs" "$URL" >&2 || die "Trino answers /v1/info but not 'select 1' (log $LOG_FILE)"
+say "Trino is up (pid $pid) at $URL after $(( $(date +%s) - started )) s; log $LOG_FILE"
