@@ -1,0 +1,65 @@
+// The whole pipeline on the real files in ../shared/data: the Kaggle sample and the four listeners'
+// exports are ingested, silver is built, and the ten descriptive and diagnostic tables are built once
+// and checked for the invariants every gold table keeps.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { historyDir, kaggleSample, tempDir, testConfig } from '../test/helpers.ts';
+import { silentLogger } from '../lib/logger.ts';
+import { withWriter } from '../lib/session.ts';
+import { queryRows } from '../lib/duckdb.ts';
+import { grainDuplicates } from '../lib/table-loader.ts';
+import { ingestExportStage, ingestKaggleStage, silverStage } from '../pipeline/stages.ts';
+import { buildGold, loadGoldTables } from './build.ts';
+
+type Count = { listener_id: string; n: number };
+
+test('the ten descriptive and diagnostic tables build on the real exports and keep their invariants', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    await withWriter(testConfig(dir), silentLogger, 'test', async (s) => {
+      await ingestKaggleStage(s, kaggleSample);
+      for (const [i, folder] of readdirSync(historyDir).sort().entries()) {
+        await ingestExportStage(s, [join(historyDir, folder)], `p${i + 1}`);
+      }
+      await silverStage(s);
+      const specs = (await loadGoldTables()).map((t) => t.spec).filter((t) => ['descriptive', 'diagnostic'].includes(t.category!));
+      const published = [...await buildGold(s, { category: 'descriptive' }), ...await buildGold(s, { category: 'diagnostic' })];
+      assert.equal(published.length, 10);
+
+      const num = (rows: Record<string, unknown>[]) => rows.map((r) => ({ listener_id: String(r.listener_id), n: Number(r.n) }));
+      const silver = num(await queryRows(s.conn, 'select listener_id, count(*) as n from silver.listening_with_features group by 1 order by 1'));
+      assert.equal(silver.length, 4);
+      for (const spec of specs) {
+        const meta = published.find((m) => m.table === spec.name)!;
+        assert.ok(meta.rows > 0, `${spec.name} has rows`);
+        assert.deepEqual(await grainDuplicates(s.conn, spec), [], `${spec.name}: grain is unique`);
+        assert.ok(meta.columns.every((c) => c.description), `${spec.name}: every column described`);
+        if (spec.columns.some((c) => c.name === 'synthetic_share')) {
+          const [bad] = await queryRows<{ n: number }>(s.conn, `select count(*)::integer as n from gold.${spec.name} where synthetic_share < 0 or synthetic_share > 1 or isnan(synthetic_share)`);
+          assert.equal(bad.n, 0, `${spec.name}: synthetic_share in [0, 1] or null`);
+        }
+      }
+
+      // Play counts reconcile with silver, per listener, in every table that counts plays.
+      const sums: [string, string][] = [
+        ['listening_patterns_by_time', 'play_count'], ['temporal_trends', 'total_plays'], ['weekend_vs_weekday', 'total_plays'],
+        ['part_of_day_drivers', 'total_plays'], ['feature_source_coverage', 'record_count'], ['mood_time_correlations', 'sample_size + rows_without_features'],
+      ];
+      for (const [table, expr] of sums) {
+        const got = num(await queryRows(s.conn, `select listener_id, sum(${expr}) as n from gold.${table} group by 1 order by 1`));
+        assert.deepEqual(got, silver, `${table}: plays per listener reconcile with silver`);
+      }
+      const pct = await queryRows<{ listener_id: string; p: number }>(s.conn, 'select listener_id, sum(percentage) as p from gold.feature_source_coverage group by 1');
+      for (const r of pct) assert.ok(Math.abs(r.p - 100) < 0.05, `coverage of ${r.listener_id} sums to 100 (${r.p})`);
+      const featured = num(await queryRows(s.conn, "select listener_id, count(*) as n from silver.listening_with_features where feature_source <> 'none' group by 1 order by 1"));
+      const dist = num(await queryRows(s.conn, "select listener_id, sample_size as n from gold.audio_feature_distributions where feature_name = 'valence' order by 1"));
+      assert.deepEqual(dist, featured, 'audio_feature_distributions: sample size = plays with features');
+      const top = await queryRows<Count>(s.conn, 'select listener_id, max(rank_in_category)::integer as n from gold.top_tracks_by_mood group by 1');
+      assert.ok(top.every((r) => r.n <= 50), 'at most 50 tracks per mood category');
+    });
+  } finally {
+    cleanup();
+  }
+});
