@@ -5,6 +5,8 @@ import type { Command } from 'commander';
 import { cliFor, printJson, printTable } from '../app.ts';
 import { LakehouseError } from '../../lib/errors.ts';
 import { ingestSpotify, type SpotifyIngestSummary } from '../../ingestion/spotify/ingest.ts';
+import { rebuildSpotifyFromRaw } from '../../ingestion/spotify/rebuild.ts';
+import { withWriter } from '../../lib/session.ts';
 
 function printSummary(s: SpotifyIngestSummary): void {
   printTable(s.listeners.map((l) => ({
@@ -30,9 +32,16 @@ function addSpotify(ingest: Command): void {
     .description('pull new recently-played tracks (and audio features) of connected listeners from the Spotify Web API')
     .option('--listener <id>', 'one connected listener')
     .option('--all', 'every connected listener that is not paused')
-    .addHelpText('after', '\nExamples:\n  $ lakehouse ingest spotify --listener p01\n  $ lakehouse ingest spotify --all --json')
-    .action(async function (this: Command, o: { listener?: string; all?: boolean }) {
+    .option('--from-raw', 'rebuild bronze from the landed raw responses (no API call); all listeners unless --listener')
+    .addHelpText('after', '\nExamples:\n  $ lakehouse ingest spotify --listener p01\n  $ lakehouse ingest spotify --all --json\n  $ lakehouse ingest spotify --from-raw')
+    .action(async function (this: Command, o: { listener?: string; all?: boolean; fromRaw?: boolean }) {
       const { config, log, opts } = cliFor(this);
+      if (o.fromRaw) {
+        const rebuilt = await withWriter(config, log, 'ingest spotify --from-raw', (s) => rebuildSpotifyFromRaw(s, o.listener));
+        if (opts.json) printJson(rebuilt);
+        else printTable(rebuilt.map((r) => ({ ...r })));
+        return;
+      }
       const summary = await ingestSpotify(config, log, { listener: o.listener, all: o.all });
       if (opts.json) printJson(summary);
       else printSummary(summary);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from '../../test/helpers.ts';
 import { silentLogger } from '../../lib/logger.ts';
@@ -10,6 +10,8 @@ import { relationExists } from '../../lib/lake.ts';
 import type { Config } from '../../lib/config.ts';
 import { ingestSpotify, stageAll } from './ingest.ts';
 import { withWriter } from '../../lib/session.ts';
+import { rebuildSpotifyFromRaw } from './rebuild.ts';
+import { forgetSpotifyListener } from './erase.ts';
 import { readState } from './state.ts';
 import { AUDIO_FEATURES_FILES, loadTimeline } from './fake-recordings.ts';
 import { connect, fakeConfig, fakeSpotify } from './test-support.ts';
@@ -140,4 +142,26 @@ test('recorded audio features land in bronze.track_features_api once (first answ
     const f = JSON.parse(body).audio_features[0];
     assert.deepEqual(rows, [{ track_id: f.id, danceability: f.danceability, key: f.key, tempo: f.tempo, time_signature: f.time_signature, duration_ms: f.duration_ms }]);
   });
+});
+
+test('bronze is rebuilt from the landed raw responses without the API; erasure removes raw, cursor and tokens', async (t) => {
+  const fake = await fakeSpotify({ visible: 12 });
+  const a = tempDir();
+  const b = tempDir();
+  t.after(async () => { await fake.stop(); a.cleanup(); b.cleanup(); });
+  const config = fakeConfig(a.dir, fake);
+  await connect(config, 'p01');
+  await ingestSpotify(config, silentLogger, { listener: 'p01', ...fast });
+  await fake.stop();
+  cpSync(join(a.dir, 'raw'), join(b.dir, 'raw'), { recursive: true });
+  const configB = testConfig(b.dir);
+  for (const added of [12, 0]) {
+    const [r] = await withWriter(configB, silentLogger, 'test', (s) => rebuildSpotifyFromRaw(s));
+    assert.deepEqual([r.listener_id, r.plays_added], ['p01', added]);
+  }
+  assert.deepEqual(await apiPlays(configB, 'p01'), await apiPlays(config, 'p01'));
+  assert.equal(readState(b.dir, 'p01').after, timeline[11].item.played_at);
+  const removed = forgetSpotifyListener(config, 'p01');
+  assert.equal(removed.length, 3);
+  assert.ok(removed.every((p) => !existsSync(p)));
 });

@@ -55,7 +55,7 @@ export interface SpotifyIngestSummary {
   http: HttpStats;
 }
 
-interface RunShared {
+export interface RunShared {
   featuresUnavailable: boolean;
 }
 
@@ -71,29 +71,38 @@ export async function selectListeners(config: Config, session: LakeSession, opts
   return { run: wanted.filter((l) => !inactive.has(l)), paused: wanted.filter((l) => inactive.has(l)) };
 }
 
+/** Opens the writer (lock) and ingests; use ingestSpotifyInSession inside an existing writer session. */
 export async function ingestSpotify(config: Config, log: Logger, opts: SpotifyIngestOptions): Promise<SpotifyIngestSummary> {
   if (!opts.listener === !opts.all) throw new UsageError('ingest spotify: give either --listener <id> or --all');
   if (opts.listener) assertListenerId(opts.listener);
-  return withWriter(config, log, 'ingest spotify', async (session) => {
-    const { run, paused } = await selectListeners(config, session, opts);
-    const shared: RunShared = { featuresUnavailable: false };
-    const listeners: ListenerIngestSummary[] = paused.map((l) => ({ ...emptySummary(l), status: 'skipped_paused' }));
-    for (const l of paused) log.info({ listener: l }, 'listener is paused or withdrawn; skipped');
-    for (const l of run) listeners.push(await ingestListener(session, l, opts, shared));
-    const http = emptyStats();
-    listeners.forEach((s) => addStats(http, s.http));
-    const statuses = listeners.map((s) => s.audio_features);
-    return {
-      run_id: session.runId, listeners, http,
-      plays_added: listeners.reduce((n, s) => n + s.plays_added, 0),
-      probable_gaps: listeners.filter((s) => s.probable_gap).length,
-      failed: listeners.filter((s) => s.status === 'failed').length,
-      audio_features: shared.featuresUnavailable ? 'unavailable' : statuses.includes('failed') ? 'failed' : statuses.includes('ok') ? 'ok' : 'skipped',
-    };
-  });
+  return withWriter(config, log, 'ingest spotify', (session) => ingestSpotifyInSession(session, opts));
 }
 
-function emptySummary(listener: string): ListenerIngestSummary {
+/** One transaction per listener, each committed on its own; the scheduler can call this in its session. */
+export async function ingestSpotifyInSession(session: LakeSession, opts: SpotifyIngestOptions): Promise<SpotifyIngestSummary> {
+  const { config, log } = session;
+  const { run, paused } = await selectListeners(config, session, opts);
+  const shared: RunShared = { featuresUnavailable: false };
+  const listeners: ListenerIngestSummary[] = paused.map((l) => ({ ...emptySummary(l), status: 'skipped_paused' }));
+  for (const l of paused) log.info({ listener: l }, 'listener is paused or withdrawn; skipped');
+  for (const l of run) listeners.push(await ingestListener(session, l, opts, shared));
+  return summarise(session.runId, listeners, shared);
+}
+
+export function summarise(runId: string, listeners: ListenerIngestSummary[], shared: RunShared): SpotifyIngestSummary {
+  const http = emptyStats();
+  listeners.forEach((s) => addStats(http, s.http));
+  const statuses = listeners.map((s) => s.audio_features);
+  return {
+    run_id: runId, listeners, http,
+    plays_added: listeners.reduce((n, s) => n + s.plays_added, 0),
+    probable_gaps: listeners.filter((s) => s.probable_gap).length,
+    failed: listeners.filter((s) => s.status === 'failed').length,
+    audio_features: shared.featuresUnavailable ? 'unavailable' : statuses.includes('failed') ? 'failed' : statuses.includes('ok') ? 'ok' : 'skipped',
+  };
+}
+
+export function emptySummary(listener: string): ListenerIngestSummary {
   return { listener_id: listener, status: 'ok', pages: 0, plays_fetched: 0, plays_added: 0, duplicates_skipped: 0, features_added: 0, audio_features: 'skipped', cursor_before: null, cursor_after: null, probable_gap: null, raw_dir: null, http: emptyStats() };
 }
 
