@@ -1,0 +1,103 @@
+// Track-level data for the random-forest benchmark: a Kaggle-format catalog (the real 10k sample or
+// one written by the seeded generator) parsed with csv-parse, structurally bad rows skipped, one row
+// per track_id (first occurrence), plus the model definitions shared by our side and scikit-learn.
+import { createReadStream, existsSync, mkdirSync, renameSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parse } from 'csv-parse';
+import { generateCatalog, GENERATOR_VERSION } from '../lib/generator/index.ts';
+
+export const NUMERIC = ['popularity', 'duration_ms', 'danceability', 'energy', 'key', 'loudness', 'mode', 'speechiness',
+  'acousticness', 'instrumentalness', 'liveness', 'valence', 'tempo', 'time_signature'] as const;
+export type NumericColumn = (typeof NUMERIC)[number];
+const UNIT: NumericColumn[] = ['danceability', 'energy', 'speechiness', 'acousticness', 'instrumentalness', 'liveness', 'valence'];
+
+export const MOODS = ['Happy_Calm', 'Happy_Energetic', 'Neutral', 'Sad_Calm', 'Sad_Energetic'] as const;
+export type Mood = (typeof MOODS)[number];
+
+export interface TrackRow {
+  track_id: string;
+  genre: string;
+  values: Record<NumericColumn, number>;
+  mood: Mood;
+}
+
+/** Mood category of the gold tables (issue 4): valence/energy ≥ 0.6 high, < 0.4 low, else Neutral. */
+export function moodOf(valence: number, energy: number): Mood {
+  if (valence >= 0.6 && energy >= 0.6) return 'Happy_Energetic';
+  if (valence >= 0.6 && energy < 0.4) return 'Happy_Calm';
+  if (valence < 0.4 && energy >= 0.6) return 'Sad_Energetic';
+  if (valence < 0.4 && energy < 0.4) return 'Sad_Calm';
+  return 'Neutral';
+}
+
+export type ModelKind = 'rf_regressor' | 'rf_classifier' | 'linear';
+
+export interface TaskSpec {
+  name: string;
+  model: ModelKind;
+  target: 'valence' | 'energy' | 'mood';
+  features: NumericColumn[];
+}
+
+/** The three catalog-level models of issue 5, with features chosen so the target is not among them. */
+export const TASKS: TaskSpec[] = [
+  { name: 'valence_forest', model: 'rf_regressor', target: 'valence',
+    features: ['danceability', 'energy', 'loudness', 'speechiness', 'acousticness', 'instrumentalness', 'liveness', 'tempo', 'key', 'mode', 'time_signature', 'duration_ms'] },
+  { name: 'energy_linear', model: 'linear', target: 'energy',
+    features: ['danceability', 'valence', 'loudness', 'speechiness', 'acousticness', 'instrumentalness', 'liveness', 'tempo'] },
+  { name: 'mood_forest', model: 'rf_classifier', target: 'mood',
+    features: ['danceability', 'loudness', 'speechiness', 'acousticness', 'instrumentalness', 'liveness', 'tempo', 'key', 'mode', 'time_signature', 'duration_ms'] },
+];
+
+function toTrack(r: Record<string, string>): TrackRow | null {
+  if (!r.track_id) return null;
+  const values = {} as Record<NumericColumn, number>;
+  for (const c of NUMERIC) {
+    const raw = r[c];
+    const v = raw === undefined || raw.trim() === '' ? NaN : Number(raw);
+    if (!Number.isFinite(v)) return null;
+    values[c] = v;
+  }
+  if (UNIT.some((c) => values[c] < 0 || values[c] > 1) || values.tempo < 0 || values.tempo > 300 || values.loudness > 5) return null;
+  return { track_id: r.track_id, genre: r.track_genre ?? '', values, mood: moodOf(values.valence, values.energy) };
+}
+
+/** Valid rows, first occurrence of each track_id, in file order. */
+export async function readTracks(file: string): Promise<TrackRow[]> {
+  const seen = new Set<string>();
+  const out: TrackRow[] = [];
+  const parser = createReadStream(file).pipe(parse({ columns: true, relax_column_count: true, skip_empty_lines: true }));
+  for await (const record of parser as AsyncIterable<Record<string, string>>) {
+    const t = toTrack(record);
+    if (!t || seen.has(t.track_id)) continue;
+    seen.add(t.track_id);
+    out.push(t);
+  }
+  return out;
+}
+
+export function cacheDir(): string {
+  return process.env.LAKEHOUSE_CACHE_DIR ?? path.join(os.homedir(), '.cache', 'lakehouse');
+}
+
+/** A generated Kaggle-format catalog of `rows` rows (cached by size, seed and generator version). */
+export async function generatedCatalogFile(rows: number, seed: string): Promise<string> {
+  const dir = path.join(cacheDir(), 'bench-ml');
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `catalog-${rows}-${seed}-g${GENERATOR_VERSION}.csv`);
+  if (!existsSync(file)) {
+    const tmp = `${file}.${process.pid}.tmp`;
+    await generateCatalog({ file: tmp, rows, seed });
+    renameSync(tmp, file);
+  }
+  return file;
+}
+
+export function featureMatrix(rows: readonly TrackRow[], features: readonly NumericColumn[]): number[][] {
+  return rows.map((r) => features.map((f) => r.values[f]));
+}
+
+export function targetOf(rows: readonly TrackRow[], task: TaskSpec): (number | string)[] {
+  return rows.map((r) => (task.target === 'mood' ? r.mood : r.values[task.target]));
+}

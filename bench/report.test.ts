@@ -1,0 +1,57 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parseBenchArgs } from './args.ts';
+import { rowsWritten, type TableRow } from './cli.ts';
+import { aggregate, formatTable, median, ratios } from './report.ts';
+import type { StageMeasure } from './stages.ts';
+
+const m = (stage: string, wall: number | null, extra: Partial<StageMeasure> = {}): StageMeasure => ({
+  stage, status: 'ok', wall_ms: wall, cli_wall_ms: wall === null ? null : wall - 100, max_rss_kb: 204800, cpu_ms: 10, rows: 1000, processes: 1, ...extra,
+});
+
+test('median of odd and even counts, none for an empty list', () => {
+  assert.equal(median([5, 1, 3]), 3);
+  assert.equal(median([4, 1, 3, 2]), 2.5);
+  assert.equal(median([]), null);
+});
+
+test('aggregate takes medians over passes, the peak of memory, and keeps a failure visible', () => {
+  const passes = [
+    [m('build silver', 3000, { max_rss_kb: 300 * 1024 }), m('engine floor', 2000, { sql_ms: 1000 })],
+    [m('build silver', 1000), m('engine floor', 1000, { sql_ms: 500 })],
+    [m('build silver', 2000), m('engine floor', 1500, { status: 'failed', note: 'exit 1: boom' })],
+  ];
+  const [silver, floor] = aggregate(passes);
+  assert.equal(silver.wall_ms_median, 2000);
+  assert.equal(silver.rows_per_s, 500);
+  assert.equal(silver.peak_rss_mb, 300);
+  assert.equal(floor.status, 'failed');
+  assert.equal(floor.note, 'exit 1: boom');
+  assert.equal(floor.wall_ms_median, 1500, 'median over the ok passes only');
+  assert.deepEqual(ratios([silver, { ...floor, status: 'ok' }]), { silver_over_floor: 1.33, silver_cli_over_floor_statement: 2.53 });
+  assert.deepEqual(ratios([silver, floor]), { silver_over_floor: null, silver_cli_over_floor_statement: null });
+});
+
+test('rows written: growth of appended bronze tables, all rows of rebuilt tables, unchanged tables ignored', () => {
+  const t = (layer: string, table: string, rows: number, version: number): [string, TableRow] => [`${layer}.${table}`, { layer, table, rows, version, built_at: `v${version}` }];
+  const before = new Map([t('bronze', 'listening_history', 100, 1), t('silver', 'listening_with_features', 90, 1), t('bronze', 'kaggle_tracks', 5, 1)]);
+  const after = new Map([t('bronze', 'listening_history', 150, 2), t('silver', 'listening_with_features', 140, 2), t('bronze', 'kaggle_tracks', 5, 1), t('gold', 'x', 7, 1)]);
+  assert.deepEqual(rowsWritten(before, after), { rows: 50 + 140 + 7, tables: ['bronze.listening_history', 'gold.x', 'silver.listening_with_features'] });
+});
+
+test('the table lists every stage with aligned columns', () => {
+  const text = formatTable(aggregate([[m('ingest kaggle', 1234), m('publish', null, { status: 'skipped', note: 'no Trino', rows: null })]]));
+  const lines = text.split('\n');
+  assert.equal(lines.length, 4);
+  assert.match(lines[2], /^ingest kaggle\s+ok\s+1,234\s+1,000\s+810\s+200\s+10$/);
+  assert.match(lines[3], /^publish\s+skipped\s+-.*no Trino$/);
+});
+
+test('arguments: scale, runs, large measured once, errors for bad input', () => {
+  assert.deepEqual(parseBenchArgs(['--scale', 'medium', '--runs', '5']), { scale: 'medium', runs: 5, seed: 'bench', keep: false, noSave: false });
+  assert.equal(parseBenchArgs([]).scale, 'small');
+  assert.equal(parseBenchArgs(['--scale', 'large', '--runs', '3']).runs, 1);
+  assert.throws(() => parseBenchArgs(['--scale', 'huge']), /unknown scale/);
+  assert.throws(() => parseBenchArgs(['--runs', '0']), /positive integer/);
+  assert.throws(() => parseBenchArgs(['--frobnicate']), /unknown argument/);
+});

@@ -1,0 +1,54 @@
+// `npm run bench -- --scale <small|medium|large> [--runs N]`: generates (or reuses) the inputs, runs
+// every pipeline stage through the CLI on a fresh lake per run, and reports medians, rows per second,
+// peak memory and the silver/engine-floor ratio (JSON under bench/results/, a table on stdout).
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BenchUsageError, parseBenchArgs } from './args.ts';
+import { REPO_ROOT } from './cli.ts';
+import { cacheDir, ensureBenchData } from './data.ts';
+import { aggregate, formatTable, machineInfo, ratios } from './report.ts';
+import { SCALES } from './scales.ts';
+import { runPass, type StageMeasure } from './stages.ts';
+
+const log = (m: string) => process.stderr.write(`${m}\n`);
+
+async function main(): Promise<void> {
+  const args = parseBenchArgs(process.argv.slice(2));
+  const scale = SCALES[args.scale];
+  const machine = await machineInfo();
+  const data = await ensureBenchData(scale, args.seed, log);
+  const passes: StageMeasure[][] = [];
+  for (let run = 1; run <= args.runs; run++) {
+    const lake = join(cacheDir(), 'bench-lake', `${scale.name}-${args.seed}-run${run}`);
+    rmSync(lake, { recursive: true, force: true });
+    mkdirSync(lake, { recursive: true });
+    log(`run ${run}/${args.runs} on ${lake}`);
+    passes.push(await runPass(data, lake, log));
+    if (!args.keep) rmSync(lake, { recursive: true, force: true });
+  }
+  const stages = aggregate(passes);
+  const pipeline = stages.filter((s) => s.status === 'ok' && s.stage !== 'engine floor').reduce((t, s) => t + (s.wall_ms_median ?? 0), 0);
+  const result = {
+    benchmark: 'lakehouse', measured_at: new Date().toISOString(), machine,
+    scale: { ...scale, seed: args.seed, runs: args.runs, total_events: data.totalEvents, bad_catalog_rows: data.badCatalogRows },
+    data: { dir: data.dir, reused: data.reused, generated_ms: data.generatedMs },
+    pipeline_wall_ms: Math.round(pipeline), ratios: ratios(stages), stages, passes,
+  };
+  if (!args.noSave) {
+    const dir = join(REPO_ROOT, 'bench', 'results');
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, `${scale.name}-${result.measured_at.replace(/[:.]/g, '').slice(0, 15)}Z.json`);
+    writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+    log(`results: ${file}`);
+  }
+  const r = result.ratios;
+  process.stdout.write(`\nbenchmark ${scale.name}: ${scale.listeners} listener(s) x ${scale.eventsPerListener} events + ${scale.catalogRows} catalog rows, `
+    + `median of ${args.runs} run(s) on ${String(machine.cpu_model)} (${String(machine.cores)} cores, load ${(machine.load_average_at_start as number[]).join(' ')})\n\n`
+    + `${formatTable(stages)}\n\npipeline (sum of stage medians): ${Math.round(pipeline).toLocaleString('en-US')} ms; `
+    + `silver / engine floor: ${r.silver_over_floor ?? '-'} (process walls), ${r.silver_cli_over_floor_statement ?? '-'} (silver CLI / floor statement)\n`);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(err instanceof BenchUsageError ? 2 : 1);
+});

@@ -1,0 +1,94 @@
+// One pass of the pipeline over a fresh lake, stage by stage, through the CLI. A stage the CLI does
+// not have yet is recorded as skipped with a note; a failing stage is recorded and the pass goes on.
+import type { BenchData } from './data.ts';
+import { failureNote, isMissingVerb, listTables, rowsWritten, runCli, type CliResult, type TableRow } from './cli.ts';
+import { runEngineFloor } from './engine-floor.ts';
+
+export const GOLD_CATEGORIES = ['descriptive', 'diagnostic', 'predictive', 'prescriptive', 'cognitive'] as const;
+
+export interface StageMeasure {
+  stage: string;
+  status: 'ok' | 'skipped' | 'failed';
+  note?: string;
+  /** Wall time as the bench saw it (includes Node start-up), ms. */
+  wall_ms: number | null;
+  /** Wall time the CLI reported for itself, ms. */
+  cli_wall_ms: number | null;
+  max_rss_kb: number | null;
+  cpu_ms: number | null;
+  rows: number | null;
+  tables?: string[];
+  /** The engine floor only: time of the statement alone, without process start-up. */
+  sql_ms?: number;
+  /** Child processes the stage took (one per listener for history ingestion). */
+  processes: number;
+}
+
+type Invocation = readonly string[];
+
+function sum(results: CliResult[], pick: (r: CliResult) => number | undefined): number | null {
+  const xs = results.map(pick);
+  return xs.some((x) => x === undefined) ? null : xs.reduce<number>((s, x) => s + (x ?? 0), 0);
+}
+
+/** `tables --json`, or null when the CLI cannot list them (the stage is then reported without rows). */
+async function tablesOrNull(dataDir: string, log: (m: string) => void): Promise<Map<string, TableRow> | null> {
+  try {
+    return await listTables(dataDir);
+  } catch (err) {
+    log(`  (${err instanceof Error ? err.message.split('\n')[0] : String(err)})`);
+    return null;
+  }
+}
+
+async function cliStage(stage: string, dataDir: string, invocations: Invocation[], log: (m: string) => void): Promise<StageMeasure> {
+  const before = await tablesOrNull(dataDir, log);
+  const results: CliResult[] = [];
+  for (const args of invocations) {
+    const r = await runCli(dataDir, args);
+    results.push(r);
+    if (r.status !== 0) break;
+  }
+  const last = results[results.length - 1];
+  const base = { stage, processes: results.length };
+  if (isMissingVerb(last)) return { ...base, status: 'skipped', note: `not in the CLI yet (${invocations[0].join(' ')})`, wall_ms: null, cli_wall_ms: null, max_rss_kb: null, cpu_ms: null, rows: null };
+  const after = before && (await tablesOrNull(dataDir, log));
+  const { rows, tables } = before && after ? rowsWritten(before, after) : { rows: null, tables: undefined };
+  const m: StageMeasure = {
+    ...base, status: last.status === 0 ? 'ok' : 'failed', wall_ms: Math.round(sum(results, (r) => r.wallMs) ?? 0),
+    cli_wall_ms: sum(results, (r) => r.rusage?.wall_ms), max_rss_kb: Math.max(...results.map((r) => r.rusage?.max_rss_kb ?? 0)) || null,
+    cpu_ms: sum(results, (r) => (r.rusage ? r.rusage.user_ms + r.rusage.sys_ms : undefined)), rows, tables,
+  };
+  if (m.status === 'failed') m.note = failureNote(last);
+  else if (tables?.length === 0) Object.assign(m, { status: 'skipped', note: 'the CLI built no table for this stage' });
+  log(`  ${stage}: ${m.status}${m.note ? ` (${m.note})` : ''} ${m.wall_ms} ms, ${rows} rows`);
+  return m;
+}
+
+async function trinoAnswers(): Promise<boolean> {
+  const url = process.env.TRINO_URL;
+  if (!url) return false;
+  try {
+    const res = await fetch(new URL('/v1/info', url), { signal: AbortSignal.timeout(3000) });
+    return res.ok;
+  } catch {
+    return false;
+  }
+}
+
+/** Runs every stage once on an empty lake in dataDir. */
+export async function runPass(data: BenchData, dataDir: string, log: (m: string) => void): Promise<StageMeasure[]> {
+  const out: StageMeasure[] = [];
+  out.push(await cliStage('ingest kaggle', dataDir, [['ingest', 'kaggle', data.catalogCsv]], log));
+  out.push(await cliStage('ingest export', dataDir, data.listeners.map((l) => ['ingest', 'export', l.dir, '--listener', l.id, '--timezone', l.timezone]), log));
+  out.push(await cliStage('build synthetic', dataDir, [['build', 'synthetic']], log));
+  out.push(await cliStage('build silver', dataDir, [['build', 'silver']], log));
+  const floor = await runEngineFloor(dataDir, log);
+  const silver = out[out.length - 1];
+  if (floor.status === 'ok' && !floor.note && silver.rows !== null && floor.rows !== silver.rows) floor.note = `row count differs from silver (${silver.rows})`;
+  out.push(floor);
+  for (const c of GOLD_CATEGORIES) out.push(await cliStage(`build gold ${c}`, dataDir, [['build', 'gold', '--category', c]], log));
+  if (await trinoAnswers()) out.push(await cliStage('publish', dataDir, [['publish']], log));
+  else out.push({ stage: 'publish', status: 'skipped', note: 'TRINO_URL not set or Trino not answering', wall_ms: null, cli_wall_ms: null, max_rss_kb: null, cpu_ms: null, rows: null, processes: 0 });
+  return out;
+}
