@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import { loadConfig, type Config, type ConfigOverrides } from '../lib/config.ts';
 import { createLogger, type Logger } from '../lib/logger.ts';
+import { io } from './output.ts';
 
 export interface GlobalOptions {
   dataDir?: string;
@@ -25,21 +26,21 @@ export function cliFor(cmd: Command, overrides: ConfigOverrides = {}): Cli {
 }
 
 export function printJson(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  io.out(`${JSON.stringify(value, null, 2)}\n`);
 }
 
 /** An aligned text table (stdout). */
 export function printTable(rows: Record<string, unknown>[], columns?: string[]): void {
   const cols = columns ?? (rows.length > 0 ? Object.keys(rows[0]) : []);
   if (cols.length === 0) {
-    process.stdout.write('(no rows)\n');
+    io.out('(no rows)\n');
     return;
   }
   const cell = (v: unknown) => (v === null || v === undefined ? 'NULL' : typeof v === 'object' ? JSON.stringify(v) : String(v));
   const widths = cols.map((c) => Math.max(c.length, ...rows.map((r) => cell(r[c]).length)));
   const line = (vals: string[]) => vals.map((v, i) => v.padEnd(widths[i])).join('  ').trimEnd();
   const out = [line(cols), line(widths.map((w) => '-'.repeat(w))), ...rows.map((r) => line(cols.map((c) => cell(r[c]))))];
-  process.stdout.write(`${out.join('\n')}\n(${rows.length} row${rows.length === 1 ? '' : 's'})\n`);
+  io.out(`${out.join('\n')}\n(${rows.length} row${rows.length === 1 ? '' : 's'})\n`);
 }
 
 /**

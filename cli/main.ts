@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { LakehouseError, errorMessage } from '../lib/errors.ts';
+import { io } from './output.ts';
 
 const started = Date.now();
 
@@ -15,6 +16,7 @@ export async function buildProgram(): Promise<Command> {
     .option('--json', 'machine-readable output on stdout')
     .option('-q, --quiet', 'only warnings and errors on stderr')
     .showHelpAfterError()
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
     .exitOverride()
     .addHelpText('after', `
 Examples:
@@ -53,8 +55,8 @@ export async function main(argv = process.argv): Promise<number> {
       return 2;
     }
     const code = err instanceof LakehouseError ? err.exitCode : 1;
-    process.stderr.write(`error: ${errorMessage(err)}\n`);
-    if (!(err instanceof LakehouseError) && process.env.LAKEHOUSE_DEBUG) process.stderr.write(`${(err as Error).stack}\n`);
+    io.err(`error: ${errorMessage(err)}\n`);
+    if (!(err instanceof LakehouseError) && process.env.LAKEHOUSE_DEBUG) io.err(`${(err as Error).stack}\n`);
     return code;
   }
 }

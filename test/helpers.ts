@@ -21,6 +21,7 @@ export function testConfig(dataDir: string, overrides: ConfigOverrides = {}, env
 
 import { spawn } from 'node:child_process';
 import { main } from '../cli/main.ts';
+import { io } from '../cli/output.ts';
 
 export interface CliResult {
   code: number;
@@ -43,21 +44,19 @@ export function runCliChild(args: string[], env: Record<string, string> = {}): P
   });
 }
 
-/** Runs `lakehouse …` in this process, capturing stdout and stderr writes. */
+/** Runs `lakehouse …` in this process, capturing what the CLI writes to stdout and stderr. */
 export async function runCli(args: string[]): Promise<CliResult> {
   const out: string[] = [];
   const err: string[] = [];
-  const origOut = process.stdout.write.bind(process.stdout);
-  const origErr = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((chunk: string | Uint8Array) => (out.push(String(chunk)), true)) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string | Uint8Array) => (err.push(String(chunk)), true)) as typeof process.stderr.write;
+  const saved = { ...io };
+  io.out = (s) => void out.push(s);
+  io.err = (s) => void err.push(s);
   const previousExit = process.exitCode;
   try {
     const code = await main(['node', 'lakehouse', ...args]);
     return { code, stdout: out.join(''), stderr: err.join('') };
   } finally {
-    process.stdout.write = origOut;
-    process.stderr.write = origErr;
+    Object.assign(io, saved);
     process.exitCode = previousExit;
   }
 }

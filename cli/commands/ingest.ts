@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { cliFor, printJson, verb } from '../app.ts';
+import { io } from '../output.ts';
 import { withWriter } from '../../lib/session.ts';
 import { ingestKaggle } from '../../ingestion/kaggle/ingest.ts';
 import { ingestExports } from '../../ingestion/exports/ingest.ts';
@@ -22,7 +23,7 @@ export function register(program: Command): void {
       });
       log.info(summary, `kaggle: ${summary.rows_added} rows added, ${summary.rows_rejected} rejected`);
       if (opts.json) printJson(summary);
-      else process.stdout.write(`${summary.file}: ${summary.rows_read} rows read, ${summary.rows_added} added, ${summary.rows_rejected} rejected (see bronze.rejected_rows)\n`);
+      else io.out(`${summary.file}: ${summary.rows_read} rows read, ${summary.rows_added} added, ${summary.rows_rejected} rejected (see bronze.rejected_rows)\n`);
     });
 
   ingest
@@ -45,8 +46,8 @@ export function register(program: Command): void {
       log.info({ listener, added: summary.rows_added, rejected: summary.rows_rejected }, 'export imported');
       if (opts.json) printJson(summary);
       else {
-        for (const f of summary.files) process.stdout.write(`${f.file}: ${f.format}, ${f.records} records, ${f.rejected} rejected\n`);
-        process.stdout.write(`${listener}: ${summary.rows_added} plays added, ${summary.duplicates_skipped} already stored, ${summary.rows_rejected} rejected\n`);
+        for (const f of summary.files) io.out(`${f.file}: ${f.format}, ${f.records} records, ${f.rejected} rejected\n`);
+        io.out(`${listener}: ${summary.rows_added} plays added, ${summary.duplicates_skipped} already stored, ${summary.rows_rejected} rejected\n`);
       }
     });
 }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { cliFor, printJson, printTable } from '../app.ts';
+import { io } from '../output.ts';
 import { runPipeline } from '../../pipeline/run.ts';
 
 export function register(program: Command): void {
@@ -15,7 +16,7 @@ export function register(program: Command): void {
         printJson(summary);
         return;
       }
-      process.stderr.write(`run ${summary.run_id}: ${summary.stages.length} stages\n`);
+      io.err(`run ${summary.run_id}: ${summary.stages.length} stages\n`);
       printTable(summary.tables, ['layer', 'table', 'rows', 'version', 'path']);
     });
 }

@@ -1,0 +1,69 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { runCli, runCliChild, tempDir } from '../test/helpers.ts';
+
+test('run --demo as a real child process builds bronze, silver and gold; tables --json follows the contract', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const run = await runCliChild(['run', '--demo', '--data-dir', dir, '--json']);
+    assert.equal(run.code, 0, run.stderr);
+    const summary = JSON.parse(run.stdout);
+    assert.match(summary.run_id, /^run-/);
+    const tables = await runCli(['tables', '--json', '--data-dir', dir]);
+    assert.equal(tables.code, 0);
+    const list = JSON.parse(tables.stdout) as Record<string, unknown>[];
+    const names = list.map((t) => `${t.layer}.${t.table}`);
+    for (const t of ['bronze.kaggle_tracks', 'bronze.listening_history', 'bronze.listeners', 'bronze.rejected_rows', 'bronze.track_features_synthetic', 'silver.listening_with_features']) {
+      assert.ok(names.includes(t), t);
+    }
+    for (const t of list) {
+      assert.equal(typeof t.rows, 'number');
+      assert.equal(typeof t.version, 'number');
+      assert.match(String(t.built_at), /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/);
+      assert.ok(String(t.path).startsWith(dir));
+    }
+    const silver = list.find((t) => t.table === 'listening_with_features')!;
+    assert.ok((silver.rows as number) > 3000);
+    assert.ok(names.some((n) => n.startsWith('gold.')), 'gold tables are built by run');
+
+    const q = await runCli(['query', '--json', '--data-dir', dir,
+      "select listener_id, count(*) as plays, min(played_at) as first_at, min(date_local) as first_day, avg(valence) as v, bool_or(is_weekend) as any_weekend from silver.listening_with_features group by all order by 1"]);
+    assert.equal(q.code, 0, q.stderr);
+    const rows = JSON.parse(q.stdout) as Record<string, unknown>[];
+    assert.deepEqual(rows.map((r) => r.listener_id), ['demo-amsterdam', 'demo-newyork', 'demo-tokyo']);
+    for (const r of rows) {
+      assert.equal(typeof r.plays, 'number');
+      assert.match(String(r.first_at), /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+      assert.match(String(r.first_day), /^\d{4}-\d{2}-\d{2}$/);
+      assert.equal(typeof r.v, 'number');
+      assert.equal(r.any_weekend, true);
+    }
+    const text = await runCli(['query', '--data-dir', dir, 'select 1 as one']);
+    assert.match(text.stdout, /^one\n---\n1\n\(1 row\)/);
+  } finally {
+    cleanup();
+  }
+});
+
+test('exit codes: 2 for usage errors, 1 for run failures, with a message on stderr', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const unknown = await runCli(['tables', '--no-such-flag', '--data-dir', dir]);
+    assert.equal(unknown.code, 2);
+    const write = await runCli(['query', '--data-dir', dir, 'create table x (a int)']);
+    assert.equal(write.code, 2);
+    assert.match(write.stderr, /only read-only statements/);
+    const badTz = await runCli(['ingest', 'export', join(dir, 'x.json'), '--listener', 'p1', '--timezone', 'Mars/Olympus', '--data-dir', dir]);
+    assert.equal(badTz.code, 2);
+    assert.match(badTz.stderr, /Mars\/Olympus" is not an IANA time zone/);
+    const missing = await runCli(['ingest', 'kaggle', join(dir, 'nope.csv'), '--data-dir', dir]);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /nope\.csv/);
+    const noBronze = await runCli(['build', 'silver', '--data-dir', dir]);
+    assert.equal(noBronze.code, 1);
+    assert.match(noBronze.stderr, /bronze\.listening_history does not exist yet/);
+  } finally {
+    cleanup();
+  }
+});
