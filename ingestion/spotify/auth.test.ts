@@ -7,6 +7,7 @@ import { login } from '../../lib/spotify/login.ts';
 import { TokenStore } from '../../lib/spotify/tokens.ts';
 import { createSpotifyClient } from '../../lib/spotify/client.ts';
 import { SpotifyAuthError } from '../../lib/spotify/errors.ts';
+import { ConfigError } from '../../lib/errors.ts';
 import { capturingLogger, connect, driveAuthorize, fakeConfig, fakeSpotify, leakedTokens } from './test-support.ts';
 
 test('login stores the tokens in a 0600 file under a 0700 folder and status shows no token', async (t) => {
@@ -83,4 +84,14 @@ test('a revoked refresh token gives the "log in again" error', async (t) => {
   const client = createSpotifyClient(config, 'p07', { policy: { baseDelayMs: 1 } });
   await assert.rejects(client.recentlyPlayed({ limit: 5 }), (err: Error) =>
     err instanceof SpotifyAuthError && err.message.includes('run `lakehouse auth login --listener p07` again') && leakedTokens(fake, err.message).length === 0);
+});
+
+test('login refuses a localhost redirect URI and a missing client id before listening', async (t) => {
+  const fake = await fakeSpotify();
+  const { dir, cleanup } = tempDir();
+  t.after(async () => { await fake.stop(); cleanup(); });
+  const onUrl = () => assert.fail('no URL may be printed');
+  await assert.rejects(login(fakeConfig(dir, fake, { SPOTIFY_REDIRECT_URI: 'http://localhost:8888/callback' }), { listener: 'p01', onUrl }), (err: Error) => err instanceof ConfigError && /refuses localhost/.test(err.message));
+  await assert.rejects(login(fakeConfig(dir, fake, { SPOTIFY_CLIENT_ID: '' }), { listener: 'p01', onUrl }), (err: Error) => err instanceof ConfigError && /SPOTIFY_CLIENT_ID/.test(err.message));
+  await assert.rejects(login(fakeConfig(dir, fake), { listener: '../evil', onUrl }), /listener id/);
 });

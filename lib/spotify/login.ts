@@ -1,7 +1,7 @@
 // `lakehouse auth login`: PKCE authorization with a one-shot callback server on the configured
 // loopback redirect URI. The authorize URL is printed (stderr), never opened automatically; a random
 // state is checked and the wait has a clear timeout. A redirect URI with port 0 binds a free port
-// (tests only: Spotify needs the exact registered URI).
+// (Spotify accepts any port for a loopback URI registered without one; the tests use it too).
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from '../config.ts';
@@ -20,12 +20,13 @@ export interface LoginOptions {
   log?: Logger;
 }
 
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+// Spotify refuses `localhost` as a redirect URI; only loopback IP literals may use plain http.
+const LOOPBACK = new Set(['127.0.0.1', '[::1]']);
 
 function callbackTarget(config: Config): URL {
   const uri = new URL(config.spotify.redirectUri);
   if (uri.protocol !== 'http:' || !LOOPBACK.has(uri.hostname)) {
-    throw new ConfigError(`SPOTIFY_REDIRECT_URI: ${config.spotify.redirectUri} must be an http loopback address (e.g. http://127.0.0.1:8888/callback) so this CLI can receive the callback`);
+    throw new ConfigError(`SPOTIFY_REDIRECT_URI: ${config.spotify.redirectUri} must be http://127.0.0.1:<port>/<path> or http://[::1]:<port>/<path> (Spotify refuses localhost) so this CLI can receive the callback`);
   }
   return uri;
 }
