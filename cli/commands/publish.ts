@@ -1,0 +1,25 @@
+import type { Command } from 'commander';
+import { cliFor, printJson, printTable } from '../app.ts';
+import { withLock } from '../../lib/lock.ts';
+import { publishLake } from '../../lib/trino/publish.ts';
+import { trinoFromConfig } from '../../lib/trino/client.ts';
+
+export function register(program: Command): void {
+  program
+    .command('publish')
+    .description('publish every current table to Trino (TRINO_URL) as views lakehouse.<layer>.<table> over external Parquet tables')
+    .addHelpText('after', `
+Trino must serve this data dir (scripts/trino-start.sh with the same LAKEHOUSE_DATA_DIR, or docker
+compose). Publishing is idempotent; readers see the old or the new version of a table, never a mix.
+
+Examples:
+  $ TRINO_URL=http://127.0.0.1:8080 lakehouse publish
+  $ lakehouse publish --json`)
+    .action(async function (this: Command) {
+      const { config, log, opts } = cliFor(this);
+      const trino = trinoFromConfig(config);
+      const summary = await withLock(config.dataDir, 'publish', () => publishLake(config, log, trino));
+      if (opts.json) printJson(summary);
+      else printTable(summary.tables, ['table', 'version', 'rows', 'changed', 'physical']);
+    });
+}

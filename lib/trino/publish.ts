@@ -1,0 +1,150 @@
+// Publishing the lake to Trino. Each table version becomes an external Parquet table in the hidden
+// schema `_versions` (named after the version, so it never changes once created); readers use the
+// view `<layer>.<table>`, which is swapped to the new version with CREATE OR REPLACE VIEW — a query
+// sees either the old or the new version, never a mix. Every new version table is created and
+// checked (its row count read through Trino must equal the catalog's) before any view moves, so a
+// missing or corrupt table fails the publish and leaves the previous publication untouched.
+// Version tables no view references any more (versions pruned by retention) are dropped last.
+import type { Config } from '../config.ts';
+import type { Logger } from '../logger.ts';
+import { errorMessage } from '../errors.ts';
+import { readCatalog, type TableVersionMeta } from '../lake.ts';
+import { LAYERS } from '../table-spec.ts';
+import { TRINO_CATALOG, trinoFromConfig, type TrinoClient } from './client.ts';
+import {
+  PublishError, VERSIONS_SCHEMA, columnCommentSqls, createPhysicalSql, createViewSql, physicalFromViewSql, physicalRef, planTable,
+  type TablePlan,
+} from './publish-plan.ts';
+import { quoteTrinoIdent as q } from './types.ts';
+
+export { PublishError, VERSIONS_SCHEMA } from './publish-plan.ts';
+
+export interface PublishSummary {
+  tables: { table: string; view: string; physical: string; version: number; rows: number; changed: boolean; skippedColumns: string[] }[];
+  created: string[];
+  dropped: string[];
+  durationMs: number;
+}
+
+const CONCURRENCY = 3;
+
+async function eachLimited<T>(items: T[], fn: (item: T) => Promise<void>, limit = CONCURRENCY): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await fn(items[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+/** view "layer.table" -> physical table it selects from, for the views publish manages. */
+async function currentViews(trino: TrinoClient): Promise<Map<string, string>> {
+  const layers = LAYERS.map((l) => `'${l}'`).join(', ');
+  const rows = await trino.rows(
+    `select table_schema, table_name, view_definition from ${TRINO_CATALOG}.information_schema.views where table_schema in (${layers})`,
+  );
+  const out = new Map<string, string>();
+  for (const r of rows) {
+    const physical = physicalFromViewSql(String(r.view_definition ?? ''));
+    if (physical) out.set(`${r.table_schema}.${r.table_name}`, physical);
+  }
+  return out;
+}
+
+async function createAndCheck(trino: TrinoClient, plan: TablePlan): Promise<void> {
+  await trino.query(createPhysicalSql(plan));
+  const { rows } = await trino.query(`select count(*) from ${physicalRef(plan.physical)}`);
+  const n = Number(rows[0]?.[0]);
+  if (n !== plan.meta.rows) throw new Error(`Trino reads ${n} rows from ${plan.meta.path}, the catalog says ${plan.meta.rows}`);
+}
+
+/** Creates the version tables that do not exist yet; on any failure drops what it created and throws. */
+async function createVersionTables(trino: TrinoClient, plans: TablePlan[], existing: Set<string>, log: Logger): Promise<string[]> {
+  const todo = plans.filter((p) => !existing.has(p.physical));
+  const created: string[] = [];
+  const failures: string[] = [];
+  await eachLimited(todo, async (plan) => {
+    try {
+      await createAndCheck(trino, plan);
+      created.push(plan.physical);
+    } catch (err) {
+      failures.push(`${plan.qualified} (${plan.meta.path}): ${errorMessage(err)}`);
+      await trino.query(`drop table if exists ${physicalRef(plan.physical)}`).catch(() => undefined);
+    }
+  });
+  if (failures.length > 0) {
+    await eachLimited(created, (p) => trino.query(`drop table if exists ${physicalRef(p)}`).then(() => undefined));
+    throw new PublishError(`publish: ${failures.length} table(s) could not be published, the previous publication is unchanged: ${failures.join('; ')}`);
+  }
+  log.debug({ created: created.length }, 'version tables created');
+  return created;
+}
+
+async function swapView(trino: TrinoClient, plan: TablePlan): Promise<void> {
+  await trino.query(createViewSql(plan));
+  await eachLimited(columnCommentSqls(plan), (sql) => trino.query(sql).then(() => undefined), 2);
+}
+
+/** Drops the views of tables that left the lake and every version table no view references. */
+async function dropUnreferenced(trino: TrinoClient, plans: TablePlan[], views: Map<string, string>): Promise<string[]> {
+  const wanted = new Set(plans.map((p) => p.qualified));
+  const dropped: string[] = [];
+  for (const view of views.keys()) {
+    if (wanted.has(view)) continue;
+    const [layer, table] = view.split('.');
+    await trino.query(`drop view if exists ${TRINO_CATALOG}.${q(layer)}.${q(table)}`);
+    dropped.push(view);
+  }
+  const keep = new Set(plans.map((p) => p.physical));
+  const physical = await trino.rows(`show tables from ${TRINO_CATALOG}.${q(VERSIONS_SCHEMA)}`);
+  for (const name of physical.map((r) => String(r.Table))) {
+    if (keep.has(name)) continue;
+    await trino.query(`drop table if exists ${physicalRef(name)}`);
+    dropped.push(`${VERSIONS_SCHEMA}.${name}`);
+  }
+  return dropped;
+}
+
+/** Plans every table; any unreadable table fails the publish before Trino is touched. */
+function planAll(dataDir: string, metas: TableVersionMeta[]): TablePlan[] {
+  const plans: TablePlan[] = [];
+  const failures: string[] = [];
+  for (const meta of [...metas].sort((a, b) => `${a.layer}.${a.table}`.localeCompare(`${b.layer}.${b.table}`))) {
+    try {
+      plans.push(planTable(dataDir, meta));
+    } catch (err) {
+      failures.push(errorMessage(err));
+    }
+  }
+  if (failures.length > 0) {
+    throw new PublishError(`publish: ${failures.length} table(s) could not be published, the previous publication is unchanged: ${failures.join('; ')}`);
+  }
+  return plans;
+}
+
+/** Publishes every table of the lake in config.dataDir to the Trino at TRINO_URL. */
+export async function publishLake(config: Config, log: Logger, trino: TrinoClient = trinoFromConfig(config)): Promise<PublishSummary> {
+  const started = Date.now();
+  const catalog = readCatalog(config.dataDir);
+  const plans = planAll(config.dataDir, Object.values(catalog.tables));
+  for (const p of plans) if (p.skipped.length > 0) log.info({ table: p.qualified, skipped: p.skipped }, 'columns not published');
+
+  for (const schema of [VERSIONS_SCHEMA, ...LAYERS]) await trino.query(`create schema if not exists ${TRINO_CATALOG}.${q(schema)}`);
+  const existing = new Set((await trino.rows(`show tables from ${TRINO_CATALOG}.${q(VERSIONS_SCHEMA)}`)).map((r) => String(r.Table)));
+  const views = await currentViews(trino);
+
+  const created = await createVersionTables(trino, plans, existing, log);
+  const changed = plans.filter((p) => views.get(p.qualified) !== p.physical);
+  await eachLimited(changed, (plan) => swapView(trino, plan));
+  const dropped = await dropUnreferenced(trino, plans, views);
+
+  const changedSet = new Set(changed.map((p) => p.qualified));
+  const summary: PublishSummary = {
+    tables: plans.map((p) => ({
+      table: p.qualified, view: `${TRINO_CATALOG}.${p.qualified}`, physical: `${VERSIONS_SCHEMA}.${p.physical}`, version: p.meta.version,
+      rows: p.meta.rows, changed: changedSet.has(p.qualified), skippedColumns: p.skipped.map((s) => s.name),
+    })),
+    created, dropped, durationMs: Date.now() - started,
+  };
+  log.info({ tables: plans.length, views_swapped: changed.length, created: created.length, dropped: dropped.length, ms: summary.durationMs }, 'published to Trino');
+  return summary;
+}
