@@ -8,7 +8,8 @@ import { withReader } from '../../lib/session.ts';
 import { queryRows } from '../../lib/duckdb.ts';
 import { relationExists } from '../../lib/lake.ts';
 import type { Config } from '../../lib/config.ts';
-import { ingestSpotify, stageAll } from './ingest.ts';
+import { ingestSpotify, ingestSpotifyInSession, stageAll } from './ingest.ts';
+import { silverStage } from '../../pipeline/stages.ts';
 import { withWriter } from '../../lib/session.ts';
 import { rebuildSpotifyFromRaw } from './rebuild.ts';
 import { forgetSpotifyListener } from './erase.ts';
@@ -164,4 +165,20 @@ test('bronze is rebuilt from the landed raw responses without the API; erasure r
   const removed = forgetSpotifyListener(config, 'p01');
   assert.equal(removed.length, 3);
   assert.ok(removed.every((p) => !existsSync(p)));
+});
+
+test('API plays flow into silver as spotify_api plays of their listener', async (t) => {
+  const fake = await fakeSpotify({ visible: 25 });
+  const { dir, cleanup } = tempDir();
+  t.after(async () => { await fake.stop(); cleanup(); });
+  const config = fakeConfig(dir, fake);
+  await connect(config, 'p06');
+  await withWriter(config, silentLogger, 'test', async (s) => {
+    const r = await ingestSpotifyInSession(s, { listener: 'p06', ...fast });
+    assert.equal(r.plays_added, 25);
+    await silverStage(s);
+    const rows = await queryRows<{ n: number; api: number; tz: string }>(s.conn, `select count(*)::integer as n, count(*) filter (where history_source = 'spotify_api')::integer as api,
+      any_value(l.timezone) as tz from silver.listening_with_features join bronze.listeners l using (listener_id) where listener_id = 'p06'`);
+    assert.deepEqual(rows, [{ n: 25, api: 25, tz: 'UTC' }]);
+  });
 });

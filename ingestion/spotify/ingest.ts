@@ -85,6 +85,7 @@ export async function ingestSpotifyInSession(session: LakeSession, opts: Spotify
   const shared: RunShared = { featuresUnavailable: false };
   const listeners: ListenerIngestSummary[] = paused.map((l) => ({ ...emptySummary(l), status: 'skipped_paused' }));
   for (const l of paused) log.info({ listener: l }, 'listener is paused or withdrawn; skipped');
+  if (opts.all && run.length + paused.length === 0) log.warn('no listener is connected to Spotify; run `lakehouse auth login --listener <id>` first');
   for (const l of run) listeners.push(await ingestListener(session, l, opts, shared));
   return summarise(session.runId, listeners, shared);
 }

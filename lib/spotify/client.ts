@@ -59,7 +59,8 @@ class StatusValidator implements IValidateResponses {
     const body = await res.text().catch(() => '');
     let detail = '';
     try {
-      detail = (JSON.parse(body) as { error?: { message?: string } }).error?.message ?? '';
+      const e = (JSON.parse(body) as { error?: { message?: string; reason?: string } }).error;
+      detail = [e?.message, e?.reason].filter(Boolean).join(', ');
     } catch { /* not JSON: keep the status only */ }
     if (res.status === 401) detail = `token rejected even after a refresh; ${reloginHint(this.listener)}`;
     throw new SpotifyHttpError(res.status, this.lastUrl(), detail);
