@@ -6,16 +6,14 @@ export const CORRELATED_FEATURES = ['valence', 'energy', 'danceability', 'acoust
 /** The 21 pairs (i < j) in the order of CORRELATED_FEATURES. */
 export const FEATURE_PAIRS: [string, string][] = CORRELATED_FEATURES.flatMap((a, i) => CORRELATED_FEATURES.slice(i + 1).map((b): [string, string] => [a, b]));
 
-const pairStats = FEATURE_PAIRS.map(([a, b]) => `
-    select
-        listener_id,
-        '${a}' as feature_1,
-        '${b}' as feature_2,
-        ${rounded(corrOf(a, b))} as correlation,
-        count(*) filter (where ${a} is not null and ${b} is not null)::bigint as sample_size,
-        ${syntheticShare(`case when ${a} is not null and ${b} is not null then feature_source end`)} as synthetic_share
-    from featured
-    group by listener_id`).join('\n    union all');
+// All 21 correlations come from one aggregate pass over the plays, then become one row per pair.
+const pairStats = FEATURE_PAIRS.map(([a, b]) => `struct_pack(
+            feature_1 := '${a}',
+            feature_2 := '${b}',
+            correlation := ${rounded(corrOf(a, b))},
+            sample_size := count(*) filter (where ${a} is not null and ${b} is not null)::bigint,
+            synthetic_share := ${syntheticShare(`case when ${a} is not null and ${b} is not null then feature_source end`)}
+        )`).join(',\n        ');
 
 export default defineTable({
   layer: 'gold',
@@ -43,10 +41,24 @@ with events as (
 ),
 
 featured as (
-    select * from events where ${HAS_FEATURES}
+    select listener_id, feature_source, ${CORRELATED_FEATURES.join(', ')}
+    from events
+    where ${HAS_FEATURES}
 ),
 
-pairs as (${pairStats}
+pairs_wide as (
+    select
+        listener_id,
+        [
+        ${pairStats}
+        ] as pairs
+    from featured
+    group by listener_id
+),
+
+pairs as (
+    select listener_id, unnest(pairs, recursive := true)
+    from pairs_wide
 )
 
 select
