@@ -14,21 +14,33 @@ import { LockHeldError } from './errors.ts';
 function startLoop(dataDir: string) {
   const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'test', 'publish-loop.ts'), dataDir], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
   let published = 0;
-  child.stdout.on('data', (d: Buffer) => (published = Number(String(d).trim().split('\n').pop())));
-  return { child, published: () => published };
+  const waiters: (() => void)[] = [];
+  child.stdout.on('data', (d: Buffer) => {
+    published = Number(String(d).trim().split('\n').pop());
+    waiters.splice(0).forEach((w) => w());
+  });
+  /** Resolves once the child has committed at least n versions (it prints each one). */
+  const publishedAtLeast = (n: number) => new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ${n} publishes within 60 s`)), 60_000);
+    const check = () => (published >= n ? (clearTimeout(timer), resolve()) : waiters.push(check));
+    check();
+  });
+  return { child, publishedAtLeast };
 }
 
 test('SIGKILL at any moment of a publish leaves the previous version whole and readable', async () => {
   const { dir, cleanup } = tempDir();
   try {
-    for (const delayMs of [2300, 2900, 3700]) {
+    // Kill at different points of the next publish after a committed one: while staging, while
+    // validating, around the renames.
+    for (const delayMs of [0, 15, 40, 90, 160]) {
       const loop = startLoop(dir);
+      await loop.publishedAtLeast(1);
       await new Promise((r) => setTimeout(r, delayMs));
       loop.child.kill('SIGKILL');
       await new Promise((r) => loop.child.on('close', r));
-      const catalog = readCatalog(dir);
-      const meta = catalog.tables['silver.churn'];
-      if (!meta) continue; // killed before the first commit: nothing published, nothing to read
+      const meta = readCatalog(dir).tables['silver.churn'];
+      assert.ok(meta, 'a version was committed before the kill');
       const config = testConfig(dir);
       const [row] = await withReader(config, silentLogger, (s) => queryRows<{ n: number; g: number; gens: number }>(s.conn,
         'select count(*)::integer n, max(generation) g, count(distinct generation)::integer gens from silver.churn'));
@@ -39,7 +51,6 @@ test('SIGKILL at any moment of a publish leaves the previous version whole and r
       await withWriter(config, silentLogger, 'after-kill', async () => undefined);
       assert.deepEqual(readdirSync(join(dir, 'silver', 'churn')).filter((f) => f.startsWith('.tmp')), []);
     }
-    assert.ok(readCatalog(dir).tables['silver.churn'], 'at least one run published before being killed');
   } finally {
     cleanup();
   }
