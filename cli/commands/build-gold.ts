@@ -23,7 +23,7 @@ function addGold(build: Command): void {
       const published = await withWriter(config, log, 'build gold', (s) => buildGold(s, opts));
       const rows = published.map((m) => ({ table: `${m.layer}.${m.table}`, rows: m.rows, version: m.version, duration_ms: m.duration_ms }));
       if (g.json) printJson(rows);
-      else if (!g.quiet) printTable(rows, ['table', 'rows', 'version', 'duration_ms']);
+      else printTable(rows, ['table', 'rows', 'version', 'duration_ms']);
     });
 }
 
