@@ -14,7 +14,12 @@ cleanup() {
 trap cleanup EXIT
 
 # --- trino start (owned by the Trino scripts) ---
+# The stack tests build their lake in LAKEHOUSE_DATA_DIR, the data dir this Trino serves (a fresh
+# temporary one unless STACK_DATA_DIR names one). TRINO_PORT lets a developer avoid a busy 8080.
 if [ -x scripts/trino-start.sh ]; then
+  export LAKEHOUSE_DATA_DIR="${STACK_DATA_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/lakehouse-stack.XXXXXX")}"
+  export TRINO_PORT="${TRINO_PORT:-8080}"
+  export TRINO_URL="http://127.0.0.1:$TRINO_PORT"
   scripts/trino-start.sh
 fi
 

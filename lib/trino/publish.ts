@@ -81,7 +81,9 @@ async function createVersionTables(trino: TrinoClient, plans: TablePlan[], exist
 
 async function swapView(trino: TrinoClient, plan: TablePlan): Promise<void> {
   await trino.query(createViewSql(plan));
-  await eachLimited(columnCommentSqls(plan), (sql) => trino.query(sql).then(() => undefined), 2);
+  // One at a time: each comment rewrites the whole view definition in the metastore, so concurrent
+  // comments on the same view would overwrite each other.
+  for (const sql of columnCommentSqls(plan)) await trino.query(sql);
 }
 
 /** Drops the views of tables that left the lake and every version table no view references. */
