@@ -63,7 +63,7 @@ test('publish exposes every table with DuckDB-equal counts and checksums, commen
     const described = meta.columns.filter((c) => c.description && view.columns.has(c.name));
     for (const c of described) assert.equal(view.columns.get(c.name)?.comment, c.description?.trim(), `${key}.${c.name}: column comment`);
     for (const c of meta.columns.filter((x) => view.columns.has(x.name))) {
-      const t = view.columns.get(c.name)?.type ?? '';
+      const t: string = view.columns.get(c.name)?.type ?? '';
       if (/^TIMESTAMP/.test(c.type)) assert.equal(t, 'timestamp(3)', `${key}.${c.name}`);
       if (c.type === 'BOOLEAN') assert.equal(t, 'boolean', `${key}.${c.name}`);
       if (c.type === 'DATE') assert.equal(t, 'date', `${key}.${c.name}`);
