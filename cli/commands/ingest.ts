@@ -3,7 +3,10 @@ import { cliFor, printJson, verb } from '../app.ts';
 import { io } from '../output.ts';
 import { withWriter } from '../../lib/session.ts';
 import { ingestKaggle } from '../../ingestion/kaggle/ingest.ts';
-import { ingestExports } from '../../ingestion/exports/ingest.ts';
+import { ingestExportBatches, type ExportBatch } from '../../ingestion/exports/ingest.ts';
+import { UsageError } from '../../lib/errors.ts';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { checkListenerId, checkTimeZone } from '../../bronze/listener-registry.ts';
 
 export function register(program: Command): void {
@@ -28,26 +31,44 @@ export function register(program: Command): void {
 
   ingest
     .command('export')
-    .description('load Spotify privacy-export JSON files (extended, legacy endsong, account data) of one listener')
+    .description('load Spotify privacy-export JSON files (extended, legacy endsong, account data) of one listener, or of many with --listener-dirs')
     .argument('<paths...>', 'export files or folders (searched recursively for .json)')
-    .requiredOption('--listener <id>', 'pseudonymous listener id')
-    .option('--timezone <zone>', 'IANA time zone of a new listener (default $LAKEHOUSE_TIMEZONE)')
-    .addHelpText('after', '\nExample:\n  $ lakehouse ingest export ~/Downloads/my_spotify_data --listener p01 --timezone Europe/Berlin')
-    .action(async function (this: Command, paths: string[], o: { listener: string; timezone?: string }) {
+    .option('--listener <id>', 'pseudonymous listener id the files belong to')
+    .option('--listener-dirs', 'each subfolder of the given folders is one listener, named like the folder')
+    .option('--timezone <zone>', 'IANA time zone of new listeners (default $LAKEHOUSE_TIMEZONE)')
+    .addHelpText('after', `
+Examples:
+  $ lakehouse ingest export ~/Downloads/my_spotify_data --listener p01 --timezone Europe/Berlin
+  $ lakehouse ingest export ./study-exports --listener-dirs      # ./study-exports/p01/…, ./study-exports/p02/…`)
+    .action(async function (this: Command, paths: string[], o: { listener?: string; listenerDirs?: boolean; timezone?: string }) {
       const { config, log, opts } = cliFor(this);
-      const listener = checkListenerId(o.listener);
       const timezone = o.timezone ? checkTimeZone(o.timezone) : undefined;
-      const summary = await withWriter(config, log, 'ingest export', async (s) => {
+      const batches = exportBatches(paths, o, timezone);
+      const summaries = await withWriter(config, log, 'ingest export', async (s) => {
         const tx = s.begin();
-        const result = await ingestExports(s.context(tx), paths, listener, timezone);
+        const result = await ingestExportBatches(s.context(tx), batches);
         await tx.commit();
         return result;
       });
-      log.info({ listener, added: summary.rows_added, rejected: summary.rows_rejected }, 'export imported');
-      if (opts.json) printJson(summary);
+      for (const summary of summaries) log.info({ listener: summary.listener_id, added: summary.rows_added, rejected: summary.rows_rejected }, 'export imported');
+      if (opts.json) printJson(o.listenerDirs ? summaries : summaries[0]);
       else {
-        for (const f of summary.files) io.out(`${f.file}: ${f.format}, ${f.records} records, ${f.rejected} rejected\n`);
-        io.out(`${listener}: ${summary.rows_added} plays added, ${summary.duplicates_skipped} already stored, ${summary.rows_rejected} rejected\n`);
+        for (const summary of summaries) {
+          for (const f of summary.files) io.out(`${f.file}: ${f.format}, ${f.records} records, ${f.rejected} rejected\n`);
+          io.out(`${summary.listener_id}: ${summary.rows_added} plays added, ${summary.duplicates_skipped} already stored, ${summary.rows_rejected} rejected\n`);
+        }
       }
     });
+}
+
+function exportBatches(paths: string[], o: { listener?: string; listenerDirs?: boolean }, timezone: string | undefined): ExportBatch[] {
+  if (!!o.listener === !!o.listenerDirs) throw new UsageError('ingest export: give exactly one of --listener <id> or --listener-dirs');
+  if (o.listener) return [{ listenerId: checkListenerId(o.listener), paths, timezone }];
+  const batches: ExportBatch[] = [];
+  for (const root of paths) {
+    const dirs = readdirSync(root).filter((d) => statSync(join(root, d)).isDirectory()).sort();
+    for (const d of dirs) batches.push({ listenerId: checkListenerId(d), paths: [join(root, d)], timezone });
+  }
+  if (batches.length === 0) throw new UsageError(`ingest export --listener-dirs: no subfolders in ${paths.join(', ')}`);
+  return batches;
 }

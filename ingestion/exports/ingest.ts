@@ -61,42 +61,66 @@ async function createStaging(ctx: BuildContext): Promise<void> {
   await ctx.conn.run(`create or replace temp table _history_incoming (listener_id VARCHAR, source VARCHAR, source_file VARCHAR, file_sha256 VARCHAR, source_row BIGINT, ${cols}, context_type VARCHAR, context_uri VARCHAR, raw_line VARCHAR, reject_field VARCHAR, reject_reason VARCHAR)`);
 }
 
-export async function ingestExports(ctx: BuildContext, paths: string[], listenerId: string, timezone?: string): Promise<ExportIngestSummary> {
-  const files = findExportFiles(paths);
-  if (files.length === 0) throw new UsageError(`ingest export: no .json files found in ${paths.join(', ')}`);
-  const inspected: ExportFile[] = [];
-  for (const p of files) inspected.push(await inspectExportFile(ctx.conn, p));
-  await createStaging(ctx);
-  const fileSummaries: ExportFileSummary[] = [];
-  for (const f of inspected) fileSummaries.push(await stageFile(ctx, f, listenerId));
+export interface ExportBatch {
+  listenerId: string;
+  paths: string[];
+  timezone?: string;
+}
 
-  await ensureListeners(ctx, [{ id: listenerId, timezone }]);
-  const added = await appendHistory(ctx, '_history_incoming');
+export async function ingestExports(ctx: BuildContext, paths: string[], listenerId: string, timezone?: string): Promise<ExportIngestSummary> {
+  const [summary] = await ingestExportBatches(ctx, [{ listenerId, paths, timezone }]);
+  return summary;
+}
+
+/**
+ * Imports the files of several listeners at once (one staging pass, one dedup against bronze, one
+ * new version): how a study or the benchmark loads many people without a run per person.
+ */
+export async function ingestExportBatches(ctx: BuildContext, batches: ExportBatch[]): Promise<ExportIngestSummary[]> {
+  const planned: { batch: ExportBatch; files: ExportFile[] }[] = [];
+  for (const batch of batches) {
+    const found = findExportFiles(batch.paths);
+    if (found.length === 0) throw new UsageError(`ingest export: no .json files found in ${batch.paths.join(', ')}`);
+    const files: ExportFile[] = [];
+    for (const p of found) files.push(await inspectExportFile(ctx.conn, p));
+    planned.push({ batch, files });
+  }
+  await createStaging(ctx);
+  const perListener = new Map<string, ExportFileSummary[]>();
+  for (const { batch, files } of planned) {
+    const list = perListener.get(batch.listenerId) ?? [];
+    for (const f of files) list.push(await stageFile(ctx, f, batch.listenerId));
+    perListener.set(batch.listenerId, list);
+  }
+  await ensureListeners(ctx, batches.map((b) => ({ id: b.listenerId, timezone: b.timezone })));
+  const added = await appendHistoryCounts(ctx, '_history_incoming');
   await ctx.conn.run(`create or replace temp table _export_rejects as
     select source, source_file, file_sha256, source_row, listener_id, reject_field as field, reject_reason as reason, raw_line
     from _history_incoming where reject_reason is not null`);
   await writeRejectsFrom(ctx, '_export_rejects');
-  const byType = await queryRows<{ content_type: string; n: number }>(ctx.conn,
-    'select content_type, count(*)::integer as n from _history_incoming where reject_reason is null group by all order by all');
-  const records = fileSummaries.reduce((s, f) => s + f.records, 0);
-  const rejected = fileSummaries.reduce((s, f) => s + f.rejected, 0);
+  const byType = await queryRows<{ listener_id: string; content_type: string; n: number }>(ctx.conn,
+    'select listener_id, content_type, count(*)::integer as n from _history_incoming where reject_reason is null group by all order by all');
   await ctx.conn.run('drop table if exists _history_incoming; drop table if exists _export_raw; drop table if exists _export_rejects');
-  return {
-    listener_id: listenerId, files: fileSummaries, records, rows_added: added,
-    duplicates_skipped: records - rejected - added, rows_rejected: rejected,
-    by_content_type: Object.fromEntries(byType.map((r) => [r.content_type, r.n])),
-  };
+  return [...perListener.entries()].map(([listenerId, files]) => {
+    const records = files.reduce((sum, f) => sum + f.records, 0);
+    const rejected = files.reduce((sum, f) => sum + f.rejected, 0);
+    const rowsAdded = added.get(listenerId) ?? 0;
+    return {
+      listener_id: listenerId, files, records, rows_added: rowsAdded,
+      duplicates_skipped: records - rejected - rowsAdded, rows_rejected: rejected,
+      by_content_type: Object.fromEntries(byType.filter((r) => r.listener_id === listenerId).map((r) => [r.content_type, r.n])),
+    };
+  });
 }
 
 /**
  * Appends the valid rows of a staging relation to bronze.listening_history, skipping plays already
  * stored. The relation has every bronze history column except started_at, track_key, ingested_at
- * and run_id (derived here), plus reject_reason (null = valid row). Returns rows added.
+ * and run_id (derived here), plus reject_reason (null = valid row). Returns rows added per listener.
  */
-export async function appendHistory(ctx: BuildContext, relation: string): Promise<number> {
+export async function appendHistoryCounts(ctx: BuildContext, relation: string): Promise<Map<string, number>> {
   const exists = await relationExists(ctx.conn, 'bronze', 'listening_history');
-  const count = async () => (exists ? Number((await ctx.conn.runAndReadAll('select count(*)::double from bronze.listening_history')).getRowsJS()[0][0]) : 0);
-  const before = await count();
+  const listeners = (await queryRows<{ listener_id: string }>(ctx.conn, `select distinct listener_id from ${relation} where reject_reason is null`)).map((r) => r.listener_id);
   const cols = historyColumns.map((c) => c.name);
   const select = cols.map((c) => {
     if (c === 'started_at') return `played_at - to_milliseconds(ms_played) as started_at`;
@@ -105,21 +129,34 @@ export async function appendHistory(ctx: BuildContext, relation: string): Promis
     if (c === 'run_id') return `$run as run_id`;
     return c;
   });
-  const meta = await ctx.tx.write(listeningHistory, {
+  // A literal list lets DuckDB skip the row groups of other listeners when it scans bronze.
+  const inList = listeners.length > 0 ? listeners.map(quoteLiteral).join(', ') : 'null';
+  await ctx.conn.run(`create or replace temp table _history_fresh as
+    with incoming as (
+      select ${select.join(', ')} from ${relation} where reject_reason is null
+    ), deduped as (
+      select * from incoming
+      qualify row_number() over (partition by listener_id, played_at, track_key, ms_played order by source_file, source_row) = 1
+    )${exists ? `, existing as (
+      select listener_id, played_at, track_key, ms_played from bronze.listening_history where listener_id in (${inList})
+    )
+    select d.* from deduped d anti join existing b
+      on b.listener_id = d.listener_id and b.played_at = d.played_at and b.track_key = d.track_key
+     and b.ms_played is not distinct from d.ms_played` : ' select * from deduped'}`, { now: utcNow(), run: ctx.runId });
+  const counts = await queryRows<{ listener_id: string; n: number }>(ctx.conn, 'select listener_id, count(*)::integer as n from _history_fresh group by all');
+  await ctx.tx.write(listeningHistory, {
     mode: 'append',
-    sql: `with incoming as (
-            select ${select.join(', ')} from ${relation} where reject_reason is null
-          ), fresh as (
-            select * from incoming
-            qualify row_number() over (partition by listener_id, played_at, track_key, ms_played order by source_file, source_row) = 1
-          )
-          select * from fresh f
-          ${exists ? `where not exists (select 1 from bronze.listening_history b
-                       where b.listener_id = f.listener_id and b.played_at = f.played_at and b.track_key = f.track_key
-                         and b.ms_played is not distinct from f.ms_played)` : ''}`,
-    params: { now: utcNow(), run: ctx.runId },
+    sql: 'select * from _history_fresh',
     orderBy: 'listener_id, played_at, track_key, ms_played',
     inputs: [],
   });
-  return meta.rows - before;
+  await ctx.conn.run('drop table if exists _history_fresh');
+  return new Map(counts.map((c) => [c.listener_id, c.n]));
+}
+
+/** appendHistoryCounts, summed: rows added over all listeners. */
+export async function appendHistory(ctx: BuildContext, relation: string): Promise<number> {
+  let total = 0;
+  for (const n of (await appendHistoryCounts(ctx, relation)).values()) total += n;
+  return total;
 }
