@@ -2,14 +2,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { repoRoot, tempDir, testConfig } from '../../test/helpers.ts';
+import { repoRoot, runCli, tempDir, testConfig } from '../../test/helpers.ts';
 import { silentLogger } from '../../lib/logger.ts';
 import { withWriter } from '../../lib/session.ts';
 import { loadTables } from '../../lib/table-loader.ts';
 import { readCatalog } from '../../lib/lake.ts';
 import { typedRowsSql } from '../../gold/shared/fixture-runner.ts';
 import { sampleEvents } from '../../gold/shared/sample-events.ts';
-import { main } from '../main.ts';
 
 async function seedSilver(dataDir: string): Promise<void> {
   const silver = (await loadTables(join(repoRoot, 'silver'))).find((t) => t.spec.name === 'listening_with_features')!.spec;
@@ -21,25 +20,12 @@ async function seedSilver(dataDir: string): Promise<void> {
   });
 }
 
-async function captureStdout(fn: () => Promise<number>): Promise<{ code: number; out: string }> {
-  const write = process.stdout.write.bind(process.stdout);
-  let out = '';
-  process.stdout.write = ((chunk: string | Uint8Array) => {
-    out += String(chunk);
-    return true;
-  }) as typeof process.stdout.write;
-  try {
-    return { code: await fn(), out };
-  } finally {
-    process.stdout.write = write;
-  }
-}
-
 test('build gold --table prints the published table as JSON and publishes only it', async () => {
   const { dir, cleanup } = tempDir();
   try {
     await seedSilver(dir);
-    const { code, out } = await captureStdout(() => main(['node', 'lakehouse', '--data-dir', dir, '--json', '-q', 'build', 'gold', '--table', 'weekend_vs_weekday']));
+    // runCli swaps the CLI's output sinks; patching process.stdout would corrupt node:test's own reporting.
+    const { code, stdout: out } = await runCli(['--data-dir', dir, '--json', '-q', 'build', 'gold', '--table', 'weekend_vs_weekday']);
     assert.equal(code, 0);
     const rows = JSON.parse(out) as { table: string; rows: number; version: number }[];
     assert.deepEqual(rows.map((r) => [r.table, r.version]), [['gold.weekend_vs_weekday', 1]]);
