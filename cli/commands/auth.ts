@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { cliFor, printJson, printTable } from '../app.ts';
+import { io } from '../output.ts';
 import { login } from '../../lib/spotify/login.ts';
 import { DEFAULT_SCOPES } from '../../lib/spotify/oauth.ts';
 import { TokenStore, assertListenerId } from '../../lib/spotify/tokens.ts';
@@ -19,7 +20,7 @@ export function register(program: Command): void {
       const scopes = [...new Set([...DEFAULT_SCOPES, ...(o.scope ?? [])])];
       const status = await login(config, { listener: assertListenerId(o.listener), scopes, timeoutMs: Number(o.timeout) * 1000, log });
       if (opts.json) printJson(status);
-      else process.stdout.write(`${status.listener_id}: connected (scopes: ${status.scopes.join(' ')}; access token expires ${status.expires_at}, refreshed automatically)\n`);
+      else io.out(`${status.listener_id}: connected (scopes: ${status.scopes.join(' ')}; access token expires ${status.expires_at}, refreshed automatically)\n`);
     });
 
   auth
@@ -42,6 +43,6 @@ export function register(program: Command): void {
     .action(function (this: Command, o: { listener: string }) {
       const { config } = cliFor(this);
       const removed = TokenStore.fromConfig(config).remove(assertListenerId(o.listener));
-      process.stdout.write(`${o.listener}: ${removed ? 'tokens deleted' : 'was not connected'}\n`);
+      io.out(`${o.listener}: ${removed ? 'tokens deleted' : 'was not connected'}\n`);
     });
 }

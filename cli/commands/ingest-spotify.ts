@@ -3,6 +3,7 @@
 // just before `ingest` is dispatched.
 import type { Command } from 'commander';
 import { cliFor, printJson, printTable } from '../app.ts';
+import { io } from '../output.ts';
 import { LakehouseError } from '../../lib/errors.ts';
 import { ingestSpotify, type SpotifyIngestSummary } from '../../ingestion/spotify/ingest.ts';
 import { rebuildSpotifyFromRaw } from '../../ingestion/spotify/rebuild.ts';
@@ -14,9 +15,9 @@ function printSummary(s: SpotifyIngestSummary): void {
     duplicates: l.duplicates_skipped, features: l.audio_features, cursor: l.cursor_after, gap: l.probable_gap ? 'probable' : '', error: l.error ?? '',
   })));
   const h = s.http;
-  process.stdout.write(`requests ${h.requests}, retries ${h.retries} (429: ${h.rate_limited}, 5xx: ${h.server_errors}, network: ${h.network_errors}, timeouts: ${h.timeouts}, bad bodies: ${h.malformed_bodies}), failures ${h.failures}, token refreshes ${h.token_refreshes}\n`);
-  if (s.audio_features === 'unavailable') process.stdout.write('audio features: unavailable for this app (HTTP 403); silver uses Kaggle, then synthetic features\n');
-  for (const l of s.listeners) if (l.probable_gap) process.stdout.write(`${l.listener_id}: ${l.probable_gap.backfill}\n`);
+  io.out(`requests ${h.requests}, retries ${h.retries} (429: ${h.rate_limited}, 5xx: ${h.server_errors}, network: ${h.network_errors}, timeouts: ${h.timeouts}, bad bodies: ${h.malformed_bodies}), failures ${h.failures}, token refreshes ${h.token_refreshes}\n`);
+  if (s.audio_features === 'unavailable') io.out('audio features: unavailable for this app (HTTP 403); silver uses Kaggle, then synthetic features\n');
+  for (const l of s.listeners) if (l.probable_gap) io.out(`${l.listener_id}: ${l.probable_gap.backfill}\n`);
 }
 
 export function register(program: Command): void {
