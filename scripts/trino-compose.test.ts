@@ -1,0 +1,103 @@
+// docker-compose.yml and the Dockerfile cannot be run here (no Docker engine, and no compose v2
+// client to `config` them), so their structure is checked: services, pinned images, loopback-only
+// ports, healthchecks, volumes, no literal secrets, and the same commands as the native scripts.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { repoRoot } from '../test/helpers.ts';
+
+interface Service {
+  image?: string;
+  build?: { context: string; target: string };
+  command?: string[] | string;
+  entrypoint?: string[];
+  environment?: Record<string, string>;
+  ports?: string[];
+  volumes?: string[];
+  healthcheck?: { test: string[] };
+  profiles?: string[];
+  depends_on?: Record<string, { condition: string }>;
+}
+
+const read = (p: string) => readFileSync(join(repoRoot, p), 'utf8');
+const compose = parse(read('docker-compose.yml'), { merge: true }) as { services: Record<string, Service>; volumes: Record<string, unknown> };
+const services = compose.services;
+const trinoVersion = read('trino/VERSION').trim();
+const dockerfile = read('Dockerfile');
+
+test('the stack has its services, the one-shot pipeline behind a profile', () => {
+  for (const name of ['scheduler', 'pipeline', 'trino', 'superset', 'postgres', 'redis']) assert.ok(services[name], `service ${name}`);
+  assert.deepEqual(services.pipeline.profiles, ['cli']);
+  assert.equal(services.scheduler.profiles, undefined, 'the scheduler starts with `docker compose up`');
+});
+
+test('images are pinned: Trino to trino/VERSION, our images built from the Dockerfile', () => {
+  assert.match(trinoVersion, /^\d+$/);
+  assert.equal(services.trino.image, `trinodb/trino:${trinoVersion}`);
+  for (const s of Object.values(services)) {
+    assert.ok(s.image, 'every service names its image');
+    assert.doesNotMatch(s.image ?? '', /:latest$|^[^:]+$/, `${s.image} has a tag other than latest`);
+  }
+  assert.equal(services.scheduler.build?.target, 'pipeline');
+  assert.equal(services.superset.build?.target, 'superset');
+  assert.match(dockerfile, /^FROM node:20[\w.-]*slim[\w.-]* AS pipeline$/m);
+  assert.match(dockerfile, /FROM node:20[\w.-]*slim[\w.-]* AS pipeline[\s\S]*^USER node$/m, 'the pipeline image runs as a non-root user');
+  assert.match(dockerfile, /npm prune --omit=dev/);
+  const last = [...dockerfile.matchAll(/^FROM .* AS (\w+)$/gm)].at(-1)?.[1];
+  assert.equal(last, 'pipeline', 'a plain `docker build .` builds the pipeline image');
+});
+
+test('published ports are bound to 127.0.0.1 and every long-running service has a healthcheck', () => {
+  for (const [name, s] of Object.entries(services)) {
+    for (const p of s.ports ?? []) assert.match(p, /^127\.0\.0\.1:/, `${name} publishes ${p}`);
+    if (name !== 'pipeline' && name !== 'lake-init') assert.ok(s.healthcheck?.test?.length, `${name} has a healthcheck`);
+  }
+  assert.deepEqual(services.postgres.ports, undefined);
+  assert.deepEqual(services.redis.ports, undefined);
+});
+
+test('state lives in named volumes, the lake shared by the pipeline and Trino', () => {
+  for (const [name, s] of Object.entries(services)) {
+    for (const v of s.volumes ?? []) {
+      const source = v.split(':')[0];
+      if (source.startsWith('./')) assert.match(v, /:ro$/, `${name}: bind mounts are read-only config (${v})`);
+      else assert.ok(source in compose.volumes, `${name}: ${source} is a declared named volume`);
+    }
+  }
+  assert.ok(services.scheduler.volumes?.includes('lake:/data'));
+  assert.ok(services.trino.volumes?.some((v) => v.startsWith('lake:')));
+  assert.ok(services.trino.volumes?.includes('./trino/etc:/etc/trino:ro'), 'Trino uses the repo config, like the native script');
+});
+
+test('no literal secrets: secrets come from .env and are required', () => {
+  const text = read('docker-compose.yml');
+  for (const [name, s] of Object.entries(services)) {
+    for (const [k, v] of Object.entries(s.environment ?? {})) {
+      if (/SECRET|PASSWORD/.test(k)) assert.match(String(v), /^\$\{[A-Z_]+:\?[^}]+\}$/, `${name}.${k} must be \${VAR:?message}`);
+    }
+  }
+  assert.match(services.superset.environment?.SQLALCHEMY_DATABASE_URI ?? '', /\$\{SUPERSET_DB_PASSWORD:\?/);
+  assert.doesNotMatch(text, /password\s*[:=]\s*['"]?(admin|superset|secret|changeme)\b/i);
+});
+
+test('the services run what the native scripts run', () => {
+  const start = read('scripts/trino-start.sh');
+  const command = services.trino.command as string[];
+  assert.deepEqual(command.slice(1, 4), ['run', '--etc-dir', '/etc/trino']);
+  assert.match(start, /\/bin\/launcher" run --etc-dir "\$ROOT\/trino\/etc"/);
+  for (const v of ['LAKEHOUSE_DATA_DIR', 'TRINO_PORT', 'TRINO_BIND_IP', 'TRINO_NODE_ID']) {
+    assert.ok(services.trino.environment?.[v], `compose sets ${v} for trino/etc`);
+    assert.match(start, new RegExp(`export ${v}=`), `the native script sets ${v}`);
+  }
+  assert.match(dockerfile, /^CMD \["schedule"\]$/m);
+  assert.deepEqual(services.scheduler.command, ['schedule']);
+  const supersetCmd = (services.superset.command as string[]).join(' ');
+  assert.match(supersetCmd, /scripts\/superset-bootstrap\.sh/);
+  const nativeGunicorn = /gunicorn" --bind "[^"]+" \\\s*--workers "\$\{SUPERSET_WORKERS:-(\d+)\}" ([^\n]*) \\\s*([^\n]*) \\\s*("superset\.app:create_app\(\)")/.exec(read('scripts/superset-start.sh'));
+  assert.ok(nativeGunicorn, 'scripts/superset-start.sh starts gunicorn');
+  const [, workers, flags1, flags2, app] = nativeGunicorn;
+  assert.ok(supersetCmd.includes(`--workers ${workers} ${flags1} ${flags2} ${app}`.replace(/\s+/g, ' ')), 'same gunicorn flags as natively');
+  assert.match(dockerfile, /bash scripts\/superset-install\.sh/);
+});
