@@ -23,6 +23,8 @@ export interface FoldResult {
   trainRows: number;
   testRows: number;
   fitSeconds: number;
+  /** CPU time of the fit (user + system): less sensitive than wall time on a shared machine. */
+  fitCpuSeconds: number;
   metrics: Record<string, number>;
 }
 
@@ -38,10 +40,12 @@ function pick<T>(values: readonly T[], idx: readonly number[]): T[] {
   return idx.map((i) => values[i]);
 }
 
-function timed<T>(fn: () => T): [T, number] {
+function timed<T>(fn: () => T): [T, { fitSeconds: number; fitCpuSeconds: number }] {
   const start = process.hrtime.bigint();
+  const cpu = process.cpuUsage();
   const out = fn();
-  return [out, Number(process.hrtime.bigint() - start) / 1e9];
+  const used = process.cpuUsage(cpu);
+  return [out, { fitSeconds: Number(process.hrtime.bigint() - start) / 1e9, fitCpuSeconds: (used.user + used.system) / 1e6 }];
 }
 
 function regressionMetrics(actual: number[], predicted: number[], trainY: number[]): Record<string, number> {
@@ -55,19 +59,19 @@ function oursOnFold(task: TaskSpec, rows: readonly TrackRow[], fold: Fold, setti
   const [Xtr, Xte, ytr, yte] = [pick(X, fold.train), pick(X, fold.test), pick(y, fold.train), pick(y, fold.test)];
   const label = `${task.name} fold ${fold.index}`;
   if (task.model === 'rf_classifier') {
-    const [model, fitSeconds] = timed(() => trainForestClassifier(Xtr, ytr as string[], { ...settings, label }));
+    const [model, fit] = timed(() => trainForestClassifier(Xtr, ytr as string[], { ...settings, label }));
     const predicted = model.predict(Xte);
     const majority = majorityLabel(ytr as string[]);
     const metrics = { accuracy: accuracy(yte, predicted), macro_f1: macroF1(yte as string[], predicted, MOODS), baseline_accuracy: accuracy(yte, yte.map(() => majority)) };
-    return { fold: fold.index, trainRows: Xtr.length, testRows: Xte.length, fitSeconds, metrics };
+    return { fold: fold.index, trainRows: Xtr.length, testRows: Xte.length, ...fit, metrics };
   }
   if (task.model === 'linear') {
-    const [model, fitSeconds] = timed(() => new MultivariateLinearRegression(Xtr, (ytr as number[]).map((v) => [v])));
+    const [model, fit] = timed(() => new MultivariateLinearRegression(Xtr, (ytr as number[]).map((v) => [v])));
     const predicted = model.predict(Xte).map((r) => r[0]);
-    return { fold: fold.index, trainRows: Xtr.length, testRows: Xte.length, fitSeconds, metrics: regressionMetrics(yte as number[], predicted, ytr as number[]) };
+    return { fold: fold.index, trainRows: Xtr.length, testRows: Xte.length, ...fit, metrics: regressionMetrics(yte as number[], predicted, ytr as number[]) };
   }
-  const [model, fitSeconds] = timed(() => trainForestRegressor(Xtr, ytr as number[], { ...settings, label }));
-  return { fold: fold.index, trainRows: Xtr.length, testRows: Xte.length, fitSeconds, metrics: regressionMetrics(yte as number[], model.predict(Xte), ytr as number[]) };
+  const [model, fit] = timed(() => trainForestRegressor(Xtr, ytr as number[], { ...settings, label }));
+  return { fold: fold.index, trainRows: Xtr.length, testRows: Xte.length, ...fit, metrics: regressionMetrics(yte as number[], model.predict(Xte), ytr as number[]) };
 }
 
 export function runOurs(tasks: readonly TaskSpec[], rows: readonly TrackRow[], folds: readonly Fold[], settings: ForestSettings): TaskResult[] {
@@ -90,16 +94,17 @@ export function runSklearn(tasks: readonly TaskSpec[], rows: readonly TrackRow[]
     const lines = [['fold', ...NUMERIC, 'mood'].join(',')];
     rows.forEach((r, i) => lines.push([foldOf[i], ...NUMERIC.map((c) => r.values[c]), r.mood].join(',')));
     writeFileSync(path.join(dir, 'rows.csv'), `${lines.join('\n')}\n`);
-    const params = { n_estimators: settings.nEstimators, max_depth: settings.maxDepth, min_samples_split: settings.minNumSamples + 1, max_features: 1.0, random_state: settings.seed, n_jobs: 1 };
+    // max_features null (None): every feature at every split; JSON cannot say 1.0, and 1 means one feature
+    const params = { n_estimators: settings.nEstimators, max_depth: settings.maxDepth, min_samples_split: settings.minNumSamples + 1, max_features: null, random_state: settings.seed, n_jobs: 1 };
     const spec = { folds: folds.map((f) => f.index), tasks: tasks.map((t) => ({ name: t.name, model: t.model, features: t.features, target: t.target, params })) };
     writeFileSync(path.join(dir, 'spec.json'), JSON.stringify(spec));
     const res = spawnSync(sklearnPython(), [path.join(repoRoot, 'scripts', 'sklearn_reference.py'), '--data', path.join(dir, 'rows.csv'), '--spec', path.join(dir, 'spec.json')],
       { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 1024 * 1024 });
     if (res.status !== 0) throw new Error(`sklearn_reference.py failed with exit code ${res.status}`);
-    const out = JSON.parse(res.stdout) as { versions: Record<string, string>; tasks: { name: string; model: ModelKind; folds: { fold: number; train_rows: number; test_rows: number; fit_seconds: number; metrics: Record<string, number> }[] }[] };
+    const out = JSON.parse(res.stdout) as { versions: Record<string, string>; tasks: { name: string; model: ModelKind; folds: { fold: number; train_rows: number; test_rows: number; fit_seconds: number; fit_cpu_seconds: number; metrics: Record<string, number> }[] }[] };
     return {
       versions: out.versions,
-      tasks: out.tasks.map((t) => ({ name: t.name, model: t.model, folds: t.folds.map((f) => ({ fold: f.fold, trainRows: f.train_rows, testRows: f.test_rows, fitSeconds: f.fit_seconds, metrics: f.metrics })) })),
+      tasks: out.tasks.map((t) => ({ name: t.name, model: t.model, folds: t.folds.map((f) => ({ fold: f.fold, trainRows: f.train_rows, testRows: f.test_rows, fitSeconds: f.fit_seconds, fitCpuSeconds: f.fit_cpu_seconds, metrics: f.metrics })) })),
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });

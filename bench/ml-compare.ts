@@ -1,0 +1,86 @@
+// Random forests against scikit-learn on identical grouped folds, plus training time and metric
+// against training rows before/after the ml-cart patch (issue 11). Readable tables on stdout
+// (`--json`: one JSON object instead); progress on stderr.
+//
+//   node --import tsx bench/ml-compare.ts [--only kaggle|generated] [--folds 5] [--trees 50]
+//        [--repeats 3] [--catalog-rows 114000] [--no-sklearn] [--no-curve] [--no-original] [--json]
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { groupedHoldout, groupedKFold, type Fold } from '../lib/ml/folds.ts';
+import { fullCatalogFits, trainingCurve, type CurvePoint } from './ml-curve.ts';
+import { generatedCatalogFile, readTracks, TASKS, type TrackRow } from './ml-data.ts';
+import { runOurs, runSklearn, type ForestSettings, type TaskResult } from './ml-models.ts';
+import { comparisonTable, curveTable } from './ml-report.ts';
+
+const repoRoot = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const KAGGLE_SAMPLE = path.resolve(repoRoot, '..', 'shared', 'data', 'kaggle', 'Nima-ml__spotify-song-clustering', 'dataset_sample.csv');
+
+const { values: args } = parseArgs({
+  options: {
+    only: { type: 'string' }, folds: { type: 'string', default: '5' }, trees: { type: 'string', default: '50' },
+    'max-depth': { type: 'string', default: '10' }, 'min-samples': { type: 'string', default: '5' }, seed: { type: 'string', default: '42' },
+    repeats: { type: 'string', default: '1' }, 'catalog-rows': { type: 'string', default: '114000' }, kaggle: { type: 'string', default: KAGGLE_SAMPLE },
+    'no-sklearn': { type: 'boolean', default: false }, 'no-curve': { type: 'boolean', default: false }, 'no-original': { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
+  },
+});
+
+const settings: ForestSettings = { nEstimators: Number(args.trees), maxDepth: Number(args['max-depth']), minNumSamples: Number(args['min-samples']), seed: Number(args.seed) };
+const log = (line: string) => process.stderr.write(`[ml-compare] ${line}\n`);
+
+interface Comparison {
+  data: string;
+  tracks: number;
+  folds: number;
+  ours: TaskResult[];
+  sklearn: TaskResult[] | null;
+}
+
+function compare(name: string, tracks: TrackRow[], folds: Fold[]): Comparison {
+  log(`${name}: ${tracks.length} tracks, ${folds.length} fold(s), ours…`);
+  const ours = runOurs(TASKS, tracks, folds, settings);
+  let sklearn: TaskResult[] | null = null;
+  if (!args['no-sklearn']) {
+    log(`${name}: scikit-learn…`);
+    const ref = runSklearn(TASKS, tracks, folds, settings);
+    versions.sklearn = ref.versions;
+    sklearn = ref.tasks;
+  }
+  return { data: name, tracks: tracks.length, folds: folds.length, ours, sklearn };
+}
+
+const versions: Record<string, unknown> = { node: process.version };
+const comparisons: Comparison[] = [];
+let curve: CurvePoint[] = [];
+let fullFits: ReturnType<typeof fullCatalogFits> = [];
+
+if (args.only !== 'generated') {
+  const tracks = await readTracks(args.kaggle);
+  comparisons.push(compare('kaggle sample', tracks, groupedKFold(tracks.map((t) => t.track_id), Number(args.folds), settings.seed)));
+}
+if (args.only !== 'kaggle') {
+  const file = await generatedCatalogFile(Number(args['catalog-rows']), 'bench-ml');
+  const tracks = await readTracks(file);
+  const holdout = groupedHoldout(tracks.map((t) => t.track_id), 0.2, settings.seed);
+  const fold: Fold = { index: 0, ...holdout };
+  comparisons.push(compare(`generated catalog (${args['catalog-rows']} rows)`, tracks, [fold]));
+  fullFits = fullCatalogFits(tracks, settings, Number(args.repeats), log);
+  if (!args['no-curve']) {
+    curve = trainingCurve(tracks, fold, settings, {
+      sizes: [1000, 2000, 5000, 10000, 20000, 45000], originalSizes: args['no-original'] ? [] : [1000, 2000, 4000], originalTrees: 5, log,
+    });
+  }
+}
+
+const result = { machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, note: 'shared machine: other jobs were running' }, versions, settings, comparisons, fullFits, curve };
+if (args.json) {
+  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+} else {
+  for (const c of comparisons) process.stdout.write(`${comparisonTable(c.data, c.tracks, c.folds, c.ours, c.sklearn)}\n`);
+  for (const f of fullFits) {
+    process.stdout.write(`full catalog fit: ${f.task} on ${f.rows} tracks, ${settings.nEstimators} trees: median ${f.median.toFixed(1)} s wall, ${f.medianCpu.toFixed(1)} s cpu `
+      + `(runs: ${f.seconds.map((s) => s.toFixed(1)).join(', ')} s)\n`);
+  }
+  if (curve.length > 0) process.stdout.write(`\n${curveTable(curve)}\n`);
+}
