@@ -30,6 +30,24 @@ export function isValidTimeZone(tz: string): boolean {
 const timeZone = z.string().min(1).refine(isValidTimeZone, { message: 'not a valid IANA time zone' });
 const optionalUrl = z.string().url().optional();
 
+/** A duration: plain seconds ("90") or a number with a unit ("500ms", "30s", "15m", "2h", "1d"), as milliseconds. */
+export function parseDuration(value: string | number): number | null {
+  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? value * 1000 : null;
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$/i.exec(value);
+  if (!m) return null;
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[(m[2] ?? 's').toLowerCase() as 'ms' | 's' | 'm' | 'h' | 'd'];
+  return Math.round(Number(m[1]) * unit);
+}
+
+const duration = z.union([z.string(), z.number()]).transform((v, ctx) => {
+  const ms = parseDuration(v);
+  if (ms === null) {
+    ctx.addIssue({ code: 'custom', message: `expected a duration such as 90s, 15m or 2h, got "${v}"` });
+    return z.NEVER;
+  }
+  return ms;
+});
+
 const schema = z.object({
   dataDir: z.string().min(1),
   timezone: timeZone,
@@ -37,6 +55,8 @@ const schema = z.object({
   duckdbMemoryLimit: z.string().regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, 'expected e.g. 4GB').optional(),
   duckdbThreads: z.coerce.number().int().min(1).max(256).optional(),
   retainVersions: z.coerce.number().int().min(1).max(100),
+  /** Most catalog tracks a track-level model trains on (seeded stratified sample); unset = the whole catalog. */
+  trainCap: z.coerce.number().int().min(100).optional(),
   logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']),
   spotify: z.object({
     clientId: z.string().optional(),
@@ -54,6 +74,14 @@ const schema = z.object({
     adminPassword: z.string().optional(),
   }),
   schedule: z.object({ cron: z.string().min(1), timezone: timeZone }),
+  ops: z.object({
+    /** Overall time limit of one pipeline run (ms). */
+    runTimeoutMs: duration,
+    /** How long a shutdown waits for the current stage before aborting it (ms). */
+    shutdownGraceMs: duration,
+    /** `lakehouse status` calls the data stale this long after the last successful run; unset = from the schedule. */
+    staleAfterMs: duration.optional(),
+  }),
 });
 
 export type Config = z.infer<typeof schema>;
@@ -86,6 +114,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: Env = process.e
     duckdbMemoryLimit: get('DUCKDB_MEMORY_LIMIT'),
     duckdbThreads: get('DUCKDB_THREADS'),
     retainVersions: get('LAKEHOUSE_RETAIN_VERSIONS') ?? 5,
+    trainCap: get('LAKEHOUSE_TRAIN_CAP'),
     logLevel: get('LOG_LEVEL') ?? 'info',
     spotify: {
       clientId: get('SPOTIFY_CLIENT_ID'),
@@ -105,6 +134,11 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: Env = process.e
     schedule: {
       cron: get('SCHEDULE_CRON') ?? '0 */6 * * *',
       timezone: get('SCHEDULE_TIMEZONE') ?? get('LAKEHOUSE_TIMEZONE') ?? 'UTC',
+    },
+    ops: {
+      runTimeoutMs: get('LAKEHOUSE_RUN_TIMEOUT') ?? '2h',
+      shutdownGraceMs: get('LAKEHOUSE_SHUTDOWN_GRACE') ?? '20s',
+      staleAfterMs: get('LAKEHOUSE_STALE_AFTER'),
     },
   };
   const parsed = schema.safeParse(raw);

@@ -1,9 +1,10 @@
 // The pipeline's stages as functions over a writer session. Each stage is one transaction: it
 // publishes all of its tables or none, so a failure leaves the previous versions readable.
 import type { LakeSession } from '../lib/session.ts';
-import type { TableVersionMeta } from '../lib/lake.ts';
+import { readCatalog, type Catalog, type TableVersionMeta } from '../lib/lake.ts';
 import { buildSynthetic } from '../bronze/track_features_synthetic.ts';
 import { buildSilver } from '../silver/listening_with_features.ts';
+import { buildCatalogTracks } from '../silver/catalog_tracks.ts';
 import { ingestKaggle, type KaggleIngestSummary } from '../ingestion/kaggle/ingest.ts';
 import { ingestExports, type ExportIngestSummary } from '../ingestion/exports/ingest.ts';
 
@@ -32,6 +33,13 @@ export function summarise(m: TableVersionMeta): { table: string; rows: number; v
   return { table: `${m.layer}.${m.table}`, rows: m.rows, version: m.version };
 }
 
+/** Tables whose current version differs from the one in `before` (a catalog snapshot). */
+export function changedTables(before: Catalog, dataDir: string): { table: string; rows: number; version: number }[] {
+  return Object.entries(readCatalog(dataDir).tables)
+    .filter(([key, meta]) => before.tables[key]?.version !== meta.version)
+    .map(([, meta]) => summarise(meta));
+}
+
 export const ingestKaggleStage = (s: LakeSession, csv: string): Promise<StageResult<KaggleIngestSummary>> =>
   inTransaction(s, 'ingest kaggle', (ctx) => ingestKaggle(ctx, csv));
 
@@ -45,5 +53,6 @@ export const silverStage = (s: LakeSession) =>
   inTransaction(s, 'silver', async (ctx) => {
     const synthetic = await buildSynthetic(ctx);
     const silver = await buildSilver(ctx);
+    await buildCatalogTracks(ctx);
     return { synthetic_generated: synthetic.generated, silver_rows: silver.rows };
   });

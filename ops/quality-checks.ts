@@ -1,0 +1,145 @@
+// The data-quality gates run after every build. Each check measures one number and compares it with
+// a threshold; 'error' failures block the run's publish to Trino, 'warn' failures are reported.
+// Checks read the lake through the session's views, so they see exactly what the run published.
+import type { DuckDBConnection } from '../lib/duckdb.ts';
+import { quoteIdent, queryRows } from '../lib/duckdb.ts';
+import { readCatalog, type TableVersionMeta } from '../lib/lake.ts';
+import { grainDuplicates } from '../lib/table-loader.ts';
+
+export type CheckLevel = 'error' | 'warn';
+
+export interface CheckResult {
+  check_name: string;
+  table_name: string;
+  /** '' when the check is about the whole table. */
+  column_name: string;
+  level: CheckLevel;
+  status: 'pass' | 'fail';
+  observed_value: number | null;
+  threshold: number;
+  detail: string;
+}
+
+export interface QualityOptions {
+  allowSynthetic: boolean;
+  /** Newest silver play older than this many hours: warn. */
+  freshnessHours?: number;
+  /** Share of synthetic among rows with features above this: warn. */
+  syntheticShareMax?: number;
+  /** Share of bronze music plays that silver folds into another source's play above this: warn. */
+  reconciliationDropMax?: number;
+  now?: Date;
+}
+
+export const SILVER = 'silver.listening_with_features';
+const UNIT_FEATURES = ['danceability', 'energy', 'valence', 'acousticness', 'instrumentalness', 'speechiness', 'liveness'];
+/** Valid range per feature column (inclusive); the same limits the Kaggle importer rejects on. */
+const FEATURE_RANGES: Record<string, [number, number]> = {
+  ...Object.fromEntries(UNIT_FEATURES.map((f) => [f, [0, 1] as [number, number]])),
+  tempo: [0, 300],
+  loudness: [-Infinity, 5],
+};
+
+function result(check_name: string, table_name: string, column_name: string, level: CheckLevel, observed: number | null, threshold: number, detail: string): CheckResult {
+  const status = observed !== null && observed > threshold ? 'fail' : 'pass';
+  return { check_name, table_name, column_name, level, status, observed_value: observed, threshold, detail };
+}
+
+const ref = (m: TableVersionMeta) => `${quoteIdent(m.layer)}.${quoteIdent(m.table)}`;
+const qualified = (m: TableVersionMeta) => `${m.layer}.${m.table}`;
+
+async function one(conn: DuckDBConnection, sql: string, params?: Record<string, string>): Promise<Record<string, number | null>> {
+  return (await queryRows<Record<string, number | null>>(conn, sql, params))[0] ?? {};
+}
+
+async function grainCheck(conn: DuckDBConnection, m: TableVersionMeta): Promise<CheckResult> {
+  const grain = m.grain ?? [];
+  const cols = grain.map(quoteIdent).join(', ');
+  const { n } = await one(conn, `select count(*)::double as n from (select 1 from ${ref(m)} group by ${cols} having count(*) > 1)`);
+  const example = n ? await grainDuplicates(conn, { layer: m.layer, name: m.table, grain }, 1) : [];
+  const detail = `grain (${grain.join(', ')}) values occurring more than once${example.length ? `, e.g. ${JSON.stringify(example[0])}` : ''}`;
+  return result('grain_unique', qualified(m), '', 'error', n ?? 0, 0, detail);
+}
+
+/** Grain columns, plus listener_id in silver and gold (every analytical row belongs to a listener). */
+function keyColumns(m: TableVersionMeta): string[] {
+  const names = m.columns.map((c) => c.name);
+  const keys = new Set(m.grain ?? []);
+  if ((m.layer === 'silver' || m.layer === 'gold') && names.includes('listener_id')) keys.add('listener_id');
+  return [...keys].filter((k) => names.includes(k));
+}
+
+async function nullChecks(conn: DuckDBConnection, m: TableVersionMeta): Promise<CheckResult[]> {
+  const keys = keyColumns(m);
+  if (keys.length === 0 || m.rows === 0) return [];
+  const rates = await one(conn, `select ${keys.map((k, i) => `avg(case when ${quoteIdent(k)} is null then 1 else 0 end)::double as k${i}`).join(', ')} from ${ref(m)}`);
+  return keys.map((k, i) => result('key_nulls', qualified(m), k, 'error', rates[`k${i}`] ?? 0, 0, `share of rows whose key column ${k} is null`));
+}
+
+async function rangeChecks(conn: DuckDBConnection, m: TableVersionMeta): Promise<CheckResult[]> {
+  const cols = m.columns.filter((c) => c.name in FEATURE_RANGES && ['DOUBLE', 'FLOAT', 'DECIMAL'].some((t) => c.type.startsWith(t)));
+  if (cols.length === 0 || m.layer === 'ops') return [];
+  const outside = (c: string) => {
+    const [lo, hi] = FEATURE_RANGES[c];
+    const low = Number.isFinite(lo) ? `${quoteIdent(c)} < ${lo} or ` : '';
+    return `count(*) filter (where ${low}${quoteIdent(c)} > ${hi} or isnan(${quoteIdent(c)}))::double`;
+  };
+  const counts = await one(conn, `select ${cols.map((c, i) => `${outside(c.name)} as c${i}`).join(', ')} from ${ref(m)}`);
+  return cols.map((c, i) => {
+    const [lo, hi] = FEATURE_RANGES[c.name];
+    const range = Number.isFinite(lo) ? `[${lo}, ${hi}]` : `at most ${hi}`;
+    return result('feature_range', qualified(m), c.name, 'error', counts[`c${i}`] ?? 0, 0, `values of ${c.name} outside ${range} (or NaN)`);
+  });
+}
+
+async function reconciliation(conn: DuckDBConnection, o: QualityOptions): Promise<CheckResult[]> {
+  const rows = await queryRows<{ listener_id: string; bronze: number; silver: number }>(conn, `
+    with b as (select listener_id, count(*)::double as bronze from bronze.listening_history where content_type = 'track' group by all),
+         s as (select listener_id, count(*)::double as silver from ${SILVER} group by all)
+    select coalesce(b.listener_id, s.listener_id) as listener_id, coalesce(bronze, 0) as bronze, coalesce(silver, 0) as silver
+    from b full join s using (listener_id) order by 1`);
+  const bronze = rows.reduce((n, r) => n + r.bronze, 0);
+  const silver = rows.reduce((n, r) => n + r.silver, 0);
+  const extra = rows.filter((r) => r.silver > r.bronze);
+  const missing = rows.filter((r) => r.bronze > 0 && r.silver === 0);
+  return [
+    result('bronze_silver_reconciliation', SILVER, '', 'error', extra.reduce((n, r) => n + r.silver - r.bronze, 0), 0,
+      `silver events beyond the bronze music plays they come from (bronze ${bronze}, silver ${silver})${extra.length ? `; listeners: ${extra.map((r) => r.listener_id).join(', ')}` : ''}`),
+    result('bronze_silver_reconciliation', SILVER, 'dropped_share', 'warn', bronze ? (bronze - silver) / bronze : 0, o.reconciliationDropMax ?? 0.25,
+      'share of bronze music plays not in silver (the same play seen by two sources is kept once)'),
+    result('silver_listener_coverage', SILVER, 'listener_id', 'error', missing.length, 0,
+      `listeners with bronze music plays but no silver event${missing.length ? `: ${missing.map((r) => r.listener_id).join(', ')}` : ''}`),
+  ];
+}
+
+async function silverChecks(conn: DuckDBConnection, o: QualityOptions): Promise<CheckResult[]> {
+  const now = (o.now ?? new Date()).toISOString().replace('Z', '');
+  const s = await one(conn, `select
+      (epoch_ms($now::timestamp) - epoch_ms(max(played_at))) / 3600000.0 as age_hours,
+      (count(*) filter (where feature_source = 'synthetic'))::double / nullif(count(*) filter (where feature_source <> 'none'), 0) as synthetic_share
+    from ${SILVER}`, { now });
+  const maxShare = o.allowSynthetic ? (o.syntheticShareMax ?? 0.5) : 0;
+  return [
+    result('freshness', SILVER, 'played_at', 'warn', s.age_hours ?? null, o.freshnessHours ?? 168, 'hours since the newest play in silver'),
+    result('synthetic_share', SILVER, 'feature_source', o.allowSynthetic ? 'warn' : 'error', s.synthetic_share ?? 0, maxShare,
+      `share of events with features whose features are synthetic${o.allowSynthetic ? '' : ' (ALLOW_SYNTHETIC=false: must be 0)'}`),
+  ];
+}
+
+/** Runs every check over the current lake. */
+export async function runQualityChecks(conn: DuckDBConnection, dataDir: string, o: QualityOptions): Promise<CheckResult[]> {
+  const tables = Object.values(readCatalog(dataDir).tables).sort((a, b) => qualified(a).localeCompare(qualified(b)));
+  const out: CheckResult[] = [];
+  for (const m of tables) {
+    if ((m.grain ?? []).length > 0) out.push(await grainCheck(conn, m));
+    out.push(...(await nullChecks(conn, m)), ...(await rangeChecks(conn, m)));
+  }
+  const names = new Set(tables.map(qualified));
+  if (names.has(SILVER) && names.has('bronze.listening_history')) out.push(...(await reconciliation(conn, o)));
+  if (names.has(SILVER)) out.push(...(await silverChecks(conn, o)));
+  return out;
+}
+
+export function failures(results: CheckResult[], level: CheckLevel): CheckResult[] {
+  return results.filter((r) => r.status === 'fail' && r.level === level);
+}

@@ -1,0 +1,139 @@
+// The stages of a run and the wrapper every stage goes through: it refuses to start once a stop was
+// requested, interrupts the stage's DuckDB queries on a hard abort, and times the stage.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Config } from '../lib/config.ts';
+import type { Logger } from '../lib/logger.ts';
+import type { LakeSession } from '../lib/session.ts';
+import { readCatalog, relationExists, type Catalog } from '../lib/lake.ts';
+import { generateDemo } from '../lib/generator/index.ts';
+import type { CheckResult } from '../ops/quality-checks.ts';
+import type { PublishStatus, RunStatus, TableWritten } from '../ops/run-history.ts';
+import type { RunControl } from './run-control.ts';
+import { ingestExportStage, ingestKaggleStage, silverStage, summarise, type StageResult } from './stages.ts';
+import { importInbox, pendingInbox, type InboxOptions } from './inbox.ts';
+import { connectedListeners, spotifyStage } from './spotify-stage.ts';
+
+/** Publishes the lake (default: publishLake to TRINO_URL). */
+export type Publisher = (config: Config, log: Logger) => Promise<unknown>;
+
+export interface RunOptions {
+  demo?: boolean;
+  /** Kaggle CSV and export folders to ingest before building (optional). */
+  kaggleCsv?: string;
+  exports?: { listener: string; paths: string[]; timezone?: string }[];
+  /** cli (lakehouse run), schedule (a cron tick) or startup (schedule --run-at-start). */
+  trigger?: string;
+  /** Lets the caller stop the run (the scheduler on shutdown). */
+  control?: RunControl;
+  /** Overall time limit; default LAKEHOUSE_RUN_TIMEOUT. */
+  timeoutMs?: number;
+  /** Gold tables to build (default all), e.g. a category, or another declarations folder. */
+  gold?: { category?: string; table?: string; root?: string };
+  /** undefined: publishLake when TRINO_URL is set; null: never publish. */
+  publish?: Publisher | null;
+  /** false: leave the export inbox alone. Never read with --demo. */
+  inbox?: InboxOptions | false;
+  /** Ingest the Spotify API; default: when a listener is connected (never with --demo). */
+  spotify?: boolean;
+  spotifyRetryDelaysMs?: number[];
+}
+
+export interface RunState {
+  session: LakeSession;
+  log: Logger;
+  control: RunControl;
+  trigger: string;
+  started: Date;
+  stages: StageResult[];
+  durations: Record<string, number>;
+  checks: CheckResult[];
+  status: RunStatus;
+  failedStage: string | null;
+  error: string | null;
+  publishStatus: PublishStatus;
+}
+
+/** Runs one stage: refuses to start when stopping, interrupts DuckDB on a hard abort, times it. */
+export async function stage<T>(state: RunState, name: string, fn: () => Promise<T>): Promise<T> {
+  state.control.checkpoint(name);
+  const started = Date.now();
+  const conn = state.session.conn;
+  let repeat: NodeJS.Timeout | undefined;
+  const off = state.control.onAbort(() => {
+    conn.interrupt();
+    // A query that starts after the first interrupt is interrupted too, until the stage gives up.
+    repeat = setInterval(() => conn.interrupt(), 200);
+  });
+  state.log.debug({ stage: name }, `stage ${name} started`);
+  try {
+    return await fn();
+  } catch (err) {
+    state.failedStage ??= name;
+    throw err;
+  } finally {
+    off();
+    clearInterval(repeat);
+    state.durations[name] = (state.durations[name] ?? 0) + Date.now() - started;
+  }
+}
+
+/** A stage that yields a StageResult (null = nothing to do), recorded in the run. */
+async function step(state: RunState, name: string, fn: () => Promise<StageResult | null>): Promise<void> {
+  const result = await stage(state, name, fn);
+  if (!result) return;
+  state.stages.push(result);
+  state.log.info({ stage: result.stage, duration_ms: result.duration_ms, tables: result.tables }, `stage ${result.stage} done`);
+}
+
+async function demoInputs(state: RunState): Promise<Pick<RunOptions, 'kaggleCsv' | 'exports'>> {
+  const dir = join(state.session.config.dataDir, '_demo_input');
+  const demo = await generateDemo(dir);
+  state.log.info({ dir, catalog_rows: demo.catalogRows, listeners: demo.listeners.length }, 'demo data generated');
+  return { kaggleCsv: demo.catalogCsv, exports: demo.listeners.map((l) => ({ listener: l.id, paths: l.files, timezone: l.timezone })) };
+}
+
+async function goldStage(session: LakeSession, opts: RunOptions['gold']): Promise<StageResult | null> {
+  if (!existsSync(join(import.meta.dirname, '..', 'gold', 'build.ts'))) return null;
+  const { buildGold } = await import('../gold/build.ts');
+  const started = Date.now();
+  const published = await buildGold(session, opts ?? {});
+  return { stage: 'gold', duration_ms: Date.now() - started, tables: published.map(summarise) };
+}
+
+async function inboxStage(state: RunState, opts: InboxOptions): Promise<StageResult | null> {
+  const { session } = state;
+  if (!pendingInbox(session.config.dataDir, opts).some((p) => p.files.length > 0)) return null;
+  const started = Date.now();
+  const { summary, results } = await importInbox(session, opts);
+  return { stage: 'ingest inbox', duration_ms: Date.now() - started, tables: results.flatMap((r) => r.tables), detail: summary };
+}
+
+/** Ingest, silver and gold. Silver and gold are skipped (with a warning) while bronze holds no plays yet. */
+export async function dataStages(state: RunState, opts: RunOptions): Promise<void> {
+  const { session } = state;
+  const inputs = opts.demo ? await stage(state, 'demo', () => demoInputs(state)) : opts;
+  if (inputs.kaggleCsv) await step(state, 'ingest kaggle', () => ingestKaggleStage(session, inputs.kaggleCsv!));
+  for (const e of inputs.exports ?? []) await step(state, `ingest export ${e.listener}`, () => ingestExportStage(session, e.paths, e.listener, e.timezone));
+  if (!opts.demo && opts.inbox !== false) await step(state, 'ingest inbox', () => inboxStage(state, opts.inbox || {}));
+  if (!opts.demo && (opts.spotify ?? connectedListeners(session).length > 0)) {
+    await step(state, 'ingest spotify', () => spotifyStage(session, state.control, opts.spotifyRetryDelaysMs));
+  }
+  if (!(await relationExists(session.conn, 'bronze', 'listening_history'))) {
+    state.log.warn('no listening history yet: nothing to build; drop export files into <data dir>/inbox/<listener>/ or connect a listener (lakehouse auth login)');
+    return;
+  }
+  await step(state, 'silver', () => silverStage(session));
+  await step(state, 'gold', () => goldStage(session, opts.gold));
+}
+
+/** Every table version the run published: layer.table -> version, rows and rows added since `before`. */
+export function tablesWritten(before: Catalog, dataDir: string): Record<string, TableWritten> {
+  const out: Record<string, TableWritten> = {};
+  for (const [key, meta] of Object.entries(readCatalog(dataDir).tables)) {
+    const prev = before.tables[key];
+    if (prev?.version === meta.version || key.startsWith('ops.')) continue;
+    out[key] = { version: meta.version, rows: meta.rows, delta: meta.rows - (prev?.rows ?? 0) };
+  }
+  return out;
+}
