@@ -1,0 +1,108 @@
+import { defineTable } from '../../lib/table-spec.ts';
+import { HAS_FEATURES, avgOf, rounded, stddevOf, syntheticShare } from '../shared/feature-sql.ts';
+
+export const Z_ANOMALY = 2;
+export const SEVERITY_HIGH = 3;
+export const SEVERITY_MEDIUM = 2.5;
+
+/** |x - mean| / sd of the hour; 0 when the hour has no spread (every value equals the mean). */
+const absZ = (x: string) => `case when ${x}_sd > 0 then abs(${x} - ${x}_mean) / ${x}_sd else 0 end`;
+
+export default defineTable({
+  layer: 'gold',
+  category: 'cognitive',
+  name: 'listening_anomalies',
+  grainSentence: 'one row per listener and local hour of day with at least one unusual play',
+  grain: ['listener_id', 'hour_of_day'],
+  description:
+    "Plays whose music is unusual for the hour at which the listener played it. Each local hour has its own baseline: mean and " +
+    "sample standard deviation of valence and of energy over the listener's plays with features at that hour. A play is " +
+    `anomalous when the absolute z-score of its valence or of its energy exceeds ${Z_ANOMALY} (compared after rounding to 6 ` +
+    'decimals; an hour without spread gives z = 0). Per hour: the anomalous plays, the average absolute z-scores of valence ' +
+    `and of energy over them, and anomaly_severity: High if either average exceeds ${SEVERITY_HIGH}, Medium if either exceeds ` +
+    `${SEVERITY_MEDIUM}, else Low (on the 3-decimal averages). Hours without anomalies are omitted; rows are ordered High, ` +
+    'Medium, Low, then by hour. Describes departures from listening habits, not anything about the listener.',
+  columns: [
+    { name: 'listener_id', type: 'VARCHAR', description: 'Pseudonymous id of the listener' },
+    { name: 'hour_of_day', type: 'INTEGER', description: 'Local hour 0-23' },
+    { name: 'plays_with_features', type: 'BIGINT', description: 'Plays of this hour with features: the baseline sample' },
+    { name: 'anomaly_count', type: 'BIGINT', description: `Plays of this hour whose valence or energy z-score exceeds ${Z_ANOMALY} in absolute value` },
+    { name: 'baseline_valence', type: 'DOUBLE', description: 'Mean valence of the hour (the baseline), 3 decimals' },
+    { name: 'baseline_energy', type: 'DOUBLE', description: 'Mean energy of the hour (the baseline), 3 decimals' },
+    { name: 'valence_stddev', type: 'DOUBLE', description: 'Sample standard deviation of valence in the hour, 3 decimals' },
+    { name: 'energy_stddev', type: 'DOUBLE', description: 'Sample standard deviation of energy in the hour, 3 decimals' },
+    { name: 'avg_valence_deviation', type: 'DOUBLE', description: 'Average absolute valence z-score of the anomalous plays, 3 decimals' },
+    { name: 'avg_energy_deviation', type: 'DOUBLE', description: 'Average absolute energy z-score of the anomalous plays, 3 decimals' },
+    { name: 'anomaly_severity', type: 'VARCHAR', description: `High (an average deviation above ${SEVERITY_HIGH}), Medium (above ${SEVERITY_MEDIUM}) or Low` },
+    { name: 'interpretation', type: 'VARCHAR', description: 'What the row says about listening habits, in our own words (one text per severity)' },
+    { name: 'synthetic_share', type: 'DOUBLE', description: 'Fraction of the baseline plays of this hour whose features are synthetic' },
+  ],
+  inputs: ['silver.listening_with_features'],
+  sql: `
+with events as (
+    select * from silver.listening_with_features
+),
+
+with_features as (
+    select listener_id, hour_of_day, feature_source, valence, energy
+    from events
+    where ${HAS_FEATURES}
+),
+
+with_baseline as (
+    select
+        *,
+        avg(valence) over hour_window as valence_mean,
+        stddev_samp(valence) over hour_window as valence_sd,
+        avg(energy) over hour_window as energy_mean,
+        stddev_samp(energy) over hour_window as energy_sd
+    from with_features
+    window hour_window as (partition by listener_id, hour_of_day)
+),
+
+scored as (
+    select *, ${absZ('valence')} as valence_z, ${absZ('energy')} as energy_z
+    from with_baseline
+),
+
+by_hour as (
+    select
+        listener_id,
+        hour_of_day,
+        count(*)::bigint as plays_with_features,
+        count(*) filter (where round(valence_z, 6) > ${Z_ANOMALY} or round(energy_z, 6) > ${Z_ANOMALY})::bigint as anomaly_count,
+        ${avgOf('valence')} as baseline_valence,
+        ${avgOf('energy')} as baseline_energy,
+        ${stddevOf('valence')} as valence_stddev,
+        ${stddevOf('energy')} as energy_stddev,
+        ${rounded(`avg(valence_z) filter (where round(valence_z, 6) > ${Z_ANOMALY} or round(energy_z, 6) > ${Z_ANOMALY})`)} as avg_valence_deviation,
+        ${rounded(`avg(energy_z) filter (where round(valence_z, 6) > ${Z_ANOMALY} or round(energy_z, 6) > ${Z_ANOMALY})`)} as avg_energy_deviation,
+        ${syntheticShare()} as synthetic_share
+    from scored
+    group by listener_id, hour_of_day
+),
+
+classified as (
+    select
+        *,
+        case
+            when greatest(avg_valence_deviation, avg_energy_deviation) > ${SEVERITY_HIGH} then 'High'
+            when greatest(avg_valence_deviation, avg_energy_deviation) > ${SEVERITY_MEDIUM} then 'Medium'
+            else 'Low'
+        end as anomaly_severity
+    from by_hour
+    where anomaly_count > 0
+)
+
+select
+    listener_id, hour_of_day::integer as hour_of_day, plays_with_features, anomaly_count, baseline_valence, baseline_energy,
+    valence_stddev, energy_stddev, avg_valence_deviation, avg_energy_deviation, anomaly_severity,
+    case anomaly_severity
+        when 'High' then 'At this hour some plays are far from your usual music for the hour: a clear break from habit'
+        when 'Medium' then 'At this hour some plays stand well apart from your usual music for the hour'
+        else 'At this hour a few plays differ somewhat from your usual music for the hour'
+    end as interpretation,
+    synthetic_share
+from classified`,
+  orderBy: "listener_id, list_position(['High', 'Medium', 'Low'], anomaly_severity), hour_of_day",
+});

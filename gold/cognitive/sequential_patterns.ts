@@ -1,0 +1,91 @@
+import { defineTable } from '../../lib/table-spec.ts';
+import { HAS_FEATURES, moodCategory } from '../shared/feature-sql.ts';
+
+/** Valence level of a mood category: Sad_* low, Neutral middle, Happy_* high. */
+const level = (mood: string) => `case when ${mood} like 'Happy%' then 3 when ${mood} like 'Sad%' then 1 else 2 end`;
+
+export const PATTERN_TYPES = ['Mood Persistence', 'Mood Lift', 'Mood Dip', 'Energy Shift'] as const;
+
+export default defineTable({
+  layer: 'gold',
+  category: 'cognitive',
+  name: 'sequential_patterns',
+  grainSentence: 'one row per listener and pair of mood categories (from, to) that occurs between consecutive plays of a session',
+  grain: ['listener_id', 'from_mood', 'to_mood'],
+  description:
+    'How the mood of the music moves from one play to the next within a listening session (a session ends after a gap of ' +
+    "more than 30 minutes). Each play's mood category comes from its valence and energy (Happy_Energetic, Happy_Calm, " +
+    'Sad_Energetic, Sad_Calm, Neutral; thresholds 0.6 and 0.4 as in top_tracks_by_mood). For every pair of consecutive plays ' +
+    'of a session that both have features: transition_count, and transition_probability = the share of the transitions ' +
+    "leaving from_mood that go to to_mood (the listener's rows of one from_mood sum to 1). pattern_type: 'Mood Persistence' " +
+    "(same category), 'Mood Lift' (towards higher valence: Sad to Neutral or Happy, Neutral to Happy), 'Mood Dip' (towards " +
+    "lower valence), 'Energy Shift' (same valence side, other energy: Happy_Energetic to Happy_Calm and the like). A pair " +
+    'with a play without features in between is not a transition.',
+  columns: [
+    { name: 'listener_id', type: 'VARCHAR', description: 'Pseudonymous id of the listener' },
+    { name: 'from_mood', type: 'VARCHAR', description: 'Mood category of the earlier play' },
+    { name: 'to_mood', type: 'VARCHAR', description: 'Mood category of the next play of the same session' },
+    { name: 'transition_count', type: 'BIGINT', description: 'Pairs of consecutive plays going from from_mood to to_mood' },
+    { name: 'transition_probability', type: 'DOUBLE', description: 'transition_count divided by all transitions of the listener leaving from_mood, 3 decimals' },
+    { name: 'pattern_type', type: 'VARCHAR', description: `${PATTERN_TYPES.join(', ')} (see the table description)` },
+    { name: 'behavioral_insight', type: 'VARCHAR', description: 'What the transition says about listening habits, in our own words (one text per pattern type)' },
+    { name: 'synthetic_share', type: 'DOUBLE', description: 'Among the plays of the counted pairs (each pair contributes its two plays), the fraction whose features are synthetic' },
+  ],
+  inputs: ['silver.listening_with_features'],
+  sql: `
+with events as (
+    select * from silver.listening_with_features
+),
+
+with_previous as (
+    select
+        listener_id,
+        feature_source,
+        ${HAS_FEATURES} as has_features,
+        ${moodCategory()} as to_mood,
+        lag(${HAS_FEATURES}) over session_order as previous_has_features,
+        lag(feature_source) over session_order as previous_feature_source,
+        lag(${moodCategory()}) over session_order as from_mood
+    from events
+    window session_order as (partition by listener_id, session_id order by session_position, played_at, event_id)
+),
+
+transitions as (
+    select
+        listener_id, from_mood, to_mood,
+        ((feature_source = 'synthetic')::integer + (previous_feature_source = 'synthetic')::integer) / 2.0 as pair_synthetic_share
+    from with_previous
+    where has_features and previous_has_features and from_mood is not null and to_mood is not null
+),
+
+counted as (
+    select listener_id, from_mood, to_mood, count(*)::bigint as transition_count, avg(pair_synthetic_share)::double as synthetic_share
+    from transitions
+    group by listener_id, from_mood, to_mood
+),
+
+typed as (
+    select
+        *,
+        round(transition_count / sum(transition_count) over (partition by listener_id, from_mood), 3)::double as transition_probability,
+        case
+            when from_mood = to_mood then '${PATTERN_TYPES[0]}'
+            when ${level('to_mood')} > ${level('from_mood')} then '${PATTERN_TYPES[1]}'
+            when ${level('to_mood')} < ${level('from_mood')} then '${PATTERN_TYPES[2]}'
+            else '${PATTERN_TYPES[3]}'
+        end as pattern_type
+    from counted
+)
+
+select
+    listener_id, from_mood, to_mood, transition_count, transition_probability, pattern_type,
+    case pattern_type
+        when '${PATTERN_TYPES[0]}' then 'Tends to stay with music of the same character from one track to the next'
+        when '${PATTERN_TYPES[1]}' then 'Moves on to brighter, more positive-sounding music'
+        when '${PATTERN_TYPES[2]}' then 'Moves on to darker, less positive-sounding music'
+        else 'Keeps the tone but changes the intensity of the music'
+    end as behavioral_insight,
+    synthetic_share
+from typed`,
+  orderBy: "listener_id, list_position(['Happy_Energetic', 'Happy_Calm', 'Neutral', 'Sad_Energetic', 'Sad_Calm'], from_mood), list_position(['Happy_Energetic', 'Happy_Calm', 'Neutral', 'Sad_Energetic', 'Sad_Calm'], to_mood)",
+});
