@@ -37,8 +37,8 @@ fetch() {
   local artifact="$1" type="$2" file="$BASE/downloads/$1-$VERSION.$2"
   say "downloading io.trino:$artifact:$VERSION:$type from Maven Central"
   mvn -B -q -C -Dstyle.color=never -Dmaven.repo.local="$M2" dependency:copy \
-    -Dartifact="io.trino:$artifact:$VERSION:$type" -DoutputDirectory="$BASE/downloads" >&2 \
-    || die "Maven could not download io.trino:$artifact:$VERSION:$type"
+    -Dartifact="io.trino:$artifact:$VERSION:$type" -DoutputDirectory="$BASE/downloads" >"$BASE/downloads/mvn.log" 2>&1 \
+    || { cat "$BASE/downloads/mvn.log" >&2; die "Maven could not download io.trino:$artifact:$VERSION:$type"; }
   local published actual
   published="$(head -c 40 "$M2/io/trino/$artifact/$VERSION/$artifact-$VERSION.$type.sha1")"
   actual="$(sha1sum "$file" | cut -d' ' -f1)"

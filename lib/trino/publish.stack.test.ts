@@ -11,7 +11,7 @@ import { repoRoot, testConfig } from '../../test/helpers.ts';
 import { silentLogger } from '../logger.ts';
 import { withReader, withWriter } from '../session.ts';
 import { readCatalog, writeCatalog, type TableVersionMeta } from '../lake.ts';
-import { TrinoClient } from './client.ts';
+import { TrinoClient, TrinoQueryError } from './client.ts';
 import { VERSIONS_SCHEMA } from './publish-plan.ts';
 import { checksumSql, publishedState, PROBE, probeSql } from './stack-test-support.ts';
 
@@ -153,6 +153,14 @@ test('a table that leaves the lake loses its view', async () => {
   rmSync(join(dataDir, meta.layer, meta.table), { recursive: true, force: true });
   ok(['publish']);
   assert.ok(!(await publishedState(trino)).has(`ops.${PROBE.name}`));
+});
+
+test('a failing statement raises with the SQL and Trino\'s message', async () => {
+  await assert.rejects(trino.query('select nope from lakehouse.gold.no_such_table'), (err: unknown) =>
+    err instanceof TrinoQueryError && /no_such_table/.test(err.trinoMessage) && err.sql.includes('select nope') && /^trino: .*TABLE_NOT_FOUND/.test(err.message));
+  const r = cli(['query', '--engine', 'trino', 'select * from gold.no_such_table']);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /gold\.no_such_table/);
 });
 
 test('the Trino download is cached: installing again downloads nothing', () => {
