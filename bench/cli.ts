@@ -12,6 +12,8 @@ export interface Rusage { wall_ms: number; max_rss_kb: number; user_ms: number; 
 
 export interface CliResult {
   status: number;
+  /** Signal that ended the process, if one did. */
+  signal: string | null;
   stdout: string;
   stderr: string;
   /** Wall time seen by the bench (process start to exit). */
@@ -45,7 +47,7 @@ export function runCli(dataDir: string, args: readonly string[], env: NodeJS.Pro
         if (lines.length > 0) rusage = JSON.parse(lines[lines.length - 1]) as Rusage;
         rmSync(rusageFile, { force: true });
       }
-      resolve({ status: code ?? (signal ? 128 : 1), stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), wallMs, rusage });
+      resolve({ status: code ?? 128, signal, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), wallMs, rusage });
     });
   });
 }
@@ -57,6 +59,7 @@ export function isMissingVerb(r: CliResult): boolean {
 
 /** The first error line of a failed run, for the report. */
 export function failureNote(r: CliResult): string {
+  if (r.signal) return `killed by ${r.signal}`;
   const lines = r.stderr.split('\n').map((l) => l.trim());
   const line = lines.find((l) => /^(\w*error|fatal)\b:?/i.test(l)) ?? lines.filter(Boolean).pop() ?? '';
   return `exit ${r.status}: ${line.trim().slice(0, 200)}`;

@@ -59,7 +59,7 @@ async function cliStage(stage: string, dataDir: string, invocations: Invocation[
     cli_wall_ms: sum(results, (r) => r.rusage?.wall_ms), max_rss_kb: Math.max(...results.map((r) => r.rusage?.max_rss_kb ?? 0)) || null,
     cpu_ms: sum(results, (r) => (r.rusage ? r.rusage.user_ms + r.rusage.sys_ms : undefined)), rows, tables,
   };
-  if (m.status === 'failed') m.note = failureNote(last);
+  if (m.status === 'failed') m.note = `${invocations.length > 1 ? `call ${results.length} of ${invocations.length}: ` : ''}${failureNote(last)}`;
   else if (tables?.length === 0) Object.assign(m, { status: 'skipped', note: 'the CLI built no table for this stage' });
   log(`  ${stage}: ${m.status}${m.note ? ` (${m.note})` : ''} ${m.wall_ms} ms, ${rows} rows`);
   return m;
