@@ -61,19 +61,24 @@ async function grainCheck(conn: DuckDBConnection, m: TableVersionMeta): Promise<
   return result('grain_unique', qualified(m), '', 'error', n ?? 0, 0, detail);
 }
 
-/** Grain columns, plus listener_id in silver and gold (every analytical row belongs to a listener). */
-function keyColumns(m: TableVersionMeta): string[] {
+/**
+ * Key columns: the grain columns, plus listener_id in silver (every event belongs to a listener).
+ * In gold a null listener_id is a catalog-level row (a model trained on the Kaggle tracks), so gold's
+ * listener_id is not checked; gold's other key columns are checked at level warn.
+ */
+function keyColumns(m: TableVersionMeta): { column: string; level: CheckLevel }[] {
   const names = m.columns.map((c) => c.name);
   const keys = new Set(m.grain ?? []);
-  if ((m.layer === 'silver' || m.layer === 'gold') && names.includes('listener_id')) keys.add('listener_id');
-  return [...keys].filter((k) => names.includes(k));
+  if (m.layer === 'silver' && names.includes('listener_id')) keys.add('listener_id');
+  if (m.layer === 'gold') keys.delete('listener_id');
+  return [...keys].filter((k) => names.includes(k)).map((column) => ({ column, level: m.layer === 'gold' ? 'warn' : 'error' }));
 }
 
 async function nullChecks(conn: DuckDBConnection, m: TableVersionMeta): Promise<CheckResult[]> {
   const keys = keyColumns(m);
   if (keys.length === 0 || m.rows === 0) return [];
-  const rates = await one(conn, `select ${keys.map((k, i) => `avg(case when ${quoteIdent(k)} is null then 1 else 0 end)::double as k${i}`).join(', ')} from ${ref(m)}`);
-  return keys.map((k, i) => result('key_nulls', qualified(m), k, 'error', rates[`k${i}`] ?? 0, 0, `share of rows whose key column ${k} is null`));
+  const rates = await one(conn, `select ${keys.map((k, i) => `avg(case when ${quoteIdent(k.column)} is null then 1 else 0 end)::double as k${i}`).join(', ')} from ${ref(m)}`);
+  return keys.map((k, i) => result('key_nulls', qualified(m), k.column, k.level, rates[`k${i}`] ?? 0, 0, `share of rows whose key column ${k.column} is null`));
 }
 
 async function rangeChecks(conn: DuckDBConnection, m: TableVersionMeta): Promise<CheckResult[]> {

@@ -3,6 +3,14 @@
 // stage's DuckDB query is interrupted, its transaction aborted, nothing half-written is published).
 import { LakehouseError } from '../lib/errors.ts';
 
+/** 150 ms, 20 s, 15 min, 2 h: for messages. */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 120_000) return `${Math.round(ms / 100) / 10} s`;
+  if (ms < 7_200_000) return `${Math.round(ms / 6000) / 10} min`;
+  return `${Math.round(ms / 360_000) / 10} h`;
+}
+
 export type StopKind = 'timeout' | 'shutdown';
 
 /** The run was stopped before it finished; `kind` decides how it is recorded (failed or aborted). */

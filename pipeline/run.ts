@@ -12,7 +12,7 @@ import { listTables, readCatalog } from '../lib/lake.ts';
 import { publishLake } from '../lib/trino/publish.ts';
 import { recordRun, type PublishStatus, type RunStatus } from '../ops/run-history.ts';
 import { failures, runQualityChecks, type CheckResult } from '../ops/quality-checks.ts';
-import { RunControl, RunInterruptedError } from './run-control.ts';
+import { RunControl, RunInterruptedError, formatDuration } from './run-control.ts';
 import { dataStages, stage, tablesWritten, type RunOptions, type RunState } from './run-stages.ts';
 import type { StageResult } from './stages.ts';
 
@@ -117,7 +117,7 @@ export async function executeRun(config: Config, log: Logger, opts: RunOptions =
       session, log: runLog, control, trigger: opts.trigger ?? 'cli', started: new Date(),
       stages: [], durations: {}, checks: [], status: 'succeeded', failedStage: null, error: null, publishStatus: 'skipped',
     };
-    const timer = setTimeout(() => control.abort('timeout', `the run's time limit of ${Math.round(timeoutMs / 1000)} s passed`), timeoutMs);
+    const timer = setTimeout(() => control.abort('timeout', `the run's time limit of ${formatDuration(timeoutMs)} passed`), timeoutMs);
     const before = readCatalog(config.dataDir);
     runLog.info({ trigger: state.trigger, demo: Boolean(opts.demo) }, 'run started');
     try {

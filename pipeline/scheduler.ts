@@ -10,7 +10,7 @@ import type { Config } from '../lib/config.ts';
 import type { Logger } from '../lib/logger.ts';
 import { ConfigError, LockHeldError, errorMessage } from '../lib/errors.ts';
 import { readLockHolder, type LockHolder } from '../lib/lock.ts';
-import { RunControl } from './run-control.ts';
+import { RunControl, formatDuration } from './run-control.ts';
 import { executeRun, type RunOptions, type RunSummary } from './run.ts';
 
 export type TickOutcome =
@@ -30,6 +30,8 @@ export interface SchedulerOptions {
   /** What a tick runs; default executeRun with runOptions. */
   runner?: Runner;
   runOptions?: Omit<RunOptions, 'trigger' | 'control' | 'demo'>;
+  /** Sees every tick's outcome (cron ticks are not awaited by anyone else). */
+  onTick?: (t: TickOutcome, trigger: string) => void;
 }
 
 export const SCHEDULER_STATE_FILE = '_scheduler.json';
@@ -98,13 +100,13 @@ export class PipelineScheduler {
     if (this.current) {
       const running = `${this.current.trigger} run started at ${this.current.started}`;
       this.o.log.warn({ trigger, running }, 'tick skipped: the previous run is still going');
-      return this.remember({ outcome: 'skipped_running', running });
+      return this.remember({ outcome: 'skipped_running', running }, trigger);
     }
     const control = new RunControl();
     const promise = this.runOnce(trigger, control);
     this.current = { promise, control, trigger, started: new Date().toISOString() };
     try {
-      return this.remember(await promise);
+      return this.remember(await promise, trigger);
     } finally {
       this.current = null;
       this.saveState();
@@ -127,7 +129,8 @@ export class PipelineScheduler {
     }
   }
 
-  private remember(t: TickOutcome): TickOutcome {
+  private remember(t: TickOutcome, trigger: string): TickOutcome {
+    this.o.onTick?.(t, trigger);
     this.state.last_tick_at = new Date().toISOString();
     this.state.last_outcome = t.outcome === 'ran' ? `ran: ${t.summary.status}` : t.outcome;
     this.saveState();
@@ -153,7 +156,7 @@ export class PipelineScheduler {
     if (current) {
       this.o.log.info({ grace_ms: graceMs }, 'waiting for the current stage to finish');
       current.control.requestStop('shutdown', reason);
-      const timer = setTimeout(() => current.control.abort('shutdown', `${reason}; the grace period of ${Math.round(graceMs / 1000)} s passed`), graceMs);
+      const timer = setTimeout(() => current.control.abort('shutdown', `${reason}; the grace period of ${formatDuration(graceMs)} passed`), graceMs);
       await current.promise;
       clearTimeout(timer);
     }
