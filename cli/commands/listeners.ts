@@ -1,0 +1,135 @@
+import type { Command } from 'commander';
+import { cliFor, printJson, printTable, type Cli } from '../app.ts';
+import { io } from '../output.ts';
+import { withReader, withWriter } from '../../lib/session.ts';
+import { LakehouseError, UsageError } from '../../lib/errors.ts';
+import type { ListenerRow } from '../../bronze/listener-registry.ts';
+import { addListener, checkLabel, checkStatus, parseInstant, updateListener, type ListenerPatch } from '../../participants/registry.ts';
+import { listListeners } from '../../participants/list.ts';
+import { eraseListener, type ErasureSummary } from '../../participants/erase.ts';
+import { exportListener } from '../../participants/export.ts';
+
+interface RowOptions { label?: string; timezone?: string; consentRecordedAt?: string; status?: string }
+
+function patchFrom(o: RowOptions): ListenerPatch {
+  const patch: ListenerPatch = {};
+  if (o.label !== undefined) patch.label = checkLabel(o.label);
+  if (o.timezone !== undefined) patch.timezone = o.timezone;
+  if (o.consentRecordedAt !== undefined) patch.consentRecordedAt = o.consentRecordedAt.trim() === '' ? null : parseInstant('--consent-recorded-at', o.consentRecordedAt);
+  if (o.status !== undefined) patch.status = checkStatus(o.status);
+  return patch;
+}
+
+async function change(cli: Cli, command: string, id: string, patch: ListenerPatch): Promise<void> {
+  const { before, after } = await withWriter(cli.config, cli.log, command, async (s) => {
+    const tx = s.begin();
+    try {
+      const result = await updateListener(s.context(tx), id, patch);
+      await tx.commit();
+      return result;
+    } catch (err) {
+      tx.abort();
+      throw err;
+    }
+  });
+  printRow(cli, after);
+  if (before.timezone !== after.timezone) {
+    io.err(`time zone of ${id} changed from ${before.timezone} to ${after.timezone}; local times change with the next \`lakehouse build silver\` and \`lakehouse build gold\` (or \`lakehouse run\`)\n`);
+  }
+}
+
+function printRow(cli: Cli, row: ListenerRow): void {
+  if (cli.opts.json) printJson(row);
+  else printTable([{ ...row }], ['listener_id', 'display_label', 'timezone', 'created_at', 'consent_recorded_at', 'status']);
+}
+
+function printErasure(cli: Cli, s: ErasureSummary): void {
+  if (cli.opts.json) return printJson(s);
+  printTable(s.tables.map((t) => ({ table: t.table, versions: t.versions.join(','), rows_removed: t.rows_removed, all_versions: t.rows_removed_all_versions, scrubbed: t.rows_scrubbed })));
+  for (const f of s.files) io.out(`${s.dry_run ? 'would remove' : 'removed'} ${f.kind}: ${f.path} (${f.files} file${f.files === 1 ? '' : 's'})\n`);
+  if (s.dry_run) return;
+  io.out(`${s.listener_id}: ${s.rows_removed} rows removed from current tables, ${s.rows_removed_all_versions} over all kept versions, ${s.files_removed} files removed; audit row ${s.erasure_id} in ops.erasures; Trino: ${s.trino}\n`);
+  if (s.residue.length > 0) io.out(`warning: the id still occurs in ${s.residue.length} place(s): ${s.residue.map((r) => `${r.path} (${r.where})`).join(', ')}\n`);
+}
+
+export function register(program: Command): void {
+  const listeners = program.command('listeners').description('the participant registry: list, add, change, pause, resume, erase and export listeners');
+
+  listeners.command('list').description('registered listeners with time zone, consent, status, stored plays and Spotify connection')
+    .action(async function (this: Command) {
+      const cli = cliFor(this);
+      const rows = await withReader(cli.config, cli.log, (s) => listListeners(s));
+      if (cli.opts.json) printJson(rows);
+      else printTable(rows.map((r) => ({ ...r })), ['listener_id', 'display_label', 'timezone', 'status', 'consent_recorded_at', 'created_at', 'plays', 'spotify_connected']);
+    });
+
+  listeners.command('add').description('register a listener; without an id an opaque one is generated')
+    .argument('[id]', 'pseudonymous id (letters, digits, . _ -; never a name or a Spotify user id)')
+    .option('--label <text>', 'label for the researcher (stored in bronze only, never published to Trino)')
+    .option('--timezone <zone>', 'IANA time zone (default $LAKEHOUSE_TIMEZONE)')
+    .option('--consent-recorded-at <time>', 'when consent was recorded: ISO-8601 (no zone = UTC) or "now"')
+    .addHelpText('after', '\nExamples:\n  $ lakehouse listeners add --timezone Europe/Berlin --consent-recorded-at now\n  $ lakehouse listeners add p07 --label "cohort B" --timezone America/New_York')
+    .action(async function (this: Command, id: string | undefined, o: RowOptions) {
+      const cli = cliFor(this);
+      const p = patchFrom(o);
+      const row = await withWriter(cli.config, cli.log, 'listeners add', async (s) => {
+        const tx = s.begin();
+        try {
+          const added = await addListener(s.context(tx), { id, label: p.label, timezone: p.timezone, consentRecordedAt: p.consentRecordedAt });
+          await tx.commit();
+          return added;
+        } catch (err) {
+          tx.abort();
+          throw err;
+        }
+      });
+      printRow(cli, row);
+    });
+
+  listeners.command('set').description('change a listener\'s time zone, label, consent time or status')
+    .argument('<id>')
+    .option('--timezone <zone>', 'IANA time zone used for local-time analytics')
+    .option('--label <text>', 'label for the researcher ("" clears it)')
+    .option('--consent-recorded-at <time>', 'ISO-8601 (no zone = UTC), "now", or "" to clear')
+    .option('--status <status>', 'active, paused or withdrawn')
+    .addHelpText('after', '\nExamples:\n  $ lakehouse listeners set p01 --timezone Europe/Amsterdam\n  $ lakehouse listeners set p01 --consent-recorded-at 2026-03-01T09:30:00Z')
+    .action(async function (this: Command, id: string, o: RowOptions) {
+      const patch = patchFrom(o);
+      if (Object.keys(patch).length === 0) throw new UsageError('listeners set: give at least one of --timezone, --label, --consent-recorded-at, --status');
+      await change(cliFor(this), 'listeners set', id, patch);
+    });
+
+  listeners.command('pause').description('stop ingesting a listener (Spotify and inbox); their stored data stays')
+    .argument('<id>')
+    .action(async function (this: Command, id: string) { await change(cliFor(this), 'listeners pause', id, { status: 'paused' }); });
+
+  listeners.command('resume').description('ingest a paused or withdrawn listener again')
+    .argument('<id>')
+    .action(async function (this: Command, id: string) { await change(cliFor(this), 'listeners resume', id, { status: 'active' }); });
+
+  listeners.command('delete').description('erase a listener from every table, every kept version and every file (needs --confirm)')
+    .argument('<id>')
+    .option('--confirm', 'really erase (without it: show what would be erased and change nothing)')
+    .addHelpText('after', '\nExamples:\n  $ lakehouse listeners delete p03            # preview\n  $ lakehouse listeners delete p03 --confirm')
+    .action(async function (this: Command, id: string, o: { confirm?: boolean }) {
+      const cli = cliFor(this);
+      const summary = await eraseListener(cli.config, cli.log, id, { dryRun: !o.confirm });
+      printErasure(cli, summary);
+      if (!o.confirm) throw new UsageError(`listeners delete: nothing was erased; repeat with --confirm to erase ${id}`);
+      if (summary.trino === 'failed') throw new LakehouseError(`listeners delete: ${id} was erased from the data dir, but republishing to Trino failed (${summary.trino_error}); run \`lakehouse publish\``);
+    });
+
+  listeners.command('export').description('write everything stored about a listener to a folder (CSV per table, their files, manifest.json)')
+    .argument('<id>')
+    .argument('<dir>', 'new or empty folder')
+    .action(async function (this: Command, id: string, dir: string) {
+      const cli = cliFor(this);
+      const result = await exportListener(cli.config, cli.log, id, dir);
+      if (cli.opts.json) printJson(result);
+      else {
+        printTable(result.tables.map((t) => ({ ...t })), ['table', 'version', 'rows', 'file']);
+        for (const f of result.files) io.out(`copied ${f.kind}: ${f.from} -> ${f.to} (${f.files} files)\n`);
+        io.out(`written to ${result.dir} (see manifest.json)\n`);
+      }
+    });
+}
