@@ -52,7 +52,8 @@ export async function writeListeners(ctx: BuildContext, rows: ListenerRow[]): Pr
 
 /**
  * Registers listeners that are not in the registry yet, with the given time zone or the default.
- * An existing listener keeps its time zone (change it with `lakehouse listeners set`).
+ * An existing listener keeps its time zone (change it with `lakehouse listeners set`). A paused or
+ * withdrawn listener is refused: ingestion must not add to their data.
  */
 export async function ensureListeners(ctx: BuildContext, wanted: { id: string; timezone?: string }[]): Promise<ListenerRow[]> {
   const current = await readListeners(ctx.conn);
@@ -61,6 +62,9 @@ export async function ensureListeners(ctx: BuildContext, wanted: { id: string; t
   for (const w of wanted) {
     const existing = byId.get(w.id);
     if (existing) {
+      if (existing.status !== 'active') {
+        throw new UsageError(`listener ${w.id} is ${existing.status}: nothing is imported for them (resume with \`lakehouse listeners resume ${w.id}\`)`);
+      }
       if (w.timezone && w.timezone !== existing.timezone) {
         ctx.log.warn({ listener: w.id, stored: existing.timezone, given: w.timezone }, 'listener already registered with another time zone; keeping the stored one (use `lakehouse listeners set`)');
       }

@@ -1,13 +1,16 @@
 // The registry through the CLI (in-process, and once as a child process) and its validation.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runCli, runCliChild, tempDir, testConfig } from '../test/helpers.ts';
+import { join } from 'node:path';
+import { historyDir, runCli, runCliChild, tempDir, testConfig } from '../test/helpers.ts';
 import { silentLogger } from '../lib/logger.ts';
 import { withWriter } from '../lib/session.ts';
 import { readCatalog } from '../lib/lake.ts';
 import { planTable } from '../lib/trino/publish-plan.ts';
 import { readListeners } from '../bronze/listener-registry.ts';
 import { addListener, generateListenerId, parseInstant, updateListener } from './registry.ts';
+
+const smallExport = join(historyDir, 'Efrrowini__spotify-music-analysis', 'Streaming_History_Audio_2022.json');
 
 test('generated ids are opaque and distinct; instants are normalised to UTC', () => {
   const ids = new Set(Array.from({ length: 200 }, generateListenerId));
@@ -57,12 +60,16 @@ test('lakehouse listeners: add, set, pause, resume, list, delete preview; the la
   assert.equal(set.code, 0, set.stderr);
   assert.match(set.stderr, /changed from Europe\/Berlin to America\/New_York; local times change with the next/);
   assert.equal((await cli('listeners', 'pause', 'p01')).code, 0);
+  const refused = await cli('ingest', 'export', smallExport, '--listener', 'p01');
+  assert.equal(refused.code, 2);
+  assert.match(refused.stderr, /listener p01 is paused: nothing is imported/);
 
   const listed = JSON.parse((await cli('listeners', 'list', '--json')).stdout) as { listener_id: string; status: string; timezone: string; display_label: string | null; plays: number }[];
   assert.equal(listed.length, 2);
   const p01 = listed.find((l) => l.listener_id === 'p01')!;
-  assert.deepEqual([p01.status, p01.timezone, p01.display_label, p01.plays], ['paused', 'America/New_York', null, 0]);
+  assert.deepEqual([p01.status, p01.timezone, p01.display_label, p01.plays], ['paused', 'America/New_York', null, 0], 'nothing was imported while paused');
   assert.equal((await cli('listeners', 'resume', 'p01')).code, 0);
+  assert.equal((await cli('ingest', 'export', smallExport, '--listener', 'p01')).code, 0, 'a resumed listener is imported again');
 
   const preview = await cli('listeners', 'delete', 'p01');
   assert.equal(preview.code, 2);
