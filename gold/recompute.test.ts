@@ -23,7 +23,7 @@ async function withSampleLake(fn: (s: LakeSession) => Promise<void>): Promise<vo
       const { sql, params } = typedRowsSql(silver, [...sampleEvents('a', 150, 11), ...sampleEvents('b', 90, 12)]);
       await tx.write(silver, { sql, params });
       await tx.commit();
-      await buildGold(s, {});
+      for (const category of ['descriptive', 'diagnostic']) await buildGold(s, { category });
       await fn(s);
     });
   } finally {

@@ -1,0 +1,139 @@
+// The track-level half of the job: fit (or reuse) the two catalog forests, report their hold-out
+// evaluation, predict every distinct feature vector the listeners' plays carry, and write
+// mood_predictions and mood_classifications with a split per play plus per-listener test metrics.
+import type { BuildContext } from '../../lib/build-context.ts';
+import { queryRows } from '../../lib/duckdb.ts';
+import { loadRows } from '../../lib/appender.ts';
+import type { ConfusionCell } from '../../lib/ml/metrics.ts';
+import { featureKeySql } from '../../silver/catalog_tracks.ts';
+import { HAS_FEATURES, moodCategory } from '../shared/feature-sql.ts';
+import { fitOrReuse, featureMatrix, loadCatalogData, splitCatalog, type CatalogData, type FittedCatalogModel } from './catalog-models.ts';
+import type { CatalogSplit, CatalogSplitOptions } from './catalog-split.ts';
+import { classificationMetrics, regressionMetrics, regressionStatsSql, type RegressionStats } from './evaluation.ts';
+import {
+  CATALOG_MODELS, CV_CAP, CV_FOLDS, EVAL_SETS, HOLDOUT_SHARE, MIN_CATALOG_GROUPS, MIN_EVAL_ROWS, MOODS, REAL_SOURCE_SQL, SEED,
+  MOOD_MODEL, VALENCE_MODEL, type CatalogModelSpec,
+} from './model-settings.ts';
+import type { MetricContext, Report } from './report-rows.ts';
+import moodPredictions from './mood_predictions.ts';
+import moodClassifications from './mood_classifications.ts';
+
+export interface CatalogModels {
+  data: CatalogData;
+  split: CatalogSplit;
+  models: Map<string, FittedCatalogModel>;
+}
+
+function context(m: FittedCatalogModel, set: string, listener: string | null, testRows: number): MetricContext {
+  const a = m.artifact;
+  const listenerSet = listener !== null;
+  return {
+    listener_id: listener, model_name: m.spec.name, evaluation_set: set, model_type: m.spec.modelType, target: m.spec.target,
+    features: m.spec.features.join(','), train_source: 'silver.catalog_tracks: Kaggle tracks of the training split (grouped by feature vector)',
+    test_source: !listenerSet ? 'silver.catalog_tracks: held-out Kaggle tracks (no feature vector shared with training)'
+      : set === EVAL_SETS.listenerEvents ? "listener's plays with real features (Spotify API or Kaggle) whose feature vector was not trained on"
+        : "listener's plays with synthetic features (generated values: not a real target)",
+    train_rows: a.trainRows, test_rows: testRows, synthetic_target_share: set === EVAL_SETS.listenerEventsSynthetic ? 1 : 0, seed: SEED,
+    training_seconds: a.trainingSeconds, trained_at: a.trainedAt, scope: listenerSet ? 'listener' : 'catalog', model_id: a.key,
+    baseline_name: m.spec.kind === 'regressor' ? `training mean of ${m.spec.target} (${Number(a.evaluation.baseline).toFixed(4)})` : `training majority class (${a.evaluation.baseline})`,
+  };
+}
+
+export async function fitCatalogModels(ctx: BuildContext, report: Report): Promise<CatalogModels | null> {
+  const data = await loadCatalogData(ctx.conn);
+  const groups = new Set(data.keys).size;
+  if (groups < MIN_CATALOG_GROUPS) {
+    ctx.log.warn({ feature_vectors: groups, needed: MIN_CATALOG_GROUPS }, 'silver.catalog_tracks is too small to train the track-level models (ingest the Kaggle catalog): mood_predictions and mood_classifications get no predictions');
+    return null;
+  }
+  const options: CatalogSplitOptions = { holdoutShare: HOLDOUT_SHARE, folds: CV_FOLDS, cvCap: CV_CAP, trainCap: ctx.config.trainCap, seed: SEED };
+  const split = splitCatalog(data.keys, data.moods, options);
+  const models = new Map<string, FittedCatalogModel>();
+  for (const spec of CATALOG_MODELS) {
+    const m = fitOrReuse(ctx.config.dataDir, spec, data, split, options, ctx.log);
+    models.set(spec.name, m);
+    const ev = m.artifact.evaluation;
+    report.addMetrics(context(m, EVAL_SETS.catalogHoldout, null, ev.holdoutRows), ev.holdout);
+    const method = spec.kind === 'regressor' ? 'permutation_r2_drop' : 'permutation_accuracy_drop';
+    for (const r of ev.importance) report.importance.push({ listener_id: null, model_name: spec.name, feature: r.feature, importance: r.importance, importance_std: r.std, method, evaluation_set: EVAL_SETS.catalogHoldout, model_id: m.artifact.key });
+    for (const c of ev.confusion ?? []) report.confusion.push({ listener_id: null, model_name: spec.name, evaluation_set: EVAL_SETS.catalogHoldout, ...c, model_id: m.artifact.key });
+  }
+  return { data, split, models };
+}
+
+const VECTOR_FEATURES = [...new Set(CATALOG_MODELS.flatMap((s) => s.features))];
+
+/** Temp tables: the training split's feature keys, and one prediction per distinct feature vector of the plays. */
+async function stagePredictions(ctx: BuildContext, cm: CatalogModels | null): Promise<void> {
+  const trainKeys = cm ? [...new Set(cm.split.train.map((i) => cm.data.keys[i]))] : [];
+  await loadRows(ctx.conn, 'predictive_train_keys', [{ name: 'feature_key', type: 'VARCHAR' }], trainKeys.map((k) => [k]));
+  const vectors = await queryRows<Record<string, number | string>>(ctx.conn, `
+    select distinct ${featureKeySql()} as feature_key, ${VECTOR_FEATURES.join(', ')}
+    from silver.listening_with_features where ${HAS_FEATURES} and ${VECTOR_FEATURES.map((f) => `${f} is not null`).join(' and ')}
+    order by feature_key`);
+  const cols = Object.fromEntries(VECTOR_FEATURES.map((f) => [f, vectors.map((v) => Number(v[f]))]));
+  const asData = { values: cols } as unknown as CatalogData;
+  const idx = vectors.map((_, i) => i);
+  const predict = (spec: CatalogModelSpec) => (cm && vectors.length > 0 ? cm.models.get(spec.name)!.forest.predict(featureMatrix(asData, idx, spec.features)) as (number | string)[] : vectors.map(() => null));
+  const valence = predict(VALENCE_MODEL);
+  const mood = predict(MOOD_MODEL);
+  await loadRows(ctx.conn, 'predictive_vectors', [{ name: 'feature_key', type: 'VARCHAR' }, { name: 'predicted_valence', type: 'DOUBLE' }, { name: 'predicted_mood', type: 'VARCHAR' }],
+    vectors.map((v, i) => [String(v.feature_key), valence[i], mood[i]]));
+}
+
+function eventSql(actual: string, predicted: string, model: FittedCatalogModel | undefined, name: string): string {
+  return `
+with events as (
+  select *, ${featureKeySql()} as feature_key from silver.listening_with_features
+), train_keys as (
+  select feature_key from temp.main.predictive_train_keys
+), vectors as (
+  select * from temp.main.predictive_vectors
+), labelled as (
+  select e.*, v.${predicted} as predicted,
+    case when t.feature_key is not null then 'train' when v.${predicted} is not null then 'test' else 'apply' end as split
+  from events e
+  left join train_keys t on t.feature_key = e.feature_key
+  left join vectors v on v.feature_key = e.feature_key
+)
+select listener_id, event_id, played_at, hour_of_day, track_id, track_name, artist_name, feature_source, split,
+  case when split = 'test' then case when ${REAL_SOURCE_SQL} then '${EVAL_SETS.listenerEvents}' else '${EVAL_SETS.listenerEventsSynthetic}' end end as evaluation_set,
+  ${actual}, predicted as ${predicted}, '${name}' as model_name, ${model ? `'${model.artifact.key}'` : 'null::varchar'} as model_id
+from labelled`;
+}
+
+async function valenceMetrics(ctx: BuildContext, m: FittedCatalogModel, report: Report): Promise<void> {
+  const base = Number(m.artifact.evaluation.baseline);
+  const rows = await queryRows<RegressionStats & { listener_id: string; evaluation_set: string }>(ctx.conn, `
+    select listener_id, evaluation_set, ${regressionStatsSql('actual_valence', 'predicted_valence', String(base))}
+    from gold.mood_predictions where split = 'test' group by all order by all`);
+  for (const r of rows.filter((x) => x.n >= MIN_EVAL_ROWS)) report.addMetrics(context(m, r.evaluation_set, r.listener_id, r.n), regressionMetrics(r));
+}
+
+async function moodMetrics(ctx: BuildContext, m: FittedCatalogModel, report: Report): Promise<void> {
+  const rows = await queryRows<{ listener_id: string; evaluation_set: string; actual: string; predicted: string; n: number }>(ctx.conn, `
+    select listener_id, evaluation_set, actual_mood as actual, predicted_mood as predicted, count(*)::double as n
+    from gold.mood_classifications where split = 'test' group by all order by all`);
+  const sets = new Map<string, ConfusionCell<string>[]>();
+  for (const r of rows) sets.set(`${r.listener_id}\u0000${r.evaluation_set}`, [...(sets.get(`${r.listener_id}\u0000${r.evaluation_set}`) ?? []), { actual: r.actual, predicted: r.predicted, count: r.n }]);
+  for (const [k, cells] of sets) {
+    const [listener, set] = k.split('\u0000');
+    const n = cells.reduce((s, c) => s + c.count, 0);
+    if (n < MIN_EVAL_ROWS) continue;
+    report.addMetrics(context(m, set, listener, n), classificationMetrics(cells, String(m.artifact.evaluation.baseline), MOODS));
+    for (const a of MOODS) for (const p of MOODS) {
+      report.confusion.push({ listener_id: listener, model_name: m.spec.name, evaluation_set: set, actual: a, predicted: p, count: cells.find((c) => c.actual === a && c.predicted === p)?.count ?? 0, model_id: m.artifact.key });
+    }
+  }
+}
+
+export async function writeCatalogPredictions(ctx: BuildContext, cm: CatalogModels | null, report: Report): Promise<void> {
+  await stagePredictions(ctx, cm);
+  const valence = cm?.models.get(VALENCE_MODEL.name);
+  const mood = cm?.models.get(MOOD_MODEL.name);
+  await ctx.tx.write(moodPredictions, { sql: eventSql('valence as actual_valence', 'predicted_valence', valence, VALENCE_MODEL.name), orderBy: moodPredictions.orderBy, inputs: moodPredictions.inputs });
+  const moodActual = `${moodCategory()} as actual_mood`;
+  await ctx.tx.write(moodClassifications, { sql: eventSql(moodActual, 'predicted_mood', mood, MOOD_MODEL.name), orderBy: moodClassifications.orderBy, inputs: moodClassifications.inputs });
+  if (valence) await valenceMetrics(ctx, valence, report);
+  if (mood) await moodMetrics(ctx, mood, report);
+}

@@ -1,0 +1,45 @@
+// The predictive job is declared here: it trains (or reuses) the models and writes all six tables of
+// gold/predictive; the other five declare build: producedBy('model_performance_metrics').
+import { defineTable } from '../../lib/table-spec.ts';
+import { runPredictiveJob } from './predictive-job.ts';
+
+const text = (name: string, description: string) => ({ name, type: 'VARCHAR', description });
+const num = (name: string, description: string) => ({ name, type: 'DOUBLE', description });
+
+export default defineTable({
+  layer: 'gold',
+  category: 'predictive',
+  name: 'model_performance_metrics',
+  grainSentence: 'one row per listener (null for catalog-level sets), model, evaluation set and metric',
+  grain: ['listener_id', 'model_name', 'evaluation_set', 'metric_name'],
+  description:
+    'Test metrics of every predictive model beside a baseline computed from the training data only and scored on the same test rows (train mean, train majority class, per-hour historical mean), with a verdict: beats_baseline is true only when the per-row gain over the baseline exceeds two standard errors. No metric uses a row the model was trained on. Sets: catalog_holdout (held-out Kaggle tracks, with grouped 5-fold CV mean and std), listener_events / time_holdout (plays with real targets) and *_synthetic (plays whose target is synthetic, synthetic_target_share = 1, never mixed in).',
+  columns: [
+    text('listener_id', 'Listener of a listener-level set; null for catalog-level sets (catalog_holdout)'),
+    text('model_name', 'valence_forest (mood_predictions), mood_forest (mood_classifications) or energy_time_linear (energy_forecasts)'),
+    text('evaluation_set', 'catalog_holdout, listener_events, listener_events_synthetic, time_holdout or time_holdout_synthetic'),
+    text('model_type', 'Algorithm and library'),
+    text('target', 'Predicted column (valence, mood, energy)'),
+    text('features', 'Features of the model, comma-separated'),
+    text('train_source', 'What the model was trained on'),
+    text('test_source', 'What the metric was computed on'),
+    { name: 'train_rows', type: 'BIGINT', description: 'Training rows of the model' },
+    { name: 'test_rows', type: 'BIGINT', description: 'Test rows behind the metric' },
+    text('metric_name', 'rmse, mae, r2 (regression); accuracy, macro_f1, precision_<class>, recall_<class> (classification)'),
+    num('metric_value', 'Value of the metric for the model on the test rows'),
+    num('baseline_value', 'Value of the same metric for the baseline on the same test rows'),
+    num('cv_mean', 'Mean of the metric over the grouped cross-validation folds (catalog_holdout rows only)'),
+    num('cv_std', 'Sample standard deviation of the metric over the folds (catalog_holdout rows only)'),
+    num('synthetic_target_share', 'Share of the test rows whose target is synthetic: 0 or 1, since real and synthetic targets are separate sets'),
+    { name: 'seed', type: 'INTEGER', description: 'Seed of the splits and forests (null for the time model, which has no randomness)' },
+    num('training_seconds', 'Wall time of fitting the final model, seconds (as recorded when it was trained)'),
+    { name: 'trained_at', type: 'TIMESTAMP', description: 'When the model was trained (UTC); a reused catalog model keeps its time' },
+    text('baseline_name', 'What the baseline predicts'),
+    { name: 'beats_baseline', type: 'BOOLEAN', description: 'For rmse, r2, mae and accuracy: the mean per-row gain over the baseline exceeds two standard errors; macro_f1: higher than the baseline and accuracy beats it; null for per-class rows' },
+    text('scope', 'catalog (model-level set) or listener'),
+    text('model_id', 'Key of the catalog model artifact; null for the time model'),
+  ],
+  inputs: ['silver.listening_with_features', 'silver.catalog_tracks'],
+  build: runPredictiveJob,
+  orderBy: 'model_name, evaluation_set, listener_id, metric_name',
+});
