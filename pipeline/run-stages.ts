@@ -12,7 +12,7 @@ import type { PublishStatus, RunStatus, TableWritten } from '../ops/run-history.
 import type { RunControl } from './run-control.ts';
 import { ingestExportStage, ingestKaggleStage, silverStage, summarise, type StageResult } from './stages.ts';
 import { importInbox, pendingInbox, type InboxOptions } from './inbox.ts';
-import { connectedListeners, spotifyStage } from './spotify-stage.ts';
+import { connectedListeners, spotifyStage, type SpotifyStageOptions } from './spotify-stage.ts';
 
 /** Publishes the lake (default: publishLake to TRINO_URL). */
 export type Publisher = (config: Config, log: Logger) => Promise<unknown>;
@@ -34,9 +34,8 @@ export interface RunOptions {
   publish?: Publisher | null;
   /** false: leave the export inbox alone. Never read with --demo. */
   inbox?: InboxOptions | false;
-  /** Ingest the Spotify API; default: when a listener is connected (never with --demo). */
-  spotify?: boolean;
-  spotifyRetryDelaysMs?: number[];
+  /** The Spotify API stage runs when a listener is connected (never with --demo); false: never. */
+  spotify?: false | SpotifyStageOptions;
 }
 
 export interface RunState {
@@ -116,8 +115,8 @@ export async function dataStages(state: RunState, opts: RunOptions): Promise<voi
   if (inputs.kaggleCsv) await step(state, 'ingest kaggle', () => ingestKaggleStage(session, inputs.kaggleCsv!));
   for (const e of inputs.exports ?? []) await step(state, `ingest export ${e.listener}`, () => ingestExportStage(session, e.paths, e.listener, e.timezone));
   if (!opts.demo && opts.inbox !== false) await step(state, 'ingest inbox', () => inboxStage(state, opts.inbox || {}));
-  if (!opts.demo && (opts.spotify ?? connectedListeners(session).length > 0)) {
-    await step(state, 'ingest spotify', () => spotifyStage(session, state.control, opts.spotifyRetryDelaysMs));
+  if (!opts.demo && opts.spotify !== false && connectedListeners(session).length > 0) {
+    await step(state, 'ingest spotify', () => spotifyStage(session, state.control, opts.spotify || {}));
   }
   if (!(await relationExists(session.conn, 'bronze', 'listening_history'))) {
     state.log.warn('no listening history yet: nothing to build; drop export files into <data dir>/inbox/<listener>/ or connect a listener (lakehouse auth login)');

@@ -15,6 +15,7 @@ import { failures, runQualityChecks, type CheckResult } from '../ops/quality-che
 import { RunControl, RunInterruptedError, formatDuration } from './run-control.ts';
 import { dataStages, stage, tablesWritten, type RunOptions, type RunState } from './run-stages.ts';
 import type { StageResult } from './stages.ts';
+import { ingestChecks } from './ingest-checks.ts';
 
 export type { RunOptions, Publisher } from './run-stages.ts';
 
@@ -122,7 +123,8 @@ export async function executeRun(config: Config, log: Logger, opts: RunOptions =
     runLog.info({ trigger: state.trigger, demo: Boolean(opts.demo) }, 'run started');
     try {
       await dataStages(state, opts);
-      state.checks = await stage(state, 'quality', () => runQualityChecks(session.conn, config.dataDir, { allowSynthetic: config.allowSynthetic }));
+      const checks = await stage(state, 'quality', () => runQualityChecks(session.conn, config.dataDir, { allowSynthetic: config.allowSynthetic }));
+      state.checks = [...checks, ...ingestChecks(state.stages)];
     } catch (err) {
       fail(state, err);
     }

@@ -6,6 +6,7 @@ import type { LakeSession } from '../lib/session.ts';
 import { readCatalog } from '../lib/lake.ts';
 import { TokenStore } from '../lib/spotify/tokens.ts';
 import { ingestSpotifyInSession, summarise, type ListenerIngestSummary, type SpotifyIngestSummary } from '../ingestion/spotify/ingest.ts';
+import type { RetryPolicy } from '../lib/spotify/http.ts';
 import type { RunControl } from './run-control.ts';
 import { changedTables, type StageResult } from './stages.ts';
 
@@ -22,18 +23,25 @@ export function connectedListeners(session: LakeSession): string[] {
   return TokenStore.fromConfig(session.config).listeners();
 }
 
-export async function spotifyStage(session: LakeSession, control: RunControl, retryDelaysMs = DEFAULT_SPOTIFY_RETRY_DELAYS_MS): Promise<StageResult<SpotifyIngestSummary>> {
+export interface SpotifyStageOptions {
+  /** Backoff before each extra pass over listeners that failed on a transient error. */
+  retryDelaysMs?: number[];
+  /** Per-request retry policy of the HTTP layer (default DEFAULT_POLICY). */
+  policy?: Partial<RetryPolicy>;
+}
+
+export async function spotifyStage(session: LakeSession, control: RunControl, o: SpotifyStageOptions = {}): Promise<StageResult<SpotifyIngestSummary>> {
   const started = Date.now();
   const before = readCatalog(session.config.dataDir);
-  const first = await ingestSpotifyInSession(session, { all: true });
+  const first = await ingestSpotifyInSession(session, { all: true, policy: o.policy });
   const byListener = new Map<string, ListenerIngestSummary>(first.listeners.map((l) => [l.listener_id, l]));
-  for (const delay of retryDelaysMs) {
+  for (const delay of o.retryDelaysMs ?? DEFAULT_SPOTIFY_RETRY_DELAYS_MS) {
     const retry = [...byListener.values()].filter((l) => l.status === 'failed' && isTransient(l.error));
     if (retry.length === 0) break;
     session.log.warn({ listeners: retry.map((l) => l.listener_id), delay_ms: delay }, 'retrying Spotify listeners that failed on a transient error');
     if (!(await control.sleep(delay))) break;
     for (const l of retry) {
-      const again = await ingestSpotifyInSession(session, { listener: l.listener_id });
+      const again = await ingestSpotifyInSession(session, { listener: l.listener_id, policy: o.policy });
       for (const s of again.listeners) byListener.set(s.listener_id, s);
     }
   }
