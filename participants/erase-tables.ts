@@ -11,6 +11,7 @@ import type { DuckDBConnection } from '../lib/duckdb.ts';
 import { quoteLiteral, queryRows } from '../lib/duckdb.ts';
 import { listVersions, readCatalog, tableDir, versionDirName, writeCatalog, type TableVersionMeta } from '../lib/lake.ts';
 import { LAYERS, type Layer } from '../lib/table-spec.ts';
+import { TableContractError } from '../lib/errors.ts';
 import { eraseRule, type EraseRule, type PartColumn } from './erase-rules.ts';
 
 export const STAGED_SUFFIX = '.erase-tmp';
@@ -80,10 +81,15 @@ async function countAffected(conn: DuckDBConnection, file: string, rule: EraseRu
   return { removed: Number(r.removed), scrubbed: Number(r.scrubbed) };
 }
 
-async function rewritePart(conn: DuckDBConnection, file: string, rule: EraseRule): Promise<string> {
+async function rewritePart(conn: DuckDBConnection, file: string, columns: PartColumn[], rule: EraseRule): Promise<string> {
   const staged = `${file}${STAGED_SUFFIX}`;
   const keep = rule.removeWhere ? `where not coalesce(${rule.removeWhere}, false)` : '';
   await conn.run(`copy (select ${rule.select} from read_parquet(${quoteLiteral(file)}) ${keep}) to ${quoteLiteral(staged)} ${PARQUET_OPTIONS}`, rule.params);
+  const written = await partColumns(conn, staged);
+  if (JSON.stringify(written) !== JSON.stringify(columns)) {
+    rmSync(staged, { force: true });
+    throw new TableContractError(file, `the rewritten part's schema differs from the original (${written.map((c) => `${c.name} ${c.type}`).join(', ')})`);
+  }
   return staged;
 }
 
@@ -119,11 +125,12 @@ async function stageTable(conn: DuckDBConnection, dataDir: string, layer: Layer,
 }
 
 async function stagePart(conn: DuckDBConnection, file: string, layer: Layer, listenerId: string, dryRun: boolean): Promise<PartResult> {
-  const rule = eraseRule(layer, await partColumns(conn, file), listenerId);
+  const columns = await partColumns(conn, file);
+  const rule = eraseRule(layer, columns, listenerId);
   if (!rule) return { staged: null, removed: 0, scrubbed: 0 };
   const counts = await countAffected(conn, file, rule);
   if (counts.removed + counts.scrubbed === 0 || dryRun) return { staged: null, ...counts };
-  return { staged: await rewritePart(conn, file, rule), ...counts };
+  return { staged: await rewritePart(conn, file, columns, rule), ...counts };
 }
 
 async function countRows(conn: DuckDBConnection, dir: string): Promise<number> {
