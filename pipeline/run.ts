@@ -112,8 +112,8 @@ export async function executeRun(config: Config, log: Logger, opts: RunOptions =
   const runId = newRunId();
   const timeoutMs = opts.timeoutMs ?? config.ops.runTimeoutMs;
   const command = opts.demo ? 'run --demo' : opts.trigger === 'schedule' || opts.trigger === 'startup' ? `schedule (${opts.trigger} run)` : 'run';
-  return withWriter(config, log, command, async (session) => {
-    const runLog = log.child({ run_id: runId });
+  const runLog = log.child({ run_id: runId });
+  return withWriter(config, runLog, command, async (session) => {
     const state: RunState = {
       session, log: runLog, control, trigger: opts.trigger ?? 'cli', started: new Date(),
       stages: [], durations: {}, checks: [], status: 'succeeded', failedStage: null, error: null, publishStatus: 'skipped',

@@ -32,6 +32,12 @@ Examples:
         process.once('SIGINT', () => resolve('SIGINT'));
       });
       log.info({ signal, running: scheduler.running }, 'shutdown requested: no new runs');
+      for (const again of ['SIGTERM', 'SIGINT'] as const) {
+        process.on(again, () => {
+          log.warn({ signal: again }, 'second signal: exiting at once (the next writer recovers the lock)');
+          process.exit(1);
+        });
+      }
       const grace = config.ops.shutdownGraceMs;
       let forced = false;
       await Promise.race([
