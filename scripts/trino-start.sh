@@ -6,7 +6,8 @@
 #
 # Env: LAKEHOUSE_DATA_DIR (default ./data), TRINO_PORT (default 8080), LAKEHOUSE_CACHE_DIR
 # (default ~/.cache/lakehouse), TRINO_JAVA_HOME (a JDK to use instead of searching),
-# TRINO_START_TIMEOUT (seconds, default 240). Stop it with scripts/trino-stop.sh (same env).
+# TRINO_JDK_DIRS (folders searched for JDKs, default /usr/lib/jvm/* /opt/java/* and the java on
+# PATH), TRINO_START_TIMEOUT (seconds, default 240). Stop it with scripts/trino-stop.sh (same env).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 VERSION="$(tr -d '[:space:]' < "$ROOT/trino/VERSION")"
@@ -47,8 +48,10 @@ pick_jdk() {
     return
   fi
   [ -n "${JAVA_HOME:-}" ] && candidates+=("$JAVA_HOME")
-  for d in /usr/lib/jvm/*/ /opt/java/*/; do [ -d "$d" ] && candidates+=("${d%/}"); done
-  command -v java >/dev/null && candidates+=("$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")")
+  for d in ${TRINO_JDK_DIRS:-/usr/lib/jvm/*/ /opt/java/*/}; do [ -d "$d" ] && candidates+=("${d%/}"); done
+  if [ -z "${TRINO_JDK_DIRS:-}" ] && command -v java >/dev/null; then
+    candidates+=("$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")")
+  fi
   for d in "${candidates[@]}"; do
     [ -x "$d/bin/java" ] || continue
     major="$(java_major "$d")"
@@ -64,12 +67,18 @@ healthy() {
   curl -fsS --max-time 2 "$URL/v1/info" 2>/dev/null | grep -q '"starting":false'
 }
 
+# The pid in the pid file, if that process is alive and is a Trino server (not a reused pid).
 running_pid() {
   [ -f "$PID_FILE" ] || return 1
   local pid; pid="$(cat "$PID_FILE")"
-  kill -0 "$pid" 2>/dev/null && echo "$pid"
+  kill -0 "$pid" 2>/dev/null && grep -qa 'io.trino.server' "/proc/$pid/cmdline" 2>/dev/null && echo "$pid"
 }
 
+# Our server is still starting (e.g. a concurrent start): wait for it rather than start another.
+if pid="$(running_pid)" && ! healthy; then
+  say "Trino (pid $pid) is starting; waiting for it"
+  for _ in $(seq 1 "$TIMEOUT"); do healthy && break; kill -0 "$pid" 2>/dev/null || break; sleep 1; done
+fi
 if pid="$(running_pid)" && healthy; then
   served="$(cat "$STATE/data-dir" 2>/dev/null || true)"
   [ "$served" = "$LAKEHOUSE_DATA_DIR" ] \
@@ -81,8 +90,8 @@ if curl -fsS --max-time 2 "$URL/v1/info" >/dev/null 2>&1; then
   die "port $TRINO_PORT is already served by another process; stop it or set TRINO_PORT"
 fi
 
+JDK="$(pick_jdk)"   # before the download: no point fetching Trino that cannot run here
 TRINO_HOME="$("$ROOT/scripts/trino-install.sh")"
-JDK="$(pick_jdk)"
 say "Trino $VERSION with Java $(java_major "$JDK") ($JDK), data dir $LAKEHOUSE_DATA_DIR, port $TRINO_PORT"
 mkdir -p "$STATE/var" "$LAKEHOUSE_DATA_DIR/_trino/metastore"
 

@@ -15,7 +15,7 @@ if [ ! -f "$PID_FILE" ]; then
   exit 0
 fi
 pid="$(cat "$PID_FILE")"
-if ! kill -0 "$pid" 2>/dev/null; then
+if ! kill -0 "$pid" 2>/dev/null || ! grep -qa 'io.trino.server' "/proc/$pid/cmdline" 2>/dev/null; then
   say "Trino (pid $pid) is not running; removing the stale pid file"
   rm -f "$PID_FILE"
   exit 0
