@@ -102,7 +102,10 @@ async function goldStage(session: LakeSession, opts: RunOptions['gold']): Promis
 
 async function inboxStage(state: RunState, opts: InboxOptions): Promise<StageResult | null> {
   const { session } = state;
-  if (!pendingInbox(session.config.dataDir, opts).some((p) => p.files.length > 0)) return null;
+  const pending = pendingInbox(session.config.dataDir, opts);
+  const waiting = pending.reduce((n, p) => n + p.waiting, 0);
+  if (waiting > 0) state.log.info({ files: waiting }, 'inbox files changed in the last seconds are left for the next run (they may still be copying)');
+  if (!pending.some((p) => p.files.length > 0)) return null;
   const started = Date.now();
   const { summary, results } = await importInbox(session, opts);
   return { stage: 'ingest inbox', duration_ms: Date.now() - started, tables: results.flatMap((r) => r.tables), detail: summary };
