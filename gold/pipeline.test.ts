@@ -12,6 +12,7 @@ import { queryRows } from '../lib/duckdb.ts';
 import { grainDuplicates } from '../lib/table-loader.ts';
 import { ingestExportStage, ingestKaggleStage, silverStage } from '../pipeline/stages.ts';
 import { buildGold, loadGoldTables } from './build.ts';
+import { PART3_TABLES, part3Problems } from './cognitive/part3-invariants.ts';
 
 type Count = { listener_id: string; n: number };
 
@@ -58,6 +59,17 @@ test('the ten descriptive and diagnostic tables build on the real exports and ke
       assert.deepEqual(dist, featured, 'audio_feature_distributions: sample size = plays with features');
       const top = await queryRows<Count>(s.conn, 'select listener_id, max(rank_in_category)::integer as n from gold.top_tracks_by_mood group by 1');
       assert.ok(top.every((r) => r.n <= 50), 'at most 50 tracks per mood category');
+
+      // Part 3 on the same lake: the cognitive tables and the prescriptive ones that do not read the
+      // predictive tables (optimal_listening_times is checked on the demo, gold/cognitive/part3-pipeline.test.ts).
+      const part3 = PART3_TABLES.filter((t) => t !== 'optimal_listening_times');
+      await buildGold(s, { category: 'cognitive' });
+      for (const table of part3.filter((t) => t.startsWith('mood_i') || t.startsWith('personalized'))) await buildGold(s, { table });
+      assert.deepEqual(await part3Problems(s.conn, part3), []);
+      for (const table of ['behavioral_segments', 'sequential_patterns', 'mood_state_clusters', 'cluster_model_selection', 'listening_anomalies', 'personalized_playlist_suggestions', 'mood_improvement_recommendations']) {
+        const [r] = await queryRows<{ n: number }>(s.conn, `select count(distinct listener_id)::integer as n from gold.${table}`);
+        assert.equal(r.n, 4, `${table}: rows for each of the four real listeners`);
+      }
     });
   } finally {
     cleanup();
