@@ -7,12 +7,13 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { repoRoot, testConfig } from '../../test/helpers.ts';
+import { repoRoot, tempDir, testConfig } from '../../test/helpers.ts';
 import { silentLogger } from '../logger.ts';
 import { withReader, withWriter } from '../session.ts';
 import { readCatalog, writeCatalog, type TableVersionMeta } from '../lake.ts';
 import { TrinoClient, TrinoQueryError } from './client.ts';
 import { VERSIONS_SCHEMA } from './publish-plan.ts';
+import { IDENTITY_TABLE } from './lake-identity.ts';
 import { checksumSql, publishedState, PROBE, probeSql } from './stack-test-support.ts';
 
 const dataDir = process.env.LAKEHOUSE_DATA_DIR ?? '';
@@ -111,7 +112,7 @@ test('publishing again after a new run shows the new data and drops the old vers
   assert.equal(await probeCount(), 5);
   const after = await publishedState(trino);
   const physical = (await trino.rows(`show tables from lakehouse."${VERSIONS_SCHEMA}"`)).map((r) => String(r.Table)).sort();
-  assert.deepEqual(physical, [...after.values()].map((v) => v.physical).sort(), 'only the current versions remain');
+  assert.deepEqual(physical.filter((p) => p !== IDENTITY_TABLE), [...after.values()].map((v) => v.physical).sort(), 'only the current versions remain');
   assert.notEqual(after.get(`ops.${PROBE.name}`)?.physical, before.get(`ops.${PROBE.name}`)?.physical);
 });
 
@@ -165,6 +166,21 @@ test('a table that leaves the lake loses its view', async () => {
   rmSync(join(dataDir, meta.layer, meta.table), { recursive: true, force: true });
   ok(['publish']);
   assert.ok(!(await publishedState(trino)).has(`ops.${PROBE.name}`));
+});
+
+test('publishing a data dir that this Trino does not serve is refused and changes nothing', async () => {
+  const before = await publishedState(trino);
+  const { dir: other, cleanup } = tempDir();
+  try {
+    const r = spawnSync(process.execPath, [join(repoRoot, 'bin', 'lakehouse.js'), 'publish', '--data-dir', other], {
+      cwd: repoRoot, encoding: 'utf8', env: { ...process.env, TRINO_URL: trinoUrl, LOG_LEVEL: 'warn' },
+    });
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, new RegExp(`the Trino at ${trinoUrl} does not serve ${other}`));
+  } finally {
+    cleanup();
+  }
+  assert.deepEqual([...(await publishedState(trino)).keys()], [...before.keys()]);
 });
 
 test('a failing statement raises with the SQL and Trino\'s message', async () => {

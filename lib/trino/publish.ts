@@ -16,6 +16,7 @@ import {
   type TablePlan,
 } from './publish-plan.ts';
 import { quoteTrinoIdent as q } from './types.ts';
+import { IDENTITY_TABLE, assertServesLake } from './lake-identity.ts';
 
 export { PublishError, VERSIONS_SCHEMA } from './publish-plan.ts';
 
@@ -73,7 +74,10 @@ async function createVersionTables(trino: TrinoClient, plans: TablePlan[], exist
   });
   if (failures.length > 0) {
     await eachLimited(created, (p) => trino.query(`drop table if exists ${physicalRef(p)}`).then(() => undefined));
-    throw new PublishError(`publish: ${failures.length} table(s) could not be published, the previous publication is unchanged: ${failures.join('; ')}`);
+    const hint = failures.some((f) => /External location must be a directory/.test(f))
+      ? ' (Trino cannot see the version folders: does the Trino at TRINO_URL serve this data dir? scripts/trino-start.sh serves LAKEHOUSE_DATA_DIR)'
+      : '';
+    throw new PublishError(`publish: ${failures.length} table(s) could not be published, the previous publication is unchanged${hint}: ${failures.join('; ')}`);
   }
   log.debug({ created: created.length }, 'version tables created');
   return created;
@@ -96,7 +100,7 @@ async function dropUnreferenced(trino: TrinoClient, plans: TablePlan[], views: M
     await trino.query(`drop view if exists ${TRINO_CATALOG}.${q(layer)}.${q(table)}`);
     dropped.push(view);
   }
-  const keep = new Set(plans.map((p) => p.physical));
+  const keep = new Set([IDENTITY_TABLE, ...plans.map((p) => p.physical)]);
   const physical = await trino.rows(`show tables from ${TRINO_CATALOG}.${q(VERSIONS_SCHEMA)}`);
   for (const name of physical.map((r) => String(r.Table))) {
     if (keep.has(name)) continue;
@@ -130,7 +134,9 @@ export async function publishLake(config: Config, log: Logger, trino: TrinoClien
   const plans = planAll(config.dataDir, Object.values(catalog.tables));
   for (const p of plans) if (p.skipped.length > 0) log.info({ table: p.qualified, skipped: p.skipped }, 'columns not published');
 
-  for (const schema of [VERSIONS_SCHEMA, ...LAYERS]) await trino.query(`create schema if not exists ${TRINO_CATALOG}.${q(schema)}`);
+  await trino.query(`create schema if not exists ${TRINO_CATALOG}.${q(VERSIONS_SCHEMA)}`);
+  await assertServesLake(trino, config.dataDir);
+  for (const schema of LAYERS) await trino.query(`create schema if not exists ${TRINO_CATALOG}.${q(schema)}`);
   const existing = new Set((await trino.rows(`show tables from ${TRINO_CATALOG}.${q(VERSIONS_SCHEMA)}`)).map((r) => String(r.Table)));
   const views = await currentViews(trino);
 
