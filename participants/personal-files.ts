@@ -19,9 +19,11 @@ export interface PersonalPath {
 }
 
 /** Folders named after the listener anywhere below these roots (relative to the data dir). */
-const BY_FOLDER: { root: string; kind: PersonalFileKind }[] = [
-  { root: 'inbox', kind: 'inbox' }, { root: 'processed', kind: 'inbox' }, { root: 'failed', kind: 'inbox' },
-  { root: '_demo_input', kind: 'demo_input' }, { root: 'models', kind: 'model' },
+const BY_FOLDER: { root: string; kind: PersonalFileKind; anyDepth: boolean }[] = [
+  // <root>/<listener>/… (pipeline/inbox.ts): only the top level names listeners.
+  { root: 'inbox', kind: 'inbox', anyDepth: false }, { root: 'processed', kind: 'inbox', anyDepth: false },
+  { root: 'failed', kind: 'inbox', anyDepth: false },
+  { root: '_demo_input', kind: 'demo_input', anyDepth: true }, { root: 'models', kind: 'model', anyDepth: true },
 ];
 
 const MAX_SCAN_BYTES = 256 * 1024 * 1024;
@@ -33,14 +35,14 @@ export function countFiles(path: string): number {
   return readdirSync(path).reduce((n, name) => n + countFiles(join(path, name)), 0);
 }
 
-function namedAfter(root: string, listenerId: string): string[] {
+function namedAfter(root: string, listenerId: string, anyDepth: boolean): string[] {
   if (!existsSync(root) || !statSync(root).isDirectory()) return [];
   const out: string[] = [];
   for (const name of readdirSync(root)) {
     const p = join(root, name);
     const stem = name.replace(/\.[A-Za-z0-9]+$/, '');
     if (name === listenerId || stem === listenerId) out.push(p);
-    else if (statSync(p).isDirectory()) out.push(...namedAfter(p, listenerId));
+    else if (anyDepth && statSync(p).isDirectory()) out.push(...namedAfter(p, listenerId, anyDepth));
   }
   return out;
 }
@@ -72,8 +74,8 @@ function outermost(paths: string[]): string[] {
 /** Every existing file or folder that belongs to the listener. */
 export function personalPaths(config: Config, listenerId: string): PersonalPath[] {
   const found: { kind: PersonalFileKind; path: string }[] = spotifyListenerPaths(config, listenerId).map((path) => ({ kind: 'spotify' as const, path }));
-  for (const { root, kind } of BY_FOLDER) {
-    for (const path of namedAfter(join(config.dataDir, root), listenerId)) found.push({ kind, path });
+  for (const { root, kind, anyDepth } of BY_FOLDER) {
+    for (const path of namedAfter(join(config.dataDir, root), listenerId, anyDepth)) found.push({ kind, path });
   }
   for (const path of modelsNaming(join(config.dataDir, 'models'), listenerId)) found.push({ kind: 'model', path });
   const keep = new Set(outermost(found.filter((f) => existsSync(f.path)).map((f) => f.path)));
