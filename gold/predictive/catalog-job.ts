@@ -7,8 +7,9 @@ import { loadRows } from '../../lib/appender.ts';
 import type { ConfusionCell } from '../../lib/ml/metrics.ts';
 import { featureKeySql } from '../../silver/catalog_tracks.ts';
 import { HAS_FEATURES, moodCategory } from '../shared/feature-sql.ts';
-import { fitOrReuse, featureMatrix, loadCatalogData, splitCatalog, type CatalogData, type FittedCatalogModel } from './catalog-models.ts';
+import { planModel, featureMatrix, loadCatalogData, splitCatalog, type CatalogData, type FittedCatalogModel } from './catalog-models.ts';
 import type { CatalogSplit, CatalogSplitOptions } from './catalog-split.ts';
+import { fitMissing } from './parallel-fit.ts';
 import { classificationMetrics, regressionMetrics, regressionStatsSql, type RegressionStats } from './evaluation.ts';
 import {
   CATALOG_MODELS, CV_CAP, CV_FOLDS, EVAL_SETS, HOLDOUT_SHARE, MIN_CATALOG_GROUPS, MIN_EVAL_ROWS, MOODS, REAL_SOURCE_SQL, SEED,
@@ -48,9 +49,10 @@ export async function fitCatalogModels(ctx: BuildContext, report: Report): Promi
   }
   const options: CatalogSplitOptions = { holdoutShare: HOLDOUT_SHARE, folds: CV_FOLDS, cvCap: CV_CAP, trainCap: ctx.config.trainCap, seed: SEED };
   const split = splitCatalog(data.keys, data.moods, options);
+  const plans = CATALOG_MODELS.map((spec) => planModel(ctx.config.dataDir, spec, data, options, ctx.log));
   const models = new Map<string, FittedCatalogModel>();
-  for (const spec of CATALOG_MODELS) {
-    const m = fitOrReuse(ctx.config.dataDir, spec, data, split, options, ctx.log);
+  for (const m of await fitMissing(ctx.config.dataDir, plans, data, split, ctx.log)) {
+    const spec = m.spec;
     models.set(spec.name, m);
     const ev = m.artifact.evaluation;
     report.addMetrics(context(m, EVAL_SETS.catalogHoldout, null, ev.holdoutRows), ev.holdout);

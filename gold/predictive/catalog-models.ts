@@ -66,7 +66,7 @@ function evaluate(spec: CatalogModelSpec, forest: CatalogForest, trainY: (number
   return { baseline: majority, confusion, metrics: classificationMetrics(confusion, majority, MOODS) };
 }
 
-function crossValidate(spec: CatalogModelSpec, data: CatalogData, split: CatalogSplit, log: Logger): Map<string, { mean: number; std: number }> {
+function crossValidate(spec: CatalogModelSpec, data: CatalogData, split: CatalogSplit, onFold: (fold: number) => void, log?: Logger): Map<string, { mean: number; std: number }> {
   const perMetric = new Map<string, number[]>();
   for (const f of split.folds) {
     assertNoLeak(new Set(f.train.map((i) => data.keys[i])), f.test.map((i) => data.keys[i]), `${spec.name} CV fold ${f.index}`);
@@ -74,7 +74,8 @@ function crossValidate(spec: CatalogModelSpec, data: CatalogData, split: Catalog
     const forest = train(spec, featureMatrix(data, f.train, spec.features), trainY, `${spec.name} CV ${f.index + 1}/${split.folds.length}`);
     const { metrics } = evaluate(spec, forest, trainY, featureMatrix(data, f.test, spec.features), targets(data, spec, f.test));
     for (const m of metrics) perMetric.set(m.metric_name, [...(perMetric.get(m.metric_name) ?? []), m.metric_value]);
-    log.debug({ model: spec.name, fold: f.index, train: f.train.length, test: f.test.length }, 'CV fold done');
+    log?.debug({ model: spec.name, fold: f.index, train: f.train.length, test: f.test.length }, 'CV fold done');
+    onFold(f.index);
   }
   return new Map([...perMetric].map(([k, v]) => [k, meanStd(v)]));
 }
@@ -100,11 +101,25 @@ export function modelInputs(spec: CatalogModelSpec, data: CatalogData, o: Catalo
   return { model: spec.name, kind: spec.kind, target: spec.target, features: spec.features, forest: FOREST_OPTIONS, split: o, catalog: { table: 'silver.catalog_tracks', fingerprint: data.fingerprint } };
 }
 
-function fit(spec: CatalogModelSpec, data: CatalogData, split: CatalogSplit, key: string, inputs: Record<string, unknown>, log: Logger): ModelArtifact {
+export interface FitRequest {
+  spec: CatalogModelSpec;
+  data: CatalogData;
+  split: CatalogSplit;
+  key: string;
+  inputs: Record<string, unknown>;
+}
+
+/** Reports each finished step (CV folds, final fit, importance) of one model. */
+export type StepListener = (step: number, total: number, what: string) => void;
+
+/** Cross-validates, fits the final forest, evaluates it on the hold-out: the artifact to save. */
+export function fitArtifact({ spec, data, split, key, inputs }: FitRequest, onStep: StepListener = () => {}, log?: Logger): ModelArtifact {
   assertTargetNotFeature(spec.target, spec.features, spec.target === 'mood' ? ['valence', 'energy', 'mood'] : [spec.target]);
-  const cv = crossValidate(spec, data, split, log);
+  const total = split.folds.length + 2;
+  const cv = crossValidate(spec, data, split, (fold) => onStep(fold + 1, total, `CV fold ${fold + 1}/${split.folds.length}`), log);
   const trainY = targets(data, spec, split.train);
   const forest = train(spec, featureMatrix(data, split.train, spec.features), trainY, `${spec.name} (${split.train.length} tracks)`);
+  onStep(total - 1, total, `final fit on ${split.train.length} tracks`);
   assertNoLeak(new Set(split.train.map((i) => data.keys[i])), split.holdout.map((i) => data.keys[i]), `${spec.name} hold-out`);
   const ev = evaluate(spec, forest, trainY, featureMatrix(data, split.holdout, spec.features), targets(data, spec, split.holdout));
   const evaluation: SavedEvaluation = {
@@ -114,31 +129,44 @@ function fit(spec: CatalogModelSpec, data: CatalogData, split: CatalogSplit, key
     confusion: ev.confusion,
     baseline: ev.baseline,
   };
+  onStep(total, total, 'hold-out evaluation and importance');
   return {
     format: 'lakehouse.predictive-model', version: 1, key, model: spec.name, inputs, trainedAt: new Date().toISOString(),
     trainRows: split.train.length, trainingSeconds: forest.trainingSeconds, evaluation, forest: forest.toJSON(),
   };
 }
 
-/** Loads the model whose inputs match, or trains, evaluates and saves it. */
-export function fitOrReuse(dataDir: string, spec: CatalogModelSpec, data: CatalogData, split: CatalogSplit, o: CatalogSplitOptions, log: Logger): FittedCatalogModel {
+export interface ModelPlan {
+  spec: CatalogModelSpec;
+  key: string;
+  inputs: Record<string, unknown>;
+  /** The saved artifact with this key, if any. */
+  saved: ModelArtifact | null;
+}
+
+/** The model's key and, when its inputs have not changed, its saved artifact. */
+export function planModel(dataDir: string, spec: CatalogModelSpec, data: CatalogData, o: CatalogSplitOptions, log: Logger): ModelPlan {
   const inputs = modelInputs(spec, data, o);
   const key = artifactKey(inputs);
-  let saved: ModelArtifact | null = null;
   try {
-    saved = loadArtifact(dataDir, spec.name, key);
+    return { spec, key, inputs, saved: loadArtifact(dataDir, spec.name, key) };
   } catch (err) {
     log.warn({ model: spec.name, key, err: String(err) }, 'unreadable model artifact: retraining');
+    return { spec, key, inputs, saved: null };
   }
-  if (saved) {
-    log.info({ model: spec.name, key }, 'catalog unchanged: reusing the trained model');
-    return { spec, artifact: saved, forest: loadForest(saved.forest) as CatalogForest, reused: true };
-  }
-  const started = Date.now();
-  const artifact = fit(spec, data, split, key, inputs, log);
-  const file = saveArtifact(dataDir, artifact);
-  log.info({ model: spec.name, key, train_rows: artifact.trainRows, seconds: (Date.now() - started) / 1000, file }, 'trained, evaluated and saved');
-  return { spec, artifact, forest: loadForest(artifact.forest) as CatalogForest, reused: false };
+}
+
+export function fitted(plan: ModelPlan, artifact: ModelArtifact, reused: boolean): FittedCatalogModel {
+  return { spec: plan.spec, artifact, forest: loadForest(artifact.forest) as CatalogForest, reused };
+}
+
+/** Loads the model whose inputs match, or trains, evaluates and saves it (in this thread). */
+export function fitOrReuse(dataDir: string, spec: CatalogModelSpec, data: CatalogData, split: CatalogSplit, o: CatalogSplitOptions, log: Logger): FittedCatalogModel {
+  const plan = planModel(dataDir, spec, data, o, log);
+  if (plan.saved) return fitted(plan, plan.saved, true);
+  const artifact = fitArtifact({ spec, data, split, key: plan.key, inputs: plan.inputs }, undefined, log);
+  saveArtifact(dataDir, artifact);
+  return fitted(plan, artifact, false);
 }
 
 export { splitCatalog };

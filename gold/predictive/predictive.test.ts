@@ -10,9 +10,8 @@ import { tempDir, testConfig } from '../../test/helpers.ts';
 import { silentLogger } from '../../lib/logger.ts';
 import { withWriter, type LakeSession } from '../../lib/session.ts';
 import { queryRows } from '../../lib/duckdb.ts';
-import { featureKeySql } from '../../silver/catalog_tracks.ts';
 import { buildGold } from '../build.ts';
-import { testCatalog, testEvents, seedLake } from './test-lake.ts';
+import { leakedTestRows, testCatalog, testEvents, seedLake } from './test-lake.ts';
 
 type Row = Record<string, unknown>;
 const catalog = testCatalog({ tracks: 400, seed: 'predictive-test' });
@@ -31,16 +30,6 @@ async function withLake<T>(fn: (s: LakeSession, dataDir: string) => Promise<T>, 
   } finally {
     own?.cleanup();
   }
-}
-
-/** Test rows of a prediction table whose feature vector is in the model's training split. */
-async function leakedTestRows(s: LakeSession, table: string): Promise<number> {
-  const [r] = await queryRows<{ n: number }>(s.conn, `
-    select count(*)::integer as n from gold.${table} p
-    join silver.listening_with_features e using (listener_id, event_id)
-    where p.split = 'test' and ${featureKeySql('e')} in (
-      select ${featureKeySql('e2')} from gold.${table} p2 join silver.listening_with_features e2 using (listener_id, event_id) where p2.split = 'train')`);
-  return r.n;
 }
 
 async function checkSplits(s: LakeSession): Promise<void> {

@@ -7,6 +7,7 @@ import { loadTables } from '../../lib/table-loader.ts';
 import { repoRoot } from '../../test/helpers.ts';
 import { featureKeySql } from '../../silver/catalog_tracks.ts';
 import { seededRng } from '../../lib/ml/rng.ts';
+import { queryRows } from '../../lib/duckdb.ts';
 import { typedRowsSql, type Row } from '../shared/fixture-runner.ts';
 import { sampleEvents } from '../shared/sample-events.ts';
 
@@ -69,4 +70,14 @@ export async function seedLake(s: LakeSession, catalog: Row[], events: Row[]): P
   const ev = typedRowsSql(silver, events);
   await tx.write(silver, { sql: ev.sql, params: ev.params });
   await tx.commit();
+}
+
+/** Test rows of a prediction table whose feature vector is in the model's training split. */
+export async function leakedTestRows(s: LakeSession, table: string): Promise<number> {
+  const [r] = await queryRows<{ n: number }>(s.conn, `
+    select count(*)::integer as n from gold.${table} p
+    join silver.listening_with_features e using (listener_id, event_id)
+    where p.split = 'test' and ${featureKeySql('e')} in (
+      select ${featureKeySql('e2')} from gold.${table} p2 join silver.listening_with_features e2 using (listener_id, event_id) where p2.split = 'train')`);
+  return r.n;
 }
