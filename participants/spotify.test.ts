@@ -43,6 +43,11 @@ test('a paused listener is skipped by ingest spotify --all; erasure removes raw 
   const after = await plays();
   assert.equal(after.find((r) => r.listener_id === KEPT)!.n, before.find((r) => r.listener_id === KEPT)!.n, 'the paused listener keeps their data and gets nothing new');
 
+  // The client never asks who the account is: no profile endpoint, no profile scope.
+  assert.deepEqual([...new Set(fake.requests.map((r) => r.route))].filter((r) => !['/authorize', 'token', 'recently-played', 'audio-features'].includes(r)), []);
+  const scopes = fake.requests.filter((r) => r.route === '/authorize').map((r) => r.query.scope);
+  assert.deepEqual([...new Set(scopes)], ['user-read-recently-played']);
+
   const erased = await runCli(['listeners', 'delete', GONE, '--confirm', '--json', '--data-dir', dir]);
   assert.equal(erased.code, 0, erased.stderr);
   const summary = JSON.parse(erased.stdout) as { files: { kind: string; path: string }[]; tables: { table: string; rows_scrubbed: number }[]; residue: unknown[] };
