@@ -139,8 +139,11 @@ async function countRows(conn: DuckDBConnection, dir: string): Promise<number> {
 }
 
 /** Renames the staged parts into place and records the new row counts in _meta.json and the catalog. */
-async function commitTable(conn: DuckDBConnection, dataDir: string, layer: Layer, table: string, plan: TablePlan): Promise<void> {
-  for (const r of plan.renames) renameSync(r.from, r.to);
+async function commitTable(conn: DuckDBConnection, dataDir: string, layer: Layer, table: string, plan: TablePlan, onRename?: () => void): Promise<void> {
+  for (const r of plan.renames) {
+    renameSync(r.from, r.to);
+    onRename?.();
+  }
   const key = `${layer}.${table}`;
   const catalog = readCatalog(dataDir);
   for (const v of plan.perVersion.keys()) {
@@ -161,7 +164,14 @@ async function commitTable(conn: DuckDBConnection, dataDir: string, layer: Layer
  * Removes (or, for catalog and ops rows, strips) the listener from every version of every table on
  * disk except those in `skip`. With dryRun only counts. Call while holding the writer lock.
  */
-export async function eraseFromTables(conn: DuckDBConnection, dataDir: string, listenerId: string, opts: { skip?: Set<string>; dryRun?: boolean } = {}): Promise<TableErasure[]> {
+export interface EraseTablesOptions {
+  skip?: Set<string>;
+  dryRun?: boolean;
+  /** Test seam: called after each part is renamed into place (a throw simulates a crash there). */
+  onRename?: () => void;
+}
+
+export async function eraseFromTables(conn: DuckDBConnection, dataDir: string, listenerId: string, opts: EraseTablesOptions = {}): Promise<TableErasure[]> {
   if (!opts.dryRun) removeStaleStaged(dataDir);
   const current = readCatalog(dataDir).tables;
   const out: TableErasure[] = [];
@@ -176,7 +186,7 @@ export async function eraseFromTables(conn: DuckDBConnection, dataDir: string, l
       throw err;
     }
     if (plan.perVersion.size === 0) continue;
-    if (!opts.dryRun) await commitTable(conn, dataDir, layer, table, plan);
+    if (!opts.dryRun) await commitTable(conn, dataDir, layer, table, plan, opts.onRename);
     const counts = [...plan.perVersion.values()];
     out.push({
       table: key,
