@@ -53,7 +53,9 @@ export function floorSql(i: FloorInputs, outFile: string): string {
     from marked e
     join read_parquet(${quoteList(i.listeners)}) l using (listener_id)
     left join api a on a.track_id = e.track_id
-    left join by_name n on e.track_id is null and n.name_key = e.name_key
+    -- an equality on an expression keeps this a hash join ("e.track_id is null and ..." makes DuckDB
+    -- fall back to a blockwise nested-loop join: minutes at a million plays)
+    left join by_name n on n.name_key = case when e.track_id is null then e.name_key end
     left join kaggle k on k.track_id = coalesce(e.track_id, n.track_id)
     left join synthetic s on s.feature_key = coalesce(e.track_id, e.name_key)
     where not e.superseded
