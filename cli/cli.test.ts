@@ -67,3 +67,28 @@ test('exit codes: 2 for usage errors, 1 for run failures, with a message on stde
     cleanup();
   }
 });
+
+test('ingest export --listener-dirs imports every subfolder as a listener, time zones from listeners.csv', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const { mkdirSync, symlinkSync, writeFileSync } = await import('node:fs');
+    const { historyDir } = await import('../test/helpers.ts');
+    const root = join(dir, 'study');
+    mkdirSync(root);
+    symlinkSync(join(historyDir, 'Efrrowini__spotify-music-analysis'), join(root, 'p01'));
+    mkdirSync(join(root, 'p02'));
+    symlinkSync(join(historyDir, 'Khushi-203006__Spotify_Data_Analysis_Project', 'Streaming_History_Audio_2023.json'), join(root, 'p02', 'Streaming_History_Audio_2023.json'));
+    writeFileSync(join(root, 'listeners.csv'), 'listener_id,timezone\np01,Asia/Kolkata\n');
+    const lake = join(dir, 'lake');
+    const r = await runCli(['ingest', 'export', root, '--listener-dirs', '--timezone', 'Europe/Paris', '--json', '-q', '--data-dir', lake]);
+    assert.equal(r.code, 0, r.stderr);
+    const summaries = JSON.parse(r.stdout) as { listener_id: string; rows_added: number }[];
+    assert.deepEqual(summaries.map((s) => [s.listener_id, s.rows_added]), [['p01', 6977], ['p02', 4067]]);
+    const zones = await runCli(['query', '--json', '--data-dir', lake, 'select listener_id, timezone from bronze.listeners order by 1']);
+    assert.deepEqual(JSON.parse(zones.stdout), [{ listener_id: 'p01', timezone: 'Asia/Kolkata' }, { listener_id: 'p02', timezone: 'Europe/Paris' }]);
+    const both = await runCli(['ingest', 'export', root, '--listener-dirs', '--listener', 'x', '--data-dir', lake]);
+    assert.equal(both.code, 2);
+  } finally {
+    cleanup();
+  }
+});

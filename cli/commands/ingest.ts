@@ -5,7 +5,8 @@ import { withWriter } from '../../lib/session.ts';
 import { ingestKaggle } from '../../ingestion/kaggle/ingest.ts';
 import { ingestExportBatches, type ExportBatch } from '../../ingestion/exports/ingest.ts';
 import { UsageError } from '../../lib/errors.ts';
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { parse } from 'csv-parse/sync';
 import { join } from 'node:path';
 import { checkListenerId, checkTimeZone } from '../../bronze/listener-registry.ts';
 
@@ -39,7 +40,9 @@ export function register(program: Command): void {
     .addHelpText('after', `
 Examples:
   $ lakehouse ingest export ~/Downloads/my_spotify_data --listener p01 --timezone Europe/Berlin
-  $ lakehouse ingest export ./study-exports --listener-dirs      # ./study-exports/p01/…, ./study-exports/p02/…`)
+  $ lakehouse ingest export ./study-exports --listener-dirs      # ./study-exports/p01/…, ./study-exports/p02/…
+With --listener-dirs, an optional <folder>/listeners.csv (header: listener_id,timezone) gives each new
+listener its time zone; --timezone is the fallback.`)
     .action(async function (this: Command, paths: string[], o: { listener?: string; listenerDirs?: boolean; timezone?: string }) {
       const { config, log, opts } = cliFor(this);
       const timezone = o.timezone ? checkTimeZone(o.timezone) : undefined;
@@ -66,9 +69,20 @@ function exportBatches(paths: string[], o: { listener?: string; listenerDirs?: b
   if (o.listener) return [{ listenerId: checkListenerId(o.listener), paths, timezone }];
   const batches: ExportBatch[] = [];
   for (const root of paths) {
+    const zones = readZoneManifest(join(root, 'listeners.csv'));
     const dirs = readdirSync(root).filter((d) => statSync(join(root, d)).isDirectory()).sort();
-    for (const d of dirs) batches.push({ listenerId: checkListenerId(d), paths: [join(root, d)], timezone });
+    for (const d of dirs) batches.push({ listenerId: checkListenerId(d), paths: [join(root, d)], timezone: zones.get(d) ?? timezone });
   }
   if (batches.length === 0) throw new UsageError(`ingest export --listener-dirs: no subfolders in ${paths.join(', ')}`);
   return batches;
+}
+
+/** listener_id → time zone from an optional listeners.csv beside the listeners' folders. */
+function readZoneManifest(file: string): Map<string, string> {
+  if (!existsSync(file)) return new Map();
+  const rows = parse(readFileSync(file), { columns: true, skip_empty_lines: true, trim: true, bom: true }) as Record<string, string>[];
+  if (rows.length > 0 && !('listener_id' in rows[0] && 'timezone' in rows[0])) {
+    throw new UsageError(`${file}: expected the header listener_id,timezone`);
+  }
+  return new Map(rows.map((r) => [r.listener_id, checkTimeZone(r.timezone)]));
 }
