@@ -1,0 +1,95 @@
+// What the Superset stack test needs besides the API and the browser: the bundle's dashboards and
+// the tables they read, which of those Trino serves, publishing the demo lake when they are missing,
+// and a snapshot of Superset's objects to prove the bootstrap idempotent.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import YAML from 'yaml';
+import { TrinoClient } from '../lib/trino/client.ts';
+import { supersetHome, type SupersetApi } from './superset-api.ts';
+import { ASSETS_DIR, REPO_ROOT } from './superset-datasets.ts';
+
+export interface BundleDashboard { title: string; slug: string; charts: number; tables: string[] }
+
+function yamlFiles(dir: string): Record<string, unknown>[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true }).map(String).filter((f) => f.endsWith('.yaml'))
+    .map((f) => YAML.parse(readFileSync(join(dir, f), 'utf8')) as Record<string, unknown>);
+}
+
+/** The bundle the native bootstrap imported: regenerated under SUPERSET_HOME, else superset/assets. */
+export function importedBundleDir(): string {
+  const build = join(supersetHome(), 'assets-build');
+  return existsSync(join(build, 'metadata.yaml')) ? build : ASSETS_DIR;
+}
+
+/** The dashboards of a bundle with the layer.table of every chart's dataset. */
+export function bundleDashboards(assetsDir = importedBundleDir()): BundleDashboard[] {
+  const datasets = new Map(yamlFiles(join(assetsDir, 'datasets')).map((d) => [d.uuid, `${d.schema}.${d.table_name}`]));
+  const charts = new Map(yamlFiles(join(assetsDir, 'charts')).map((c) => [c.uuid, datasets.get(c.dataset_uuid)]));
+  return yamlFiles(join(assetsDir, 'dashboards')).map((d) => {
+    const uuids = Object.values(d.position as Record<string, { type?: string; meta?: { uuid?: string } }>)
+      .filter((p) => p?.type === 'CHART').map((p) => p.meta?.uuid);
+    const tables = [...new Set(uuids.map((u) => charts.get(u)).filter((t): t is string => !!t))].sort();
+    return { title: String(d.dashboard_title), slug: String(d.slug), charts: uuids.length, tables };
+  });
+}
+
+export function trinoUrl(): string {
+  return process.env.TRINO_URL ?? `http://127.0.0.1:${process.env.TRINO_PORT ?? '8080'}`;
+}
+
+export async function trinoUp(url = trinoUrl()): Promise<boolean> {
+  try {
+    return (await fetch(`${url}/v1/info`, { signal: AbortSignal.timeout(5000) })).ok;
+  } catch {
+    return false;
+  }
+}
+
+/** gold.* and ops.* tables (and views) Trino serves in the lakehouse catalog. */
+export async function publishedTables(url = trinoUrl()): Promise<Set<string>> {
+  const trino = new TrinoClient(url, 'lakehouse-superset-test');
+  const res = await trino.query("select table_schema || '.' || table_name from lakehouse.information_schema.tables where table_schema in ('gold', 'ops')");
+  return new Set(res.rows.map((r) => String(r[0])));
+}
+
+function lakehouse(args: string[], dataDir: string): void {
+  const res = spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'lakehouse.js'), ...args, '--data-dir', dataDir], {
+    cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, TRINO_URL: trinoUrl(), LOG_LEVEL: 'warn' }, timeout: 600_000,
+  });
+  if (res.status !== 0) throw new Error(`lakehouse ${args.join(' ')}: exit ${res.status}\n${res.stderr.slice(-2000)}`);
+}
+
+/** Builds the demo lake in the data dir Trino serves and publishes it (only when `publish` exists). */
+export function publishDemo(dataDir: string): boolean {
+  if (!existsSync(join(REPO_ROOT, 'cli', 'commands', 'publish.ts'))) return false;
+  lakehouse(['run', '--demo'], dataDir);
+  lakehouse(['publish'], dataDir);
+  return true;
+}
+
+export function runScript(script: string, args: string[] = []): { status: number | null; stderr: string } {
+  const res = spawnSync('bash', [join(REPO_ROOT, 'scripts', script), ...args], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 600_000 });
+  return { status: res.status, stderr: `${res.stderr ?? ''}${res.error ? String(res.error) : ''}` };
+}
+
+/** Superset's objects (ids and names) and its full export (scripts/superset-export.sh), minus the timestamp. */
+export async function snapshot(api: SupersetApi): Promise<Record<string, unknown>> {
+  const out = mkdtempSync(join(tmpdir(), 'superset-export-'));
+  try {
+    const res = runScript('superset-export.sh', ['--out', out]);
+    if (res.status !== 0) throw new Error(`superset-export.sh failed:\n${res.stderr.slice(-2000)}`);
+    const files = readdirSync(out, { recursive: true }).map(String).filter((f) => f.endsWith('.yaml') && f !== 'metadata.yaml').sort();
+    return {
+      databases: await api.list('database', ['database_name']),
+      datasets: await api.list('dataset', ['table_name', 'schema']),
+      charts: await api.list('chart', ['slice_name']),
+      dashboards: await api.list('dashboard', ['dashboard_title']),
+      export: Object.fromEntries(files.map((f) => [relative(out, join(out, f)), readFileSync(join(out, f), 'utf8')])),
+    };
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
