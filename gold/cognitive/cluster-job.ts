@@ -3,59 +3,62 @@
 // declarations' SQL: the cluster of every play, and the score of every candidate k.
 import type { BuildContext } from '../../lib/build-context.ts';
 import { queryValues } from '../../lib/duckdb.ts';
-import { loadRows, type AppendValue } from '../../lib/appender.ts';
+import { loadRows, type AppendColumn, type AppendValue } from '../../lib/appender.ts';
 import { HAS_FEATURES } from '../shared/feature-sql.ts';
 import { CLUSTER_FEATURES, CLUSTER_SETTINGS, clusterPlays, type ClusterSettings } from './kmeans-model.ts';
 
 export const MEMBERS_TABLE = 'mood_cluster_members';
 export const SCORES_TABLE = 'mood_cluster_scores';
+const BATCH_TABLE = 'mood_cluster_batch';
 
 const FEATURES = CLUSTER_FEATURES.map((f) => f.name);
 
-interface Play { listener_id: string; event_id: string; features: number[] }
+const MEMBER_COLUMNS: AppendColumn[] = [
+  { name: 'listener_id', type: 'VARCHAR' }, { name: 'event_id', type: 'VARCHAR' },
+  { name: 'raw_cluster', type: 'INTEGER' }, { name: 'in_sample', type: 'BOOLEAN' },
+];
+const SCORE_COLUMNS: AppendColumn[] = [
+  { name: 'listener_id', type: 'VARCHAR' }, { name: 'k', type: 'INTEGER' }, { name: 'silhouette', type: 'DOUBLE' },
+  { name: 'within_cluster_sum_of_squares', type: 'DOUBLE' }, { name: 'stability', type: 'DOUBLE' }, { name: 'chosen', type: 'BOOLEAN' },
+  { name: 'sample_size', type: 'INTEGER' }, { name: 'seed', type: 'INTEGER' }, { name: 'runs', type: 'INTEGER' },
+];
 
-async function readPlays(ctx: BuildContext): Promise<Map<string, Play[]>> {
+/** One listener's plays with all seven features, in a stable order (so the seeded sample is too). */
+async function readPlays(ctx: BuildContext, listener: string): Promise<{ eventIds: string[]; features: number[][] }> {
   const rows = await queryValues<Record<string, unknown>>(ctx.conn, `
-    select listener_id, event_id, ${FEATURES.join(', ')}
+    select event_id, ${FEATURES.join(', ')}
     from silver.listening_with_features
-    where ${HAS_FEATURES} and ${FEATURES.map((f) => `${f} is not null`).join(' and ')}
-    order by listener_id, played_at, event_id`);
-  const byListener = new Map<string, Play[]>();
-  for (const r of rows) {
-    const play = { listener_id: String(r.listener_id), event_id: String(r.event_id), features: FEATURES.map((f) => Number(r[f])) };
-    if (!byListener.has(play.listener_id)) byListener.set(play.listener_id, []);
-    byListener.get(play.listener_id)!.push(play);
-  }
-  return byListener;
+    where listener_id = $1 and ${HAS_FEATURES} and ${FEATURES.map((f) => `${f} is not null`).join(' and ')}
+    order by played_at, event_id`, [listener]);
+  return { eventIds: rows.map((r) => String(r.event_id)), features: rows.map((r) => FEATURES.map((f) => Number(r[f]))) };
 }
 
-/** Clusters every listener's plays and loads the temp tables MEMBERS_TABLE and SCORES_TABLE. */
+/**
+ * Clusters every listener's plays and leaves the temp tables MEMBERS_TABLE and SCORES_TABLE. One
+ * listener at a time is held in memory (the large benchmark has a thousand listeners).
+ */
 export async function clusterListeners(ctx: BuildContext, settings: ClusterSettings = CLUSTER_SETTINGS): Promise<void> {
-  const members: AppendValue[][] = [];
+  await loadRows(ctx.conn, MEMBERS_TABLE, MEMBER_COLUMNS, []);
   const scores: AppendValue[][] = [];
-  for (const [listener, plays] of await readPlays(ctx)) {
-    const started = Date.now();
-    const result = clusterPlays(plays.map((p) => p.features), settings);
+  const started = Date.now();
+  const listeners = await queryValues<{ listener_id: string }>(ctx.conn, 'select distinct listener_id from silver.listening_with_features order by 1');
+  for (const { listener_id: listener } of listeners) {
+    const plays = await readPlays(ctx, listener);
+    const result = clusterPlays(plays.features, settings);
     if (!result) {
-      ctx.log.info({ listener_id: listener, plays: plays.length }, 'mood clusters: too few plays with features, listener skipped');
+      ctx.log.info({ listener_id: listener, plays: plays.eventIds.length }, 'mood clusters: too few plays with features, listener skipped');
       continue;
     }
     const inSample = new Set(result.sample);
-    plays.forEach((p, i) => members.push([listener, p.event_id, result.labels[i], inSample.has(i)]));
+    await loadRows(ctx.conn, BATCH_TABLE, MEMBER_COLUMNS, plays.eventIds.map((id, i) => [listener, id, result.labels[i], inSample.has(i)]));
+    await ctx.conn.run(`insert into ${MEMBERS_TABLE} select * from ${BATCH_TABLE}`);
     for (const s of result.scores) scores.push([listener, s.k, s.silhouette, s.wcss, s.stability, s.chosen, result.sampleSize, settings.seed, settings.runs]);
-    ctx.log.info({ listener_id: listener, plays: plays.length, k: result.k, ms: Date.now() - started }, 'mood clusters');
+    ctx.log.debug({ listener_id: listener, plays: plays.eventIds.length, k: result.k }, 'mood clusters');
   }
-  await loadRows(ctx.conn, MEMBERS_TABLE, [
-    { name: 'listener_id', type: 'VARCHAR' }, { name: 'event_id', type: 'VARCHAR' },
-    { name: 'raw_cluster', type: 'INTEGER' }, { name: 'in_sample', type: 'BOOLEAN' },
-  ], members);
-  await loadRows(ctx.conn, SCORES_TABLE, [
-    { name: 'listener_id', type: 'VARCHAR' }, { name: 'k', type: 'INTEGER' }, { name: 'silhouette', type: 'DOUBLE' },
-    { name: 'within_cluster_sum_of_squares', type: 'DOUBLE' }, { name: 'stability', type: 'DOUBLE' }, { name: 'chosen', type: 'BOOLEAN' },
-    { name: 'sample_size', type: 'INTEGER' }, { name: 'seed', type: 'INTEGER' }, { name: 'runs', type: 'INTEGER' },
-  ], scores);
+  await loadRows(ctx.conn, SCORES_TABLE, SCORE_COLUMNS, scores);
+  ctx.log.info({ listeners: listeners.length, ms: Date.now() - started }, 'mood clusters done');
 }
 
 export async function dropClusterTables(ctx: BuildContext): Promise<void> {
-  for (const t of [MEMBERS_TABLE, SCORES_TABLE]) await ctx.conn.run(`drop table if exists temp.main.${t}`);
+  for (const t of [MEMBERS_TABLE, SCORES_TABLE, BATCH_TABLE]) await ctx.conn.run(`drop table if exists temp.main.${t}`);
 }

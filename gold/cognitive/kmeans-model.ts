@@ -27,7 +27,7 @@ export interface ClusterSettings {
   minPlays: number;
 }
 
-export const CLUSTER_SETTINGS: ClusterSettings = { kMin: 2, kMax: 8, sampleSize: 500, seed: 42, runs: 5, minPlays: 10 };
+export const CLUSTER_SETTINGS: ClusterSettings = { kMin: 2, kMax: 8, sampleSize: 300, seed: 42, runs: 5, minPlays: 10 };
 
 export interface KScore {
   k: number;
@@ -89,10 +89,11 @@ export function distanceMatrix(points: readonly (readonly number[])[]): Float64A
  * other members of its cluster, b = lowest mean distance to another cluster; 0 for a point alone in
  * its cluster. Null when fewer than two clusters are non-empty.
  */
-export function silhouette(points: readonly (readonly number[])[], labels: readonly number[], distances = distanceMatrix(points)): number | null {
+export function silhouette(points: readonly (readonly number[])[], clusterOf: readonly number[], distances = distanceMatrix(points)): number | null {
   const n = points.length;
-  const k = Math.max(...labels) + 1;
-  const size = new Array<number>(k).fill(0);
+  const labels = Int32Array.from(clusterOf); // ml-kmeans returns a holey array: slow in the inner loop
+  const k = labels.reduce((m, l) => Math.max(m, l), 0) + 1;
+  const size = new Int32Array(k);
   for (const l of labels) size[l]++;
   if (size.filter((s) => s > 0).length < 2) return null;
   const sums = new Float64Array(k);
@@ -161,6 +162,12 @@ function runKmeans(points: number[][], k: number, start: number | number[][]): {
   return { labels: result.clusters, centroids: result.centroids };
 }
 
+function nearestCentroid(p: readonly number[], centroids: readonly (readonly number[])[]): number {
+  let best = 0;
+  for (let c = 1; c < centroids.length; c++) if (distance(p, centroids[c]) < distance(p, centroids[best])) best = c;
+  return best;
+}
+
 export interface KCandidate extends KScore {
   /** Centroids of the run with the lowest within-cluster sum of squares on the sample. */
   centroids: number[][];
@@ -195,7 +202,8 @@ export function clusterPlays(rows: readonly (readonly number[])[], settings: Clu
   const scores = scoreK(sample.map((i) => points[i]), settings);
   const chosen = scores.find((s) => s.chosen);
   if (!chosen) return null;
-  // Final model on every play, started from the best sample run's centroids (a few iterations).
-  const labels = runKmeans(points, chosen.k, chosen.centroids).labels;
+  // The model is the kept sample run; every play goes to its nearest centroid (the sample's plays keep
+  // their own cluster: a converged run is its own nearest-centroid assignment).
+  const labels = points.map((p) => nearestCentroid(p, chosen.centroids));
   return { scores: scores.map(({ centroids: _c, ...score }) => score), k: chosen.k, labels, sampleSize: sample.length, sample };
 }

@@ -77,7 +77,8 @@ export default defineTable({
     `${CLUSTER_FEATURES.map((f) => f.name).join(', ')}; each is scaled to [0, 1] by a fixed range (tempo 0-250 BPM, loudness ` +
     "-60-0 dB, the others 0-1; values outside are clipped), then standardised over the listener's plays so that every feature " +
     'weighs the same. The number of clusters k (2 to 8) is chosen by silhouette on a seeded sample (see cluster_model_selection); ' +
-    'the final model runs on all plays, started from the best sample run. Clusters are numbered by size (then average valence). ' +
+    'the kept run of the chosen k is the model, and every play is assigned to its nearest centroid. Clusters are numbered by ' +
+    'size (then average valence). ' +
     "mood_state_name by the cluster's average valence and energy (3 decimals): both >= 0.6 Energetic Joy; valence >= 0.6 and " +
     'energy < 0.4 Peaceful Contentment; valence < 0.4 and energy >= 0.6 Intense Focus; both < 0.4 Melancholic Reflection; ' +
     `otherwise Balanced Neutral. Listeners with fewer than ${S.minPlays} plays with all seven features get no clusters. ` +
