@@ -5,7 +5,10 @@
 // Skips (saying why) only what cannot run yet: no Trino, or gold tables no run publishes yet.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { SupersetApi, supersetSettings } from './superset-api.ts';
@@ -86,6 +89,19 @@ describe('every dashboard renders in headless chromium without a chart error', (
       assert.deepEqual(bad, [], `${d.title}: charts not rendered:\n${bad.map((c) => `${c.name}: ${c.state} ${c.text}`).join('\n')}`);
     });
   }
+});
+
+test('superset_config refuses a missing, short or well-known secret key', () => {
+  const python = join(process.env.LAKEHOUSE_CACHE_DIR ?? join(homedir(), '.cache', 'lakehouse'), 'superset-venv', 'bin', 'python');
+  const load = (key: string | undefined) => spawnSync(python, ['-c', 'import runpy, sys; runpy.run_path(sys.argv[1])', join(REPO_ROOT, 'superset', 'superset_config.py')],
+    { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', ...(key === undefined ? {} : { SUPERSET_SECRET_KEY: key }) } });
+  for (const key of [undefined, '', 'CHANGE_ME', 'CHANGE_ME_TO_A_COMPLEX_RANDOM_SECRET', 'thisISaSECRET_1234', 'short-but-random-9f3k']) {
+    const res = load(key);
+    assert.notEqual(res.status, 0, `accepted SUPERSET_SECRET_KEY=${JSON.stringify(key)}`);
+    assert.match(res.stderr, /SUPERSET_SECRET_KEY/);
+  }
+  const good = load(randomBytes(36).toString('base64'));
+  assert.equal(good.status, 0, good.stderr);
 });
 
 test('running the bootstrap again changes nothing', { timeout: 300_000 }, async (t) => {

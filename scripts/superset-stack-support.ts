@@ -70,8 +70,8 @@ export function publishDemo(dataDir: string): boolean {
   return true;
 }
 
-export function runScript(script: string, args: string[] = []): { status: number | null; stderr: string } {
-  const res = spawnSync('bash', [join(REPO_ROOT, 'scripts', script), ...args], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 600_000 });
+export function runScript(script: string, args: string[] = [], env: Record<string, string> = {}): { status: number | null; stderr: string } {
+  const res = spawnSync('bash', [join(REPO_ROOT, 'scripts', script), ...args], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 600_000, env: { ...process.env, ...env } });
   return { status: res.status, stderr: `${res.stderr ?? ''}${res.error ? String(res.error) : ''}` };
 }
 
@@ -79,7 +79,7 @@ export function runScript(script: string, args: string[] = []): { status: number
 export async function snapshot(api: SupersetApi): Promise<Record<string, unknown>> {
   const out = mkdtempSync(join(tmpdir(), 'superset-export-'));
   try {
-    const res = runScript('superset-export.sh', ['--out', out]);
+    const res = runScript('superset-export.sh', ['--out', out], { SUPERSET_EXPORT_RAW: '1' });
     if (res.status !== 0) throw new Error(`superset-export.sh failed:\n${res.stderr.slice(-2000)}`);
     const files = readdirSync(out, { recursive: true }).map(String).filter((f) => f.endsWith('.yaml') && f !== 'metadata.yaml').sort();
     return {

@@ -8,8 +8,9 @@ Environment: SUPERSET_URL (default http://127.0.0.1:8088), SUPERSET_ADMIN_USER,
 SUPERSET_ADMIN_PASSWORD.
 
 Uses Superset's own export (GET /api/v1/assets/export/), so the files are exactly what Superset
-writes, with three normalisations that keep diffs reviewable: the numeric ids Superset appends to
-file names are dropped (ids differ between instances, uuids do not), the Trino connection string
+writes, with three normalisations that keep diffs reviewable: an asset already in the folder keeps
+its file name (matched by uuid), the numeric ids Superset appends to new file names are dropped (ids
+differ between instances, uuids do not), the Trino connection string
 is reset to the canonical native one (the bootstrap sets the real one from TRINO_URL), and the
 export timestamp in metadata.yaml is kept when nothing else changed.
 """
@@ -58,7 +59,20 @@ def fetch_bundle(session: requests.Session, base_url: str) -> bytes:
     return response.content
 
 
-def normalise(bundle: bytes) -> dict[str, str]:
+def existing_paths(out_dir: Path) -> dict[str, str]:
+    """uuid -> relative path of the YAML files already in out_dir, so an asset keeps its file name."""
+    paths: dict[str, str] = {}
+    for path in out_dir.rglob("*.yaml"):
+        try:
+            uuid = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("uuid")
+        except yaml.YAMLError:
+            continue
+        if uuid:
+            paths[str(uuid)] = path.relative_to(out_dir).as_posix()
+    return paths
+
+
+def normalise(bundle: bytes, known: dict[str, str]) -> dict[str, str]:
     """Bundle zip -> {relative path: YAML text}, with stable names and the canonical Trino URI."""
     files: dict[str, str] = {}
     with zipfile.ZipFile(io.BytesIO(bundle)) as archive:
@@ -72,7 +86,8 @@ def normalise(bundle: bytes) -> dict[str, str]:
                 if str(config.get("sqlalchemy_uri", "")).startswith("trino://"):
                     config["sqlalchemy_uri"] = CANONICAL_TRINO_URI
                 text = yaml.safe_dump(config, sort_keys=False)
-            stable = ID_SUFFIX.sub(".yaml", rel) if rel.count("/") >= 1 else rel
+            uuid = str((yaml.safe_load(text) or {}).get("uuid", ""))
+            stable = known.get(uuid) or (ID_SUFFIX.sub(".yaml", rel) if rel.count("/") >= 1 else rel)
             if stable in files:
                 stable = rel  # two assets with the same name: keep Superset's id suffix
             files[stable] = text
@@ -119,8 +134,8 @@ def main(argv: list[str]) -> int:
         raise ExportError("SUPERSET_ADMIN_PASSWORD: not set")
     session = requests.Session()
     login(session, base_url, username, password)
-    files = normalise(fetch_bundle(session, base_url))
     args.out.mkdir(parents=True, exist_ok=True)
+    files = normalise(fetch_bundle(session, base_url), existing_paths(args.out))
     changed = write_assets(files, args.out)
     log(f"wrote {len(files)} files to {args.out} ({changed} changed)")
     return 0
