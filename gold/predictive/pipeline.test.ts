@@ -15,6 +15,7 @@ import { loadCatalogData, splitCatalog } from './catalog-models.ts';
 import { CV_CAP, CV_FOLDS, HOLDOUT_SHARE, SEED } from './model-settings.ts';
 import { leakedTestRows } from './test-lake.ts';
 import { featureKeySql } from '../../silver/catalog_tracks.ts';
+import { part3Problems } from '../cognitive/part3-invariants.ts';
 
 const TRAIN_CAP = 2000;
 
@@ -53,6 +54,12 @@ test('the predictive tables build on the real exports and the Kaggle sample, wit
       assert.equal(shares.bad, 0, 'synthetic_target_share flags exactly the synthetic sets');
       const times = await queryRows<{ ok: boolean }>(s.conn, "select max(played_at) filter (where split = 'train') < min(played_at) filter (where split = 'test') as ok from gold.energy_forecasts group by listener_id");
       assert.ok(times.length === 4 && times.every((t) => t.ok), 'time split per listener');
+
+      // optimal_listening_times (prescriptive) reads these predictions: it builds on them for every listener.
+      await buildGold(s, { table: 'optimal_listening_times' });
+      assert.deepEqual(await part3Problems(s.conn, ['optimal_listening_times']), []);
+      const [hours] = await queryRows<{ n: number }>(s.conn, 'select count(distinct listener_id)::integer as n from gold.optimal_listening_times');
+      assert.equal(hours.n, 4, 'optimal_listening_times has hours for each listener');
     });
   } finally {
     cleanup();
