@@ -61,7 +61,7 @@ test('the ten descriptive and diagnostic tables build on the real exports and ke
       assert.ok(top.every((r) => r.n <= 50), 'at most 50 tracks per mood category');
 
       // Part 3 on the same lake: the cognitive tables and the prescriptive ones that do not read the
-      // predictive tables (optimal_listening_times is checked on the demo, gold/cognitive/part3-pipeline.test.ts).
+      // predictive tables (optimal_listening_times: gold/predictive/pipeline.test.ts and, on the demo, part3-pipeline.test.ts).
       const part3 = PART3_TABLES.filter((t) => t !== 'optimal_listening_times');
       await buildGold(s, { category: 'cognitive' });
       for (const table of part3.filter((t) => t.startsWith('mood_i') || t.startsWith('personalized'))) await buildGold(s, { table });
