@@ -12,7 +12,7 @@ const CHART = '[data-test="chart-grid-component"]';
 // A tall viewport puts every chart on screen, so none waits for a scroll to load.
 const VIEWPORT = { width: 1600, height: 3000 };
 
-export interface ChartState { name: string; state: 'rendered' | 'error' | 'loading'; text: string }
+export interface ChartState { name: string; state: 'rendered' | 'error' | 'loading'; text: string; filtered: boolean }
 
 export async function openBrowser(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM}: not installed (run scripts/install-chromium.sh)`);
@@ -33,11 +33,13 @@ export async function loggedInPage(browser: Browser, s: SupersetSettings): Promi
 async function chartStates(page: Page): Promise<ChartState[]> {
   return page.locator(CHART).evaluateAll((els) => els.map((el) => {
     const name = el.getAttribute('data-test-chart-name') ?? '?';
+    const filtered = !!el.querySelector('[data-test="applied-filter-count"]');
     const alert = el.querySelector('[role="alert"]');
-    if (alert) return { name, state: 'error' as const, text: (alert.textContent ?? '').slice(0, 400) };
+    if (alert) return { name, state: 'error' as const, text: (alert.textContent ?? '').slice(0, 400), filtered };
     const loading = el.querySelector('[data-test="loading-indicator"], img.loading, [aria-label="Loading"]');
-    const drawn = el.querySelector('canvas, table, svg:not([data-icon]), .header-line, .big_number');
-    return { name, state: !loading && drawn ? 'rendered' as const : 'loading' as const, text: '' };
+    // An empty result is drawn as Superset's "No results" state: rendered, not an error.
+    const drawn = el.querySelector('canvas, table, svg:not([data-icon]), .header-line, .big_number') || /No results/i.test(el.textContent ?? '');
+    return { name, state: !loading && drawn ? 'rendered' as const : 'loading' as const, text: '', filtered };
   }));
 }
 

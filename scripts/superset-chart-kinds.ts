@@ -41,6 +41,9 @@ function filters(where: string | undefined): Json[] {
   return where ? [{ clause: 'WHERE', expressionType: 'SQL', sqlExpression: where, subject: null, operator: null, comparator: null }] : [];
 }
 
+// Shares are 0-1: three decimals, trailing zeros trimmed, instead of full double precision.
+const SHARE_FORMAT = { d3NumberFormat: '.3~f', d3SmallNumberFormat: '.3~f' };
+
 const VIZ: Record<ChartKind['kind'], string> = {
   line: 'echarts_timeseries_line',
   bar: 'echarts_timeseries_bar',
@@ -126,6 +129,7 @@ export function chartParams(k: ChartKind): Json {
       return {
         viz_type, query_mode: 'raw', groupby: [], metrics: [], all_columns: k.columns, percent_metrics: [],
         order_by_cols: k.orderBy.map(([c, asc]) => JSON.stringify([c, asc])), row_limit: k.rowLimit ?? 1000,
+        column_config: k.columns.includes('synthetic_share') ? { synthetic_share: SHARE_FORMAT } : {},
         server_page_length: 10, adhoc_filters: filters(k.where),
         table_timestamp_format: 'smart_date', show_cell_bars: true, color_pn: true, allow_rearrange_columns: false,
         conditional_formatting: [], extra_form_data: {}, dashboards: [],

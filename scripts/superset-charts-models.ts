@@ -93,7 +93,7 @@ export const COGNITIVE: DashboardSpec = {
     { key: 'cognitive-patterns', title: 'Transition patterns', table: 'gold.sequential_patterns',
       description: 'Mood transitions by pattern type, with the synthetic share of the features behind them.',
       chart: { kind: 'table', groupby: ['pattern_type'], metrics: [sum('transitions', 'transition_count'), syntheticShare('transition_count')] } },
-    { key: 'cognitive-segments', title: 'Listener archetypes', table: 'gold.behavioral_segments',
+    { key: 'cognitive-segments', title: 'Listener archetypes', table: 'gold.behavioral_segments', width: 12,
       description: 'Each listener\'s archetype with the overall features behind it.',
       chart: { kind: 'raw', columns: ['listener_id', 'listening_archetype', 'overall_valence', 'overall_energy', 'mood_variability', 'total_listens', 'synthetic_share'],
         orderBy: [['listener_id', true]] } },

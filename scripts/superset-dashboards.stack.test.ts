@@ -14,7 +14,7 @@ import type { Browser, Page } from 'playwright-core';
 import { SupersetApi, supersetSettings } from './superset-api.ts';
 import { loggedInPage, openBrowser, renderDashboard, screenshotDashboard } from './superset-browser.ts';
 import { REPO_ROOT } from './superset-datasets.ts';
-import { bundleDashboards, publishDemo, publishedTables, runScript, snapshot, trinoUp, trinoUrl } from './superset-stack-support.ts';
+import { bundleDashboards, filteredUrl, publishDemo, publishedTables, runScript, snapshot, someListener, trinoUp, trinoUrl } from './superset-stack-support.ts';
 
 const SCREENSHOTS = join(REPO_ROOT, 'artifacts', 'screenshots');
 const api = new SupersetApi(supersetSettings());
@@ -70,7 +70,7 @@ describe('every chart of every dashboard returns rows through the chart data API
   }
 });
 
-describe('every dashboard renders in headless chromium without a chart error', () => {
+describe('every dashboard renders in headless chromium without a chart error, also filtered on one listener', () => {
   let browser: Browser | undefined;
   let page: Page | undefined;
   after(async () => browser?.close());
@@ -87,6 +87,13 @@ describe('every dashboard renders in headless chromium without a chart error', (
       assert.equal(states.length, d.charts, `${d.title}: ${states.length} of ${d.charts} charts on the page`);
       const bad = states.filter((c) => c.state !== 'rendered');
       assert.deepEqual(bad, [], `${d.title}: charts not rendered:\n${bad.map((c) => `${c.name}: ${c.state} ${c.text}`).join('\n')}`);
+      if (!d.listenerFilter) return;
+      // The listener filter set to one listener reaches every chart, and every chart still renders.
+      const listener = await someListener(d.tables[0]);
+      assert.ok(listener, `${d.tables[0]} has no listener`);
+      const filtered = await renderDashboard(page, filteredUrl(`${api.settings.url}/superset/dashboard/${d.slug}/`, d.listenerFilter, listener));
+      const unfiltered = filtered.filter((c) => c.state !== 'rendered' || !c.filtered);
+      assert.deepEqual(unfiltered, [], `${d.title} filtered on ${listener}:\n${unfiltered.map((c) => `${c.name}: ${c.state} filtered=${c.filtered} ${c.text}`).join('\n')}`);
     });
   }
 });

@@ -10,7 +10,7 @@ import { TrinoClient } from '../lib/trino/client.ts';
 import { supersetHome, type SupersetApi } from './superset-api.ts';
 import { ASSETS_DIR, REPO_ROOT } from './superset-datasets.ts';
 
-export interface BundleDashboard { title: string; slug: string; charts: number; tables: string[] }
+export interface BundleDashboard { title: string; slug: string; charts: number; tables: string[]; listenerFilter: string | null }
 
 function yamlFiles(dir: string): Record<string, unknown>[] {
   if (!existsSync(dir)) return [];
@@ -32,7 +32,9 @@ export function bundleDashboards(assetsDir = importedBundleDir()): BundleDashboa
     const uuids = Object.values(d.position as Record<string, { type?: string; meta?: { uuid?: string } }>)
       .filter((p) => p?.type === 'CHART').map((p) => p.meta?.uuid);
     const tables = [...new Set(uuids.map((u) => charts.get(u)).filter((t): t is string => !!t))].sort();
-    return { title: String(d.dashboard_title), slug: String(d.slug), charts: uuids.length, tables };
+    const filters = ((d.metadata as Record<string, unknown>)?.native_filter_configuration ?? []) as { id: string; targets: { column: { name: string } }[] }[];
+    const listenerFilter = filters.find((f) => f.targets?.[0]?.column?.name === 'listener_id')?.id ?? null;
+    return { title: String(d.dashboard_title), slug: String(d.slug), charts: uuids.length, tables, listenerFilter };
   });
 }
 
@@ -53,6 +55,20 @@ export async function publishedTables(url = trinoUrl()): Promise<Set<string>> {
   const trino = new TrinoClient(url, 'lakehouse-superset-test');
   const res = await trino.query("select table_schema || '.' || table_name from lakehouse.information_schema.tables where table_schema in ('gold', 'ops')");
   return new Set(res.rows.map((r) => String(r[0])));
+}
+
+/** One listener that has rows in the table, to apply a dashboard's listener filter with. */
+export async function someListener(table: string, url = trinoUrl()): Promise<string | null> {
+  const trino = new TrinoClient(url, 'lakehouse-superset-test');
+  const res = await trino.query(`select min(listener_id) from lakehouse.${table}`);
+  return (res.rows[0]?.[0] as string | null) ?? null;
+}
+
+/** The dashboard URL with its native listener filter set to one listener (rison, as Superset writes it). */
+export function filteredUrl(base: string, filterId: string, listener: string): string {
+  const value = `'${listener.replace(/'/g, "!'")}'`;
+  const state = `(${filterId}:(extraFormData:(filters:!((col:listener_id,op:IN,val:!(${value})))),filterState:(value:!(${value})),id:${filterId},ownState:()))`;
+  return `${base}?native_filters=${encodeURIComponent(state)}`;
 }
 
 function lakehouse(args: string[], dataDir: string): void {
