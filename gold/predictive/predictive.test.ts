@@ -93,7 +93,9 @@ test('same inputs and seed give identical predictions; the models are reused unt
   const { dir, cleanup } = tempDir();
   const { dir: other, cleanup: cleanupOther } = tempDir();
   try {
-    const read = (s: LakeSession) => queryRows<Row>(s.conn, `select p.event_id, p.predicted_valence, c.predicted_mood, p.model_id from gold.mood_predictions p join gold.mood_classifications c using (listener_id, event_id) order by all`);
+    const read = (s: LakeSession) => queryRows<Row>(s.conn, `
+      select p.event_id, p.predicted_valence, c.predicted_mood, f.predicted_energy, f.baseline_energy, p.model_id
+      from gold.mood_predictions p join gold.mood_classifications c using (listener_id, event_id) join gold.energy_forecasts f using (listener_id, event_id) order by all`);
     const first = await withLake(read, catalog, dir);
     const files = readdirSync(join(dir, 'models', 'valence_forest'));
     const mtime = statSync(join(dir, 'models', 'valence_forest', files[0])).mtimeMs;

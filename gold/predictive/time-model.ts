@@ -6,7 +6,8 @@
 // The features take at most 48 distinct values per listener (hour × weekend), so the least-squares
 // fit is computed exactly from per-(hour, weekend) counts and means that DuckDB aggregates: rows
 // scaled by √count reproduce the full normal equations (ml-regression solves them). This keeps
-// memory flat at any number of events.
+// memory flat at any number of events. Averages are ordered aggregates (by event_id), so that parallel
+// aggregation cannot change their last bits: same inputs, bit-identical coefficients and forecasts.
 import { createRequire } from 'node:module';
 import type { DuckDBConnection } from '../../lib/duckdb.ts';
 import { queryRows } from '../../lib/duckdb.ts';
@@ -67,7 +68,7 @@ export function predictTime(model: Pick<TimeModel, 'coefficients'>, hour: number
 export async function fitTimeModels(conn: DuckDBConnection): Promise<TimeModel[]> {
   const rows = await queryRows<{ listener_id: string; hour_of_day: number; is_weekend: boolean; n: number; mean_energy: number }>(conn, `
     with cut as (${CUTOFF_SQL})
-    select e.listener_id, e.hour_of_day, e.is_weekend, count(*)::double as n, avg(e.energy) as mean_energy
+    select e.listener_id, e.hour_of_day, e.is_weekend, count(*)::double as n, avg(e.energy order by e.event_id) as mean_energy
     from silver.listening_with_features e join cut c on c.listener_id = e.listener_id
     where ${REAL_SOURCE_SQL.replace('feature_source', 'e.feature_source')} and e.energy is not null and e.played_at < c.cutoff
     group by all order by all`);
