@@ -51,6 +51,8 @@ export interface RunState {
   failedStage: string | null;
   error: string | null;
   publishStatus: PublishStatus;
+  /** Extra facts for the run's summary JSON (e.g. a recovered lock). */
+  notes: Record<string, unknown>;
 }
 
 /** Runs one stage: refuses to start when stopping, interrupts DuckDB on a hard abort, times it. */

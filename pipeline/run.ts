@@ -8,6 +8,8 @@ import type { Config } from '../lib/config.ts';
 import type { Logger } from '../lib/logger.ts';
 import { LakehouseError, errorMessage } from '../lib/errors.ts';
 import { withWriter, newRunId } from '../lib/session.ts';
+import { isProcessAlive, readLockHolder, type LockHolder } from '../lib/lock.ts';
+import { hostname } from 'node:os';
 import { listTables, readCatalog } from '../lib/lake.ts';
 import { publishLake } from '../lib/trino/publish.ts';
 import { recordRun, type PublishStatus, type RunStatus } from '../ops/run-history.ts';
@@ -99,11 +101,17 @@ async function record(state: RunState, summary: RunSummary, before: ReturnType<t
       ...summary, stage_durations: state.durations, tables_written: written,
       rows_written: Object.values(written).reduce((n, t) => n + Math.max(0, t.delta), 0),
       quality_errors: summary.quality.errors, quality_warnings: summary.quality.warnings,
-      summary: Object.fromEntries(state.stages.filter((s) => s.detail !== undefined).map((s) => [s.stage, s.detail])),
+      summary: { ...state.notes, ...Object.fromEntries(state.stages.filter((s) => s.detail !== undefined).map((s) => [s.stage, s.detail])) },
     }, state.checks);
   } catch (err) {
     state.log.error({ error: errorMessage(err) }, 'could not record the run in ops.pipeline_runs');
   }
+}
+
+/** The lock's holder when it is a process on this host that no longer exists (the run will take it over). */
+function staleHolder(dataDir: string): LockHolder | null {
+  const holder = readLockHolder(dataDir);
+  return holder && holder.host === hostname() && !isProcessAlive(holder.pid) ? holder : null;
 }
 
 /** Runs the pipeline and records it; never throws for a failed stage (see status). Throws LockHeldError when another writer runs. */
@@ -113,14 +121,19 @@ export async function executeRun(config: Config, log: Logger, opts: RunOptions =
   const timeoutMs = opts.timeoutMs ?? config.ops.runTimeoutMs;
   const command = opts.demo ? 'run --demo' : opts.trigger === 'schedule' || opts.trigger === 'startup' ? `schedule (${opts.trigger} run)` : 'run';
   const runLog = log.child({ run_id: runId });
+  const deadHolder = staleHolder(config.dataDir);
   return withWriter(config, runLog, command, async (session) => {
     const state: RunState = {
       session, log: runLog, control, trigger: opts.trigger ?? 'cli', started: new Date(),
-      stages: [], durations: {}, checks: [], status: 'succeeded', failedStage: null, error: null, publishStatus: 'skipped',
+      stages: [], durations: {}, checks: [], status: 'succeeded', failedStage: null, error: null, publishStatus: 'skipped', notes: {},
     };
     const timer = setTimeout(() => control.abort('timeout', `the run's time limit of ${formatDuration(timeoutMs)} passed`), timeoutMs);
     const before = readCatalog(config.dataDir);
     runLog.info({ trigger: state.trigger, demo: Boolean(opts.demo) }, 'run started');
+    if (deadHolder) {
+      state.notes.recovered_lock = deadHolder;
+      runLog.warn({ previous: deadHolder }, 'took over the lock of a process that ended without releasing it (killed?); its unfinished transaction was discarded');
+    }
     try {
       await dataStages(state, opts);
       const checks = await stage(state, 'quality', () => runQualityChecks(session.conn, config.dataDir, { allowSynthetic: config.allowSynthetic }));

@@ -119,8 +119,11 @@ test('a stale lock left by a dead process is recovered by the next tick', async 
   try {
     const t = await scheduler.tick('schedule');
     assert.equal(t.outcome, 'ran');
-    assert.equal((t as Extract<TickOutcome, { outcome: 'ran' }>).summary.status, 'succeeded');
+    const summary = (t as Extract<TickOutcome, { outcome: 'ran' }>).summary;
+    assert.equal(summary.status, 'succeeded');
     assert.ok(!lockExists(config.dataDir), 'released after the run');
+    const recorded = await withReader(config, silentLogger, (s) => queryRows<{ summary: string }>(s.conn, 'select summary from ops.pipeline_runs where run_id = $r', { r: summary.run_id }));
+    assert.deepEqual(JSON.parse(recorded[0].summary).recovered_lock, holder, 'the takeover is recorded with the run');
   } finally {
     await scheduler.stop();
     cleanup();
