@@ -61,17 +61,26 @@ async function grainCheck(conn: DuckDBConnection, m: TableVersionMeta): Promise<
   return result('grain_unique', qualified(m), '', 'error', n ?? 0, 0, detail);
 }
 
+/** Columns that must never be null, per core table (error level). */
+const KEY_COLUMNS: Record<string, string[]> = {
+  'bronze.listening_history': ['listener_id', 'source', 'played_at', 'track_key', 'content_type'],
+  'bronze.listeners': ['listener_id', 'timezone', 'status'],
+  'bronze.kaggle_tracks': ['track_id'],
+  'bronze.rejected_rows': ['file_sha256', 'source_row', 'reason'],
+  'silver.listening_with_features': ['listener_id', 'event_id', 'played_at', 'played_at_local', 'date_local', 'timezone', 'feature_source', 'feature_match'],
+};
+
 /**
- * Key columns: the grain columns, plus listener_id in silver (every event belongs to a listener).
- * In gold a null listener_id is a catalog-level row (a model trained on the Kaggle tracks), so gold's
- * listener_id is not checked; gold's other key columns are checked at level warn.
+ * The core tables' key columns at level error; elsewhere the grain columns at level warn (a grain
+ * column may be null by design: ms_played of API plays, listener_id of catalog-level gold rows,
+ * which are therefore not checked).
  */
 function keyColumns(m: TableVersionMeta): { column: string; level: CheckLevel }[] {
-  const names = m.columns.map((c) => c.name);
-  const keys = new Set(m.grain ?? []);
-  if (m.layer === 'silver' && names.includes('listener_id')) keys.add('listener_id');
-  if (m.layer === 'gold') keys.delete('listener_id');
-  return [...keys].filter((k) => names.includes(k)).map((column) => ({ column, level: m.layer === 'gold' ? 'warn' : 'error' }));
+  const names = new Set(m.columns.map((c) => c.name));
+  const core = KEY_COLUMNS[qualified(m)];
+  if (core) return core.filter((c) => names.has(c)).map((column) => ({ column, level: 'error' }));
+  if (m.layer === 'ops') return [];
+  return (m.grain ?? []).filter((c) => names.has(c) && c !== 'listener_id').map((column) => ({ column, level: 'warn' }));
 }
 
 async function nullChecks(conn: DuckDBConnection, m: TableVersionMeta): Promise<CheckResult[]> {
