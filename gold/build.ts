@@ -95,7 +95,9 @@ function checkInputs(session: LakeSession, tx: LakeTransaction, spec: TableSpec)
   const catalog = readCatalog(session.config.dataDir);
   for (const input of spec.inputs) {
     if (!(input in catalog.tables) && !isStaged(tx, input)) {
-      const hint = input.startsWith('silver.') ? ' (run `lakehouse build silver` first)' : '';
+      const hint = input.startsWith('silver.')
+        ? ' (run `lakehouse build silver` first)'
+        : ` (build it first: \`lakehouse build gold --table ${input.split('.')[1]}\`, or the whole layer with \`lakehouse build gold\`)`;
       throw new StageError(qualifiedName(spec), `input ${input} has not been built${hint}`);
     }
   }

@@ -123,3 +123,32 @@ export async function relationExists(conn: DuckDBConnection, layer: string, tabl
   );
   return Number(reader.getRowsJS()[0][0]) > 0;
 }
+
+export const PINS_FILE = '_pins.json';
+
+type Pins = Record<string, Record<string, number>>;
+
+function readPins(dataDir: string): Pins {
+  const file = join(dataDir, PINS_FILE);
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Pins) : {};
+}
+
+/**
+ * Records which version of each table a consumer (e.g. "trino") serves. Retention never deletes a
+ * pinned version, so a consumer that stays on an older version (a publish blocked by a quality gate)
+ * keeps readable files.
+ */
+export function writePins(dataDir: string, consumer: string, versions: Record<string, number>): void {
+  const pins = readPins(dataDir);
+  pins[consumer] = versions;
+  const file = join(dataDir, PINS_FILE);
+  const tmp = `${file}.tmp-${process.pid}`;
+  writeFileSync(tmp, JSON.stringify(pins, null, 2));
+  renameSync(tmp, file);
+}
+
+/** Versions of layer.table that some consumer still serves. */
+export function pinnedVersions(dataDir: string, layer: string, table: string): Set<number> {
+  const key = `${layer}.${table}`;
+  return new Set(Object.values(readPins(dataDir)).map((p) => p[key]).filter((v): v is number => typeof v === 'number'));
+}

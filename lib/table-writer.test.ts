@@ -64,3 +64,25 @@ test('a declaration mismatch or a duplicate grain fails and leaves the previous 
     cleanup();
   }
 });
+
+test('retention keeps a version a consumer still serves (pinned), and drops it once unpinned', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const { writePins } = await import('./lake.ts');
+    const config = testConfig(dir, {}, { LAKEHOUSE_RETAIN_VERSIONS: '2' });
+    const write = (i: number) => withWriter(config, silentLogger, 'test', async (s) => {
+      const tx = s.begin();
+      await tx.write(spec, { sql: `select ${i}::integer as id, 'v' as v` });
+      await tx.commit();
+    });
+    await write(1);
+    writePins(dir, 'trino', { 'bronze.t': 1 });
+    for (let i = 2; i <= 4; i++) await write(i);
+    assert.deepEqual(listVersions(dir, 'bronze', 't'), [1, 3, 4]);
+    writePins(dir, 'trino', { 'bronze.t': 4 });
+    await write(5);
+    assert.deepEqual(listVersions(dir, 'bronze', 't'), [4, 5]);
+  } finally {
+    cleanup();
+  }
+});

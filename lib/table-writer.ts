@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import type { DuckDBConnection, DuckDBValue } from './duckdb.ts';
 import { quoteIdent, quoteLiteral, queryRows } from './duckdb.ts';
 import {
-  createTableView, listVersions, readCatalog, tableDir, versionDirName, writeCatalog,
+  createTableView, listVersions, pinnedVersions, readCatalog, tableDir, versionDirName, writeCatalog,
   type Catalog, type TableVersionMeta,
 } from './lake.ts';
 import type { ColumnSpec, Layer } from './table-spec.ts';
@@ -170,10 +170,11 @@ export class LakeTransaction {
   }
 }
 
-/** Keeps the newest `keep` versions (the current one always among them). */
+/** Keeps the newest `keep` versions (the current one always among them) and every pinned one. */
 export function pruneVersions(dataDir: string, layer: Layer, table: string, current: number, keep: number): number[] {
   const versions = listVersions(dataDir, layer, table).filter((v) => v <= current);
-  const drop = versions.slice(0, Math.max(0, versions.length - keep));
+  const pinned = pinnedVersions(dataDir, layer, table);
+  const drop = versions.slice(0, Math.max(0, versions.length - keep)).filter((v) => !pinned.has(v));
   for (const v of drop) rmSync(join(tableDir(dataDir, layer, table), versionDirName(v)), { recursive: true, force: true });
   return drop;
 }

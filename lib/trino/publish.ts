@@ -8,7 +8,7 @@
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import { errorMessage } from '../errors.ts';
-import { readCatalog, type TableVersionMeta } from '../lake.ts';
+import { readCatalog, writePins, type TableVersionMeta } from '../lake.ts';
 import { LAYERS } from '../table-spec.ts';
 import { TRINO_CATALOG, trinoFromConfig, type TrinoClient } from './client.ts';
 import {
@@ -144,6 +144,8 @@ export async function publishLake(config: Config, log: Logger, trino: TrinoClien
   const changed = plans.filter((p) => views.get(p.qualified) !== p.physical);
   await eachLimited(changed, (plan) => swapView(trino, plan));
   const dropped = await dropUnreferenced(trino, plans, views);
+  // Retention must not delete what Trino now serves, even if later runs are never published.
+  writePins(config.dataDir, 'trino', Object.fromEntries(plans.map((p) => [p.qualified, p.meta.version])));
 
   const changedSet = new Set(changed.map((p) => p.qualified));
   const summary: PublishSummary = {
