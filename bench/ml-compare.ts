@@ -3,7 +3,9 @@
 // (`--json`: one JSON object instead); progress on stderr.
 //
 //   node --import tsx bench/ml-compare.ts [--only kaggle|generated] [--folds 5] [--trees 50]
-//        [--repeats 3] [--catalog-rows 114000] [--no-sklearn] [--no-curve] [--no-original] [--json]
+//        [--repeats 3] [--catalog-rows 114000] [--no-sklearn] [--no-compare] [--no-curve]
+//        [--no-original] [--json]
+// --only generated --no-compare --no-curve --repeats 3: just the full-catalog fit times (the target).
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -21,7 +23,7 @@ const { values: args } = parseArgs({
     only: { type: 'string' }, folds: { type: 'string', default: '5' }, trees: { type: 'string', default: '50' },
     'max-depth': { type: 'string', default: '10' }, 'min-samples': { type: 'string', default: '5' }, seed: { type: 'string', default: '42' },
     repeats: { type: 'string', default: '1' }, 'catalog-rows': { type: 'string', default: '114000' }, kaggle: { type: 'string', default: KAGGLE_SAMPLE },
-    'no-sklearn': { type: 'boolean', default: false }, 'no-curve': { type: 'boolean', default: false }, 'no-original': { type: 'boolean', default: false },
+    'no-sklearn': { type: 'boolean', default: false }, 'no-compare': { type: 'boolean', default: false }, 'no-curve': { type: 'boolean', default: false }, 'no-original': { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
   },
 });
@@ -64,7 +66,7 @@ if (args.only !== 'kaggle') {
   const tracks = await readTracks(file);
   const holdout = groupedHoldout(tracks.map((t) => t.track_id), 0.2, settings.seed);
   const fold: Fold = { index: 0, ...holdout };
-  comparisons.push(compare(`generated catalog (${args['catalog-rows']} rows)`, tracks, [fold]));
+  if (!args['no-compare']) comparisons.push(compare(`generated catalog (${args['catalog-rows']} rows)`, tracks, [fold]));
   fullFits = fullCatalogFits(tracks, settings, Number(args.repeats), log);
   if (!args['no-curve']) {
     curve = trainingCurve(tracks, fold, settings, {
