@@ -109,17 +109,20 @@ export interface FitRequest {
   inputs: Record<string, unknown>;
 }
 
-/** Reports each finished step (CV folds, final fit, importance) of one model. */
+/** Reports progress of one model: steps done of total, and what runs now. */
 export type StepListener = (step: number, total: number, what: string) => void;
 
 /** Cross-validates, fits the final forest, evaluates it on the hold-out: the artifact to save. */
 export function fitArtifact({ spec, data, split, key, inputs }: FitRequest, onStep: StepListener = () => {}, log?: Logger): ModelArtifact {
   assertTargetNotFeature(spec.target, spec.features, spec.target === 'mood' ? ['valence', 'energy', 'mood'] : [spec.target]);
-  const total = split.folds.length + 2;
-  const cv = crossValidate(spec, data, split, (fold) => onStep(fold + 1, total, `CV fold ${fold + 1}/${split.folds.length}`), log);
+  const k = split.folds.length;
+  const total = k + 2;
+  const finalFit = `final fit on ${split.train.length} tracks`;
+  onStep(0, total, `CV fold 1/${k}`);
+  const cv = crossValidate(spec, data, split, (fold) => onStep(fold + 1, total, fold + 1 < k ? `CV fold ${fold + 2}/${k}` : finalFit), log);
   const trainY = targets(data, spec, split.train);
   const forest = train(spec, featureMatrix(data, split.train, spec.features), trainY, `${spec.name} (${split.train.length} tracks)`);
-  onStep(total - 1, total, `final fit on ${split.train.length} tracks`);
+  onStep(total - 1, total, 'hold-out evaluation and importance');
   assertNoLeak(new Set(split.train.map((i) => data.keys[i])), split.holdout.map((i) => data.keys[i]), `${spec.name} hold-out`);
   const ev = evaluate(spec, forest, trainY, featureMatrix(data, split.holdout, spec.features), targets(data, spec, split.holdout));
   const evaluation: SavedEvaluation = {
@@ -129,7 +132,7 @@ export function fitArtifact({ spec, data, split, key, inputs }: FitRequest, onSt
     confusion: ev.confusion,
     baseline: ev.baseline,
   };
-  onStep(total, total, 'hold-out evaluation and importance');
+  onStep(total, total, 'done');
   return {
     format: 'lakehouse.predictive-model', version: 1, key, model: spec.name, inputs, trainedAt: new Date().toISOString(),
     trainRows: split.train.length, trainingSeconds: forest.trainingSeconds, evaluation, forest: forest.toJSON(),
