@@ -73,10 +73,9 @@ async function stagePredictions(ctx: BuildContext, cm: CatalogModels | null): Pr
     select distinct ${featureKeySql()} as feature_key, ${VECTOR_FEATURES.join(', ')}
     from silver.listening_with_features where ${HAS_FEATURES} and ${VECTOR_FEATURES.map((f) => `${f} is not null`).join(' and ')}
     order by feature_key`);
-  const cols = Object.fromEntries(VECTOR_FEATURES.map((f) => [f, vectors.map((v) => Number(v[f]))]));
-  const asData = { values: cols } as unknown as CatalogData;
+  const columns = { values: Object.fromEntries(VECTOR_FEATURES.map((f) => [f, vectors.map((v) => Number(v[f]))])) };
   const idx = vectors.map((_, i) => i);
-  const predict = (spec: CatalogModelSpec) => (cm && vectors.length > 0 ? cm.models.get(spec.name)!.forest.predict(featureMatrix(asData, idx, spec.features)) as (number | string)[] : vectors.map(() => null));
+  const predict = (spec: CatalogModelSpec) => (cm && vectors.length > 0 ? cm.models.get(spec.name)!.forest.predict(featureMatrix(columns, idx, spec.features)) as (number | string)[] : vectors.map(() => null));
   const valence = predict(VALENCE_MODEL);
   const mood = predict(MOOD_MODEL);
   await loadRows(ctx.conn, 'predictive_vectors', [{ name: 'feature_key', type: 'VARCHAR' }, { name: 'predicted_valence', type: 'DOUBLE' }, { name: 'predicted_mood', type: 'VARCHAR' }],

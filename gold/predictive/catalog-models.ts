@@ -38,7 +38,8 @@ export async function loadCatalogData(conn: DuckDBConnection): Promise<CatalogDa
   return { trackIds: rows.map((r) => String(r.track_id)), keys: rows.map((r) => String(r.feature_key)), moods: rows.map((r) => String(r.mood)), values, fingerprint: `${fp.n}:${fp.h}` };
 }
 
-export function featureMatrix(data: CatalogData, idx: readonly number[], features: readonly string[]): number[][] {
+/** Rows `idx` of the feature columns `values`, as a row-major matrix in `features` order. */
+export function featureMatrix(data: Pick<CatalogData, 'values'>, idx: readonly number[], features: readonly string[]): number[][] {
   const cols = features.map((f) => data.values[f]);
   return idx.map((i) => cols.map((c) => c[i]));
 }
