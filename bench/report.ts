@@ -48,7 +48,8 @@ export function aggregate(passes: readonly StageMeasure[][]): StageFigure[] {
       peak_rss_mb: rss.length ? Math.round(Math.max(...rss) / 1024) : null, cpu_ms_median: median(nums(ok.map((m) => m.cpu_ms))),
       processes: ms[0]?.processes ?? 0,
     };
-    if (bad?.note) fig.note = bad.note;
+    const note = bad?.note ?? ms.find((m) => m.note)?.note;
+    if (note) fig.note = note;
     if (ok.some((m) => m.sql_ms !== undefined)) fig.sql_ms_median = median(nums(ok.map((m) => m.sql_ms)));
     return fig;
   });
