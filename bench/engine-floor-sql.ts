@@ -27,13 +27,13 @@ export function floorSql(i: FloorInputs, outFile: string): string {
       case source when 'export_extended' then 1 when 'export_extended_legacy' then 2 when 'spotify_api' then 3 else 4 end as richness
     from read_parquet(${quoteList(i.history)}) where content_type = 'track'
   ), marked as (
-    select *, count(distinct source) over (partition by listener_id) > 1 and (
+    select *, count(distinct source) over (partition by listener_id) > 1 and coalesce(
       (lag(richness) over by_id < richness and abs(epoch_ms(played_at) - epoch_ms(lag(played_at) over by_id)) <= 5000)
       or (lead(richness) over by_id < richness and abs(epoch_ms(played_at) - epoch_ms(lead(played_at) over by_id)) <= 5000)
       or (source = 'export_account' and (
            (lag(source) over by_name <> 'export_account' and date_trunc('minute', lag(played_at) over by_name) = played_at)
         or (lead(source) over by_name <> 'export_account' and date_trunc('minute', lead(played_at) over by_name) = played_at)))
-    ) as superseded
+    , false) as superseded
     from plays
     window by_id as (partition by listener_id, coalesce(track_id, track_key) order by played_at, richness),
            by_name as (partition by listener_id, name_key order by played_at, richness)
