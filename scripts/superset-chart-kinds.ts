@@ -15,7 +15,7 @@ export type ChartKind =
   | { kind: 'raw'; columns: string[]; orderBy: [string, boolean][]; where?: string; rowLimit?: number }
   | { kind: 'pie'; groupby: string[]; metric: Metric; where?: string }
   | { kind: 'big_number'; metric: Metric; subheader?: string; where?: string }
-  | { kind: 'heatmap'; x: string; y: string; metric: Metric; where?: string };
+  | { kind: 'heatmap'; x: Dim; y: Dim; metric: Metric; where?: string };
 
 type Json = Record<string, unknown>;
 
@@ -150,8 +150,8 @@ export function chartParams(k: ChartKind): Json {
       };
     case 'heatmap':
       return {
-        viz_type, x_axis: k.x, groupby: k.y, metric: adhocMetric(k.metric), adhoc_filters: filters(k.where), row_limit: 10000,
-        sort_x_axis: 'alpha_asc', sort_y_axis: 'alpha_asc', normalize_across: 'heatmap', legend_type: 'continuous',
+        viz_type, x_axis: dimParam(k.x), groupby: dimParam(k.y), metric: adhocMetric(k.metric), adhoc_filters: filters(k.where), row_limit: 10000,
+        sort_x_axis: 'alpha_asc', sort_y_axis: 'alpha_desc', normalize_across: 'heatmap', legend_type: 'continuous',
         linear_color_scheme: 'superset_seq_1', xscale_interval: -1, yscale_interval: -1, left_margin: 'auto',
         bottom_margin: 'auto', value_bounds: [null, null], y_axis_format: 'SMART_NUMBER', x_axis_time_format: 'smart_date',
         show_legend: true, show_percentage: false, show_values: true, extra_form_data: {}, dashboards: [],

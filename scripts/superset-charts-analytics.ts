@@ -4,6 +4,7 @@ import { avg, FEATURED, sum, SYNTHETIC_NOTE, syntheticShare, weightedAvg } from 
 
 const HOUR_W = FEATURED('play_count');
 const DAY_W = FEATURED('total_plays');
+const WEEKDAY = { label: 'weekday', sql: "CONCAT(CAST(day_of_week AS VARCHAR), ' ', day_name)" };
 const PART_OF_DAY = { label: 'part of day', sql: "CONCAT(CAST(part_of_day_order AS VARCHAR), ' ', part_of_day)" };
 
 export const OVERVIEW: DashboardSpec = {
@@ -22,10 +23,10 @@ export const OVERVIEW: DashboardSpec = {
     { key: 'overview-volume', countsOnly: true, title: 'Listening volume per day', table: 'gold.temporal_trends',
       description: 'Plays and minutes played per local calendar day.',
       chart: { kind: 'line', x: 'date_local', temporal: true, metrics: [sum('plays', 'total_plays'), { label: 'minutes played', sql: 'ROUND(SUM(minutes_played), 1)' }] } },
-    { key: 'overview-coverage', countsOnly: true, title: 'Feature source coverage', table: 'gold.feature_source_coverage',
+    { key: 'overview-coverage', countsOnly: true, title: 'Feature source coverage', table: 'gold.feature_source_coverage', width: 4,
       description: 'Plays by where their audio features come from: Spotify API, Kaggle data set, synthetic, or none.',
       chart: { kind: 'pie', groupby: ['feature_source'], metric: sum('plays', 'record_count') } },
-    { key: 'overview-top-tracks', title: 'Top tracks', table: 'gold.top_tracks_by_mood', width: 12,
+    { key: 'overview-top-tracks', title: 'Top tracks', table: 'gold.top_tracks_by_mood', width: 8,
       description: 'The most played tracks with their mood category (from features) and the synthetic share of those features.',
       chart: { kind: 'table', groupby: ['track_name', 'artist_name', 'mood_category'], rowLimit: 25,
         metrics: [sum('plays', 'play_count'), avg('valence', 'valence'), avg('energy', 'energy'), syntheticShare()] } },
@@ -40,12 +41,12 @@ export const DESCRIPTIVE: DashboardSpec = {
   charts: [
     { key: 'descriptive-hour-weekday', countsOnly: true, title: 'Plays by hour and weekday', table: 'gold.listening_patterns_by_time',
       description: 'Number of plays for each local hour of day (x) and weekday (y).',
-      chart: { kind: 'heatmap', x: 'hour_of_day', y: 'day_name', metric: sum('plays', 'play_count') } },
+      chart: { kind: 'heatmap', x: 'hour_of_day', y: WEEKDAY, metric: sum('plays', 'play_count') } },
     { key: 'descriptive-mood-by-hour', title: 'Mood features by hour of day', table: 'gold.listening_patterns_by_time',
       description: 'Average valence, energy, danceability and acousticness of the plays in each local hour, with the synthetic share of their features.',
       chart: { kind: 'line', x: 'hour_of_day', metrics: [weightedAvg('valence', 'avg_valence', HOUR_W), weightedAvg('energy', 'avg_energy', HOUR_W),
         weightedAvg('danceability', 'avg_danceability', HOUR_W), weightedAvg('acousticness', 'avg_acousticness', HOUR_W), syntheticShare(HOUR_W)] } },
-    { key: 'descriptive-daily-mood', title: 'Daily mood trend', table: 'gold.temporal_trends',
+    { key: 'descriptive-daily-mood', title: 'Daily mood trend', table: 'gold.temporal_trends', width: 12,
       description: 'Average valence and energy per local day, with the synthetic share of the features.',
       chart: { kind: 'line', x: 'date_local', temporal: true,
         metrics: [weightedAvg('valence', 'avg_valence', DAY_W), weightedAvg('energy', 'avg_energy', DAY_W), syntheticShare(DAY_W)] } },

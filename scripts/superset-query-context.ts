@@ -61,7 +61,7 @@ function baseQueries(k: ChartKind): Json[] {
     case 'big_number':
       return [query([], [k.metric])];
     case 'heatmap':
-      return [query([k.x, k.y], [k.metric])];
+      return [query([column(k.x), column(k.y)], [k.metric])];
   }
 }
 
