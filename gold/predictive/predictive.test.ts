@@ -18,12 +18,12 @@ const catalog = testCatalog({ tracks: 400, seed: 'predictive-test' });
 const events = [...testEvents('a', 260, catalog, 1), ...testEvents('b', 200, catalog, 2)];
 const cap = { trainCap: 200 };
 
-async function withLake<T>(fn: (s: LakeSession, dataDir: string) => Promise<T>, cat = catalog, dataDir?: string): Promise<T> {
+async function withLake<T>(fn: (s: LakeSession, dataDir: string) => Promise<T>, cat = catalog, dataDir?: string, plays = events): Promise<T> {
   const own = dataDir ? null : tempDir();
   const dir = dataDir ?? own!.dir;
   try {
     return await withWriter({ ...testConfig(dir), ...cap }, silentLogger, 'test', async (s) => {
-      await seedLake(s, cat, events);
+      await seedLake(s, cat, plays);
       await buildGold(s, { category: 'predictive' });
       return fn(s, dir);
     });
@@ -111,5 +111,22 @@ test('same inputs and seed give identical predictions; the models are reused unt
   } finally {
     cleanup();
     cleanupOther();
+  }
+});
+
+test("a listener's predictions and metrics are the same with and without another listener in the lake", async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const readA = (s: LakeSession) => Promise.all([
+      ...['mood_predictions', 'mood_classifications', 'energy_forecasts'].map((t) => queryRows<Row>(s.conn, `select * from gold.${t} where listener_id = 'a' order by event_id`)),
+      queryRows<Row>(s.conn, "select * exclude (training_seconds, trained_at) from gold.model_performance_metrics where listener_id = 'a' order by all"),
+      queryRows<Row>(s.conn, "select * from gold.confusion_matrix where listener_id = 'a' order by all"),
+    ]);
+    const together = await withLake(readA, catalog, dir);
+    const alone = await withLake(readA, catalog, dir, events.filter((e) => e.listener_id === 'a'));
+    assert.ok(together[0].length === 260 && together[3].length > 0);
+    assert.deepEqual(alone, together);
+  } finally {
+    cleanup();
   }
 });
