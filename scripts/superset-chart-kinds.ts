@@ -14,7 +14,7 @@ export type ChartKind =
   | { kind: 'table'; groupby: string[]; metrics: Metric[]; sortBy?: Metric; rowLimit?: number; where?: string }
   | { kind: 'raw'; columns: string[]; orderBy: [string, boolean][]; where?: string; rowLimit?: number }
   | { kind: 'pie'; groupby: string[]; metric: Metric; where?: string }
-  | { kind: 'big_number'; metric: Metric; subheader?: string; where?: string }
+  | { kind: 'big_number'; metric: Metric; subheader?: string; format?: string; where?: string }
   | { kind: 'heatmap'; x: Dim; y: Dim; metric: Metric; where?: string };
 
 type Json = Record<string, unknown>;
@@ -145,7 +145,7 @@ export function chartParams(k: ChartKind): Json {
     case 'big_number':
       return {
         viz_type, metric: adhocMetric(k.metric), adhoc_filters: filters(k.where), subheader: k.subheader ?? '',
-        header_font_size: 0.4, subheader_font_size: 0.15, y_axis_format: 'SMART_NUMBER',
+        header_font_size: 0.4, subheader_font_size: 0.15, y_axis_format: k.format ?? 'SMART_NUMBER',
         time_format: 'smart_date', extra_form_data: {}, dashboards: [],
       };
     case 'heatmap':

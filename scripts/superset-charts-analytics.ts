@@ -18,7 +18,7 @@ export const OVERVIEW: DashboardSpec = {
       chart: { kind: 'big_number', metric: sum('plays', 'total_plays'), subheader: 'plays' } },
     { key: 'overview-synthetic-share', title: 'Plays with synthetic features', table: 'gold.feature_source_coverage', width: 3,
       description: 'Fraction of the plays with features whose features were generated rather than measured.',
-      chart: { kind: 'big_number', subheader: 'synthetic share of plays with features',
+      chart: { kind: 'big_number', subheader: 'synthetic share of plays with features', format: '.1%',
         metric: { label: 'synthetic share', sql: "ROUND(SUM(CASE WHEN feature_source = 'synthetic' THEN record_count ELSE 0 END) * 1.0 / NULLIF(SUM(CASE WHEN feature_source <> 'none' THEN record_count END), 0), 3)" } } },
     { key: 'overview-volume', countsOnly: true, title: 'Listening volume per day', table: 'gold.temporal_trends',
       description: 'Plays and minutes played per local calendar day.',
