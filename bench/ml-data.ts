@@ -2,10 +2,10 @@
 // one written by the seeded generator) parsed with csv-parse, structurally bad rows skipped, one row
 // per track_id (first occurrence), plus the model definitions shared by our side and scikit-learn.
 import { createReadStream, existsSync, mkdirSync, renameSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse';
 import { generateCatalog, GENERATOR_VERSION } from '../lib/generator/index.ts';
+import { cacheDir } from './data.ts';
 
 export const NUMERIC = ['popularity', 'duration_ms', 'danceability', 'energy', 'key', 'loudness', 'mode', 'speechiness',
   'acousticness', 'instrumentalness', 'liveness', 'valence', 'tempo', 'time_signature'] as const;
@@ -75,10 +75,6 @@ export async function readTracks(file: string): Promise<TrackRow[]> {
     out.push(t);
   }
   return out;
-}
-
-export function cacheDir(): string {
-  return process.env.LAKEHOUSE_CACHE_DIR ?? path.join(os.homedir(), '.cache', 'lakehouse');
 }
 
 /** A generated Kaggle-format catalog of `rows` rows (cached by size, seed and generator version). */
