@@ -57,6 +57,8 @@ const schema = z.object({
   retainVersions: z.coerce.number().int().min(1).max(100),
   /** Most catalog tracks a track-level model trains on (seeded stratified sample); unset = the whole catalog. */
   trainCap: z.coerce.number().int().min(100).optional(),
+  /** Where trained model artifacts are kept (default <dataDir>/models); several lakes may share one. */
+  modelsDir: z.string().min(1),
   logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']),
   spotify: z.object({
     clientId: z.string().optional(),
@@ -115,6 +117,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: Env = process.e
     duckdbThreads: get('DUCKDB_THREADS'),
     retainVersions: get('LAKEHOUSE_RETAIN_VERSIONS') ?? 5,
     trainCap: get('LAKEHOUSE_TRAIN_CAP'),
+    modelsDir: get('LAKEHOUSE_MODELS_DIR') !== undefined ? resolve(cwd, get('LAKEHOUSE_MODELS_DIR')!) : resolve(cwd, overrides.dataDir ?? get('LAKEHOUSE_DATA_DIR') ?? 'data', 'models'),
     logLevel: get('LOG_LEVEL') ?? 'info',
     spotify: {
       clientId: get('SPOTIFY_CLIENT_ID'),

@@ -1,4 +1,5 @@
-// Trained catalog models as versioned JSON files: <dataDir>/models/<model>/<key>.json, where the key
+// Trained catalog models as versioned JSON files: <models dir>/<model>/<key>.json (LAKEHOUSE_MODELS_DIR,
+// default <data dir>/models), where the key
 // is a hash of everything the model depends on (catalog fingerprint, features, target, forest
 // options, split settings, seed, format versions). Same key → the saved model (and its evaluation)
 // is reused instead of retrained; a changed catalog or setting gives a new key and a new file.
@@ -52,13 +53,13 @@ export function artifactKey(inputs: Record<string, unknown>): string {
   return createHash('sha256').update(`${MODEL_ARTIFACT_FORMAT}@${MODEL_ARTIFACT_VERSION}:${canonical(inputs)}`).digest('hex').slice(0, 16);
 }
 
-export function artifactPath(dataDir: string, model: string, key: string): string {
-  return join(dataDir, 'models', model, `${key}.json`);
+export function artifactPath(modelsDir: string, model: string, key: string): string {
+  return join(modelsDir, model, `${key}.json`);
 }
 
 /** The saved artifact for this key, or null (a file that is not a valid artifact is ignored with a warning by the caller). */
-export function loadArtifact(dataDir: string, model: string, key: string): ModelArtifact | null {
-  const file = artifactPath(dataDir, model, key);
+export function loadArtifact(modelsDir: string, model: string, key: string): ModelArtifact | null {
+  const file = artifactPath(modelsDir, model, key);
   if (!existsSync(file)) return null;
   const parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<ModelArtifact>;
   if (parsed.format !== MODEL_ARTIFACT_FORMAT || parsed.version !== MODEL_ARTIFACT_VERSION || parsed.key !== key || parsed.model !== model) {
@@ -68,9 +69,9 @@ export function loadArtifact(dataDir: string, model: string, key: string): Model
 }
 
 /** Writes atomically (temp file + rename) and keeps the newest few artifacts of the model. */
-export function saveArtifact(dataDir: string, artifact: ModelArtifact): string {
-  const file = artifactPath(dataDir, artifact.model, artifact.key);
-  const dir = join(dataDir, 'models', artifact.model);
+export function saveArtifact(modelsDir: string, artifact: ModelArtifact): string {
+  const file = artifactPath(modelsDir, artifact.model, artifact.key);
+  const dir = join(modelsDir, artifact.model);
   mkdirSync(dir, { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
   writeFileSync(tmp, JSON.stringify(artifact));

@@ -49,9 +49,9 @@ export async function fitCatalogModels(ctx: BuildContext, report: Report): Promi
   }
   const options: CatalogSplitOptions = { holdoutShare: HOLDOUT_SHARE, folds: CV_FOLDS, cvCap: CV_CAP, trainCap: ctx.config.trainCap, seed: SEED };
   const split = splitCatalog(data.keys, data.moods, options);
-  const plans = CATALOG_MODELS.map((spec) => planModel(ctx.config.dataDir, spec, data, options, ctx.log));
+  const plans = CATALOG_MODELS.map((spec) => planModel(ctx.config.modelsDir, spec, data, options, ctx.log));
   const models = new Map<string, FittedCatalogModel>();
-  for (const m of await fitMissing(ctx.config.dataDir, plans, data, split, ctx.log)) {
+  for (const m of await fitMissing(ctx.config.modelsDir, plans, data, split, ctx.log)) {
     const spec = m.spec;
     models.set(spec.name, m);
     const ev = m.artifact.evaluation;

@@ -149,11 +149,11 @@ export interface ModelPlan {
 }
 
 /** The model's key and, when its inputs have not changed, its saved artifact. */
-export function planModel(dataDir: string, spec: CatalogModelSpec, data: CatalogData, o: CatalogSplitOptions, log: Logger): ModelPlan {
+export function planModel(modelsDir: string, spec: CatalogModelSpec, data: CatalogData, o: CatalogSplitOptions, log: Logger): ModelPlan {
   const inputs = modelInputs(spec, data, o);
   const key = artifactKey(inputs);
   try {
-    return { spec, key, inputs, saved: loadArtifact(dataDir, spec.name, key) };
+    return { spec, key, inputs, saved: loadArtifact(modelsDir, spec.name, key) };
   } catch (err) {
     log.warn({ model: spec.name, key, err: String(err) }, 'unreadable model artifact: retraining');
     return { spec, key, inputs, saved: null };
@@ -165,11 +165,11 @@ export function fitted(plan: ModelPlan, artifact: ModelArtifact, reused: boolean
 }
 
 /** Loads the model whose inputs match, or trains, evaluates and saves it (in this thread). */
-export function fitOrReuse(dataDir: string, spec: CatalogModelSpec, data: CatalogData, split: CatalogSplit, o: CatalogSplitOptions, log: Logger): FittedCatalogModel {
-  const plan = planModel(dataDir, spec, data, o, log);
+export function fitOrReuse(modelsDir: string, spec: CatalogModelSpec, data: CatalogData, split: CatalogSplit, o: CatalogSplitOptions, log: Logger): FittedCatalogModel {
+  const plan = planModel(modelsDir, spec, data, o, log);
   if (plan.saved) return fitted(plan, plan.saved, true);
   const artifact = fitArtifact({ spec, data, split, key: plan.key, inputs: plan.inputs }, undefined, log);
-  saveArtifact(dataDir, artifact);
+  saveArtifact(modelsDir, artifact);
   return fitted(plan, artifact, false);
 }
 

@@ -39,7 +39,7 @@ function stepReporter(names: string[], log: Logger): { listener(name: string): S
   };
 }
 
-export async function fitMissing(dataDir: string, plans: ModelPlan[], data: CatalogData, split: CatalogSplit, log: Logger): Promise<FittedCatalogModel[]> {
+export async function fitMissing(modelsDir: string, plans: ModelPlan[], data: CatalogData, split: CatalogSplit, log: Logger): Promise<FittedCatalogModel[]> {
   const missing = plans.filter((p) => !p.saved);
   const parallel = missing.length > 1 && os.availableParallelism() > 1;
   const progress = parallel ? stepReporter(missing.map((p) => p.spec.name), log) : null;
@@ -62,7 +62,7 @@ export async function fitMissing(dataDir: string, plans: ModelPlan[], data: Cata
   }
   const out = new Map(plans.filter((p) => p.saved).map((p) => [p.spec.name, fitted(p, p.saved!, true)]));
   missing.forEach((p, i) => {
-    const file = saveArtifact(dataDir, artifacts[i]);
+    const file = saveArtifact(modelsDir, artifacts[i]);
     log.info({ model: p.spec.name, key: p.key, train_rows: artifacts[i].trainRows, seconds: (Date.now() - started) / 1000, file, parallel }, 'trained, evaluated and saved');
     out.set(p.spec.name, fitted(p, artifacts[i], false));
   });
