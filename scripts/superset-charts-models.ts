@@ -48,10 +48,10 @@ export const PRESCRIPTIVE: DashboardSpec = {
   slug: 'prescriptive',
   intro: `## Prescriptive analytics\nSuggestions drawn from the listening habits: tracks that lift the mood, good hours for some activities, playlists and hours that may call for a change. These are habits, not clinical advice. ${SYNTHETIC_NOTE}`,
   charts: [
-    { key: 'prescriptive-optimal-times', title: 'Predicted mood by hour of day', table: 'gold.optimal_listening_times',
+    { key: 'prescriptive-optimal-times', title: 'Predicted mood by hour of day', table: 'gold.optimal_listening_times', width: 12,
       description: 'Predicted valence and average energy per hour, with the synthetic share.',
       chart: { kind: 'line', x: 'hour_of_day', metrics: [avg('predicted valence', 'predicted_valence'), avg('energy', 'avg_energy'), syntheticShare()] } },
-    { key: 'prescriptive-activities', title: 'Recommended activity by hour', table: 'gold.optimal_listening_times',
+    { key: 'prescriptive-activities', title: 'Recommended activity by hour', table: 'gold.optimal_listening_times', width: 12,
       description: 'The mood state of each hour with an activity and a tip.',
       chart: { kind: 'raw', columns: ['listener_id', 'hour_of_day', 'mood_state', 'recommended_activity', 'wellbeing_tip', 'synthetic_share'],
         orderBy: [['listener_id', true], ['hour_of_day', true]] } },
