@@ -20,6 +20,7 @@ RUN useradd --create-home --uid 1000 superset
 WORKDIR /app
 ENV LAKEHOUSE_CACHE_DIR=/opt/lakehouse \
     SUPERSET_HOME=/var/lib/superset \
+    SUPERSET_CONFIG_PATH=/app/superset/superset_config.py \
     PATH=/opt/lakehouse/superset-venv/bin:$PATH
 COPY superset ./superset
 COPY scripts/superset-common.sh scripts/superset-install.sh scripts/superset-bootstrap.sh ./scripts/

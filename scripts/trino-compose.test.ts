@@ -101,3 +101,10 @@ test('the services run what the native scripts run', () => {
   assert.ok(supersetCmd.includes(`--workers ${workers} ${flags1} ${flags2} ${app}`.replace(/\s+/g, ' ')), 'same gunicorn flags as natively');
   assert.match(dockerfile, /bash scripts\/superset-install\.sh/);
 });
+
+test('Superset in compose loads our superset_config.py (secret-key checks, PostgreSQL, Redis) like the native scripts', () => {
+  const env = compose.services.superset.environment as Record<string, string>;
+  assert.equal(env.SUPERSET_CONFIG_PATH, '/app/superset/superset_config.py');
+  assert.match(read('scripts/superset-common.sh'), /SUPERSET_CONFIG_PATH="\$REPO_ROOT\/superset\/superset_config\.py"/);
+  assert.match(read('Dockerfile'), /SUPERSET_CONFIG_PATH=\/app\/superset\/superset_config\.py/);
+});
