@@ -2,21 +2,34 @@
 // every pipeline stage through the CLI on a fresh lake per run, and reports medians, rows per second,
 // peak memory and the silver/engine-floor ratio (JSON under bench/results/, a table on stdout).
 import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
 import { BenchUsageError, parseBenchArgs } from './args.ts';
 import { REPO_ROOT } from './cli.ts';
-import { cacheDir, ensureBenchData } from './data.ts';
+import { cacheDir, ensureBenchData, type BenchData } from './data.ts';
 import { aggregate, formatTable, machineInfo, ratios } from './report.ts';
 import { SCALES } from './scales.ts';
 import { COLD_STAGE, runPass, type StageMeasure } from './stages.ts';
 
 const log = (m: string) => process.stderr.write(`${m}\n`);
 
-async function main(): Promise<void> {
-  const args = parseBenchArgs(process.argv.slice(2));
+type Args = ReturnType<typeof parseBenchArgs>;
+
+function buildResult(args: Args, machine: Record<string, unknown>, data: BenchData, passes: StageMeasure[][], complete: boolean) {
   const scale = SCALES[args.scale];
-  const machine = await machineInfo();
-  const data = await ensureBenchData(scale, args.seed, log);
+  const stages = aggregate(passes);
+  const pipeline = stages.filter((s) => s.status === 'ok' && s.stage !== 'engine floor' && s.stage !== COLD_STAGE).reduce((t, s) => t + (s.wall_ms_median ?? 0), 0);
+  return {
+    benchmark: 'lakehouse', complete, measured_at: new Date().toISOString(),
+    machine: { ...machine, load_average_at_end: loadavg().map((x) => Math.round(x * 100) / 100) },
+    scale: { ...scale, seed: args.seed, runs: args.runs, total_events: data.totalEvents, bad_catalog_rows: data.badCatalogRows },
+    data: { dir: data.dir, reused: data.reused, generated_ms: data.generatedMs },
+    pipeline_wall_ms: Math.round(pipeline), ratios: ratios(stages), stages, passes,
+  };
+}
+
+async function runAll(args: Args, data: BenchData, save: (passes: StageMeasure[][]) => void): Promise<StageMeasure[][]> {
+  const scale = SCALES[args.scale];
   const passes: StageMeasure[][] = [];
   const models = join(cacheDir(), 'bench-lake', `${scale.name}-${args.seed}-models`);
   rmSync(models, { recursive: true, force: true });
@@ -27,30 +40,33 @@ async function main(): Promise<void> {
     // Later runs start with the models the first one trained: "a full run with models already trained".
     if (run > 1 && existsSync(models)) cpSync(models, join(lake, 'models'), { recursive: true });
     log(`run ${run}/${args.runs} on ${lake}${run === 1 ? ' (cold: no trained models)' : ''}`);
-    passes.push(await runPass(data, lake, log, run === 1));
+    passes.push(await runPass(data, lake, log, run === 1, (sofar) => save([...passes, sofar])));
     if (run === 1 && existsSync(join(lake, 'models'))) cpSync(join(lake, 'models'), models, { recursive: true });
     if (!args.keep) rmSync(lake, { recursive: true, force: true });
   }
   rmSync(models, { recursive: true, force: true });
-  const stages = aggregate(passes);
-  const pipeline = stages.filter((s) => s.status === 'ok' && s.stage !== 'engine floor' && s.stage !== COLD_STAGE).reduce((t, s) => t + (s.wall_ms_median ?? 0), 0);
-  const result = {
-    benchmark: 'lakehouse', measured_at: new Date().toISOString(), machine,
-    scale: { ...scale, seed: args.seed, runs: args.runs, total_events: data.totalEvents, bad_catalog_rows: data.badCatalogRows },
-    data: { dir: data.dir, reused: data.reused, generated_ms: data.generatedMs },
-    pipeline_wall_ms: Math.round(pipeline), ratios: ratios(stages), stages, passes,
+  return passes;
+}
+
+async function main(): Promise<void> {
+  const args = parseBenchArgs(process.argv.slice(2));
+  const scale = SCALES[args.scale];
+  const machine = await machineInfo();
+  const data = await ensureBenchData(scale, args.seed, log);
+  const file = join(REPO_ROOT, 'bench', 'results', `${scale.name}-${new Date().toISOString().replace(/[:.]/g, '').slice(0, 15)}Z.json`);
+  const save = (passes: StageMeasure[][], complete = false) => {
+    if (args.noSave) return;
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, `${JSON.stringify(buildResult(args, machine, data, passes, complete), null, 2)}\n`);
   };
-  if (!args.noSave) {
-    const dir = join(REPO_ROOT, 'bench', 'results');
-    mkdirSync(dir, { recursive: true });
-    const file = join(dir, `${scale.name}-${result.measured_at.replace(/[:.]/g, '').slice(0, 15)}Z.json`);
-    writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
-    log(`results: ${file}`);
-  }
+  const passes = await runAll(args, data, save);
+  save(passes, true);
+  if (!args.noSave) log(`results: ${file}`);
+  const result = buildResult(args, machine, data, passes, true);
   const r = result.ratios;
   process.stdout.write(`\nbenchmark ${scale.name}: ${scale.listeners} listener(s) x ${scale.eventsPerListener} events + ${scale.catalogRows} catalog rows, `
     + `median of ${args.runs} run(s) on ${String(machine.cpu_model)} (${String(machine.cores)} cores, load ${(machine.load_average_at_start as number[]).join(' ')})\n\n`
-    + `${formatTable(stages)}\n\npipeline with trained models (sum of stage medians, floor and cold training excluded): ${Math.round(pipeline).toLocaleString('en-US')} ms; `
+    + `${formatTable(result.stages)}\n\npipeline with trained models (sum of stage medians, floor and cold training excluded): ${result.pipeline_wall_ms.toLocaleString('en-US')} ms; `
     + `silver / engine floor: ${r.silver_over_floor ?? '-'} (process walls), ${r.silver_cli_over_floor_statement ?? '-'} (silver CLI / floor statement)\n`);
 }
 

@@ -55,6 +55,7 @@ async function cliStage(stage: string, lake: Lake, invocations: Invocation[], lo
     const r = await runCli(dataDir, args);
     results.push(r);
     if (r.status !== 0) break;
+    if (results.length % 100 === 0) log(`  ${stage}: ${results.length} of ${invocations.length} calls, ${Math.round(results.reduce((t, x) => t + x.wallMs, 0) / 1000)} s`);
   }
   const last = results[results.length - 1];
   const base = { stage, processes: results.length };
@@ -89,19 +90,21 @@ async function trinoAnswers(): Promise<boolean> {
  * predictive category runs twice: first training the catalog models from nothing (reported as its own
  * stage), then again reusing them, which is what every later run does.
  */
-export async function runPass(data: BenchData, dataDir: string, log: (m: string) => void, cold: boolean): Promise<StageMeasure[]> {
+export async function runPass(data: BenchData, dataDir: string, log: (m: string) => void, cold: boolean, onStage: (sofar: StageMeasure[]) => void = () => {}): Promise<StageMeasure[]> {
   const out: StageMeasure[] = [];
+  // Reported after every stage, so a long (large-scale) run leaves figures even if it is stopped.
+  const add = (m: StageMeasure) => { out.push(m); onStage(out); };
   const lake: Lake = { dataDir, tables: null };
-  out.push(await cliStage('ingest kaggle', lake, [['ingest', 'kaggle', data.catalogCsv]], log));
-  out.push(await cliStage('ingest export', lake, data.listeners.map((l) => ['ingest', 'export', l.dir, '--listener', l.id, '--timezone', l.timezone]), log));
-  out.push(await cliStage('build synthetic', lake, [['build', 'synthetic']], log));
-  out.push(await cliStage('build silver', lake, [['build', 'silver']], log));
-  out.push(await runEngineFloor(dataDir, log));
+  add(await cliStage('ingest kaggle', lake, [['ingest', 'kaggle', data.catalogCsv]], log));
+  add(await cliStage('ingest export', lake, data.listeners.map((l) => ['ingest', 'export', l.dir, '--listener', l.id, '--timezone', l.timezone]), log));
+  add(await cliStage('build synthetic', lake, [['build', 'synthetic']], log));
+  add(await cliStage('build silver', lake, [['build', 'silver']], log));
+  add(await runEngineFloor(dataDir, log));
   for (const c of GOLD_CATEGORIES) {
-    if (c === 'predictive' && cold) out.push(await cliStage(COLD_STAGE, lake, [['build', 'gold', '--category', c]], log));
-    out.push(await cliStage(`build gold ${c}`, lake, [['build', 'gold', '--category', c]], log));
+    if (c === 'predictive' && cold) add(await cliStage(COLD_STAGE, lake, [['build', 'gold', '--category', c]], log));
+    add(await cliStage(`build gold ${c}`, lake, [['build', 'gold', '--category', c]], log));
   }
-  if (await trinoAnswers()) out.push(await cliStage('publish', lake, [['publish']], log));
-  else out.push({ stage: 'publish', status: 'skipped', note: 'TRINO_URL not set or Trino not answering', wall_ms: null, cli_wall_ms: null, max_rss_kb: null, cpu_ms: null, rows: null, processes: 0 });
+  if (await trinoAnswers()) add(await cliStage('publish', lake, [['publish']], log));
+  else add({ stage: 'publish', status: 'skipped', note: 'TRINO_URL not set or Trino not answering', wall_ms: null, cli_wall_ms: null, max_rss_kb: null, cpu_ms: null, rows: null, processes: 0 });
   return out;
 }
