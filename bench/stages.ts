@@ -1,5 +1,7 @@
 // One pass of the pipeline over a fresh lake, stage by stage, through the CLI. A stage the CLI does
 // not have yet is recorded as skipped with a note; a failing stage is recorded and the pass goes on.
+import { writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { BenchData } from './data.ts';
 import { failureNote, isMissingVerb, listTables, rowsWritten, runCli, type CliResult, type TableRow } from './cli.ts';
 import { runEngineFloor } from './engine-floor.ts';
@@ -96,7 +98,7 @@ export async function runPass(data: BenchData, dataDir: string, log: (m: string)
   const add = (m: StageMeasure) => { out.push(m); onStage(out); };
   const lake: Lake = { dataDir, tables: null };
   add(await cliStage('ingest kaggle', lake, [['ingest', 'kaggle', data.catalogCsv]], log));
-  add(await cliStage('ingest export', lake, data.listeners.map((l) => ['ingest', 'export', l.dir, '--listener', l.id, '--timezone', l.timezone]), log));
+  add(await cliStage('ingest export', lake, [['ingest', 'export', writeListenerManifest(data), '--listener-dirs']], log));
   add(await cliStage('build synthetic', lake, [['build', 'synthetic']], log));
   add(await cliStage('build silver', lake, [['build', 'silver']], log));
   add(await runEngineFloor(dataDir, log));
@@ -107,4 +109,17 @@ export async function runPass(data: BenchData, dataDir: string, log: (m: string)
   if (await trinoAnswers()) add(await cliStage('publish', lake, [['publish']], log));
   else add({ stage: 'publish', status: 'skipped', note: 'TRINO_URL not set or Trino not answering', wall_ms: null, cli_wall_ms: null, max_rss_kb: null, cpu_ms: null, rows: null, processes: 0 });
   return out;
+}
+
+/**
+ * All listeners are imported by one `ingest export --listener-dirs` call, as a study would load its
+ * participants: one staging pass, one dedup against bronze, one new version. Their time zones come
+ * from listeners.csv beside their folders.
+ */
+function writeListenerManifest(data: BenchData): string {
+  const roots = [...new Set(data.listeners.map((l) => dirname(l.dir)))];
+  if (roots.length !== 1) throw new Error(`bench: listeners' folders are expected under one root, got ${roots.join(', ')}`);
+  const csv = ['listener_id,timezone', ...data.listeners.map((l) => `${l.id},${l.timezone}`)].join('\n');
+  writeFileSync(join(roots[0], 'listeners.csv'), `${csv}\n`);
+  return roots[0];
 }

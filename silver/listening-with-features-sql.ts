@@ -73,7 +73,9 @@ with listeners as (
   from events e
   left join api a on a.track_id = e.track_id
   left join kaggle ki on ki.track_id = e.track_id
-  left join kaggle_by_name kn on e.track_id is null and kn.name_key = e.name_key
+  -- An equality on one expression keeps this a hash join ("e.track_id is null and …" made DuckDB plan
+  -- a nested-loop join: 209 s instead of 6 s on 806k plays).
+  left join kaggle_by_name kn on kn.name_key = case when e.track_id is null then e.name_key end
   left join synthetic s on s.feature_key = coalesce(e.track_id, e.name_key)
 ), featured as (
   select m.*,
