@@ -1,7 +1,8 @@
 // Times the engine floor (engine-floor-sql.ts) in a child process of its own, with the same DuckDB
 // memory limit and threads as the pipeline, so "silver / floor" compares like with like.
 // Run directly (`node --import tsx bench/engine-floor.ts <data-dir>`), it executes the statement and
-// prints {rows, sql_ms, wall_ms, max_rss_kb} as JSON.
+// prints {rows, differing, sql_ms, wall_ms, verify_ms, max_rss_kb, cpu_ms} as JSON (wall and CPU up to the
+// end of the statement; the check against silver that follows is timed apart as verify_ms).
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -57,13 +58,16 @@ async function measure(dataDir: string): Promise<void> {
     const t0 = performance.now();
     await conn.run(floorSql(inputs, out));
     const sqlMs = performance.now() - t0;
+    // Everything below checks the floor against silver and is not part of the floor's cost.
+    const atEnd = { wall_ms: Math.round(performance.now() - started), usage: process.resourceUsage() };
+    const v0 = performance.now();
     const count = async (sql: string) => Number((await conn.runAndReadAll(sql)).getRows()[0][0]);
     const rows = await count(`select count(*) from read_parquet(${quoteLiteral(out)})`);
     const silver = `read_parquet(${quoteList(silverFiles(dataDir))})`;
     const floor = `read_parquet(${quoteLiteral(out)})`;
     const differing = await count(`select (select count(*) from (from ${silver} except all from ${floor})) + (select count(*) from (from ${floor} except all from ${silver}))`);
-    const u = process.resourceUsage();
-    process.stdout.write(`${JSON.stringify({ rows, differing, sql_ms: Math.round(sqlMs), wall_ms: Math.round(performance.now() - started), max_rss_kb: u.maxRSS, cpu_ms: Math.round((u.userCPUTime + u.systemCPUTime) / 1000) })}\n`);
+    process.stdout.write(`${JSON.stringify({ rows, differing, sql_ms: Math.round(sqlMs), wall_ms: atEnd.wall_ms, verify_ms: Math.round(performance.now() - v0),
+      max_rss_kb: atEnd.usage.maxRSS, cpu_ms: Math.round((atEnd.usage.userCPUTime + atEnd.usage.systemCPUTime) / 1000) })}\n`);
   } finally {
     conn.closeSync();
     instance.closeSync();
@@ -92,9 +96,11 @@ export async function runEngineFloor(dataDir: string, log: (m: string) => void):
     log(`  engine floor: failed (${note})`);
     return { ...base, status: 'failed', note, wall_ms: wall, max_rss_kb: null, cpu_ms: null, rows: null };
   }
-  const r = JSON.parse(stdout.trim().split('\n').pop()!) as { rows: number; differing: number; sql_ms: number; wall_ms: number; max_rss_kb: number; cpu_ms: number };
-  log(`  engine floor: ok ${wall} ms (statement ${r.sql_ms} ms), ${r.rows} rows, ${r.differing} differing from silver`);
-  const m: StageMeasure = { ...base, status: 'ok', wall_ms: wall, cli_wall_ms: r.wall_ms, sql_ms: r.sql_ms, max_rss_kb: r.max_rss_kb, cpu_ms: r.cpu_ms, rows: r.rows };
+  const r = JSON.parse(stdout.trim().split('\n').pop()!) as { rows: number; differing: number; sql_ms: number; wall_ms: number; verify_ms: number; max_rss_kb: number; cpu_ms: number };
+  // The comparison with silver ran in the same process after the statement: it is not the floor's cost.
+  const floorWall = Math.max(0, wall - r.verify_ms);
+  log(`  engine floor: ok ${floorWall} ms (statement ${r.sql_ms} ms), ${r.rows} rows, ${r.differing} differing from silver (checked in ${r.verify_ms} ms)`);
+  const m: StageMeasure = { ...base, status: 'ok', wall_ms: floorWall, cli_wall_ms: r.wall_ms, sql_ms: r.sql_ms, max_rss_kb: r.max_rss_kb, cpu_ms: r.cpu_ms, rows: r.rows };
   if (r.differing > 0) m.note = `${r.differing} rows differ from silver: the floor no longer mirrors it`;
   return m;
 }
