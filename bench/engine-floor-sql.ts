@@ -26,17 +26,21 @@ export function floorSql(i: FloorInputs, outFile: string): string {
     select *, ${nameKeySql('artist_name', 'track_name')} as name_key,
       case source when 'export_extended' then 1 when 'export_extended_legacy' then 2 when 'spotify_api' then 3 else 4 end as richness
     from read_parquet(${quoteList(i.history)}) where content_type = 'track'
+  ), superseded as (
+    -- only listeners seen by several sources can hold the same play twice
+    select listener_id, played_at, track_key, ms_played from (
+      select *,
+        (lag(richness) over by_id < richness and abs(epoch_ms(played_at) - epoch_ms(lag(played_at) over by_id)) <= 5000)
+        or (lead(richness) over by_id < richness and abs(epoch_ms(played_at) - epoch_ms(lead(played_at) over by_id)) <= 5000)
+        or (source = 'export_account' and (
+             (lag(source) over by_name <> 'export_account' and date_trunc('minute', lag(played_at) over by_name) = played_at)
+          or (lead(source) over by_name <> 'export_account' and date_trunc('minute', lead(played_at) over by_name) = played_at))) as dup
+      from plays where listener_id in (select listener_id from plays group by listener_id having count(distinct source) > 1)
+      window by_id as (partition by listener_id, coalesce(track_id, track_key) order by played_at, richness),
+             by_name as (partition by listener_id, name_key order by played_at, richness)
+    ) where dup
   ), marked as (
-    select *, count(distinct source) over (partition by listener_id) > 1 and coalesce(
-      (lag(richness) over by_id < richness and abs(epoch_ms(played_at) - epoch_ms(lag(played_at) over by_id)) <= 5000)
-      or (lead(richness) over by_id < richness and abs(epoch_ms(played_at) - epoch_ms(lead(played_at) over by_id)) <= 5000)
-      or (source = 'export_account' and (
-           (lag(source) over by_name <> 'export_account' and date_trunc('minute', lag(played_at) over by_name) = played_at)
-        or (lead(source) over by_name <> 'export_account' and date_trunc('minute', lead(played_at) over by_name) = played_at)))
-    , false) as superseded
-    from plays
-    window by_id as (partition by listener_id, coalesce(track_id, track_key) order by played_at, richness),
-           by_name as (partition by listener_id, name_key order by played_at, richness)
+    select * from plays p anti join superseded s using (listener_id, played_at, track_key, ms_played)
   ), kaggle as (
     select track_id, ${FEATURES.map((f) => `arg_min(${f}, kaggle_index) as ${f}`).join(', ')},
       arg_min(${nameKeySql(kaggleMainArtistSql('artists'), 'track_name')}, kaggle_index) as name_key,
@@ -58,7 +62,6 @@ export function floorSql(i: FloorInputs, outFile: string): string {
     left join by_name n on n.name_key = case when e.track_id is null then e.name_key end
     left join kaggle k on k.track_id = coalesce(e.track_id, n.track_id)
     left join synthetic s on s.feature_key = coalesce(e.track_id, e.name_key)
-    where not e.superseded
   ), sessions as (
     select *, sum(case when gap_ms is null or gap_ms > 1800000 then 1 else 0 end)
       over (partition by listener_id order by played_at, track_key, ms_played rows unbounded preceding) as session_no
