@@ -47,7 +47,9 @@ async function stageFile(ctx: BuildContext, file: ExportFile, listenerId: string
   const target = ['listener_id', 'source', 'source_file', 'file_sha256', 'source_row', ...TYPED.map((c) => c.name), 'raw_line', 'reject_field', 'reject_reason'];
   await ctx.conn.run(`insert into _history_incoming (${target.join(', ')})
     with mapped as (select source_row, ${raw} as raw_line, ${mappingSql(file.format)} from _export_raw)
-    select $listener, $source, $file, $sha, source_row, ${TYPED.map((c) => c.name).join(', ')}, raw_line,
+    -- The raw record is kept only for rejects: carrying it for every play multiplied staging memory.
+    select $listener, $source, $file, $sha, source_row, ${TYPED.map((c) => c.name).join(', ')},
+      case when played_at is null or ms_played is null or ms_played < 0 then raw_line end as raw_line,
       case when played_at is null then ${quoteLiteral(f.ts)} when ms_played is null or ms_played < 0 then ${quoteLiteral(f.ms)} end as reject_field,
       case when played_at is null then 'unparsable timestamp: "' || coalesce(played_at_raw, 'null') || '"'
            when ms_played is null or ms_played < 0 then 'play time is not a non-negative integer: "' || coalesce(ms_played_raw, 'null') || '"' end as reject_reason
