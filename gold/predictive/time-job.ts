@@ -5,7 +5,7 @@ import { queryRows } from '../../lib/duckdb.ts';
 import { loadRows } from '../../lib/appender.ts';
 import { regressionMetrics, regressionStatsSql, type RegressionStats } from './evaluation.ts';
 import { ENERGY_MODEL, EVAL_SETS, MIN_EVAL_ROWS, REAL_SOURCE_SQL } from './model-settings.ts';
-import { CUTOFF_SQL, fitTimeModels, timePredictionSql, type TimeModel } from './time-model.ts';
+import { CUTOFF_SQL, exactMeanSql, fitTimeModels, timePredictionSql, type TimeModel } from './time-model.ts';
 import type { Report } from './report-rows.ts';
 import energyForecasts from './energy_forecasts.ts';
 
@@ -28,9 +28,9 @@ with events as (
   left join cut c on c.listener_id = e.listener_id
   left join models m on m.listener_id = e.listener_id
 ), hourly as (
-  select listener_id, hour_of_day, avg(energy order by event_id) as hour_mean from labelled where split = 'train' group by all
+  select listener_id, hour_of_day, ${exactMeanSql('energy')} as hour_mean from labelled where split = 'train' group by all
 ), overall as (
-  select listener_id, avg(energy order by event_id) as train_mean from labelled where split = 'train' group by all
+  select listener_id, ${exactMeanSql('energy')} as train_mean from labelled where split = 'train' group by all
 )
 select l.listener_id, l.event_id, l.played_at, l.hour_of_day, l.is_weekend, l.track_id, l.track_name, l.artist_name, l.feature_source, l.split,
   case when l.split = 'test' then case when ${REAL_SOURCE_SQL.replace('feature_source', 'l.feature_source')} then '${EVAL_SETS.timeHoldout}' else '${EVAL_SETS.timeHoldoutSynthetic}' end end as evaluation_set,

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { openDuckDB, queryRows } from '../../lib/duckdb.ts';
 import { seededRng } from '../../lib/ml/rng.ts';
-import { fitTimeModel, predictTime, timePredictionSql, type HourGroup } from './time-model.ts';
+import { exactMeanSql, fitTimeModel, predictTime, timePredictionSql, type HourGroup } from './time-model.ts';
 import { TIME_FEATURES_SQL, timeFeatures } from './model-settings.ts';
 
 const require = createRequire(import.meta.url);
@@ -55,6 +55,24 @@ test('the SQL forecast equals the JS one for every hour and weekend flag', async
       js.forEach((v, j) => assert.ok(Math.abs(Number(r.x[j]) - v) < 1e-12, `feature ${j} at ${r.hour_of_day}`));
       assert.ok(Math.abs(r.f - predictTime({ coefficients }, r.hour_of_day, r.is_weekend)) < 1e-12);
     }
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+});
+
+test('the exact mean does not depend on the order the rows are summed in', async () => {
+  // 0.1 + 0.2 + 0.3 and 0.3 + 0.2 + 0.1 differ in the last bit as doubles: a plain avg() shows it.
+  const { instance, connection } = await openDuckDB({ threads: 1 });
+  try {
+    const mean = async (order: number[], expr: string) => {
+      const rows = await queryRows<{ m: number }>(connection, `select ${expr} as m from (values ${order.map((v, i) => `(${i}, ${v}::double)`).join(', ')}) t(i, v)`);
+      return rows[0].m;
+    };
+    assert.notEqual(await mean([0.1, 0.2, 0.3], 'avg(v)'), await mean([0.3, 0.2, 0.1], 'avg(v)'), 'the sample no longer shows order dependence of a plain avg');
+    assert.equal(await mean([0.1, 0.2, 0.3], exactMeanSql('v')), await mean([0.3, 0.2, 0.1], exactMeanSql('v')));
+    assert.equal(await mean([0.1, 0.2, 0.3], exactMeanSql('v')), 0.6 / 3, 'the exact sum 0.6, divided as a double');
+    assert.equal(await mean([0.25, 0.5], exactMeanSql('case when i = 0 then null else v end')), 0.5, 'nulls are neither summed nor counted');
   } finally {
     connection.closeSync();
     instance.closeSync();

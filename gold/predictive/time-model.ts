@@ -6,8 +6,10 @@
 // The features take at most 48 distinct values per listener (hour × weekend), so the least-squares
 // fit is computed exactly from per-(hour, weekend) counts and means that DuckDB aggregates: rows
 // scaled by √count reproduce the full normal equations (ml-regression solves them). This keeps
-// memory flat at any number of events. Averages are ordered aggregates (by event_id), so that parallel
-// aggregation cannot change their last bits: same inputs, bit-identical coefficients and forecasts.
+// memory flat at any number of events. Averages are exact sums (DECIMAL arithmetic is integer
+// arithmetic), so that parallel aggregation cannot change their last bits: same inputs, bit-identical
+// coefficients and forecasts. (Ordered aggregates gave the same guarantee but buffered every row: at
+// 10M plays they alone outgrew a 2 GB DuckDB memory limit.)
 import { createRequire } from 'node:module';
 import type { DuckDBConnection } from '../../lib/duckdb.ts';
 import { queryRows } from '../../lib/duckdb.ts';
@@ -17,6 +19,14 @@ const require = createRequire(import.meta.url);
 const { MultivariateLinearRegression } = require('ml-regression') as {
   MultivariateLinearRegression: new (x: number[][], y: number[][], o?: { intercept?: boolean; statistics?: boolean }) => { weights: number[][] };
 };
+
+/**
+ * Mean of a 0-1 feature that does not depend on the order rows are summed in: each value is cast to
+ * DECIMAL(38,17) (a fixed rounding of the double), the sum is exact, then divided as a double.
+ */
+export function exactMeanSql(expr: string): string {
+  return `(sum((${expr})::decimal(38,17))::double / count(${expr}))`;
+}
 
 /** Cutoff per listener: the first played_at of the latest ~20 % of its real-target plays. */
 export const CUTOFF_SQL = `
@@ -68,7 +78,7 @@ export function predictTime(model: Pick<TimeModel, 'coefficients'>, hour: number
 export async function fitTimeModels(conn: DuckDBConnection): Promise<TimeModel[]> {
   const rows = await queryRows<{ listener_id: string; hour_of_day: number; is_weekend: boolean; n: number; mean_energy: number }>(conn, `
     with cut as (${CUTOFF_SQL})
-    select e.listener_id, e.hour_of_day, e.is_weekend, count(*)::double as n, avg(e.energy order by e.event_id) as mean_energy
+    select e.listener_id, e.hour_of_day, e.is_weekend, count(*)::double as n, ${exactMeanSql('e.energy')} as mean_energy
     from silver.listening_with_features e join cut c on c.listener_id = e.listener_id
     where ${REAL_SOURCE_SQL.replace('feature_source', 'e.feature_source')} and e.energy is not null and e.played_at < c.cutoff
     group by all order by all`);
