@@ -10,10 +10,17 @@ export interface AppendColumn {
 
 export type AppendValue = string | number | boolean | null;
 
+type Rows = Iterable<AppendValue[]> | AsyncIterable<AppendValue[]>;
+
 /** Creates (or replaces) temp table `name` with these columns and appends the rows. */
-export async function loadRows(conn: DuckDBConnection, name: string, columns: AppendColumn[], rows: Iterable<AppendValue[]> | AsyncIterable<AppendValue[]>): Promise<number> {
+export async function loadRows(conn: DuckDBConnection, name: string, columns: AppendColumn[], rows: Rows): Promise<number> {
   const ddl = columns.map((c) => `${quoteIdent(c.name)} ${c.type}`).join(', ');
   await conn.run(`create or replace temp table ${quoteIdent(name)} (${ddl})`);
+  return appendRows(conn, name, columns, rows);
+}
+
+/** Appends rows to existing temp table `name`, whose columns are `columns` in this order. */
+export async function appendRows(conn: DuckDBConnection, name: string, columns: AppendColumn[], rows: Rows): Promise<number> {
   const appender = await conn.createAppender(name, 'main', 'temp');
   let n = 0;
   try {

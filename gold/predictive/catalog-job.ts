@@ -2,8 +2,8 @@
 // evaluation, predict every distinct feature vector the listeners' plays carry, and write
 // mood_predictions and mood_classifications with a split per play plus per-listener test metrics.
 import type { BuildContext } from '../../lib/build-context.ts';
-import { queryRows } from '../../lib/duckdb.ts';
-import { loadRows } from '../../lib/appender.ts';
+import { queryRows, scalar } from '../../lib/duckdb.ts';
+import { appendRows, loadRows, type AppendColumn } from '../../lib/appender.ts';
 import type { ConfusionCell } from '../../lib/ml/metrics.ts';
 import { featureKeySql } from '../../silver/catalog_tracks.ts';
 import { HAS_FEATURES, moodCategory } from '../shared/feature-sql.ts';
@@ -65,21 +65,31 @@ export async function fitCatalogModels(ctx: BuildContext, report: Report): Promi
 
 const VECTOR_FEATURES = [...new Set(CATALOG_MODELS.flatMap((s) => s.features))];
 
+/** Feature vectors predicted per batch: bounds the JS side (300k vectors at 10M plays took ~450 MB as one array). */
+const PREDICT_BATCH = 25_000;
+
 /** Temp tables: the training split's feature keys, and one prediction per distinct feature vector of the plays. */
 async function stagePredictions(ctx: BuildContext, cm: CatalogModels | null): Promise<void> {
   const trainKeys = cm ? [...new Set(cm.split.train.map((i) => cm.data.keys[i]))] : [];
   await loadRows(ctx.conn, 'predictive_train_keys', [{ name: 'feature_key', type: 'VARCHAR' }], trainKeys.map((k) => [k]));
-  const vectors = await queryRows<Record<string, number | string>>(ctx.conn, `
-    select distinct ${featureKeySql()} as feature_key, ${VECTOR_FEATURES.join(', ')}
-    from silver.listening_with_features where ${HAS_FEATURES} and ${VECTOR_FEATURES.map((f) => `${f} is not null`).join(' and ')}
-    order by feature_key`);
-  const columns = { values: Object.fromEntries(VECTOR_FEATURES.map((f) => [f, vectors.map((v) => Number(v[f]))])) };
-  const idx = vectors.map((_, i) => i);
-  const predict = (spec: CatalogModelSpec) => (cm && vectors.length > 0 ? cm.models.get(spec.name)!.forest.predict(featureMatrix(columns, idx, spec.features)) as (number | string)[] : vectors.map(() => null));
-  const valence = predict(VALENCE_MODEL);
-  const mood = predict(MOOD_MODEL);
-  await loadRows(ctx.conn, 'predictive_vectors', [{ name: 'feature_key', type: 'VARCHAR' }, { name: 'predicted_valence', type: 'DOUBLE' }, { name: 'predicted_mood', type: 'VARCHAR' }],
-    vectors.map((v, i) => [String(v.feature_key), valence[i], mood[i]]));
+  await ctx.conn.run(`create or replace temp table predictive_vector_inputs as
+    select row_number() over (order by feature_key) as i, * from (
+      select distinct ${featureKeySql()} as feature_key, ${VECTOR_FEATURES.join(', ')}
+      from silver.listening_with_features where ${HAS_FEATURES} and ${VECTOR_FEATURES.map((f) => `${f} is not null`).join(' and ')})`);
+  const total = Number(await scalar(ctx.conn, 'select count(*) from temp.main.predictive_vector_inputs'));
+  const out: AppendColumn[] = [{ name: 'feature_key', type: 'VARCHAR' }, { name: 'predicted_valence', type: 'DOUBLE' }, { name: 'predicted_mood', type: 'VARCHAR' }];
+  await loadRows(ctx.conn, 'predictive_vectors', out, []);
+  for (let from = 0; from < total; from += PREDICT_BATCH) {
+    const vectors = await queryRows<Record<string, number | string>>(ctx.conn,
+      'select * exclude (i) from temp.main.predictive_vector_inputs where i > $from and i <= $to order by i', { from, to: from + PREDICT_BATCH });
+    const columns = { values: Object.fromEntries(VECTOR_FEATURES.map((f) => [f, vectors.map((v) => Number(v[f]))])) };
+    const idx = vectors.map((_, i) => i);
+    const predict = (spec: CatalogModelSpec) => (cm ? cm.models.get(spec.name)!.forest.predict(featureMatrix(columns, idx, spec.features)) as (number | string)[] : vectors.map(() => null));
+    const valence = predict(VALENCE_MODEL);
+    const mood = predict(MOOD_MODEL);
+    await appendRows(ctx.conn, 'predictive_vectors', out, vectors.map((v, i) => [String(v.feature_key), valence[i], mood[i]]));
+  }
+  await ctx.conn.run('drop table temp.main.predictive_vector_inputs');
 }
 
 function eventSql(actual: string, predicted: string, model: FittedCatalogModel | undefined, name: string): string {
