@@ -51,6 +51,11 @@ async function runAll(args: Args, data: BenchData, save: (passes: StageMeasure[]
 async function main(): Promise<void> {
   const args = parseBenchArgs(process.argv.slice(2));
   const scale = SCALES[args.scale];
+  // Set before machineInfo(), which records the DuckDB settings; every stage's child process inherits it.
+  if (scale.duckdbMemoryLimit && !process.env.DUCKDB_MEMORY_LIMIT) {
+    process.env.DUCKDB_MEMORY_LIMIT = scale.duckdbMemoryLimit;
+    log(`DUCKDB_MEMORY_LIMIT=${scale.duckdbMemoryLimit} (the ${scale.name} scale's default: 4 GB process budget; set the variable to override)`);
+  }
   const machine = await machineInfo();
   const data = await ensureBenchData(scale, args.seed, log);
   const file = join(REPO_ROOT, 'bench', 'results', `${scale.name}-${new Date().toISOString().replace(/[:.]/g, '').slice(0, 15)}Z.json`);
