@@ -22,6 +22,12 @@ export interface LakeSession {
   lock: HeldLock | null;
   /** A fresh transaction; commit it to publish. */
   begin(): LakeTransaction;
+  /**
+   * Checked by every transaction of this session just before it publishes; throws to refuse. The
+   * pipeline sets it so that a run aborted (time limit, shutdown) publishes nothing more, even when
+   * the abort came between two queries and interrupted none.
+   */
+  commitGuard: () => void;
   /** Re-points every view at the catalog's current versions (after another writer's commit). */
   refresh(): Promise<void>;
   context(tx: LakeTransaction): BuildContext;
@@ -40,7 +46,8 @@ async function open(config: Config, log: Logger, lock: HeldLock | null, runId: s
   const { instance, connection } = db;
   const session: LakeSession = {
     config, conn: connection, runId, log, lock,
-    begin: () => new LakeTransaction(connection, config.dataDir, runId, config.retainVersions),
+    begin: () => new LakeTransaction(connection, config.dataDir, runId, config.retainVersions, () => session.commitGuard()),
+    commitGuard: () => {},
     refresh: async () => void (await attachLake(connection, config.dataDir)),
     context: (tx) => ({ config, conn: connection, runId, log, tx }),
     close: () => {

@@ -50,6 +50,8 @@ export class LakeTransaction {
     private readonly dataDir: string,
     readonly runId: string,
     private readonly retainVersions = 5,
+    /** Called first thing in commit(); throwing there publishes nothing (the caller then aborts). */
+    private readonly beforeCommit: () => void = () => {},
   ) {
     this.catalog = readCatalog(dataDir);
   }
@@ -146,6 +148,7 @@ export class LakeTransaction {
   /** Publishes every staged table at once. */
   async commit(): Promise<TableVersionMeta[]> {
     if (this.done) throw new Error('transaction already finished');
+    this.beforeCommit();
     this.done = true;
     const published: TableVersionMeta[] = [];
     for (const { meta, tmpDir } of this.staged.values()) {

@@ -9,7 +9,7 @@ import { readCatalog, relationExists, type Catalog } from '../lib/lake.ts';
 import { generateDemo } from '../lib/generator/index.ts';
 import type { CheckResult } from '../ops/quality-checks.ts';
 import type { PublishStatus, RunStatus, TableWritten } from '../ops/run-history.ts';
-import type { RunControl } from './run-control.ts';
+import { RunInterruptedError, type RunControl } from './run-control.ts';
 import { ingestExportStage, ingestKaggleStage, silverStage, summarise, type StageResult } from './stages.ts';
 import { importInbox, pendingInbox, type InboxOptions } from './inbox.ts';
 import { connectedListeners, spotifyStage, type SpotifyStageOptions } from './spotify-stage.ts';
@@ -66,6 +66,12 @@ export async function stage<T>(state: RunState, name: string, fn: () => Promise<
     // A query that starts after the first interrupt is interrupted too, until the stage gives up.
     repeat = setInterval(() => conn.interrupt(), 200);
   });
+  const guard = state.session.commitGuard;
+  state.session.commitGuard = () => {
+    const stop = state.control.stopping;
+    if (state.control.aborted && stop) throw new RunInterruptedError(stop.kind, name, `interrupted before publishing (${stop.detail})`);
+    guard();
+  };
   state.log.debug({ stage: name }, `stage ${name} started`);
   try {
     return await fn();
@@ -73,6 +79,7 @@ export async function stage<T>(state: RunState, name: string, fn: () => Promise<
     state.failedStage ??= name;
     throw err;
   } finally {
+    state.session.commitGuard = guard;
     off();
     clearInterval(repeat);
     state.durations[name] = (state.durations[name] ?? 0) + Date.now() - started;
