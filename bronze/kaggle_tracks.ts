@@ -1,6 +1,5 @@
 import { defineTable, type ColumnSpec } from '../lib/table-spec.ts';
-
-const unit = (name: string, what: string): ColumnSpec => ({ name, type: 'DOUBLE', description: `${what} (0-1, Spotify audio feature as published in the Kaggle data set)` });
+import { audioFeatureColumns, SPOTIFY_FEATURE_ORDER } from '../lib/audio-features.ts';
 
 /** Columns in the order the bronze Parquet holds them. */
 export const kaggleColumns: ColumnSpec[] = [
@@ -12,18 +11,7 @@ export const kaggleColumns: ColumnSpec[] = [
   { name: 'popularity', type: 'INTEGER', description: 'Spotify popularity 0-100 at the time the data set was made' },
   { name: 'duration_ms', type: 'BIGINT', description: 'Track length in milliseconds' },
   { name: 'explicit', type: 'BOOLEAN', description: 'Explicit lyrics' },
-  unit('danceability', 'Danceability'),
-  unit('energy', 'Energy'),
-  { name: 'key', type: 'INTEGER', description: 'Pitch class 0-11 (-1 = unknown)' },
-  { name: 'loudness', type: 'DOUBLE', description: 'Loudness in dB' },
-  { name: 'mode', type: 'INTEGER', description: '1 = major, 0 = minor' },
-  unit('speechiness', 'Speechiness'),
-  unit('acousticness', 'Acousticness'),
-  unit('instrumentalness', 'Instrumentalness'),
-  unit('liveness', 'Liveness'),
-  unit('valence', 'Valence'),
-  { name: 'tempo', type: 'DOUBLE', description: 'Tempo in BPM' },
-  { name: 'time_signature', type: 'INTEGER', description: 'Estimated beats per bar' },
+  ...audioFeatureColumns(SPOTIFY_FEATURE_ORDER, 'as published in the Kaggle data set'),
   { name: 'track_genre', type: 'VARCHAR', description: 'Genre the track was collected under (a track id can appear under several genres)' },
   { name: 'source_file', type: 'VARCHAR', description: 'File name the row came from' },
   { name: 'file_sha256', type: 'VARCHAR', description: 'SHA-256 of the file content' },

@@ -2,6 +2,7 @@
 // silver.listening_with_features gives a Kaggle-matched play (first record of the id by kaggle_index),
 // so the track-level models of gold/predictive train on exactly the vectors the listeners' plays carry.
 import { defineTable, type ColumnSpec } from '../lib/table-spec.ts';
+import { audioFeatureColumns } from '../lib/audio-features.ts';
 import type { BuildContext } from '../lib/build-context.ts';
 import type { TableVersionMeta } from '../lib/lake.ts';
 import { relationExists } from '../lib/lake.ts';
@@ -21,24 +22,11 @@ export function featureKeySql(alias = ''): string {
   return `substr(md5(${ALL.map((f) => `coalesce(${p}${f}::varchar, '')`).join(` || '|' || `)}), 1, 16)`;
 }
 
-const feature = (name: string, what: string): ColumnSpec => ({ name, type: 'DOUBLE', description: `${what}, as published in the Kaggle data set` });
-
 export const columns: ColumnSpec[] = [
   { name: 'track_id', type: 'VARCHAR', description: 'Spotify track id (one row per id)' },
   { name: 'track_name', type: 'VARCHAR', description: 'Track title of the first Kaggle record of the id' },
   { name: 'artists', type: 'VARCHAR', description: "Artists of the first Kaggle record of the id (several joined by ';')" },
-  feature('danceability', 'Danceability 0-1'),
-  feature('energy', 'Energy 0-1'),
-  feature('valence', 'Valence (musical positiveness) 0-1'),
-  feature('acousticness', 'Acousticness 0-1'),
-  feature('instrumentalness', 'Instrumentalness 0-1'),
-  feature('speechiness', 'Speechiness 0-1'),
-  feature('liveness', 'Liveness 0-1'),
-  feature('loudness', 'Loudness in dB'),
-  feature('tempo', 'Tempo in BPM'),
-  { name: 'key', type: 'INTEGER', description: 'Pitch class 0-11 (-1 = unknown, as in the Kaggle file)' },
-  { name: 'mode', type: 'INTEGER', description: '1 = major, 0 = minor' },
-  { name: 'time_signature', type: 'INTEGER', description: 'Estimated beats per bar' },
+  ...audioFeatureColumns(ALL, 'as published in the Kaggle data set (first record of the id)'),
   { name: 'genres', type: 'VARCHAR[]', description: 'Every Kaggle genre the id was collected under, sorted' },
   { name: 'kaggle_records', type: 'BIGINT', description: 'Number of Kaggle records (genre rows) of this track id' },
   { name: 'feature_key', type: 'VARCHAR', description: 'Key of the whole feature vector: tracks with equal keys have identical features (the same recording under several ids) and are kept on one side of every train/test split' },

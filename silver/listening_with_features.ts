@@ -5,8 +5,8 @@ import type { TableVersionMeta } from '../lib/lake.ts';
 import { relationExists } from '../lib/lake.ts';
 import { StageError } from '../lib/errors.ts';
 import { silverSql } from './listening-with-features-sql.ts';
-
-const feature = (name: string, what: string): ColumnSpec => ({ name, type: 'DOUBLE', description: `${what}; from the source named in feature_source, null when feature_source = 'none'` });
+import { audioFeatureColumns } from '../lib/audio-features.ts';
+import { CATALOG_FEATURES, CATALOG_INT_FEATURES } from './catalog_tracks.ts';
 
 export const columns: ColumnSpec[] = [
   { name: 'listener_id', type: 'VARCHAR', description: 'Pseudonymous id of the listener (study participant)' },
@@ -35,18 +35,9 @@ export const columns: ColumnSpec[] = [
   { name: 'history_source', type: 'VARCHAR', description: 'Where the play came from: spotify_api, export_extended, export_extended_legacy or export_account (the richest source when several saw the same play)' },
   { name: 'feature_source', type: 'VARCHAR', description: "Where the audio features came from, whole: spotify_api, kaggle, synthetic or none (precedence in that order)" },
   { name: 'feature_match', type: 'VARCHAR', description: 'How the features were matched: track_id, name (normalised artist and title) or none' },
-  feature('danceability', 'Danceability 0-1'),
-  feature('energy', 'Energy 0-1'),
-  feature('valence', 'Valence (musical positiveness) 0-1'),
-  feature('acousticness', 'Acousticness 0-1'),
-  feature('instrumentalness', 'Instrumentalness 0-1'),
-  feature('speechiness', 'Speechiness 0-1'),
-  feature('liveness', 'Liveness 0-1'),
-  feature('loudness', 'Loudness in dB (about -60 to 0)'),
-  feature('tempo', 'Tempo in BPM'),
-  { name: 'key', type: 'INTEGER', description: 'Pitch class 0-11 (null when unknown)' },
-  { name: 'mode', type: 'INTEGER', description: '1 = major, 0 = minor (null when unknown)' },
-  { name: 'time_signature', type: 'INTEGER', description: 'Estimated beats per bar' },
+  ...audioFeatureColumns([...CATALOG_FEATURES, ...CATALOG_INT_FEATURES], "from the source named in feature_source, null when feature_source = 'none'", {
+    key: 'Pitch class 0-11 (null when unknown)', mode: '1 = major, 0 = minor (null when unknown)',
+  }),
   { name: 'genres', type: 'VARCHAR[]', description: 'Kaggle genres of the track (a Kaggle track id can carry several genres); empty when not in Kaggle' },
 ];
 
