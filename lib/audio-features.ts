@@ -29,3 +29,22 @@ export const SPOTIFY_FEATURE_ORDER = Object.keys(AUDIO_FEATURES) as AudioFeature
 export function audioFeatureColumns(names: readonly AudioFeatureName[], source: string, what: Partial<Record<AudioFeatureName, string>> = {}): ColumnSpec[] {
   return names.map((name) => ({ name, type: AUDIO_FEATURES[name].type, description: `${what[name] ?? AUDIO_FEATURES[name].what}; ${source}` }));
 }
+
+/** The features measured on a 0-1 scale. */
+export const UNIT_FEATURES = ['danceability', 'energy', 'speechiness', 'acousticness', 'instrumentalness', 'liveness', 'valence'] as const satisfies readonly AudioFeatureName[];
+
+/**
+ * Valid values (inclusive) of the bounded features: what the Kaggle importer rejects outside of
+ * (CONVENTIONS.md "Kaggle rejects") and the quality checks count in silver.
+ */
+export const VALID_RANGES: Partial<Record<AudioFeatureName, readonly [number, number]>> = {
+  ...Object.fromEntries(UNIT_FEATURES.map((f) => [f, [0, 1] as const])),
+  tempo: [0, 300],
+  loudness: [-Infinity, 5],
+};
+
+/** True when `value` of feature `name` lies outside its valid range (features without one never do). */
+export function outOfRange(name: string, value: number): boolean {
+  const range = VALID_RANGES[name as AudioFeatureName];
+  return range !== undefined && (value < range[0] || value > range[1]);
+}

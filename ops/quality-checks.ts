@@ -1,6 +1,7 @@
 // The data-quality gates run after every build. Each check measures one number and compares it with
 // a threshold; 'error' failures block the run's publish to Trino, 'warn' failures are reported.
 // Checks read the lake through the session's views, so they see exactly what the run published.
+import { VALID_RANGES } from '../lib/audio-features.ts';
 import type { DuckDBConnection } from '../lib/duckdb.ts';
 import { quoteIdent, queryRows } from '../lib/duckdb.ts';
 import { readCatalog, type TableVersionMeta } from '../lib/lake.ts';
@@ -32,13 +33,8 @@ export interface QualityOptions {
 }
 
 export const SILVER = 'silver.listening_with_features';
-const UNIT_FEATURES = ['danceability', 'energy', 'valence', 'acousticness', 'instrumentalness', 'speechiness', 'liveness'];
 /** Valid range per feature column (inclusive); the same limits the Kaggle importer rejects on. */
-const FEATURE_RANGES: Record<string, [number, number]> = {
-  ...Object.fromEntries(UNIT_FEATURES.map((f) => [f, [0, 1] as [number, number]])),
-  tempo: [0, 300],
-  loudness: [-Infinity, 5],
-};
+const FEATURE_RANGES: Record<string, readonly [number, number]> = VALID_RANGES;
 
 function result(check_name: string, table_name: string, column_name: string, level: CheckLevel, observed: number | null, threshold: number, detail: string): CheckResult {
   const status = observed !== null && observed > threshold ? 'fail' : 'pass';

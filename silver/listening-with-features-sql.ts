@@ -1,6 +1,7 @@
 // The SQL of silver.listening_with_features, composed from the inputs that exist (the API features
 // and the synthetic table are optional; synthetic is left out entirely when ALLOW_SYNTHETIC=false).
 import { nameKeySql, kaggleMainArtistSql } from '../lib/name-key.ts';
+import { CATALOG_FEATURES, CATALOG_INT_FEATURES } from './catalog_tracks.ts';
 
 export interface SilverInputs {
   hasApiFeatures: boolean;
@@ -9,8 +10,8 @@ export interface SilverInputs {
   allowSynthetic: boolean;
 }
 
-const FEATURES = ['danceability', 'energy', 'valence', 'acousticness', 'instrumentalness', 'speechiness', 'liveness', 'loudness', 'tempo'];
-const INT_FEATURES = ['key', 'mode', 'time_signature'];
+const FEATURES = CATALOG_FEATURES;
+const INT_FEATURES: readonly string[] = CATALOG_INT_FEATURES;
 const ALL = [...FEATURES, ...INT_FEATURES];
 const cols = (alias: string) => ALL.map((f) => `${alias}.${f}`).join(', ');
 const empty = (keyCol: string) =>

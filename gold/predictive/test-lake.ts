@@ -8,6 +8,7 @@ import { repoRoot } from '../../test/helpers.ts';
 import { featureKeySql } from '../../silver/catalog_tracks.ts';
 import { seededRng } from '../../lib/ml/rng.ts';
 import { queryRows } from '../../lib/duckdb.ts';
+import { SPOTIFY_FEATURE_ORDER } from '../../lib/audio-features.ts';
 import { typedRowsSql, type Row } from '../shared/fixture-runner.ts';
 import { sampleEvents } from '../shared/sample-events.ts';
 
@@ -45,7 +46,7 @@ export function testCatalog(o: TestCatalogOptions): Row[] {
   return rows;
 }
 
-const FEATURES = ['danceability', 'energy', 'valence', 'acousticness', 'instrumentalness', 'speechiness', 'liveness', 'loudness', 'tempo', 'key', 'mode', 'time_signature'];
+const FEATURES = SPOTIFY_FEATURE_ORDER;
 
 /** Plays of one listener: mostly catalog tracks (real features), some synthetic, some without features. */
 export function testEvents(listener: string, count: number, catalog: Row[], seed: number): Row[] {

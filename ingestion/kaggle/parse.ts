@@ -1,6 +1,7 @@
 // Validation of Kaggle Spotify Tracks records. Rejects only what is structurally wrong (see
 // CONVENTIONS.md "Kaggle rejects"); every other row is kept as it is.
 import type { AppendValue } from '../../lib/appender.ts';
+import { outOfRange, UNIT_FEATURES, VALID_RANGES, type AudioFeatureName } from '../../lib/audio-features.ts';
 
 export const KAGGLE_HEADER = [
   'track_id', 'artists', 'album_name', 'track_name', 'popularity', 'duration_ms', 'explicit',
@@ -11,9 +12,9 @@ export const KAGGLE_HEADER = [
 /** Header names some published copies use instead of ours. */
 const ALIASES: Record<string, string> = { time_signal: 'time_signature' };
 
-const UNIT_FEATURES = new Set(['danceability', 'energy', 'speechiness', 'acousticness', 'instrumentalness', 'liveness', 'valence']);
+const UNITS = new Set<string>(UNIT_FEATURES);
 const INTEGERS = new Set(['popularity', 'duration_ms', 'key', 'mode', 'time_signature']);
-const NUMBERS = new Set([...UNIT_FEATURES, 'loudness', 'tempo', ...INTEGERS]);
+const NUMBERS = new Set([...UNITS, 'loudness', 'tempo', ...INTEGERS]);
 
 export interface HeaderCheck {
   /** Index in the record of each KAGGLE_HEADER column. */
@@ -79,8 +80,10 @@ function checkField(name: string, raw: string): { ok: true; value: AppendValue }
   const n = parseNumber(raw);
   if (n === null) return { ok: false, field: name, reason: `${name} is not a number: "${raw}"` };
   if (INTEGERS.has(name) && !Number.isInteger(n)) return { ok: false, field: name, reason: `${name} is not an integer: "${raw}"` };
-  if (UNIT_FEATURES.has(name) && (n < 0 || n > 1)) return { ok: false, field: name, reason: `${name} ${n} outside [0, 1]` };
-  if (name === 'tempo' && (n < 0 || n > 300)) return { ok: false, field: name, reason: `tempo ${n} outside [0, 300] BPM` };
-  if (name === 'loudness' && n > 5) return { ok: false, field: name, reason: `loudness ${n} dB above 5 dB` };
+  if (outOfRange(name, n)) {
+    const [lo, hi] = VALID_RANGES[name as AudioFeatureName]!;
+    const reason = UNITS.has(name) ? `${name} ${n} outside [0, 1]` : name === 'tempo' ? `tempo ${n} outside [${lo}, ${hi}] BPM` : `loudness ${n} dB above ${hi} dB`;
+    return { ok: false, field: name, reason };
+  }
   return { ok: true, value: n };
 }
