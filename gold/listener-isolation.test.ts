@@ -2,27 +2,21 @@
 // a, exactly the rows it holds when a is alone in the lake.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { repoRoot, tempDir, testConfig } from '../test/helpers.ts';
+import { tempDir, testConfig } from '../test/helpers.ts';
 import { silentLogger } from '../lib/logger.ts';
 import { withWriter } from '../lib/session.ts';
 import { queryRows } from '../lib/duckdb.ts';
-import { loadTables } from '../lib/table-loader.ts';
 import { buildGold, loadGoldTables } from './build.ts';
-import { typedRowsSql, type Row } from './shared/fixture-runner.ts';
+import { writeSilverEvents, type Row } from './shared/fixture-runner.ts';
 import { sampleEvents } from './shared/sample-events.ts';
 
-const silver = (await loadTables(join(repoRoot, 'silver'))).find((t) => t.spec.name === 'listening_with_features')!.spec;
 const goldTables = (await loadGoldTables()).filter((t) => ['descriptive', 'diagnostic'].includes(t.spec.category!)).map((t) => t.spec);
 
 async function buildAll(events: Row[]): Promise<Map<string, Row[]>> {
   const { dir, cleanup } = tempDir();
   try {
     return await withWriter(testConfig(dir), silentLogger, 'test', async (s) => {
-      const tx = s.begin();
-      const { sql, params } = typedRowsSql(silver, events);
-      await tx.write(silver, { sql, params });
-      await tx.commit();
+      await writeSilverEvents(s, events);
       for (const category of ['descriptive', 'diagnostic']) await buildGold(s, { category });
       const out = new Map<string, Row[]>();
       for (const spec of goldTables) {

@@ -3,26 +3,20 @@
 // of corr(), and the circular-linear correlation computed in TypeScript.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { repoRoot, tempDir, testConfig } from '../test/helpers.ts';
+import { tempDir, testConfig } from '../test/helpers.ts';
 import { silentLogger } from '../lib/logger.ts';
 import { withWriter, type LakeSession } from '../lib/session.ts';
 import { queryRows } from '../lib/duckdb.ts';
-import { loadTables } from '../lib/table-loader.ts';
 import { buildGold } from './build.ts';
-import { typedRowsSql, type Row } from './shared/fixture-runner.ts';
+import { writeSilverEvents, type Row } from './shared/fixture-runner.ts';
 import { sampleEvents } from './shared/sample-events.ts';
 
-const silver = (await loadTables(join(repoRoot, 'silver'))).find((t) => t.spec.name === 'listening_with_features')!.spec;
 
 async function withSampleLake(fn: (s: LakeSession) => Promise<void>): Promise<void> {
   const { dir, cleanup } = tempDir();
   try {
     await withWriter(testConfig(dir), silentLogger, 'test', async (s) => {
-      const tx = s.begin();
-      const { sql, params } = typedRowsSql(silver, [...sampleEvents('a', 150, 11), ...sampleEvents('b', 90, 12)]);
-      await tx.write(silver, { sql, params });
-      await tx.commit();
+      await writeSilverEvents(s, [...sampleEvents('a', 150, 11), ...sampleEvents('b', 90, 12)]);
       for (const category of ['descriptive', 'diagnostic']) await buildGold(s, { category });
       await fn(s);
     });

@@ -5,18 +5,13 @@ import { join } from 'node:path';
 import { repoRoot, runCli, tempDir, testConfig } from '../../test/helpers.ts';
 import { silentLogger } from '../../lib/logger.ts';
 import { withWriter } from '../../lib/session.ts';
-import { loadTables } from '../../lib/table-loader.ts';
 import { readCatalog } from '../../lib/lake.ts';
-import { typedRowsSql } from '../../gold/shared/fixture-runner.ts';
+import { writeSilverEvents } from '../../gold/shared/fixture-runner.ts';
 import { sampleEvents } from '../../gold/shared/sample-events.ts';
 
 async function seedSilver(dataDir: string): Promise<void> {
-  const silver = (await loadTables(join(repoRoot, 'silver'))).find((t) => t.spec.name === 'listening_with_features')!.spec;
   await withWriter(testConfig(dataDir), silentLogger, 'seed', async (s) => {
-    const tx = s.begin();
-    const { sql, params } = typedRowsSql(silver, sampleEvents('a', 30, 3));
-    await tx.write(silver, { sql, params });
-    await tx.commit();
+    await writeSilverEvents(s, sampleEvents('a', 30, 3));
   });
 }
 

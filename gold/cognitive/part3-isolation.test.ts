@@ -3,28 +3,22 @@
 // (the clustering is seeded).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { repoRoot, tempDir, testConfig } from '../../test/helpers.ts';
+import { tempDir, testConfig } from '../../test/helpers.ts';
 import { silentLogger } from '../../lib/logger.ts';
 import { withWriter } from '../../lib/session.ts';
 import { queryRows } from '../../lib/duckdb.ts';
-import { loadTables } from '../../lib/table-loader.ts';
 import { buildGold } from '../build.ts';
-import { typedRowsSql, type Row } from '../shared/fixture-runner.ts';
+import { writeSilverEvents, type Row } from '../shared/fixture-runner.ts';
 import { sampleEvents } from '../shared/sample-events.ts';
 import { PART3_TABLES } from './part3-invariants.ts';
 
-const silver = (await loadTables(join(repoRoot, 'silver'))).find((t) => t.spec.name === 'listening_with_features')!.spec;
 const tables = PART3_TABLES.filter((t) => t !== 'optimal_listening_times');
 
 async function buildAll(events: Row[]): Promise<Map<string, Row[]>> {
   const { dir, cleanup } = tempDir();
   try {
     return await withWriter(testConfig(dir), silentLogger, 'test', async (s) => {
-      const tx = s.begin();
-      const { sql, params } = typedRowsSql(silver, events);
-      await tx.write(silver, { sql, params });
-      await tx.commit();
+      await writeSilverEvents(s, events);
       await buildGold(s, { category: 'cognitive' });
       for (const table of tables.filter((t) => t.startsWith('mood_i') || t.startsWith('personalized'))) await buildGold(s, { table });
       const out = new Map<string, Row[]>();

@@ -3,15 +3,13 @@
 // missing input, and publishes nothing of that run; `lakehouse run` builds the predictive tables first.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { repoRoot, tempDir, testConfig } from '../../test/helpers.ts';
+import { tempDir, testConfig } from '../../test/helpers.ts';
 import { silentLogger } from '../../lib/logger.ts';
 import { withWriter } from '../../lib/session.ts';
 import { readCatalog } from '../../lib/lake.ts';
 import { StageError } from '../../lib/errors.ts';
-import { loadTables } from '../../lib/table-loader.ts';
 import { buildGold, loadGoldTables, selectGoldTables } from '../build.ts';
-import { typedRowsSql } from '../shared/fixture-runner.ts';
+import { writeSilverEvents } from '../shared/fixture-runner.ts';
 import { sampleEvents } from '../shared/sample-events.ts';
 
 test('the predictive tables are built before optimal_listening_times in a full gold run', async () => {
@@ -22,14 +20,10 @@ test('the predictive tables are built before optimal_listening_times in a full g
 });
 
 test('without the predictive tables, building the prescriptive category fails naming the missing input and publishes nothing', async () => {
-  const silver = (await loadTables(join(repoRoot, 'silver'))).find((t) => t.spec.name === 'listening_with_features')!.spec;
   const { dir, cleanup } = tempDir();
   try {
     await withWriter(testConfig(dir), silentLogger, 'test', async (s) => {
-      const tx = s.begin();
-      const { sql, params } = typedRowsSql(silver, sampleEvents('a', 20, 1));
-      await tx.write(silver, { sql, params });
-      await tx.commit();
+      await writeSilverEvents(s, sampleEvents('a', 20, 1));
       await assert.rejects(buildGold(s, { category: 'prescriptive' }), (err: Error) =>
         err instanceof StageError && /gold\.optimal_listening_times/.test(err.message) && /gold\.mood_predictions has not been built/.test(err.message));
     });

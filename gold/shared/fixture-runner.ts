@@ -7,11 +7,12 @@ import { basename, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { Config } from '../../lib/config.ts';
 import type { Logger } from '../../lib/logger.ts';
-import { withWriter } from '../../lib/session.ts';
+import { withWriter, type LakeSession } from '../../lib/session.ts';
 import { queryRows, quoteIdent } from '../../lib/duckdb.ts';
 import { parseQualified } from '../../lib/lake.ts';
 import type { TableSpec } from '../../lib/table-spec.ts';
 import { buildGold } from '../build.ts';
+import silverEvents from '../../silver/listening_with_features.ts';
 
 export type Row = Record<string, unknown>;
 
@@ -93,6 +94,14 @@ export function typedRowsSql(spec: Pick<TableSpec, 'columns'>, rows: Row[], defa
     sql: `with raw as (select unnest(json_extract($1::json, '$[*]')) as r) select ${cols.join(', ')} from raw`,
     params: [JSON.stringify(full)],
   };
+}
+
+/** Publishes `events` as silver.listening_with_features (typed by its declaration, missing columns null). */
+export async function writeSilverEvents(s: LakeSession, events: Row[]): Promise<void> {
+  const tx = s.begin();
+  const { sql, params } = typedRowsSql(silverEvents, events);
+  await tx.write(silverEvents, { sql, params });
+  await tx.commit();
 }
 
 /** Seeds a fresh lake with the case's inputs, builds the table with the real runner, returns its rows. */
