@@ -10,8 +10,8 @@ export interface Scale {
   defaultRuns: number;
   /**
    * DUCKDB_MEMORY_LIMIT the stages run with unless the caller sets one. DuckDB's limit bounds its
-   * buffer pool only; its other allocations, the allocator's fragmentation and Node add about 1.5 GB
-   * (measured: 3GB gave 4.4-4.7 GB peak RSS at the large scale), so a 4 GB process budget means 2GB.
+   * buffer pool only; its other allocations, the allocator's fragmentation and Node add 1-1.5 GiB
+   * (measured: 3GB gave 4.2-4.6 GiB peak RSS at the large scale), so a 4 GB process budget means 2GB.
    */
   duckdbMemoryLimit?: string;
 }
