@@ -17,6 +17,16 @@ const cols = (alias: string) => ALL.map((f) => `${alias}.${f}`).join(', ');
 const empty = (keyCol: string) =>
   `select null::varchar as ${keyCol}, ${FEATURES.map((f) => `null::double as ${f}`).join(', ')}, ${INT_FEATURES.map((f) => `null::integer as ${f}`).join(', ')} where false`;
 
+/** A play counts as a stream from 30 s on (Spotify's royalty rule, used in most listening research). */
+export const STREAM_MIN_MS = 30_000;
+
+/**
+ * The true order of a listener's plays: by end time, ties broken by the source file and the record's
+ * position in it (exports list plays chronologically; account data has minute precision, so many
+ * plays share a played_at). Never by names: that would invent the order of same-minute plays.
+ */
+const PLAY_ORDER = 'played_at, source_file, source_row, track_key, ms_played';
+
 /** Lower number = richer source; the richer row wins when two sources saw the same play. */
 const RICHNESS = `case source when 'export_extended' then 1 when 'export_extended_legacy' then 2 when 'spotify_api' then 3 else 4 end`;
 
@@ -93,8 +103,8 @@ with listeners as (
   from featured f join listeners l using (listener_id)
 ), sessionised as (
   select *, sum(case when gap_ms is null or gap_ms > 30 * 60 * 1000 then 1 else 0 end)
-              over (partition by listener_id order by played_at, track_key, ms_played rows unbounded preceding) as session_no
-  from (select *, epoch_ms(started_at) - epoch_ms(lag(played_at) over (partition by listener_id order by played_at, track_key, ms_played)) as gap_ms
+              over (partition by listener_id order by ${PLAY_ORDER} rows unbounded preceding) as session_no
+  from (select *, epoch_ms(started_at) - epoch_ms(lag(played_at) over (partition by listener_id order by ${PLAY_ORDER})) as gap_ms
         from localised)
 )
 select
@@ -109,8 +119,12 @@ select
   case when hour(played_at_local) between 6 and 11 then 'morning' when hour(played_at_local) between 12 and 17 then 'afternoon'
        when hour(played_at_local) between 18 and 22 then 'evening' else 'night' end as part_of_day,
   listener_id || '-s' || lpad(session_no::varchar, 6, '0') as session_id,
-  row_number() over (partition by listener_id, session_no order by played_at, track_key, ms_played)::integer as session_position,
-  track_id, track_name, artist_name, album_name, ms_played, skipped, shuffle, reason_start, reason_end,
+  row_number() over (partition by listener_id, session_no order by ${PLAY_ORDER})::integer as session_position,
+  track_id, track_name, artist_name, album_name, ms_played,
+  ms_played >= ${STREAM_MIN_MS} as is_stream,
+  case when skipped or reason_end in ('fwdbtn', 'backbtn') then true
+       when skipped is null and reason_end is null then null else false end as is_skip,
+  skipped, shuffle, reason_start, reason_end,
   source as history_source, feature_source,
   case when feature_source = 'none' then 'none' else via end as feature_match,
   ${FEATURES.map((f) => `f_${f}::double as ${f}`).join(', ')},

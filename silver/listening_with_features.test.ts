@@ -133,3 +133,42 @@ test('on the real exports silver reconciles with bronze, every row has provenanc
     cleanup();
   }
 });
+
+test('plays ending in the same minute keep their file order (never alphabetical); is_stream and is_skip follow the shared definitions', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    mkdirSync(join(dir, 'in'));
+    const acc = join(dir, 'in', 'StreamingHistory_music_0.json');
+    // Account data has minute precision: the three plays share played_at; the file lists them in
+    // the order they were heard (Zulu, Mike, Alpha), which is not the alphabetical one.
+    writeFileSync(acc, JSON.stringify([
+      { endTime: '2025-01-01 10:00', artistName: 'Band', trackName: 'Zulu', msPlayed: 29999 },
+      { endTime: '2025-01-01 10:00', artistName: 'Band', trackName: 'Mike', msPlayed: 30000 },
+      { endTime: '2025-01-01 10:00', artistName: 'Band', trackName: 'Alpha', msPlayed: 45000 },
+    ]));
+    const ext = join(dir, 'in', 'Streaming_History_Audio_2025.json');
+    writeFileSync(ext, JSON.stringify([
+      { ...extended('2025-02-01T10:00:00Z', 'spotify:track:aaaaaaaaaaaaaaaaaaaaaa', 'A', 'X', 10000), reason_end: 'fwdbtn', skipped: null },
+      { ...extended('2025-02-01T10:05:00Z', 'spotify:track:bbbbbbbbbbbbbbbbbbbbbb', 'B', 'X'), skipped: true },
+      { ...extended('2025-02-01T10:10:00Z', 'spotify:track:cccccccccccccccccccccc', 'C', 'X'), reason_end: 'trackdone', skipped: null },
+      { ...extended('2025-02-01T10:15:00Z', 'spotify:track:dddddddddddddddddddddd', 'D', 'X'), reason_end: 'backbtn', skipped: false },
+    ]));
+    const config = testConfig(join(dir, 'lake'));
+    await build(config, async (s) => {
+      await ingestExportStage(s, [acc], 'acc', 'UTC');
+      await ingestExportStage(s, [ext], 'ext', 'UTC');
+      await silverStage(s);
+    });
+    const rows = await withReader(config, silentLogger, (s) => queryRows<Record<string, unknown>>(s.conn, `
+      select listener_id, track_name, session_position, is_stream, is_skip from silver.listening_with_features
+      order by listener_id, session_id, session_position`));
+    assert.deepEqual(rows.filter((r) => r.listener_id === 'acc').map((r) => [r.track_name, r.session_position, r.is_stream, r.is_skip]), [
+      ['Zulu', 1, false, null], ['Mike', 2, true, null], ['Alpha', 3, true, null],
+    ]);
+    assert.deepEqual(rows.filter((r) => r.listener_id === 'ext').map((r) => [r.track_name, r.is_stream, r.is_skip]), [
+      ['A', false, true], ['B', true, true], ['C', true, false], ['D', true, true],
+    ]);
+  } finally {
+    cleanup();
+  }
+});
