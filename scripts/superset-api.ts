@@ -28,7 +28,8 @@ export function supersetSettings(): SupersetSettings {
   return { url, user: process.env.SUPERSET_ADMIN_USER ?? 'admin', password };
 }
 
-export interface ChartData { status: number; results: { rowcount: number; error: string | null }[]; body: string }
+export interface ChartResult { rowcount: number; error: string | null; data: Record<string, unknown>[] }
+export interface ChartData { status: number; results: ChartResult[]; body: string }
 
 /** fetch, retried on network errors (a kept-alive connection the server closed meanwhile). */
 async function fetchRetry(url: string, init?: RequestInit, attempts = 3): Promise<Response> {
@@ -93,7 +94,8 @@ export class SupersetApi {
     const body = await res.text();
     let results: ChartData['results'] = [];
     try {
-      results = ((JSON.parse(body) as { result?: ChartData['results'] }).result ?? []).map((r) => ({ rowcount: r.rowcount, error: r.error ?? null }));
+      results = ((JSON.parse(body) as { result?: ChartData['results'] }).result ?? [])
+        .map((r) => ({ rowcount: r.rowcount, error: r.error ?? null, data: r.data ?? [] }));
     } catch {
       // not JSON: the status and body tell what went wrong
     }

@@ -35,7 +35,7 @@ export const PREDICTIVE: DashboardSpec = {
     { key: 'predictive-classifications', title: 'Mood classification by evaluation set', table: 'gold.mood_classifications',
       description: 'Test plays per evaluation set and predicted mood: how many, the share predicted right, and the synthetic share of their features.',
       chart: { kind: 'table', groupby: ['evaluation_set', 'predicted_mood'], where: "split = 'test'",
-        metrics: [{ label: 'plays', sql: 'COUNT(*)' }, { label: 'share correct', sql: 'ROUND(AVG(CASE WHEN actual_mood = predicted_mood THEN 1.0 ELSE 0.0 END), 3)' }, SYNTHETIC_FROM_SOURCE] } },
+        metrics: [{ label: 'plays', sql: 'COUNT(*)' }, { label: 'share correct', sql: 'ROUND(AVG(CASE WHEN actual_mood = predicted_mood THEN 1e0 ELSE 0e0 END), 3)' }, SYNTHETIC_FROM_SOURCE] } },
     { key: 'predictive-importance', title: 'Feature importance', table: 'gold.feature_importance', width: 12,
       description: 'How much each input feature contributes to each model.',
       chart: { kind: 'bar', x: 'feature', groupby: ['model_name'], metrics: [avg('importance', 'importance')] } },

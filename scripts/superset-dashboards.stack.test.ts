@@ -14,7 +14,8 @@ import type { Browser, Page } from 'playwright-core';
 import { SupersetApi, supersetSettings } from './superset-api.ts';
 import { loggedInPage, openBrowser, renderDashboard, screenshotDashboard } from './superset-browser.ts';
 import { REPO_ROOT } from './superset-datasets.ts';
-import { bundleDashboards, filteredUrl, publishDemo, publishedTables, runScript, snapshot, someListener, trinoUp, trinoUrl } from './superset-stack-support.ts';
+import { bundleCharts, bundleDashboards, duckdbRows, filteredUrl, publishDemo, publishedTables, runScript, snapshot, someListener, trinoUp, trinoUrl } from './superset-stack-support.ts';
+import { compareRows, expectedSql, savedQueries } from './superset-expected.ts';
 
 const SCREENSHOTS = join(REPO_ROOT, 'artifacts', 'screenshots');
 const api = new SupersetApi(supersetSettings());
@@ -66,6 +67,31 @@ describe('every chart of every dashboard returns rows through the chart data API
           assert.ok(r.rowcount >= 1, `${d.title} / ${c.slice_name}: no rows`);
         }
       }
+    });
+  }
+});
+
+describe('every number a chart shows equals the same query through DuckDB (tolerance 1e-9)', () => {
+  const charts = bundleCharts();
+  for (const d of dashboards) {
+    test(d.title, async (t) => {
+      const missing = missingTables(d.tables);
+      const dataDir = process.env.LAKEHOUSE_DATA_DIR;
+      if (blocked || missing.length || !dataDir) return t.skip(blocked ?? (dataDir ? `gold tables not published yet: ${missing.join(', ')}` : 'LAKEHOUSE_DATA_DIR is not set'));
+      const problems: string[] = [];
+      for (const c of await api.dashboardCharts((await api.dashboard(d.slug)).id)) {
+        const saved = charts.get(c.slice_name);
+        assert.ok(saved, `${d.title} / ${c.slice_name}: not in the bundle`);
+        const data = await api.chartData(c.id);
+        assert.equal(data.status, 200, `${d.title} / ${c.slice_name}: HTTP ${data.status}: ${data.body}`);
+        const queries = savedQueries(saved.queryContext);
+        const limits = (JSON.parse(saved.queryContext) as { queries: { row_limit?: number }[] }).queries.map((q) => q.row_limit ?? 10000);
+        queries.forEach((q, i) => {
+          const expected = duckdbRows(expectedSql(q, saved.table), dataDir);
+          for (const p of compareRows(data.results[i]?.data ?? [], expected, q, limits[i])) problems.push(`${c.slice_name}: ${p}`);
+        });
+      }
+      assert.deepEqual(problems.slice(0, 20), [], `${d.title}: ${problems.length} differences`);
     });
   }
 });

@@ -22,7 +22,7 @@ export function syntheticShare(weight?: string): Metric {
 /** The same share for event-level tables that keep feature_source instead (predictions). */
 export const SYNTHETIC_FROM_SOURCE: Metric = {
   label: 'synthetic share',
-  sql: "ROUND(AVG(CASE WHEN feature_source = 'synthetic' THEN 1.0 WHEN feature_source IN ('spotify_api', 'kaggle') THEN 0.0 END), 3)",
+  sql: "ROUND(AVG(CASE WHEN feature_source = 'synthetic' THEN 1e0 WHEN feature_source IN ('spotify_api', 'kaggle') THEN 0e0 END), 3)",
 };
 
 export function sum(label: string, col: string): Metric {
@@ -31,6 +31,16 @@ export function sum(label: string, col: string): Metric {
 
 export function avg(label: string, col: string, digits = 3): Metric {
   return { label, sql: `ROUND(AVG(${col}), ${digits})` };
+}
+
+/**
+ * Decimal literals such as `1.0` in metric SQL: Trino types them DECIMAL(2,1), and decimal arithmetic
+ * keeps the literal's scale, so AVG(CASE … THEN 1.0 …) comes back rounded to one decimal (a 6.66 %
+ * share showed as 10.0 %). Write doubles (`1e0`) or CAST(… AS DOUBLE) instead.
+ */
+export function decimalLiterals(sql: string): string[] {
+  const noStrings = sql.replace(/'(?:[^']|'')*'|"(?:[^"]|"")*"/g, ' ');
+  return noStrings.match(/(?<![\w.])\d+\.\d+(?![\w.])/g) ?? [];
 }
 
 /** Lower-case identifiers in the SQL of a metric or dimension: the columns it reads. */

@@ -38,6 +38,24 @@ export function bundleDashboards(assetsDir = importedBundleDir()): BundleDashboa
   });
 }
 
+export interface BundleChart { name: string; table: string; queryContext: string }
+
+/** Every chart of a bundle by name, with its dataset's layer.table and its saved query context. */
+export function bundleCharts(assetsDir = importedBundleDir()): Map<string, BundleChart> {
+  const datasets = new Map(yamlFiles(join(assetsDir, 'datasets')).map((d) => [d.uuid, `${d.schema}.${d.table_name}`]));
+  return new Map(yamlFiles(join(assetsDir, 'charts')).map((c) => [String(c.slice_name),
+    { name: String(c.slice_name), table: String(datasets.get(c.dataset_uuid)), queryContext: String(c.query_context) }]));
+}
+
+/** Rows of a query through the embedded engine, as `lakehouse query --json` prints them. */
+export function duckdbRows(sql: string, dataDir: string): Record<string, unknown>[] {
+  const res = spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'lakehouse.js'), 'query', '--json', sql, '--data-dir', dataDir], {
+    cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, LOG_LEVEL: 'warn' }, timeout: 120_000, maxBuffer: 256 * 1024 * 1024,
+  });
+  if (res.status !== 0) throw new Error(`lakehouse query ${sql}: exit ${res.status}\n${res.stderr.slice(-2000)}`);
+  return JSON.parse(res.stdout) as Record<string, unknown>[];
+}
+
 export function trinoUrl(): string {
   return process.env.TRINO_URL ?? `http://127.0.0.1:${process.env.TRINO_PORT ?? '8080'}`;
 }
