@@ -5,6 +5,7 @@ import { readCatalog, type Catalog, type TableVersionMeta } from '../lib/lake.ts
 import { buildSynthetic } from '../bronze/track_features_synthetic.ts';
 import { buildSilver } from '../silver/listening_with_features.ts';
 import { buildCatalogTracks } from '../silver/catalog_tracks.ts';
+import { buildListeningSessions } from '../silver/listening_sessions.ts';
 import { ingestKaggle, type KaggleIngestSummary } from '../ingestion/kaggle/ingest.ts';
 import { ingestExports, type ExportIngestSummary } from '../ingestion/exports/ingest.ts';
 
@@ -53,6 +54,7 @@ export const silverStage = (s: LakeSession) =>
   inTransaction(s, 'silver', async (ctx) => {
     const synthetic = await buildSynthetic(ctx);
     const silver = await buildSilver(ctx);
+    await buildListeningSessions(ctx);
     await buildCatalogTracks(ctx);
     return { synthetic_generated: synthetic.generated, silver_rows: silver.rows };
   });

@@ -1,6 +1,6 @@
 // The SQL of silver.listening_with_features, composed from the inputs that exist (the API features
 // and the synthetic table are optional; synthetic is left out entirely when ALLOW_SYNTHETIC=false).
-import { nameKeySql, kaggleMainArtistSql } from '../lib/name-key.ts';
+import { nameKeySql, kaggleMainArtistSql, normaliseSql } from '../lib/name-key.ts';
 import { CATALOG_FEATURES, CATALOG_INT_FEATURES } from './catalog_tracks.ts';
 
 export interface SilverInputs {
@@ -36,7 +36,9 @@ export function silverSql(inputs: SilverInputs): string {
 with listeners as (
   select listener_id, timezone from bronze.listeners
 ), plays as (
-  select *, ${nameKeySql('artist_name', 'track_name')} as name_key, ${RICHNESS} as richness
+  select *, ${nameKeySql('artist_name', 'track_name')} as name_key, nullif(${normaliseSql('artist_name')}, '') as artist_key,
+    coalesce(${nameKeySql('artist_name', 'track_name')}, track_key) as song_key,
+    ${RICHNESS} as richness
   from bronze.listening_history
   where content_type = 'track'
 ), multi_source as (
@@ -120,7 +122,10 @@ select
        when hour(played_at_local) between 18 and 22 then 'evening' else 'night' end as part_of_day,
   listener_id || '-s' || lpad(session_no::varchar, 6, '0') as session_id,
   row_number() over (partition by listener_id, session_no order by ${PLAY_ORDER})::integer as session_position,
-  track_id, track_name, artist_name, album_name, ms_played,
+  track_id, track_name, artist_name, album_name, song_key as track_key, artist_key,
+  row_number() over (partition by listener_id, song_key order by ${PLAY_ORDER}) = 1 as is_first_track_play,
+  case when artist_key is not null then row_number() over (partition by listener_id, artist_key order by ${PLAY_ORDER}) = 1 end as is_first_artist_play,
+  ms_played,
   ms_played >= ${STREAM_MIN_MS} as is_stream,
   case when skipped or reason_end in ('fwdbtn', 'backbtn') then true
        when skipped is null and reason_end is null then null else false end as is_skip,

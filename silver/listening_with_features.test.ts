@@ -172,3 +172,41 @@ test('plays ending in the same minute keep their file order (never alphabetical)
     cleanup();
   }
 });
+
+test('first listens and repeats use the name key across sources; sessions add up the events with unknown skips and durations as null', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    mkdirSync(join(dir, 'in'));
+    const ext = join(dir, 'in', 'Streaming_History_Audio_2025.json');
+    writeFileSync(ext, JSON.stringify([
+      extended('2025-01-01T10:00:00Z', 'spotify:track:aaaaaaaaaaaaaaaaaaaaaa', 'Song (Remastered)', 'Band'),
+      { ...extended('2025-01-01T10:05:00Z', 'spotify:track:bbbbbbbbbbbbbbbbbbbbbb', 'Other', 'Band', 20000), skipped: true },
+      extended('2025-01-01T12:00:00Z', 'spotify:track:cccccccccccccccccccccc', 'Song', 'Band'), // same song, another id
+    ]));
+    const acc = join(dir, 'in', 'StreamingHistory_music_0.json');
+    writeFileSync(acc, JSON.stringify([{ endTime: '2025-01-02 09:00', artistName: 'Néw Artist', trackName: 'Tune', msPlayed: 100000 }]));
+    const config = testConfig(join(dir, 'lake'));
+    await build(config, async (s) => {
+      await ingestExportStage(s, [ext], 'p', 'Europe/Amsterdam');
+      await ingestExportStage(s, [acc], 'p');
+      await silverStage(s);
+    });
+    const events = await withReader(config, silentLogger, (s) => queryRows<Record<string, unknown>>(s.conn, `
+      select track_key, artist_key, is_first_track_play, is_first_artist_play from silver.listening_with_features order by played_at`));
+    assert.deepEqual(events.map((r) => [r.track_key, r.artist_key, r.is_first_track_play, r.is_first_artist_play]), [
+      ['band — song', 'band', true, true], ['band — other', 'band', true, false], ['band — song', 'band', false, false], ['new artist — tune', 'new artist', true, true],
+    ]);
+    const sessions = await withReader(config, silentLogger, (s) => queryRows<Record<string, unknown>>(s.conn, `
+      select session_id, strftime(started_at, '%H:%M:%S') s, strftime(started_at_local, '%H:%M:%S') sl, plays::integer plays, streams::integer streams,
+        skip_known_plays::integer skip_known_plays, skips::integer skips, round(minutes_played, 3) m, distinct_tracks::integer distinct_tracks,
+        distinct_artists::integer distinct_artists, history_sources, part_of_day
+      from silver.listening_sessions order by session_id`));
+    assert.deepEqual(sessions, [
+      { session_id: 'p-s000001', s: '09:56:40', sl: '10:56:40', plays: 2, streams: 1, skip_known_plays: 2, skips: 1, m: 3.667, distinct_tracks: 2, distinct_artists: 1, history_sources: 'export_extended', part_of_day: 'morning' },
+      { session_id: 'p-s000002', s: '11:56:40', sl: '12:56:40', plays: 1, streams: 1, skip_known_plays: 1, skips: 0, m: 3.333, distinct_tracks: 1, distinct_artists: 1, history_sources: 'export_extended', part_of_day: 'afternoon' },
+      { session_id: 'p-s000003', s: '08:58:20', sl: '09:58:20', plays: 1, streams: 1, skip_known_plays: 0, skips: null, m: 1.667, distinct_tracks: 1, distinct_artists: 1, history_sources: 'export_account', part_of_day: 'morning' },
+    ]);
+  } finally {
+    cleanup();
+  }
+});
