@@ -68,8 +68,9 @@ with listeners as (
 ), kaggle as (
   ${inputs.hasKaggle ? `select track_id, ${FEATURES.map((f) => `arg_min(${f}, kaggle_index) as ${f}`).join(', ')}, ${INT_FEATURES.map((f) => `arg_min(${f}, kaggle_index) as ${f}`).join(', ')},
     arg_min(${nameKeySql(kaggleMainArtistSql('artists'), 'track_name')}, kaggle_index) as name_key,
+    arg_min(popularity, kaggle_index) as popularity,
     list(distinct track_genre order by track_genre) as genres
-  from bronze.kaggle_tracks group by track_id` : `select null::varchar as track_id, ${FEATURES.map((f) => `null::double as ${f}`).join(', ')}, ${INT_FEATURES.map((f) => `null::integer as ${f}`).join(', ')}, null::varchar as name_key, []::varchar[] as genres where false`}
+  from bronze.kaggle_tracks group by track_id` : `select null::varchar as track_id, ${FEATURES.map((f) => `null::double as ${f}`).join(', ')}, ${INT_FEATURES.map((f) => `null::integer as ${f}`).join(', ')}, null::varchar as name_key, null::integer as popularity, []::varchar[] as genres where false`}
 ), kaggle_by_name as (
   -- one Kaggle track per name key: the smallest track id, so the choice is deterministic
   select name_key, min(track_id) as track_id from kaggle where name_key is not null group by name_key
@@ -94,7 +95,7 @@ with listeners as (
   select m.*,
     case when api_id is not null then 'spotify_api' when kaggle_id is not null then 'kaggle'
          when synthetic_key is not null then 'synthetic' else 'none' end as feature_source,
-    k.genres as kaggle_genres,
+    k.genres as kaggle_genres, k.popularity as kaggle_popularity,
     ${ALL.map((f) => `case when api_id is not null then a.${f} when kaggle_id is not null then k.${f} when synthetic_key is not null then s.${f} end as f_${f}`).join(',\n    ')}
   from matched m
   left join api a on a.track_id = m.api_id
@@ -134,6 +135,7 @@ select
   case when feature_source = 'none' then 'none' else via end as feature_match,
   ${FEATURES.map((f) => `f_${f}::double as ${f}`).join(', ')},
   ${INT_FEATURES.map((f) => `f_${f}::integer as ${f}`).join(', ')},
-  coalesce(kaggle_genres, []::varchar[]) as genres
+  coalesce(kaggle_genres, []::varchar[]) as genres,
+  kaggle_popularity::integer as kaggle_popularity
 from sessionised`;
 }

@@ -111,13 +111,17 @@ test('on the real exports silver reconciles with bronze, every row has provenanc
              count(*) filter (where (feature_source = 'none') <> (valence is null))::integer as provenance_mismatch,
              count(*) filter (where feature_source = 'kaggle' and feature_match = 'name')::integer as kaggle_by_name,
              count(*) filter (where feature_source = 'kaggle' and feature_match = 'track_id')::integer as kaggle_by_id,
-             count(*) filter (where feature_source = 'synthetic')::integer as synthetic
+             count(*) filter (where feature_source = 'synthetic')::integer as synthetic,
+             count(*) filter (where (kaggle_popularity is null) <> (len(genres) = 0))::integer as popularity_mismatch,
+             count(*) filter (where kaggle_popularity is not null)::integer as with_popularity
       from silver.listening_with_features`));
     const [r] = await check(config);
     assert.equal(r.silver_rows, r.bronze_music);
     assert.equal(r.silver_rows, 23063 + 8538);
     assert.equal(r.bad_source, 0);
     assert.equal(r.provenance_mismatch, 0);
+    assert.equal(r.popularity_mismatch, 0, 'Kaggle popularity exactly where a Kaggle track matched');
+    assert.ok((r.with_popularity as number) >= (r.kaggle_by_name as number) + (r.kaggle_by_id as number));
     assert.ok((r.kaggle_by_name as number) > 0 && (r.kaggle_by_id as number) > 0);
     assert.equal((r.kaggle_by_name as number) + (r.kaggle_by_id as number) + (r.synthetic as number), r.silver_rows);
 

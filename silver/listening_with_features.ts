@@ -45,6 +45,7 @@ export const columns: ColumnSpec[] = [
     key: 'Pitch class 0-11 (null when unknown)', mode: '1 = major, 0 = minor (null when unknown)',
   }),
   { name: 'genres', type: 'VARCHAR[]', description: 'Kaggle genres of the track (a Kaggle track id can carry several genres); empty when not in Kaggle' },
+  { name: 'kaggle_popularity', type: 'INTEGER', description: 'Spotify popularity 0-100 of the matched Kaggle track (as the data set recorded it); null when the play matched no Kaggle track' },
 ];
 
 const spec = defineTable({
