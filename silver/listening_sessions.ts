@@ -24,7 +24,7 @@ const spec = defineTable({
     { name: 'skip_known_plays', type: 'BIGINT', description: 'Plays whose source says whether they were skipped' },
     { name: 'skips', type: 'BIGINT', description: 'Skipped plays among skip_known_plays (null when none is known: account data, Web API)' },
     { name: 'minutes_played', type: 'DOUBLE', description: 'Minutes played in the session (null when no duration is known)' },
-    { name: 'distinct_tracks', type: 'BIGINT', description: 'Distinct tracks (track_key) played' },
+    { name: 'distinct_tracks', type: 'BIGINT', description: 'Distinct tracks (song_key) played' },
     { name: 'distinct_artists', type: 'BIGINT', description: 'Distinct artists (artist_key) played' },
     { name: 'history_sources', type: 'VARCHAR', description: 'The history sources of the plays, comma-separated in alphabetical order' },
   ],
@@ -49,7 +49,7 @@ select listener_id, session_id,
   count(is_skip)::bigint as skip_known_plays,
   count(*) filter (where is_skip)::bigint as skips_counted,
   sum(ms_played) / 60000.0 as minutes,
-  count(distinct track_key)::bigint as distinct_tracks,
+  count(distinct song_key)::bigint as distinct_tracks,
   count(distinct artist_key)::bigint as distinct_artists,
   string_agg(distinct history_source, ',' order by history_source) as history_sources
 from events

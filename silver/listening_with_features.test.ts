@@ -196,8 +196,8 @@ test('first listens and repeats use the name key across sources; sessions add up
       await silverStage(s);
     });
     const events = await withReader(config, silentLogger, (s) => queryRows<Record<string, unknown>>(s.conn, `
-      select track_key, artist_key, is_first_track_play, is_first_artist_play from silver.listening_with_features order by played_at`));
-    assert.deepEqual(events.map((r) => [r.track_key, r.artist_key, r.is_first_track_play, r.is_first_artist_play]), [
+      select song_key, artist_key, is_first_track_play, is_first_artist_play from silver.listening_with_features order by played_at`));
+    assert.deepEqual(events.map((r) => [r.song_key, r.artist_key, r.is_first_track_play, r.is_first_artist_play]), [
       ['band — song', 'band', true, true], ['band — other', 'band', true, false], ['band — song', 'band', false, false], ['new artist — tune', 'new artist', true, true],
     ]);
     const sessions = await withReader(config, silentLogger, (s) => queryRows<Record<string, unknown>>(s.conn, `
