@@ -8,7 +8,7 @@
 // the inbox after the listener's histories were imported. A structurally broken history is moved to
 // <dataDir>/failed/<listener>/<run>/ with a <file>.error.txt beside it, and the listener's other
 // histories are imported without it. Any other failure leaves the files where they are.
-import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import type { LakeSession } from '../lib/session.ts';
 import { InputFileError, errorMessage } from '../lib/errors.ts';
@@ -123,6 +123,7 @@ function setAside(dataDir: string, listener: string, runId: string, h: FoundHist
   mkdirSync(dirname(target), { recursive: true });
   if (h.path === h.origin) renameSync(h.path, target);
   else copyFileSync(h.path, target);
+  chmodSync(target, 0o600);
   return target;
 }
 
