@@ -166,3 +166,31 @@ test('a download dropped into the inbox: histories once, a manifest in processed
     work.cleanup();
   }
 });
+
+test('a lake from before keeps no export copies: processed/ copies become manifest entries, failed/ keeps only histories', async () => {
+  const work = tempDir();
+  try {
+    const config = testConfig(join(work.dir, 'lake'));
+    const old = join(config.dataDir, 'processed', 'p1', 'run-old', 'Spotify Extended Streaming History');
+    mkdirSync(old, { recursive: true });
+    const copy = join(old, 'Streaming_History_Audio_2022.json');
+    copyFileSync(join(EFR, 'Streaming_History_Audio_2022.json'), copy);
+    const failed = join(config.dataDir, 'failed', 'p1', 'run-old');
+    mkdirSync(failed, { recursive: true });
+    writeFileSync(join(failed, 'Userdata.json'), USERDATA);
+    writeFileSync(join(failed, 'Userdata.json.error.txt'), 'Userdata.json: unknown export shape\n');
+    writeFileSync(join(failed, 'truncated.json'), readFileSync(join(EFR, 'Streaming_History_Audio_2022.json'), 'utf8').slice(0, 3000));
+    writeFileSync(join(failed, 'truncated.json.error.txt'), 'truncated.json: malformed JSON\n');
+
+    const run = await executeRun(config, silentLogger, { ...FAST_GOLD, inbox: { settleMs: 0 }, publish: null, spotify: false });
+    assert.equal(run.status, 'succeeded', run.error ?? '');
+    const processed = allFiles(join(config.dataDir, 'processed')).map((f) => relative(config.dataDir, f));
+    assert.deepEqual(processed, [join('processed', 'p1', 'run-old', 'manifest.json')]);
+    const manifest = JSON.parse(readFileSync(join(config.dataDir, processed[0]), 'utf8')) as ProcessedManifest;
+    assert.deepEqual(manifest.files.map((f) => [f.file, f.sha256, f.bytes]), [[join('Spotify Extended Streaming History', 'Streaming_History_Audio_2022.json'), sha(join(EFR, 'Streaming_History_Audio_2022.json')), statSync(join(EFR, 'Streaming_History_Audio_2022.json')).size]]);
+    assert.deepEqual(readdirSync(failed).sort(), ['truncated.json', 'truncated.json.error.txt'], 'failed/ keeps the broken history only');
+    for (const f of allFiles(config.dataDir)) assert.ok(!readFileSync(f).includes(EMAIL), `${EMAIL} in ${f}`);
+  } finally {
+    work.cleanup();
+  }
+});

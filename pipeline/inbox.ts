@@ -8,13 +8,13 @@
 // the inbox after the listener's histories were imported. A structurally broken history is moved to
 // <dataDir>/failed/<listener>/<run>/ with a <file>.error.txt beside it, and the listener's other
 // histories are imported without it. Any other failure leaves the files where they are.
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { chmodSync, closeSync, copyFileSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, relative } from 'node:path';
 import type { LakeSession } from '../lib/session.ts';
 import { InputFileError, errorMessage } from '../lib/errors.ts';
 import { fileSha256 } from '../lib/files.ts';
 import { listenerIdProblem, readListeners } from '../bronze/listener-registry.ts';
-import { discoverExports, readdressError, type ExportDiscovery, type FoundHistory, type SkippedFile } from '../ingestion/exports/discover.ts';
+import { classifyHead, discoverExports, readdressError, type ExportDiscovery, type FoundHistory, type SkippedFile } from '../ingestion/exports/discover.ts';
 import type { ExportIngestSummary } from '../ingestion/exports/ingest.ts';
 import { ingestExportStage, type StageResult } from './stages.ts';
 
@@ -207,6 +207,60 @@ async function importListener(session: LakeSession, listener: string, found: Exp
   if (found.skipped.length > 0) {
     session.log.info({ listener, files: found.skipped.map((s) => `${skippedName(s)} (${s.reason})`) }, `inbox: deleted ${found.skipped.length} file(s) that are not a listening history, without reading or keeping them`);
   }
+}
+
+/**
+ * Brings processed/ and failed/ of lakes written before this version in line: exports kept in
+ * processed/ become manifest entries (name, sha256, size, their time as imported_at) and are deleted;
+ * files in failed/ that are not a listening history are deleted with their error note.
+ */
+export async function tidyInboxAreas(dataDir: string): Promise<{ processed_copies_removed: number; failed_non_history_removed: number }> {
+  const out = { processed_copies_removed: 0, failed_non_history_removed: 0 };
+  const processed = join(dataDir, 'processed');
+  for (const listener of existsSync(processed) ? readdirSync(processed) : []) {
+    for (const run of statSync(join(processed, listener)).isDirectory() ? readdirSync(join(processed, listener)) : []) {
+      const dir = join(processed, listener, run);
+      if (!statSync(dir).isDirectory()) continue;
+      const copies = allFilesIn(dir).filter((f) => f !== join(dir, 'manifest.json'));
+      if (copies.length === 0) continue;
+      const manifestPath = join(dir, 'manifest.json');
+      const manifest = (existsSync(manifestPath) ? JSON.parse(readFileSync(manifestPath, 'utf8')) : {
+        listener_id: listener, run_id: run, imported_at: null, rows_added: null, duplicates_skipped: null, rows_rejected: null, files: [], archives: [], not_history_deleted: [],
+      }) as ProcessedManifest & { converted_from_copies?: boolean };
+      for (const f of copies) {
+        const st = statSync(f);
+        manifest.files.push({ file: relative(dir, f), sha256: await fileSha256(f), bytes: st.size, format: null, records: null, rejected: null });
+        manifest.imported_at ??= st.mtime.toISOString();
+      }
+      manifest.converted_from_copies = true;
+      writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`, { mode: 0o600 });
+      for (const f of copies) rmSync(f);
+      pruneEmptyFolders(dir);
+      out.processed_copies_removed += copies.length;
+    }
+  }
+  const failed = join(dataDir, 'failed');
+  if (existsSync(failed)) {
+    for (const f of allFilesIn(failed).filter((x) => !x.endsWith('.error.txt'))) {
+      const fd = openSync(f, 'r');
+      const head = Buffer.alloc(256 * 1024);
+      let n: number;
+      try { n = readSync(fd, head, 0, head.length, 0); } finally { closeSync(fd); }
+      if (classifyHead(head.subarray(0, n), n < head.length, basename(f)).kind !== 'skip') continue;
+      rmSync(f);
+      rmSync(`${f}.error.txt`, { force: true });
+      out.failed_non_history_removed++;
+    }
+    pruneEmptyFolders(failed);
+  }
+  return out;
+}
+
+function allFilesIn(dir: string): string[] {
+  return readdirSync(dir).flatMap((n) => {
+    const p = join(dir, n);
+    return statSync(p).isDirectory() ? allFilesIn(p) : [p];
+  });
 }
 
 /** Imports every listener's settled inbox files. One listener's failure does not stop the others. */
