@@ -104,6 +104,10 @@ test('a download dropped into the inbox: histories once, a manifest in processed
       'p-zip: my_spotify_data.zip/Spotify Account Data/Userdata.json (not a listening history)',
     ]);
     assert.equal(detail.skipped_deleted, 6);
+    assert.deepEqual(detail.new_listeners, [
+      { listener_id: 'p-folder', timezone: 'UTC', timezone_source: 'default' },
+      { listener_id: 'p-zip', timezone: 'UTC', timezone_source: 'default' },
+    ], 'the run summary names the zone each new listener got');
 
     const plays = await withReader(config, silentLogger, (s) => queryRows<{ listener_id: string; n: number }>(s.conn,
       'select listener_id, count(*)::integer as n from bronze.listening_history group by all order by all'));

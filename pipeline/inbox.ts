@@ -49,6 +49,8 @@ export interface InboxSummary {
   waiting: number;
   /** Inbox entries that are not in a valid listener folder: left alone, reported as a warning. */
   ignored: InboxProblem[];
+  /** Listeners this run registered, with the zone they got: given, or defaulted to LAKEHOUSE_TIMEZONE. */
+  new_listeners: { listener_id: string; timezone: string; timezone_source: 'given' | 'default' | null }[];
 }
 
 export interface InboxOptions {
@@ -196,6 +198,7 @@ async function importListener(session: LakeSession, listener: string, found: Exp
     for (const h of todo) out.files.push({ listener_id: listener, file: shown(h), status: 'imported', moved_to: manifest });
     out.imported += todo.length;
     out.rows_added += detail?.rows_added ?? 0;
+    if (detail?.new_listener) out.new_listeners.push({ listener_id: listener, timezone: detail.timezone, timezone_source: detail.timezone_source });
     session.log.info({ listener, files: todo.length, rows_added: detail?.rows_added, manifest }, 'inbox histories imported; kept as a manifest in processed/');
   }
   for (const h of todo) if (h.path === h.origin) rmSync(h.path, { force: true });
@@ -265,7 +268,7 @@ function allFilesIn(dir: string): string[] {
 
 /** Imports every listener's settled inbox files. One listener's failure does not stop the others. */
 export async function importInbox(session: LakeSession, opts: InboxOptions = {}): Promise<{ summary: InboxSummary; results: StageResult[] }> {
-  const summary: InboxSummary = { files: [], imported: 0, failed_files: 0, skipped_deleted: 0, listeners_failed: [], rows_added: 0, waiting: 0, ignored: inboxProblems(session.config.dataDir) };
+  const summary: InboxSummary = { files: [], imported: 0, failed_files: 0, skipped_deleted: 0, listeners_failed: [], rows_added: 0, waiting: 0, ignored: inboxProblems(session.config.dataDir), new_listeners: [] };
   for (const p of summary.ignored) session.log.warn({ entry: p.entry, rule: p.rule }, `inbox/${p.entry} is not imported: ${p.rule}`);
   const results: StageResult[] = [];
   const inactive = new Set((await readListeners(session.conn)).filter((l) => l.status !== 'active').map((l) => l.listener_id));
