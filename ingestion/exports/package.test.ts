@@ -178,6 +178,22 @@ test('discovery recognises histories by content, whatever their name, and skips 
     assert.equal(cli.code, 1);
     assert.match(cli.stderr, /broken\.json: /, 'a broken history is refused naming it');
     assert.equal(existsSync(join(work.dir, 'lake', 'bronze', 'listening_history')), false, 'nothing is published');
+    // A broken history inside a .zip is refused under its name in the archive; an archive that is no zip is refused too.
+    const zipPath = join(work.dir, 'broken.zip');
+    const zip = new yazl.ZipFile();
+    zip.addBuffer(Buffer.from('[{"ts": "2024-01-01T00:00:00Z", "ms_pla'), 'MyData/Streaming_History_Audio_2024.json');
+    zip.addBuffer(Buffer.from(JSON.stringify({ email: EMAIL })), 'MyData/Userdata.json');
+    zip.end();
+    await new Promise<void>((res, rej) => zip.outputStream.pipe(createWriteStream(zipPath)).on('close', () => res()).on('error', rej));
+    const zipTemps = readdirSync(tmpdir()).filter((n) => n.startsWith('lakehouse-zip-')).length;
+    const refused = await runCli(['ingest', 'export', zipPath, '--listener', 'p1', '--data-dir', join(work.dir, 'lake')]);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /^error: broken\.zip\/MyData\/Streaming_History_Audio_2024\.json: /m);
+    assert.equal(readdirSync(tmpdir()).filter((n) => n.startsWith('lakehouse-zip-')).length, zipTemps, 'temp copies removed after a refusal too');
+    writeFileSync(join(work.dir, 'fake.zip'), 'not a zip at all');
+    const fake = await runCli(['ingest', 'export', join(work.dir, 'fake.zip'), '--listener', 'p1', '--data-dir', join(work.dir, 'lake')]);
+    assert.equal(fake.code, 1);
+    assert.match(fake.stderr, /fake\.zip: not a readable \.zip archive/);
     const none = await runCli(['ingest', 'export', join(PACKAGE, 'ohitsmekatie__my-spotify'), '--listener', 'p1', '--data-dir', join(work.dir, 'lake')]);
     assert.equal(none.code, 2);
     assert.match(none.stderr, /no listening history found in .*skipped: Follow\.json \(not a listening history\)/);
