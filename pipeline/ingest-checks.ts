@@ -1,7 +1,7 @@
 // Ingestion outcomes as warn-level checks next to the data-quality results: a listener whose Spotify
-// ingestion failed, inbox files refused, inbox folders not named like a listener id, and probable gaps in the API history. They do not fail the
-// run (one listener must not block the others), but they show up in ops.data_quality_checks and in
-// `lakehouse runs --run <id>`.
+// ingestion failed, inbox files refused, inbox entries outside a valid listener folder, and probable
+// gaps in the API history. They do not fail the run (one listener must not block the others), but
+// they show up in ops.data_quality_checks and in `lakehouse runs --run <id>`.
 import type { CheckResult } from '../ops/quality-checks.ts';
 import type { SpotifyIngestSummary } from '../ingestion/spotify/ingest.ts';
 import type { InboxSummary } from './inbox.ts';
