@@ -17,11 +17,23 @@ export interface ListenerRow {
   created_at: string;
   consent_recorded_at: string | null;
   status: 'active' | 'paused' | 'withdrawn';
+  /** Whether the time zone was given or defaulted to LAKEHOUSE_TIMEZONE (null: registered before this was recorded). */
+  timezone_source: 'given' | 'default' | null;
 }
 
-const REGISTRY_COLUMNS: AppendColumn[] = ['listener_id', 'display_label', 'timezone', 'created_at', 'consent_recorded_at', 'status'].map((name) => ({ name, type: 'VARCHAR' }));
+const REGISTRY_COLUMNS: AppendColumn[] = ['listener_id', 'display_label', 'timezone', 'created_at', 'consent_recorded_at', 'status', 'timezone_source'].map((name) => ({ name, type: 'VARCHAR' }));
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+
+/** The rule an id breaks, in words (null when it is a valid listener id). */
+export function listenerIdProblem(id: string): string | null {
+  if (ID.test(id)) return null;
+  if (id.length === 0) return 'a listener id must not be empty';
+  if (id.length > 64) return `a listener id has at most 64 characters (this one has ${id.length})`;
+  if (!/^[A-Za-z0-9]/.test(id)) return 'a listener id starts with a letter or digit';
+  const bad = [...new Set([...id].filter((c) => !/[A-Za-z0-9_.-]/.test(c)))].map((c) => JSON.stringify(c)).join(' ');
+  return `a listener id holds only letters, digits, '.', '_' and '-' (found ${bad})`;
+}
 
 export function checkListenerId(id: string): string {
   if (!ID.test(id)) throw new UsageError(`--listener: "${id}" is not a valid listener id (letters, digits, '.', '_', '-'; at most 64; no personal names please)`);
@@ -35,16 +47,18 @@ export function checkTimeZone(tz: string): string {
 
 export async function readListeners(conn: DuckDBConnection): Promise<ListenerRow[]> {
   if (!(await relationExists(conn, 'bronze', 'listeners'))) return [];
-  return queryRows<ListenerRow>(conn, 'select * from bronze.listeners order by listener_id');
+  const rows = await queryRows<ListenerRow>(conn, 'select * from bronze.listeners order by listener_id');
+  // Versions written before timezone_source existed lack the column.
+  return rows.map((r) => ({ ...r, timezone_source: r.timezone_source ?? null }));
 }
 
 /** Rewrites bronze.listeners with these rows in the caller's transaction. */
 export async function writeListeners(ctx: BuildContext, rows: ListenerRow[]): Promise<void> {
   await loadRows(ctx.conn, '_listeners_incoming', REGISTRY_COLUMNS,
-    rows.map((r) => [r.listener_id, r.display_label, r.timezone, r.created_at, r.consent_recorded_at, r.status]));
+    rows.map((r) => [r.listener_id, r.display_label, r.timezone, r.created_at, r.consent_recorded_at, r.status, r.timezone_source]));
   await ctx.tx.write(listeners, {
     sql: `select listener_id, display_label, timezone, created_at::timestamp as created_at,
-                 consent_recorded_at::timestamp as consent_recorded_at, status
+                 consent_recorded_at::timestamp as consent_recorded_at, status, timezone_source
           from _listeners_incoming`,
     orderBy: 'listener_id',
   });
@@ -55,10 +69,10 @@ export async function writeListeners(ctx: BuildContext, rows: ListenerRow[]): Pr
  * An existing listener keeps its time zone (change it with `lakehouse listeners set`). A paused or
  * withdrawn listener is refused: ingestion must not add to their data.
  */
-export async function ensureListeners(ctx: BuildContext, wanted: { id: string; timezone?: string }[]): Promise<ListenerRow[]> {
+export async function ensureListeners(ctx: BuildContext, wanted: { id: string; timezone?: string }[]): Promise<{ rows: ListenerRow[]; added: string[] }> {
   const current = await readListeners(ctx.conn);
   const byId = new Map(current.map((l) => [l.listener_id, l]));
-  let changed = false;
+  const added: string[] = [];
   for (const w of wanted) {
     const existing = byId.get(w.id);
     if (existing) {
@@ -70,10 +84,16 @@ export async function ensureListeners(ctx: BuildContext, wanted: { id: string; t
       }
       continue;
     }
-    byId.set(w.id, { listener_id: w.id, display_label: null, timezone: w.timezone ?? ctx.config.timezone, created_at: utcNow(), consent_recorded_at: null, status: 'active' });
-    changed = true;
+    const row: ListenerRow = {
+      listener_id: w.id, display_label: null, timezone: w.timezone ?? ctx.config.timezone, created_at: utcNow(),
+      consent_recorded_at: null, status: 'active', timezone_source: w.timezone ? 'given' : 'default',
+    };
+    byId.set(w.id, row);
+    added.push(w.id);
+    ctx.log.info({ listener: w.id, timezone: row.timezone, timezone_source: row.timezone_source },
+      row.timezone_source === 'given' ? `new listener ${w.id}: time zone ${row.timezone} (given)` : `new listener ${w.id}: time zone ${row.timezone} (defaulted to LAKEHOUSE_TIMEZONE; set it with \`lakehouse listeners set ${w.id} --timezone <zone>\`)`);
   }
   const rows = [...byId.values()].sort((a, b) => a.listener_id.localeCompare(b.listener_id));
-  if (changed) await writeListeners(ctx, rows);
-  return rows;
+  if (added.length > 0) await writeListeners(ctx, rows);
+  return { rows, added };
 }

@@ -13,6 +13,7 @@ export default defineTable({
     { name: 'created_at', type: 'TIMESTAMP', description: 'When the listener was registered (UTC)' },
     { name: 'consent_recorded_at', type: 'TIMESTAMP', description: 'When consent was recorded (UTC), if recorded' },
     { name: 'status', type: 'VARCHAR', description: 'active, paused or withdrawn' },
+    { name: 'timezone_source', type: 'VARCHAR', description: 'given (--timezone, listeners.csv, listeners add/set) or default (LAKEHOUSE_TIMEZONE was used); null for listeners registered before this was recorded' },
   ],
   inputs: [],
 });

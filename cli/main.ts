@@ -44,7 +44,14 @@ function reportRusage(): void {
   appendFileSync(file, `${JSON.stringify(line)}\n`);
 }
 
+/**
+ * Everything the CLI creates is private to its user: the data dir 0700, its files 0600 (the lake
+ * holds personal listening data). Trino and Superset read it as the same user (uid 1000 in compose).
+ */
+export const PRIVATE_UMASK = 0o077;
+
 export async function main(argv = process.argv): Promise<number> {
+  process.umask(PRIVATE_UMASK);
   try {
     const program = await buildProgram();
     await program.parseAsync(argv);

@@ -136,6 +136,14 @@ async function silverChecks(conn: DuckDBConnection, o: QualityOptions): Promise<
   ];
 }
 
+/** Active listeners whose time zone nobody gave: their local times use LAKEHOUSE_TIMEZONE, which may be wrong. */
+async function defaultZoneCheck(conn: DuckDBConnection): Promise<CheckResult> {
+  const rows = await queryRows<{ listener_id: string; timezone: string }>(conn,
+    "select listener_id, timezone from bronze.listeners where timezone_source = 'default' and status = 'active' order by 1");
+  return result('default_timezone', 'bronze.listeners', 'timezone', 'warn', rows.length, 0,
+    `listeners whose time zone was not given and defaulted to LAKEHOUSE_TIMEZONE${rows.length ? `: ${rows.map((r) => `${r.listener_id} (${r.timezone})`).join(', ')}; set it with \`lakehouse listeners set <id> --timezone <zone>\`` : ''}`);
+}
+
 /** Runs every check over the current lake. */
 export async function runQualityChecks(conn: DuckDBConnection, dataDir: string, o: QualityOptions): Promise<CheckResult[]> {
   const tables = Object.values(readCatalog(dataDir).tables).sort((a, b) => qualified(a).localeCompare(qualified(b)));
@@ -147,6 +155,8 @@ export async function runQualityChecks(conn: DuckDBConnection, dataDir: string, 
   const names = new Set(tables.map(qualified));
   if (names.has(SILVER) && names.has('bronze.listening_history')) out.push(...(await reconciliation(conn, o)));
   if (names.has(SILVER)) out.push(...(await silverChecks(conn, o)));
+  const registry = tables.find((m) => qualified(m) === 'bronze.listeners');
+  if (registry?.columns.some((c) => c.name === 'timezone_source')) out.push(await defaultZoneCheck(conn));
   return out;
 }
 

@@ -28,7 +28,7 @@ export async function listListeners(s: LakeSession): Promise<ListedListener[]> {
     if (listed.some((l) => l.listener_id === id)) continue;
     listed.push({
       listener_id: id, display_label: null, timezone: s.config.timezone, created_at: null, consent_recorded_at: null,
-      status: 'unregistered', plays: plays.get(id) ?? 0, spotify_connected: connected.has(id),
+      status: 'unregistered', timezone_source: null, plays: plays.get(id) ?? 0, spotify_connected: connected.has(id),
     });
   }
   return listed.sort((a, b) => a.listener_id.localeCompare(b.listener_id));

@@ -49,7 +49,7 @@ test('lakehouse listeners: add, set, pause, resume, list, delete preview; the la
   const cli = (...args: string[]) => runCli([...args, '--data-dir', dir]);
   const added = await cli('listeners', 'add', 'p01', '--label', 'cohort A', '--timezone', 'Europe/Berlin', '--consent-recorded-at', '2026-02-01T09:00:00Z', '--json');
   assert.equal(added.code, 0, added.stderr);
-  assert.deepEqual(JSON.parse(added.stdout), { listener_id: 'p01', display_label: 'cohort A', timezone: 'Europe/Berlin', created_at: JSON.parse(added.stdout).created_at, consent_recorded_at: '2026-02-01 09:00:00.000', status: 'active' });
+  assert.deepEqual(JSON.parse(added.stdout), { listener_id: 'p01', display_label: 'cohort A', timezone: 'Europe/Berlin', created_at: JSON.parse(added.stdout).created_at, consent_recorded_at: '2026-02-01 09:00:00.000', status: 'active', timezone_source: 'given' });
   assert.equal((await cli('listeners', 'add', '--json')).code, 0);
 
   const bad = await cli('listeners', 'set', 'p01', '--timezone', 'Europe/Nowhere');

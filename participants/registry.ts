@@ -58,6 +58,7 @@ export async function addListener(ctx: BuildContext, wanted: NewListener): Promi
     created_at: parseInstant('created_at', 'now'),
     consent_recorded_at: wanted.consentRecordedAt ?? null,
     status: wanted.status ?? 'active',
+    timezone_source: wanted.timezone ? 'given' : 'default',
   };
   await writeListeners(ctx, sortRows([...rows, row]));
   return row;
@@ -77,7 +78,10 @@ export async function updateListener(ctx: BuildContext, id: string, patch: Liste
   const before = rows.find((r) => r.listener_id === checkListenerId(id));
   if (!before) throw new UsageError(`listeners: ${id} is not registered (see \`lakehouse listeners list\`)`);
   const after: ListenerRow = { ...before };
-  if (patch.timezone !== undefined) after.timezone = checkTimeZone(patch.timezone);
+  if (patch.timezone !== undefined) {
+    after.timezone = checkTimeZone(patch.timezone);
+    after.timezone_source = 'given';
+  }
   if (patch.label !== undefined) after.display_label = patch.label;
   if (patch.consentRecordedAt !== undefined) after.consent_recorded_at = patch.consentRecordedAt;
   if (patch.status !== undefined) after.status = patch.status;

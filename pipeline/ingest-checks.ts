@@ -1,7 +1,7 @@
 // Ingestion outcomes as warn-level checks next to the data-quality results: a listener whose Spotify
-// ingestion failed, inbox files refused, and probable gaps in the API history. They do not fail the
-// run (one listener must not block the others), but they show up in ops.data_quality_checks and in
-// `lakehouse runs --run <id>`.
+// ingestion failed, inbox files refused, inbox entries outside a valid listener folder, and probable
+// gaps in the API history. They do not fail the run (one listener must not block the others), but
+// they show up in ops.data_quality_checks and in `lakehouse runs --run <id>`.
 import type { CheckResult } from '../ops/quality-checks.ts';
 import type { SpotifyIngestSummary } from '../ingestion/spotify/ingest.ts';
 import type { InboxSummary } from './inbox.ts';
@@ -31,6 +31,8 @@ export function ingestChecks(stages: StageResult[]): CheckResult[] {
       ...inbox.listeners_failed.map((l) => `${l.listener_id}: ${l.error}`),
     ];
     out.push(warn('ingest_failures', 'inbox', problems.length, `inbox files refused (moved to failed/) or listeners whose import failed${problems.length ? `: ${problems.join('; ')}` : ''}`));
+    const ignored = inbox.ignored ?? [];
+    out.push(warn('inbox_folders', 'inbox_folder', ignored.length, `inbox entries not imported because they are not in a valid listener folder${ignored.length ? `: ${ignored.map((p) => `inbox/${p.entry} (${p.rule})`).join('; ')}` : ''}`));
   }
   return out;
 }

@@ -11,7 +11,7 @@ import type { CheckResult } from '../ops/quality-checks.ts';
 import type { PublishStatus, RunStatus, TableWritten } from '../ops/run-history.ts';
 import { RunInterruptedError, type RunControl } from './run-control.ts';
 import { ingestExportStage, ingestKaggleStage, silverStage, summarise, type StageResult } from './stages.ts';
-import { importInbox, pendingInbox, type InboxOptions } from './inbox.ts';
+import { importInbox, inboxProblems, pendingInbox, tidyInboxAreas, type InboxOptions } from './inbox.ts';
 import { connectedListeners, spotifyStage, type SpotifyStageOptions } from './spotify-stage.ts';
 
 /** Publishes the lake (default: publishLake to TRINO_URL). */
@@ -111,10 +111,16 @@ async function goldStage(session: LakeSession, opts: RunOptions['gold']): Promis
 
 async function inboxStage(state: RunState, opts: InboxOptions): Promise<StageResult | null> {
   const { session } = state;
+  const tidied = await tidyInboxAreas(session.config.dataDir);
+  if (tidied.processed_copies_removed + tidied.failed_non_history_removed > 0) {
+    state.notes.inbox_tidied = tidied;
+    state.log.info(tidied, 'exports kept in processed/ by an earlier version are now manifest entries; non-history files removed from failed/');
+  }
   const pending = pendingInbox(session.config.dataDir, opts);
   const waiting = pending.reduce((n, p) => n + p.waiting, 0);
   if (waiting > 0) state.log.info({ files: waiting }, 'inbox files changed in the last seconds are left for the next run (they may still be copying)');
-  if (!pending.some((p) => p.files.length > 0)) return null;
+  // Entries outside a valid listener folder are reported (warning and check) even when nothing is pending.
+  if (!pending.some((p) => p.files.length > 0) && inboxProblems(session.config.dataDir).length === 0) return null;
   const started = Date.now();
   const { summary, results } = await importInbox(session, opts);
   return { stage: 'ingest inbox', duration_ms: Date.now() - started, tables: results.flatMap((r) => r.tables), detail: summary };

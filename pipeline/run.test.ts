@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { silentLogger } from '../lib/logger.ts';
 import { withReader } from '../lib/session.ts';
@@ -97,7 +97,7 @@ test('quality gates block a publish when a planted duplicate violates a grain', 
   }
 });
 
-test('an inbox file is imported once and moved to processed/; a broken one goes to failed/ with its error', async () => {
+test('an inbox file is imported once and recorded in processed/; a broken one goes to failed/ with its error', async () => {
   const { config, cleanup } = await demoLake();
   try {
     const inbox = join(config.dataDir, 'inbox', 'p-inbox', 'Spotify Extended Streaming History');
@@ -109,8 +109,10 @@ test('an inbox file is imported once and moved to processed/; a broken one goes 
     const detail = first.stages.find((s) => s.stage === 'ingest inbox')?.detail as { imported: number; failed_files: number; rows_added: number };
     assert.equal(detail.imported, 1);
     assert.equal(detail.failed_files, 1);
-    const processed = join(config.dataDir, 'processed', 'p-inbox', first.run_id, 'Spotify Extended Streaming History', 'Streaming_History_Audio_2022.json');
-    assert.ok(existsSync(processed), 'moved to processed/<listener>/<run>/ keeping its folder');
+    const processed = join(config.dataDir, 'processed', 'p-inbox', first.run_id);
+    assert.deepEqual(readdirSync(processed), ['manifest.json'], 'processed/ keeps a manifest, not the export');
+    const manifest = JSON.parse(readFileSync(join(processed, 'manifest.json'), 'utf8')) as { files: { file: string; records: number; bytes: number }[] };
+    assert.deepEqual(manifest.files.map((f) => [f.file, f.records, f.bytes]), [[join('Spotify Extended Streaming History', 'Streaming_History_Audio_2022.json'), 35, statSync(EXPORT).size]]);
     const failedFile = join(config.dataDir, 'failed', 'p-inbox', first.run_id, 'truncated.json');
     assert.ok(existsSync(failedFile));
     assert.match(readFileSync(`${failedFile}.error.txt`, 'utf8'), /truncated\.json: /);

@@ -138,6 +138,7 @@ export async function executeRun(config: Config, log: Logger, opts: RunOptions =
       await dataStages(state, opts);
       const checks = await stage(state, 'quality', () => runQualityChecks(session.conn, config.dataDir, { allowSynthetic: config.allowSynthetic }));
       state.checks = [...checks, ...ingestChecks(state.stages)];
+      for (const c of state.checks.filter((x) => x.status === 'fail' && x.check_name === 'default_timezone')) runLog.warn({ check: c.check_name }, c.detail);
     } catch (err) {
       fail(state, err);
     }

@@ -9,6 +9,13 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { join } from 'node:path';
 import { checkListenerId, checkTimeZone } from '../../bronze/listener-registry.ts';
+import { skippedLines } from '../../ingestion/exports/discover.ts';
+import type { ExportIngestSummary } from '../../ingestion/exports/ingest.ts';
+
+/** `Europe/Berlin (given)` or `UTC (defaulted: LAKEHOUSE_TIMEZONE)`. */
+function zoneNote(s: ExportIngestSummary): string {
+  return `${s.timezone} (${s.timezone_source === 'default' ? 'defaulted: LAKEHOUSE_TIMEZONE; change it with `lakehouse listeners set`' : 'given'})`;
+}
 
 export function register(program: Command): void {
   const ingest = verb(program, 'ingest', 'load a source into bronze (append-only, deduplicated; rejects go to bronze.rejected_rows)');
@@ -32,17 +39,19 @@ export function register(program: Command): void {
 
   ingest
     .command('export')
-    .description('load Spotify privacy-export JSON files (extended, legacy endsong, account data) of one listener, or of many with --listener-dirs')
-    .argument('<paths...>', 'export files or folders (searched recursively for .json)')
+    .description('load Spotify privacy-export histories (extended, legacy endsong, account data) of one listener, or of many with --listener-dirs; takes the download as it is (folder or .zip) and skips what is not a listening history')
+    .argument('<paths...>', 'export files, folders (searched recursively) or .zip archives (read in place)')
     .option('--listener <id>', 'pseudonymous listener id the files belong to')
     .option('--listener-dirs', 'each subfolder of the given folders is one listener, named like the folder')
     .option('--timezone <zone>', 'IANA time zone of new listeners (default $LAKEHOUSE_TIMEZONE)')
     .addHelpText('after', `
 Examples:
   $ lakehouse ingest export ~/Downloads/my_spotify_data --listener p01 --timezone Europe/Berlin
+  $ lakehouse ingest export ~/Downloads/my_spotify_data.zip --listener p02
   $ lakehouse ingest export ./study-exports --listener-dirs      # ./study-exports/p01/…, ./study-exports/p02/…
 With --listener-dirs, an optional <folder>/listeners.csv (header: listener_id,timezone) gives each new
-listener its time zone; --timezone is the fallback.`)
+listener its time zone; --timezone is the fallback. Files that are not a listening history
+(Userdata.json, Playlist1.json, PDFs, …) are listed as skipped and never read further or stored.`)
     .action(async function (this: Command, paths: string[], o: { listener?: string; listenerDirs?: boolean; timezone?: string }) {
       const { config, log, opts } = cliFor(this);
       const timezone = o.timezone ? checkTimeZone(o.timezone) : undefined;
@@ -58,9 +67,13 @@ listener its time zone; --timezone is the fallback.`)
       else {
         for (const summary of summaries) {
           for (const f of summary.files) io.out(`${f.file}: ${f.format}, ${f.records} records, ${f.rejected} rejected\n`);
+          for (const line of skippedLines(summary.skipped)) io.out(`${line}\n`);
           io.out(`${summary.listener_id}: ${summary.rows_added} plays added, ${summary.duplicates_skipped} already stored, ${summary.rows_rejected} rejected\n`);
+          if (summary.new_listener) io.out(`${summary.listener_id}: new listener, time zone ${zoneNote(summary)}\n`);
         }
       }
+      const defaulted = summaries.filter((s) => s.new_listener && s.timezone_source === 'default').map((s) => s.listener_id);
+      if (defaulted.length > 0) log.warn({ listeners: defaulted, timezone: config.timezone }, `time zone not given for ${defaulted.join(', ')}: defaulted to ${config.timezone} (LAKEHOUSE_TIMEZONE); set it with \`lakehouse listeners set <id> --timezone <zone>\``);
     });
 }
 

@@ -40,7 +40,7 @@ async function change(cli: Cli, command: string, id: string, patch: ListenerPatc
 
 function printRow(cli: Cli, row: ListenerRow): void {
   if (cli.opts.json) printJson(row);
-  else printTable([{ ...row }], ['listener_id', 'display_label', 'timezone', 'created_at', 'consent_recorded_at', 'status']);
+  else printTable([{ ...row }], ['listener_id', 'display_label', 'timezone', 'timezone_source', 'created_at', 'consent_recorded_at', 'status']);
 }
 
 function printErasure(cli: Cli, s: ErasureSummary): void {
@@ -55,12 +55,12 @@ function printErasure(cli: Cli, s: ErasureSummary): void {
 export function register(program: Command): void {
   const listeners = program.command('listeners').description('the participant registry: list, add, change, pause, resume, erase and export listeners');
 
-  listeners.command('list').description('registered listeners with time zone, consent, status, stored plays and Spotify connection')
+  listeners.command('list').description('registered listeners with time zone (given or default), consent, status, stored plays and Spotify connection')
     .action(async function (this: Command) {
       const cli = cliFor(this);
       const rows = await withReader(cli.config, cli.log, (s) => listListeners(s));
       if (cli.opts.json) printJson(rows);
-      else printTable(rows.map((r) => ({ ...r })), ['listener_id', 'display_label', 'timezone', 'status', 'consent_recorded_at', 'created_at', 'plays', 'spotify_connected']);
+      else printTable(rows.map((r) => ({ ...r })), ['listener_id', 'display_label', 'timezone', 'timezone_source', 'status', 'consent_recorded_at', 'created_at', 'plays', 'spotify_connected']);
     });
 
   listeners.command('add').description('register a listener; without an id an opaque one is generated')

@@ -10,7 +10,8 @@ import listeningHistory, { historyColumns } from '../../bronze/listening_history
 import { writeRejectsFrom, utcNow } from '../../bronze/write-rejects.ts';
 import { ensureListeners } from '../../bronze/listener-registry.ts';
 import { FORMAT_KEYS, TRACK_KEY_SQL, mappingSql, type ExportFormat } from './formats.ts';
-import { findExportFiles, inspectExportFile, loadExportFile, type ExportFile } from './source.ts';
+import { inspectExportFile, loadExportFile, type ExportFile } from './source.ts';
+import { discoverExports, readdressError, type ExportDiscovery } from './discover.ts';
 
 export interface ExportFileSummary {
   file: string;
@@ -27,6 +28,12 @@ export interface ExportIngestSummary {
   duplicates_skipped: number;
   rows_rejected: number;
   by_content_type: Record<string, number>;
+  /** Files of a folder or archive that are not a listening history (never read beyond their start). */
+  skipped: { file: string; reason: string }[];
+  /** The listener's time zone, whether it was given or defaulted (LAKEHOUSE_TIMEZONE), and whether this import registered them. */
+  timezone: string;
+  timezone_source: 'given' | 'default' | null;
+  new_listener: boolean;
 }
 
 const FIELD_NAMES: Record<ExportFormat, { ts: string; ms: string }> = {
@@ -79,12 +86,29 @@ export async function ingestExports(ctx: BuildContext, paths: string[], listener
  * new version): how a study or the benchmark loads many people without a run per person.
  */
 export async function ingestExportBatches(ctx: BuildContext, batches: ExportBatch[]): Promise<ExportIngestSummary[]> {
+  const discoveries: ExportDiscovery[] = [];
+  try {
+    return await ingestDiscovered(ctx, batches, discoveries);
+  } catch (err) {
+    throw discoveries.reduce((e, d) => readdressError(e, d), err);
+  } finally {
+    for (const d of discoveries) d.cleanup();
+  }
+}
+
+async function ingestDiscovered(ctx: BuildContext, batches: ExportBatch[], discoveries: ExportDiscovery[]): Promise<ExportIngestSummary[]> {
   const planned: { batch: ExportBatch; files: ExportFile[] }[] = [];
+  const skipped = new Map<string, { file: string; reason: string }[]>();
   for (const batch of batches) {
-    const found = findExportFiles(batch.paths);
-    if (found.length === 0) throw new UsageError(`ingest export: no .json files found in ${batch.paths.join(', ')}`);
+    const found = await discoverExports(batch.paths);
+    discoveries.push(found);
+    const skips = found.skipped.map((s) => ({ file: s.file, reason: s.reason }));
+    skipped.set(batch.listenerId, [...(skipped.get(batch.listenerId) ?? []), ...skips]);
+    if (found.histories.length === 0) {
+      throw new UsageError(`ingest export: no listening history found in ${batch.paths.join(', ')}${skips.length ? ` (skipped: ${skips.map((s) => `${s.file} (${s.reason})`).join(', ')})` : ''}`);
+    }
     const files: ExportFile[] = [];
-    for (const p of found) files.push(await inspectExportFile(ctx.conn, p));
+    for (const h of found.histories) files.push(await inspectExportFile(ctx.conn, h.path));
     planned.push({ batch, files });
   }
   await createStaging(ctx);
@@ -94,7 +118,7 @@ export async function ingestExportBatches(ctx: BuildContext, batches: ExportBatc
     for (const f of files) list.push(await stageFile(ctx, f, batch.listenerId));
     perListener.set(batch.listenerId, list);
   }
-  await ensureListeners(ctx, batches.map((b) => ({ id: b.listenerId, timezone: b.timezone })));
+  const registry = await ensureListeners(ctx, batches.map((b) => ({ id: b.listenerId, timezone: b.timezone })));
   const added = await appendHistoryCounts(ctx, '_history_incoming');
   await ctx.conn.run(`create or replace temp table _export_rejects as
     select source, source_file, file_sha256, source_row, listener_id, reject_field as field, reject_reason as reason, raw_line
@@ -107,8 +131,11 @@ export async function ingestExportBatches(ctx: BuildContext, batches: ExportBatc
     const records = files.reduce((sum, f) => sum + f.records, 0);
     const rejected = files.reduce((sum, f) => sum + f.rejected, 0);
     const rowsAdded = added.get(listenerId) ?? 0;
+    const listener = registry.rows.find((r) => r.listener_id === listenerId);
     return {
       listener_id: listenerId, files, records, rows_added: rowsAdded,
+      skipped: skipped.get(listenerId) ?? [], timezone: listener?.timezone ?? ctx.config.timezone,
+      timezone_source: listener?.timezone_source ?? null, new_listener: registry.added.includes(listenerId),
       duplicates_skipped: records - rejected - rowsAdded, rows_rejected: rejected,
       by_content_type: Object.fromEntries(byType.filter((r) => r.listener_id === listenerId).map((r) => [r.content_type, r.n])),
     };

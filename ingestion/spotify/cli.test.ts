@@ -72,7 +72,7 @@ test('SIGKILL in the middle of `ingest spotify` loses nothing; the next run resu
   await connect(config, 'p02');
   await withWriter(config, silentLogger, 'test', async (s) => {
     const tx = s.begin();
-    await writeListeners(s.context(tx), [{ listener_id: 'p02', display_label: null, timezone: 'UTC', created_at: '2026-01-01 00:00:00', consent_recorded_at: null, status: 'paused' }]);
+    await writeListeners(s.context(tx), [{ listener_id: 'p02', display_label: null, timezone: 'UTC', created_at: '2026-01-01 00:00:00', consent_recorded_at: null, status: 'paused', timezone_source: 'given' }]);
     await tx.commit();
     assert.equal((await readListeners(s.conn)).length, 1);
   });
