@@ -6,7 +6,7 @@ import type { BenchData } from './data.ts';
 import { failureNote, isMissingVerb, listTables, rowsWritten, runCli, type CliResult, type TableRow } from './cli.ts';
 import { runEngineFloor } from './engine-floor.ts';
 
-export const GOLD_CATEGORIES = ['descriptive', 'diagnostic', 'predictive', 'prescriptive', 'cognitive'] as const;
+export const GOLD_CATEGORIES = ['descriptive', 'diagnostic', 'behaviour', 'predictive', 'prescriptive', 'cognitive'] as const;
 /** The first predictive build of a benchmark, training the catalog models from nothing. */
 export const COLD_STAGE = 'build gold predictive (cold: trains models)';
 

@@ -5,6 +5,7 @@
 import type { ChartKind } from './superset-chart-kinds.ts';
 import { OVERVIEW, DESCRIPTIVE, DIAGNOSTIC } from './superset-charts-analytics.ts';
 import { PREDICTIVE, PRESCRIPTIVE, COGNITIVE, OPERATIONS } from './superset-charts-models.ts';
+import { BEHAVIOUR } from './superset-charts-behaviour.ts';
 
 export interface ChartSpec {
   /** Stable key: the chart's uuid and file name derive from it. */
@@ -33,4 +34,4 @@ export interface DashboardSpec {
   listenerFilter?: boolean;
 }
 
-export const DASHBOARDS: DashboardSpec[] = [OVERVIEW, DESCRIPTIVE, DIAGNOSTIC, PREDICTIVE, PRESCRIPTIVE, COGNITIVE, OPERATIONS];
+export const DASHBOARDS: DashboardSpec[] = [OVERVIEW, DESCRIPTIVE, DIAGNOSTIC, BEHAVIOUR, PREDICTIVE, PRESCRIPTIVE, COGNITIVE, OPERATIONS];
