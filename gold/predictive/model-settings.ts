@@ -19,6 +19,12 @@ export const MIN_EVAL_ROWS = 5;
 export const MIN_TIME_TRAIN_ROWS = 30;
 /** Share of a listener's real-target plays, the latest ones, that the time model is tested on. */
 export const TIME_TEST_SHARE = 0.2;
+/**
+ * Share of a listener's training plays, the latest ones, on which the energy baseline is chosen: the
+ * per-hour mean and the plain mean are fitted on the earlier training plays and the one with the lower
+ * squared error on these is the baseline (then refitted on all training plays). Never chosen on test rows.
+ */
+export const BASELINE_VALIDATION_SHARE = 0.2;
 
 /**
  * The forests' settings. gainThreshold is not set here: its one value is lib/ml/forest.ts's default (0,
