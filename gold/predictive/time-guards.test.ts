@@ -8,7 +8,7 @@ import { silentLogger } from '../../lib/logger.ts';
 import { withWriter } from '../../lib/session.ts';
 import { seededRng } from '../../lib/ml/rng.ts';
 import { writeSilverEvents } from '../shared/fixture-runner.ts';
-import { BaselineLeakError, TimeSplitLeakError, assertTimeSplitHonest, type TrainingWindow } from './time-guards.ts';
+import { BaselineLeakError, TimeSplitLeakError, assertBaselineFromTraining, assertTimeSplitHonest, type TrainingWindow } from './time-guards.ts';
 import { baselineChoiceSql } from './time-job.ts';
 
 async function withPlays(fn: (conn: DuckDBConnection) => Promise<void>): Promise<void> {
@@ -43,6 +43,29 @@ test('a baseline computed from test-period plays, or from other rows than the tr
     await assert.rejects(assertTimeSplitHonest(conn, 'plays', [{ ...honest, baselineTrainEnd: '2024-01-04 08:00:00', baselineTrainRows: 4 }]), BaselineLeakError);
     await assert.rejects(assertTimeSplitHonest(conn, 'plays', [{ ...honest, baselineTrainRows: 3 }]), BaselineLeakError);
   });
+});
+
+test('a test play whose baseline uses test-period energies is refused (BaselineLeakError)', async () => {
+  const { instance, connection: conn } = await openDuckDB({});
+  try {
+    // training: hour 8 → 0.2, 0.4 (mean 0.3), hour 20 → 0.8; test plays at 8 and 20
+    await conn.run(`create table f as select * from (values
+      ('a', 8, 'train', 0.2, null), ('a', 8, 'train', 0.4, null), ('a', 20, 'train', 0.8, null),
+      ('a', 8, 'test', 0.9, 0.3), ('a', 20, 'test', 0.1, 0.8)) t(listener_id, hour_of_day, split, actual_energy, baseline_energy)`);
+    await conn.run('alter table f alter actual_energy type double; alter table f alter baseline_energy type double');
+    await conn.run(`create table k as select 'a' as listener_id, 'hour_mean' as kind`);
+    await assertBaselineFromTraining(conn, 'f', 'k');
+    // planted: the hour-8 baseline also averaged the test play (0.2 + 0.4 + 0.9) / 3
+    await conn.run(`update f set baseline_energy = 0.5 where split = 'test' and hour_of_day = 8`);
+    await assert.rejects(assertBaselineFromTraining(conn, 'f', 'k'), /listener a, hour 8: a test play's baseline is 0.5, but the training plays alone give 0.3/);
+    // the plain mean (0.2 + 0.4 + 0.8) / 3 is expected when train_mean was chosen
+    await conn.run(`update k set kind = 'train_mean'`);
+    await conn.run(`update f set baseline_energy = (0.2 + 0.4 + 0.8) / 3 where split = 'test'`);
+    await assertBaselineFromTraining(conn, 'f', 'k');
+  } finally {
+    conn.closeSync();
+    instance.closeSync();
+  }
 });
 
 /** 200 real-energy plays of listener x, one every 3 hours: energy = hourEffect(hour) + noise. */

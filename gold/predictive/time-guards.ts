@@ -53,3 +53,28 @@ export async function assertTimeSplitHonest(conn: DuckDBConnection, table: strin
   }
   throw new BaselineLeakError(`energy_time_linear baseline, listener ${b.listener_id}: computed from ${b.baseline_train_rows} plays up to ${b.baseline_train_end}; allowed: the model's ${b.model_train_rows} training plays, all before the first test play at ${b.first_test}`);
 }
+
+/**
+ * Throws BaselineLeakError when a test play's baseline_energy is not what the listener's training
+ * plays alone give: their mean energy in the play's hour (kind hour_mean; the overall mean when the hour
+ * has none) or their overall mean (train_mean). `table` holds listener_id, hour_of_day, split,
+ * actual_energy and baseline_energy; `kinds` holds listener_id and kind.
+ */
+export async function assertBaselineFromTraining(conn: DuckDBConnection, table: string, kinds: string): Promise<void> {
+  const bad = await queryRows<{ listener_id: string; hour_of_day: number; baseline_energy: number; expected: number }>(conn, `
+    with plays as (select * from ${table}),
+    hourly as (select listener_id, hour_of_day, avg(actual_energy) as m from plays where split = 'train' group by all),
+    overall as (select listener_id, avg(actual_energy) as m from plays where split = 'train' group by all),
+    expected as (
+      select p.listener_id, p.hour_of_day, p.baseline_energy,
+        case when k.kind = 'hour_mean' then coalesce(h.m, o.m) else o.m end as expected
+      from plays p
+      join ${kinds} k on k.listener_id = p.listener_id
+      left join hourly h on h.listener_id = p.listener_id and h.hour_of_day = p.hour_of_day
+      left join overall o on o.listener_id = p.listener_id
+      where p.split = 'test'
+    )
+    select * from expected where expected is null or abs(baseline_energy - expected) > 1e-9 order by listener_id, hour_of_day limit 1`);
+  const b = bad[0];
+  if (b) throw new BaselineLeakError(`energy_time_linear baseline, listener ${b.listener_id}, hour ${b.hour_of_day}: a test play's baseline is ${b.baseline_energy}, but the training plays alone give ${b.expected ?? 'none'}`);
+}

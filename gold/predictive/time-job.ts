@@ -7,7 +7,7 @@ import { loadRows } from '../../lib/appender.ts';
 import { REGRESSION_SUMS, TRACK_CLUSTER_SQL, groupClusters, regressionMetrics, regressionSumsSql, type RegressionSums } from './evaluation.ts';
 import { BASELINE_VALIDATION_SHARE, ENERGY_MODEL, EVAL_SETS, MIN_EVAL_ROWS, REAL_SOURCE_SQL } from './model-settings.ts';
 import { CUTOFF_SQL, exactMeanSql, fitTimeModels, timePredictionSql, type TimeModel } from './time-model.ts';
-import { assertTimeSplitHonest } from './time-guards.ts';
+import { assertBaselineFromTraining, assertTimeSplitHonest } from './time-guards.ts';
 import type { Report } from './report-rows.ts';
 import energyForecasts from './energy_forecasts.ts';
 
@@ -138,6 +138,7 @@ export async function runTimeModels(ctx: BuildContext, report: Report): Promise<
     const b = baselines.get(m.listenerId);
     return { listenerId: m.listenerId, modelTrainEnd: m.trainEnd, modelTrainRows: m.trainRows, baselineTrainEnd: b?.train_end ?? m.trainEnd, baselineTrainRows: b?.train_rows ?? m.trainRows };
   }));
+  await assertBaselineFromTraining(ctx.conn, 'gold.energy_forecasts', `temp.main.${BASELINES_TABLE}`);
   const rows = await queryRows<ClusterRow>(ctx.conn, `
     select listener_id, evaluation_set, ${TRACK_CLUSTER_SQL} as cluster, ${regressionSumsSql('actual_energy', 'predicted_energy', 'baseline_energy')}
     from gold.energy_forecasts where split = 'test' group by all order by all`);
