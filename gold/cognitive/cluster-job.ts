@@ -21,9 +21,10 @@ const SCORE_COLUMNS: AppendColumn[] = [
   { name: 'listener_id', type: 'VARCHAR' }, { name: 'k', type: 'INTEGER' }, { name: 'silhouette', type: 'DOUBLE' },
   { name: 'within_cluster_sum_of_squares', type: 'DOUBLE' }, { name: 'stability', type: 'DOUBLE' }, { name: 'chosen', type: 'BOOLEAN' },
   { name: 'sample_size', type: 'INTEGER' }, { name: 'seed', type: 'INTEGER' }, { name: 'runs', type: 'INTEGER' },
+  { name: 'null_silhouette', type: 'DOUBLE' }, { name: 'cluster_structure', type: 'VARCHAR' },
 ];
 
-/** One listener's plays with all seven features, in a stable order (so the seeded sample is too). */
+/** One listener's plays with all seven features (clusterPlays puts them in its own canonical order). */
 async function readPlays(ctx: BuildContext, listener: string): Promise<{ eventIds: string[]; features: number[][] }> {
   const rows = await queryValues<Record<string, unknown>>(ctx.conn, `
     select event_id, ${FEATURES.join(', ')}
@@ -52,7 +53,7 @@ export async function clusterListeners(ctx: BuildContext, settings: ClusterSetti
     const inSample = new Set(result.sample);
     await loadRows(ctx.conn, BATCH_TABLE, MEMBER_COLUMNS, plays.eventIds.map((id, i) => [listener, id, result.labels[i], inSample.has(i)]));
     await ctx.conn.run(`insert into ${MEMBERS_TABLE} select * from ${BATCH_TABLE}`);
-    for (const s of result.scores) scores.push([listener, s.k, s.silhouette, s.wcss, s.stability, s.chosen, result.sampleSize, settings.seed, settings.runs]);
+    for (const s of result.scores) scores.push([listener, s.k, s.silhouette, s.wcss, s.stability, s.chosen, result.sampleSize, settings.seed, settings.runs, s.nullSilhouette, s.structure]);
     ctx.log.debug({ listener_id: listener, plays: plays.eventIds.length, k: result.k }, 'mood clusters');
   }
   await loadRows(ctx.conn, SCORES_TABLE, SCORE_COLUMNS, scores);

@@ -1,7 +1,7 @@
 import { defineTable } from '../../lib/table-spec.ts';
 import { syntheticShare } from '../shared/feature-sql.ts';
 import { producedBy } from '../shared/produced-by.ts';
-import { CLUSTER_SETTINGS as S } from './kmeans-model.ts';
+import { CLUSTER_SETTINGS as S, NO_STRUCTURE, STRUCTURE } from './kmeans-model.ts';
 import { MEMBERS_TABLE, SCORES_TABLE } from './cluster-job.ts';
 
 export const selectionSql = `
@@ -26,8 +26,8 @@ sample_share as (
 )
 
 select
-    s.listener_id, s.k, s.silhouette, s.within_cluster_sum_of_squares, s.stability, s.chosen, s.sample_size, s.seed, s.runs,
-    sh.synthetic_share
+    s.listener_id, s.k, s.silhouette, s.null_silhouette, s.cluster_structure, s.within_cluster_sum_of_squares, s.stability, s.chosen,
+    s.sample_size, s.seed, s.runs, sh.synthetic_share
 from scores s
 join sample_share sh using (listener_id)`;
 
@@ -45,11 +45,17 @@ export default defineTable({
     'silhouette is its mean silhouette coefficient on the sample (-1 to 1, higher = better separated clusters), and the k with ' +
     'the highest silhouette is chosen (3 decimals; ties go to the smaller k). stability is the spread (max - min) of the ' +
     'silhouette across the seeded runs: 0 means every start found equally good clusters, a large value that the clusters ' +
-    'depend on the start. k is capped at the number of distinct plays in the sample minus one.',
+    'depend on the start. k is capped at the number of distinct plays in the sample minus one. null_silhouette is a null ' +
+    'reference: the same k scored the same way on the sample with every feature column shuffled independently (seed ' +
+    `${S.seed}), which keeps each feature's distribution but destroys any joint structure; cluster_structure says ` +
+    `'${NO_STRUCTURE}' when the real silhouette does not exceed it. The plays are put in a canonical order (by their feature ` +
+    "values) before sampling, so the choice depends on the plays only, never on the listener's pseudonym.",
   columns: [
     { name: 'listener_id', type: 'VARCHAR', description: 'Pseudonymous id of the listener' },
     { name: 'k', type: 'INTEGER', description: 'Number of clusters tried' },
     { name: 'silhouette', type: 'DOUBLE', description: 'Mean silhouette coefficient on the sample of the kept run (lowest WCSS of the seeded runs), 3 decimals' },
+    { name: 'null_silhouette', type: 'DOUBLE', description: 'Silhouette of the same k on the sample with each feature column shuffled independently (seeded), scored like silhouette, 3 decimals: what a silhouette this high is worth without any cluster structure' },
+    { name: 'cluster_structure', type: 'VARCHAR', description: `'${NO_STRUCTURE}' when silhouette does not exceed null_silhouette, else '${STRUCTURE}'` },
     { name: 'within_cluster_sum_of_squares', type: 'DOUBLE', description: 'Within-cluster sum of squared distances (standardised units) on the sample of the kept run, 3 decimals' },
     { name: 'stability', type: 'DOUBLE', description: 'Spread of the silhouette across the seeded runs: max minus min, 3 decimals (0 = every run equally good)' },
     { name: 'chosen', type: 'BOOLEAN', description: 'True for the k used in mood_state_clusters (highest silhouette)' },

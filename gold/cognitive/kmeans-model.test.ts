@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { seededRng } from '../../lib/ml/rng.ts';
-import { CLUSTER_SETTINGS, clusterPlays, seededSample, silhouette, standardise, withinClusterSumOfSquares } from './kmeans-model.ts';
+import { seededRng, shuffleInPlace } from '../../lib/ml/rng.ts';
+import { CLUSTER_SETTINGS, NO_STRUCTURE, STRUCTURE, clusterPlays, seededSample, silhouette, standardise, withinClusterSumOfSquares } from './kmeans-model.ts';
 
 /** n plays around each centre (valence, energy, danceability, acousticness, instrumentalness, tempo, loudness). */
 function blobs(centres: number[][], perBlob: number, seed: number, jitter = 0.04): number[][] {
@@ -63,4 +63,28 @@ test('too few plays or too few distinct plays give no clusters', () => {
   assert.equal(clusterPlays(blobs(THREE, 3, 1).slice(0, 9)), null);
   const same = Array.from({ length: 20 }, (_, i) => [0.5, 0.5, 0.5, 0.5, 0.5, 100, i % 2 === 0 ? -10 : -11]);
   assert.equal(clusterPlays(same), null, 'two distinct plays cannot be scored for k >= 2');
+});
+
+test('the null reference: blobs exceed their column-shuffled silhouette; independent uniform features do not', () => {
+  const real = clusterPlays(blobs(THREE, 40, 3), CLUSTER_SETTINGS)!;
+  const chosen = real.scores.find((s) => s.chosen)!;
+  assert.ok(chosen.nullSilhouette !== null && chosen.silhouette > chosen.nullSilhouette, JSON.stringify(chosen));
+  assert.equal(chosen.structure, STRUCTURE);
+  const rnd = seededRng(11, 'uniform');
+  const noise = Array.from({ length: 200 }, () => [rnd(), rnd(), rnd(), rnd(), rnd(), 250 * rnd(), -60 * rnd()]);
+  const none = clusterPlays(noise, CLUSTER_SETTINGS)!;
+  const pick = none.scores.find((s) => s.chosen)!;
+  assert.equal(pick.structure, NO_STRUCTURE, JSON.stringify(none.scores));
+  assert.ok(none.scores.every((s) => s.nullSilhouette !== null));
+});
+
+test('the result depends on the plays, not on their order (which follows the pseudonym-derived event ids)', () => {
+  const rows = blobs(FIVE, 80, 4, 0.2);
+  const settings = { ...CLUSTER_SETTINGS, sampleSize: 150 };
+  const a = clusterPlays(rows, settings)!;
+  const perm = shuffleInPlace(rows.map((_, i) => i), seededRng(5, 'perm'));
+  const b = clusterPlays(perm.map((i) => rows[i]), settings)!;
+  assert.deepEqual(b.scores, a.scores);
+  assert.deepEqual(perm.map((i) => a.labels[i]), b.labels, 'every play keeps its cluster');
+  assert.deepEqual(b.sample.map((k) => perm[k]).sort((x, y) => x - y), a.sample, 'the same plays are sampled');
 });

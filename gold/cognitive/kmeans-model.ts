@@ -1,6 +1,12 @@
 // k-means over a listener's plays (ml-kmeans), with k chosen by silhouette. Pure functions on number
 // arrays: the job in mood_state_clusters.ts reads the plays and writes the tables. Everything is
-// seeded, so the same plays and seed give the same clusters on every run.
+// seeded, and the plays are put in a canonical order (by their feature values) before sampling and
+// seeding, so the result depends only on the multiset of plays: not on the order they were read in,
+// nor on the listener's pseudonym (which event ids, and so ties in played_at, are derived from).
+//
+// Null reference: the same scoring on the sample with every feature column shuffled independently
+// (seeded) keeps each feature's distribution but destroys any joint structure. A real silhouette that
+// does not exceed the shuffled one is no evidence of clusters: labelled NO_STRUCTURE.
 import { kmeans } from 'ml-kmeans';
 import { seededRng, shuffleInPlace } from '../../lib/ml/rng.ts';
 
@@ -29,6 +35,9 @@ export interface ClusterSettings {
 
 export const CLUSTER_SETTINGS: ClusterSettings = { kMin: 2, kMax: 8, sampleSize: 300, seed: 42, runs: 5, minPlays: 10 };
 
+export const NO_STRUCTURE = 'no cluster structure';
+export const STRUCTURE = 'above shuffled reference';
+
 export interface KScore {
   k: number;
   /** Silhouette of the kept run (lowest WCSS of the seeded runs), 3 decimals. */
@@ -38,6 +47,10 @@ export interface KScore {
   /** Spread of the silhouette across the runs: max minus min, 3 decimals. */
   stability: number;
   chosen: boolean;
+  /** Silhouette of the same k, scored the same way, on the sample with each feature column shuffled (seeded), 3 decimals. */
+  nullSilhouette: number | null;
+  /** NO_STRUCTURE when silhouette does not exceed nullSilhouette, else STRUCTURE. */
+  structure: string;
 }
 
 export interface Clustering {
@@ -186,7 +199,7 @@ export function scoreK(sample: number[][], settings: ClusterSettings): KCandidat
     // The kept run is the one with the lowest WCSS (the first on ties), as k-means with several starts does.
     const best = runs.reduce((b, r) => (r.wcss < b.wcss - 1e-9 ? r : b));
     const sil = runs.map((r) => r.silhouette);
-    scores.push({ k, silhouette: round3(best.silhouette), wcss: round3(best.wcss), stability: round3(Math.max(...sil) - Math.min(...sil)), chosen: false, centroids: best.centroids });
+    scores.push({ k, silhouette: round3(best.silhouette), wcss: round3(best.wcss), stability: round3(Math.max(...sil) - Math.min(...sil)), chosen: false, nullSilhouette: null, structure: STRUCTURE, centroids: best.centroids });
   }
   // Highest silhouette at the printed precision; ties go to the smaller k.
   const best = scores.reduce<KCandidate | null>((b, s) => (b === null || s.silhouette > b.silhouette ? s : b), null);
@@ -194,16 +207,40 @@ export function scoreK(sample: number[][], settings: ClusterSettings): KCandidat
   return scores;
 }
 
+/** The sample with each feature column permuted independently (seeded per column). */
+export function shuffleColumns(points: readonly (readonly number[])[], seed: number): number[][] {
+  const cols = (points[0] ?? []).map((_, j) => shuffleInPlace(points.map((p) => p[j]), seededRng(seed, `null-reference:${j}`)));
+  return points.map((_, i) => cols.map((c) => c[i]));
+}
+
+/** Indices of the rows sorted by their values (lexicographic): a canonical order independent of how the rows came. */
+export function canonicalOrder(rows: readonly (readonly number[])[]): number[] {
+  return rows.map((_, i) => i).sort((a, b) => {
+    for (let j = 0; j < rows[a].length; j++) if (rows[a][j] !== rows[b][j]) return rows[a][j] - rows[b][j];
+    return 0;
+  });
+}
+
 /** Clusters the raw feature rows (in CLUSTER_FEATURES order); null when there is too little to cluster. */
 export function clusterPlays(rows: readonly (readonly number[])[], settings: ClusterSettings = CLUSTER_SETTINGS): Clustering | null {
   if (rows.length < settings.minPlays) return null;
-  const points = standardise(rows);
-  const sample = seededSample(points.length, settings.sampleSize, settings.seed);
-  const scores = scoreK(sample.map((i) => points[i]), settings);
+  const order = canonicalOrder(rows);
+  const points = standardise(order.map((i) => rows[i]));
+  const sampled = seededSample(points.length, settings.sampleSize, settings.seed);
+  const samplePoints = sampled.map((i) => points[i]);
+  const scores = scoreK(samplePoints, settings);
   const chosen = scores.find((s) => s.chosen);
   if (!chosen) return null;
+  const reference = new Map(scoreK(shuffleColumns(samplePoints, settings.seed), { ...settings, kMax: Math.max(...scores.map((s) => s.k)) }).map((s) => [s.k, s.silhouette]));
+  for (const s of scores) {
+    s.nullSilhouette = reference.get(s.k) ?? null;
+    s.structure = s.nullSilhouette !== null && s.silhouette <= s.nullSilhouette ? NO_STRUCTURE : STRUCTURE;
+  }
   // The model is the kept sample run; every play goes to its nearest centroid (the sample's plays keep
-  // their own cluster: a converged run is its own nearest-centroid assignment).
-  const labels = points.map((p) => nearestCentroid(p, chosen.centroids));
-  return { scores: scores.map(({ centroids: _c, ...score }) => score), k: chosen.k, labels, sampleSize: sample.length, sample };
+  // their own cluster: a converged run is its own nearest-centroid assignment). Labels and sample
+  // indices are mapped back to the caller's row order.
+  const labels = new Array<number>(rows.length);
+  points.forEach((p, k) => { labels[order[k]] = nearestCentroid(p, chosen.centroids); });
+  const sample = sampled.map((k) => order[k]).sort((a, b) => a - b);
+  return { scores: scores.map(({ centroids: _c, ...score }) => score), k: chosen.k, labels, sampleSize: sampled.length, sample };
 }

@@ -1,7 +1,7 @@
 import { defineTable } from '../../lib/table-spec.ts';
 import { MOOD_HIGH, MOOD_LOW, avgOf, stddevOf, syntheticShare } from '../shared/feature-sql.ts';
-import { CLUSTER_FEATURES, CLUSTER_SETTINGS as S } from './kmeans-model.ts';
-import { MEMBERS_TABLE, clusterListeners, dropClusterTables } from './cluster-job.ts';
+import { CLUSTER_FEATURES, CLUSTER_SETTINGS as S, NO_STRUCTURE } from './kmeans-model.ts';
+import { MEMBERS_TABLE, SCORES_TABLE, clusterListeners, dropClusterTables } from './cluster-job.ts';
 import selection, { selectionSql } from './cluster_model_selection.ts';
 
 /** Mood state of a cluster by its average valence and energy (3 decimals). */
@@ -22,6 +22,10 @@ const level = (avg: string, high: string, mid: string, low: string) =>
 const clustersSql = `
 with members as (
     select * from ${MEMBERS_TABLE}
+),
+
+chosen as (
+    select listener_id, cluster_structure from ${SCORES_TABLE} where chosen
 ),
 
 events as (
@@ -63,8 +67,10 @@ select
     avg_instrumentalness, avg_tempo, avg_loudness, valence_variability, energy_variability, mood_state_name,
     mood_phrase || ' (' || member_percent || '% of the plays), around ' || round(avg_tempo)::integer || ' BPM'
         || case when traits <> '' then '; ' || traits else '' end as cluster_description,
+    c.cluster_structure,
     synthetic_share
-from numbered`;
+from numbered
+join chosen c using (listener_id)`;
 
 export default defineTable({
   layer: 'gold',
@@ -82,6 +88,7 @@ export default defineTable({
     "mood_state_name by the cluster's average valence and energy (3 decimals): both >= 0.6 Energetic Joy; valence >= 0.6 and " +
     'energy < 0.4 Peaceful Contentment; valence < 0.4 and energy >= 0.6 Intense Focus; both < 0.4 Melancholic Reflection; ' +
     `otherwise Balanced Neutral. Listeners with fewer than ${S.minPlays} plays with all seven features get no clusters. ` +
+    `cluster_structure says '${NO_STRUCTURE}' when the chosen k separates the plays no better than it separates shuffled features. ` +
     'The clusters describe the music, not the listener\'s state of mind.',
   columns: [
     { name: 'listener_id', type: 'VARCHAR', description: 'Pseudonymous id of the listener' },
@@ -94,6 +101,7 @@ export default defineTable({
     { name: 'energy_variability', type: 'DOUBLE', description: 'Sample standard deviation of energy within the cluster, 3 decimals' },
     { name: 'mood_state_name', type: 'VARCHAR', description: `${MOOD_STATES.map((m) => m.name).join(', ')} (see the table description)` },
     { name: 'cluster_description', type: 'VARCHAR', description: 'The cluster in words: mood of the music, share of plays, tempo, notable traits' },
+    { name: 'cluster_structure', type: 'VARCHAR', description: `From cluster_model_selection for the chosen k: '${NO_STRUCTURE}' when its silhouette does not exceed that of the same k on column-wise shuffled features, so the clusters are a partition of the plays rather than evidence of distinct groups` },
     { name: 'synthetic_share', type: 'DOUBLE', description: "Fraction of the cluster's plays whose features are synthetic" },
   ],
   inputs: ['silver.listening_with_features'],

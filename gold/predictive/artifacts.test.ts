@@ -6,10 +6,10 @@ import { mkdirSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:
 import { join } from 'node:path';
 import { tempDir } from '../../test/helpers.ts';
 import { loadConfig } from '../../lib/config.ts';
-import { ArtifactError, artifactKey, artifactPath, loadArtifact, saveArtifact, type ModelArtifact } from './artifacts.ts';
+import { ArtifactError, MODEL_ARTIFACT_VERSION, artifactKey, artifactPath, loadArtifact, saveArtifact, type ModelArtifact } from './artifacts.ts';
 
 const artifact = (key: string): ModelArtifact => ({
-  format: 'lakehouse.predictive-model', version: 1, key, model: 'm', inputs: { a: 1 }, trainedAt: '2026-01-01T00:00:00.000Z', trainRows: 3,
+  format: 'lakehouse.predictive-model', version: MODEL_ARTIFACT_VERSION, key, model: 'm', inputs: { a: 1 }, trainedAt: '2026-01-01T00:00:00.000Z', trainRows: 3,
   trainingSeconds: 0.1, evaluation: { holdout: [], holdoutRows: 0, importance: [], confusion: null, baseline: 0.5 }, forest: {} as ModelArtifact['forest'],
 });
 

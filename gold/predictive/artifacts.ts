@@ -8,17 +8,18 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, s
 import { join } from 'node:path';
 import { LakehouseError } from '../../lib/errors.ts';
 import type { ForestArtifact } from '../../lib/ml/forest.ts';
+import type { MetricResult } from './evaluation.ts';
 
 export const MODEL_ARTIFACT_FORMAT = 'lakehouse.predictive-model';
 /** Bump when the split, the evaluation or the artifact layout changes: old artifacts stop matching. */
-export const MODEL_ARTIFACT_VERSION = 1;
+export const MODEL_ARTIFACT_VERSION = 2;
 const KEEP_PER_MODEL = 3;
 
 export class ArtifactError extends LakehouseError {}
 
 export interface SavedEvaluation {
   /** Metric rows of the hold-out set, with cv_mean / cv_std of the same metric. */
-  holdout: { metric_name: string; metric_value: number; baseline_value: number | null; beats_baseline: boolean | null; cv_mean: number | null; cv_std: number | null }[];
+  holdout: (MetricResult & { cv_mean: number | null; cv_std: number | null })[];
   holdoutRows: number;
   importance: { feature: string; importance: number; std: number }[];
   confusion: { actual: string; predicted: string; count: number }[] | null;

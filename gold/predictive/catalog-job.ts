@@ -4,13 +4,14 @@
 import type { BuildContext } from '../../lib/build-context.ts';
 import { queryRows, scalar } from '../../lib/duckdb.ts';
 import { appendRows, loadRows, type AppendColumn } from '../../lib/appender.ts';
-import type { ConfusionCell } from '../../lib/ml/metrics.ts';
 import { featureKeySql } from '../../silver/catalog_tracks.ts';
 import { HAS_FEATURES, moodCategory } from '../shared/feature-sql.ts';
 import { planModel, featureMatrix, loadCatalogData, splitCatalog, type CatalogData, type FittedCatalogModel } from './catalog-models.ts';
 import type { CatalogSplit, CatalogSplitOptions } from './catalog-split.ts';
 import { fitMissing } from './parallel-fit.ts';
-import { classificationMetrics, regressionMetrics, regressionStatsSql, type RegressionStats } from './evaluation.ts';
+import {
+  REGRESSION_SUMS, TRACK_CLUSTER_SQL, classificationMetrics, confusionVector, groupClusters, regressionMetrics, regressionSumsSql, type RegressionSums,
+} from './evaluation.ts';
 import {
   CATALOG_MODELS, CV_CAP, CV_FOLDS, EVAL_SETS, HOLDOUT_SHARE, MIN_CATALOG_GROUPS, MIN_EVAL_ROWS, MOODS, REAL_SOURCE_SQL, SEED,
   MOOD_MODEL, VALENCE_MODEL, type CatalogModelSpec,
@@ -25,7 +26,7 @@ export interface CatalogModels {
   models: Map<string, FittedCatalogModel>;
 }
 
-function context(m: FittedCatalogModel, set: string, listener: string | null, testRows: number): MetricContext {
+function context(m: FittedCatalogModel, set: string, listener: string | null, testRows: number, tracks: number): MetricContext {
   const a = m.artifact;
   const listenerSet = listener !== null;
   return {
@@ -34,7 +35,7 @@ function context(m: FittedCatalogModel, set: string, listener: string | null, te
     test_source: !listenerSet ? 'silver.catalog_tracks: held-out Kaggle tracks (no feature vector shared with training)'
       : set === EVAL_SETS.listenerEvents ? "listener's plays with real features (Spotify API or Kaggle) whose feature vector was not trained on"
         : "listener's plays with synthetic features (generated values: not a real target)",
-    train_rows: a.trainRows, test_rows: testRows, synthetic_target_share: set === EVAL_SETS.listenerEventsSynthetic ? 1 : 0, seed: SEED,
+    train_rows: a.trainRows, test_rows: testRows, n_plays: listenerSet ? testRows : null, n_tracks: tracks, synthetic_target_share: set === EVAL_SETS.listenerEventsSynthetic ? 1 : 0, seed: SEED,
     training_seconds: a.trainingSeconds, trained_at: a.trainedAt, scope: listenerSet ? 'listener' : 'catalog', model_id: a.key,
     baseline_name: m.spec.kind === 'regressor' ? `training mean of ${m.spec.target} (${Number(a.evaluation.baseline).toFixed(4)})` : `training majority class (${a.evaluation.baseline})`,
   };
@@ -55,7 +56,7 @@ export async function fitCatalogModels(ctx: BuildContext, report: Report): Promi
     const spec = m.spec;
     models.set(spec.name, m);
     const ev = m.artifact.evaluation;
-    report.addMetrics(context(m, EVAL_SETS.catalogHoldout, null, ev.holdoutRows), ev.holdout);
+    report.addMetrics(context(m, EVAL_SETS.catalogHoldout, null, ev.holdoutRows, ev.holdoutRows), ev.holdout);
     const method = spec.kind === 'regressor' ? 'permutation_r2_drop' : 'permutation_accuracy_drop';
     for (const r of ev.importance) report.importance.push({ listener_id: null, model_name: spec.name, feature: r.feature, importance: r.importance, importance_std: r.std, method, evaluation_set: EVAL_SETS.catalogHoldout, model_id: m.artifact.key });
     for (const c of ev.confusion ?? []) report.confusion.push({ listener_id: null, model_name: spec.name, evaluation_set: EVAL_SETS.catalogHoldout, ...c, model_id: m.artifact.key });
@@ -115,26 +116,28 @@ from labelled`;
 
 async function valenceMetrics(ctx: BuildContext, m: FittedCatalogModel, report: Report): Promise<void> {
   const base = Number(m.artifact.evaluation.baseline);
-  const rows = await queryRows<RegressionStats & { listener_id: string; evaluation_set: string }>(ctx.conn, `
-    select listener_id, evaluation_set, ${regressionStatsSql('actual_valence', 'predicted_valence', String(base))}
+  const rows = await queryRows<RegressionSums & { listener_id: string; evaluation_set: string; cluster: string }>(ctx.conn, `
+    select listener_id, evaluation_set, ${TRACK_CLUSTER_SQL} as cluster, ${regressionSumsSql('actual_valence', 'predicted_valence', String(base))}
     from gold.mood_predictions where split = 'test' group by all order by all`);
-  for (const r of rows.filter((x) => x.n >= MIN_EVAL_ROWS)) report.addMetrics(context(m, r.evaluation_set, r.listener_id, r.n), regressionMetrics(r));
+  for (const g of groupClusters(rows, (r) => REGRESSION_SUMS.map((k) => Number(r[k]))).values()) {
+    const n = g.clusters.reduce((s, c) => s + c[0], 0);
+    if (n < MIN_EVAL_ROWS) continue;
+    report.addMetrics(context(m, g.set, g.listener, n, g.clusters.length), regressionMetrics(g.clusters, `${m.spec.name}:${g.set}`));
+  }
 }
 
 async function moodMetrics(ctx: BuildContext, m: FittedCatalogModel, report: Report): Promise<void> {
-  const rows = await queryRows<{ listener_id: string; evaluation_set: string; actual: string; predicted: string; n: number }>(ctx.conn, `
-    select listener_id, evaluation_set, actual_mood as actual, predicted_mood as predicted, count(*)::double as n
+  const rows = await queryRows<{ listener_id: string; evaluation_set: string; cluster: string; actual: string; predicted: string; n: number }>(ctx.conn, `
+    select listener_id, evaluation_set, ${TRACK_CLUSTER_SQL} as cluster, actual_mood as actual, predicted_mood as predicted, count(*)::double as n
     from gold.mood_classifications where split = 'test' group by all order by all`);
-  const sets = new Map<string, ConfusionCell<string>[]>();
-  for (const r of rows) sets.set(`${r.listener_id}\u0000${r.evaluation_set}`, [...(sets.get(`${r.listener_id}\u0000${r.evaluation_set}`) ?? []), { actual: r.actual, predicted: r.predicted, count: r.n }]);
-  for (const [k, cells] of sets) {
-    const [listener, set] = k.split('\u0000');
-    const n = cells.reduce((s, c) => s + c.count, 0);
+  for (const g of groupClusters(rows, (r) => confusionVector([{ actual: r.actual, predicted: r.predicted, count: Number(r.n) }], MOODS)).values()) {
+    const total = MOODS.flatMap((_, a) => MOODS.map((__, p) => g.clusters.reduce((s, c) => s + c[a * MOODS.length + p], 0)));
+    const n = total.reduce((s, x) => s + x, 0);
     if (n < MIN_EVAL_ROWS) continue;
-    report.addMetrics(context(m, set, listener, n), classificationMetrics(cells, String(m.artifact.evaluation.baseline), MOODS));
-    for (const a of MOODS) for (const p of MOODS) {
-      report.confusion.push({ listener_id: listener, model_name: m.spec.name, evaluation_set: set, actual: a, predicted: p, count: cells.find((c) => c.actual === a && c.predicted === p)?.count ?? 0, model_id: m.artifact.key });
-    }
+    report.addMetrics(context(m, g.set, g.listener, n, g.clusters.length), classificationMetrics(g.clusters, String(m.artifact.evaluation.baseline), MOODS, `${m.spec.name}:${g.set}`));
+    MOODS.forEach((a, i) => MOODS.forEach((p, j) => {
+      report.confusion.push({ listener_id: g.listener, model_name: m.spec.name, evaluation_set: g.set, actual: a, predicted: p, count: total[i * MOODS.length + j], model_id: m.artifact.key });
+    }));
   }
 }
 

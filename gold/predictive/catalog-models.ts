@@ -10,9 +10,11 @@ import { permutationImportance } from '../../lib/ml/importance.ts';
 import { stratifiedSample } from '../../lib/ml/folds.ts';
 import { moodCategory } from '../shared/feature-sql.ts';
 import { CATALOG_FEATURES, CATALOG_INT_FEATURES } from '../../silver/catalog_tracks.ts';
-import { artifactKey, loadArtifact, saveArtifact, type ModelArtifact, type SavedEvaluation } from './artifacts.ts';
+import { MODEL_ARTIFACT_VERSION, artifactKey, loadArtifact, saveArtifact, type ModelArtifact, type SavedEvaluation } from './artifacts.ts';
 import { splitCatalog, type CatalogSplit, type CatalogSplitOptions } from './catalog-split.ts';
-import { assertNoLeak, assertTargetNotFeature, classificationMetrics, meanStd, regressionMetrics, regressionStats, type MetricResult } from './evaluation.ts';
+import {
+  assertNoLeak, assertTargetNotFeature, classificationClusters, classificationMetrics, meanStd, regressionClusters, regressionMetrics, type MetricResult,
+} from './evaluation.ts';
 import { FOREST_OPTIONS, IMPORTANCE_ROWS, MOODS, SEED, type CatalogModelSpec } from './model-settings.ts';
 
 const ALL_FEATURES = [...CATALOG_FEATURES, ...CATALOG_INT_FEATURES];
@@ -55,25 +57,33 @@ function train(spec: CatalogModelSpec, X: number[][], y: (number | string)[], la
   return spec.kind === 'regressor' ? trainForestRegressor(X, y as number[], o) : trainForestClassifier(X, y as string[], o);
 }
 
-/** Metrics of a forest on test rows, with the baseline taken from the training rows only. */
-function evaluate(spec: CatalogModelSpec, forest: CatalogForest, trainY: (number | string)[], X: number[][], y: (number | string)[]) {
-  const predicted = forest.predict(X) as (number | string)[];
+/**
+ * Metrics of a forest on test rows `testIdx`, with the baseline taken from the training rows `trainIdx`
+ * only (asserted: no feature vector of the baseline's rows is a test row's). Intervals are clustered by
+ * feature vector (the split's groups); `resamples` 0 skips them (CV folds only report the metric).
+ */
+function evaluate(spec: CatalogModelSpec, forest: CatalogForest, data: CatalogData, trainIdx: readonly number[], testIdx: readonly number[], resamples?: number) {
+  assertNoLeak(new Set(trainIdx.map((i) => data.keys[i])), testIdx.map((i) => data.keys[i]), `${spec.name} baseline`);
+  const trainY = targets(data, spec, trainIdx);
+  const y = targets(data, spec, testIdx);
+  const keys = testIdx.map((i) => data.keys[i]);
+  const predicted = forest.predict(featureMatrix(data, testIdx, spec.features)) as (number | string)[];
+  const salt = `${spec.name}:catalog_holdout`;
   if (spec.kind === 'regressor') {
     const base = mean(trainY as number[]);
-    return { baseline: base, confusion: null, metrics: regressionMetrics(regressionStats(y as number[], predicted as number[], y.map(() => base))) };
+    return { baseline: base, confusion: null, metrics: regressionMetrics(regressionClusters(y as number[], predicted as number[], y.map(() => base), keys), salt, resamples) };
   }
   const majority = majorityLabel(trainY as string[]);
   const confusion = confusionMatrix(y as string[], predicted as string[], MOODS);
-  return { baseline: majority, confusion, metrics: classificationMetrics(confusion, majority, MOODS) };
+  return { baseline: majority, confusion, metrics: classificationMetrics(classificationClusters(y as string[], predicted as string[], MOODS, keys), majority, MOODS, salt, resamples) };
 }
 
 function crossValidate(spec: CatalogModelSpec, data: CatalogData, split: CatalogSplit, onFold: (fold: number) => void, log?: Logger): Map<string, { mean: number; std: number }> {
   const perMetric = new Map<string, number[]>();
   for (const f of split.folds) {
     assertNoLeak(new Set(f.train.map((i) => data.keys[i])), f.test.map((i) => data.keys[i]), `${spec.name} CV fold ${f.index}`);
-    const trainY = targets(data, spec, f.train);
-    const forest = train(spec, featureMatrix(data, f.train, spec.features), trainY, `${spec.name} CV ${f.index + 1}/${split.folds.length}`);
-    const { metrics } = evaluate(spec, forest, trainY, featureMatrix(data, f.test, spec.features), targets(data, spec, f.test));
+    const forest = train(spec, featureMatrix(data, f.train, spec.features), targets(data, spec, f.train), `${spec.name} CV ${f.index + 1}/${split.folds.length}`);
+    const { metrics } = evaluate(spec, forest, data, f.train, f.test, 0);
     for (const m of metrics) perMetric.set(m.metric_name, [...(perMetric.get(m.metric_name) ?? []), m.metric_value]);
     log?.debug({ model: spec.name, fold: f.index, train: f.train.length, test: f.test.length }, 'CV fold done');
     onFold(f.index);
@@ -125,7 +135,7 @@ export function fitArtifact({ spec, data, split, key, inputs }: FitRequest, onSt
   const forest = train(spec, featureMatrix(data, split.train, spec.features), trainY, `${spec.name} (${split.train.length} tracks)`);
   onStep(total - 1, total, 'hold-out evaluation and importance');
   assertNoLeak(new Set(split.train.map((i) => data.keys[i])), split.holdout.map((i) => data.keys[i]), `${spec.name} hold-out`);
-  const ev = evaluate(spec, forest, trainY, featureMatrix(data, split.holdout, spec.features), targets(data, spec, split.holdout));
+  const ev = evaluate(spec, forest, data, split.train, split.holdout);
   const evaluation: SavedEvaluation = {
     holdout: ev.metrics.map((m: MetricResult) => ({ ...m, cv_mean: cv.get(m.metric_name)?.mean ?? null, cv_std: cv.get(m.metric_name)?.std ?? null })),
     holdoutRows: split.holdout.length,
@@ -135,7 +145,7 @@ export function fitArtifact({ spec, data, split, key, inputs }: FitRequest, onSt
   };
   onStep(total, total, 'done');
   return {
-    format: 'lakehouse.predictive-model', version: 1, key, model: spec.name, inputs, trainedAt: new Date().toISOString(),
+    format: 'lakehouse.predictive-model', version: MODEL_ARTIFACT_VERSION, key, model: spec.name, inputs, trainedAt: new Date().toISOString(),
     trainRows: split.train.length, trainingSeconds: forest.trainingSeconds, evaluation, forest: forest.toJSON(),
   };
 }

@@ -1,13 +1,21 @@
 // Honest evaluation, written once for both paths: test rows held in JS (the catalog hold-out) and
-// test rows aggregated by DuckDB (listener events). Both reduce to the same sufficient statistics,
-// from which the metrics, the baseline's metrics on the same rows and a paired verdict are computed.
+// test rows aggregated by DuckDB (listener events). Both reduce to sums per cluster (a track, or a
+// feature vector of the catalog), from which the metrics, the baseline's metrics on the same rows and
+// a clustered interval of the difference are computed.
 //
-// Verdict ("beats_baseline"): the model beats its baseline when its mean per-row gain over the
-// baseline (squared error for RMSE and R², absolute error for MAE, correctness for accuracy) exceeds
-// two standard errors of that gain. On noise the gain hovers around zero or below, so no verdict is
-// claimed from luck.
+// Difference and verdict: for every metric, diff = how much better the model is than its baseline,
+// oriented so that a positive diff always means "model better": baseline − model for the error
+// metrics (rmse, mae), model − baseline for r2, accuracy and macro_f1. Its 95 % interval comes from a
+// cluster bootstrap (lib/ml/bootstrap.ts: the clusters are resampled with replacement, seeded,
+// BOOTSTRAP_RESAMPLES times) because plays of one track share their error: 36 plays of 13 tracks are
+// 13 pieces of evidence, not 36. verdict = better when the interval is above 0, worse when below,
+// inconclusive otherwise (and when there are fewer than MIN_BOOTSTRAP_CLUSTERS clusters); macro_f1 is
+// better only when accuracy is better too (a constant majority class is no bar for macro-F1).
+// Per-class rows (precision_*, recall_*) describe the model and compare nothing: no interval, no verdict.
 import { LakehouseError } from '../../lib/errors.ts';
-import { perClassReport, type ConfusionCell } from '../../lib/ml/metrics.ts';
+import { BOOTSTRAP_RESAMPLES, clusterBootstrap, verdictOf, type Interval, type Verdict } from '../../lib/ml/bootstrap.ts';
+import type { ConfusionCell } from '../../lib/ml/metrics.ts';
+import { SEED } from './model-settings.ts';
 
 export class LeakError extends LakehouseError {}
 
@@ -15,127 +23,186 @@ export interface MetricResult {
   metric_name: string;
   metric_value: number;
   baseline_value: number | null;
+  /** 95 % cluster-bootstrap interval of the model's improvement over the baseline (positive = model better). */
+  diff_ci_low: number | null;
+  diff_ci_high: number | null;
+  verdict: Verdict | null;
+  /** verdict = better (kept for the dashboards); null where nothing is compared. */
   beats_baseline: boolean | null;
 }
 
-/** Sums over the test rows: a = actual, p = model prediction, b = baseline prediction. */
-export interface RegressionStats {
-  n: number;
-  sum_a: number;
-  /** n × population variance of a (the total sum of squares). */
-  sst: number;
-  sse: number;
-  sae: number;
-  sse_base: number;
-  sae_base: number;
-  /** Sum and sum of squares of (a-b)² - (a-p)². */
-  gain_sq: number;
-  gain_sq2: number;
-  /** Sum and sum of squares of |a-b| - |a-p|. */
-  gain_abs: number;
-  gain_abs2: number;
-}
+/** The cluster of a play in the listener-level intervals: its track (artist and name when a play has no track id; the play itself when it has neither). */
+export const TRACK_CLUSTER_SQL = "coalesce(track_id, nullif(concat_ws(' - ', artist_name, track_name), ''), event_id)";
 
-export function regressionStats(actual: readonly number[], predicted: readonly number[], baseline: readonly number[]): RegressionStats {
-  if (actual.length !== predicted.length || actual.length !== baseline.length) throw new LakehouseError('regressionStats: arrays differ in length');
-  const n = actual.length;
-  const m = actual.reduce((s, v) => s + v, 0) / (n || 1);
-  const s: RegressionStats = { n, sum_a: 0, sst: 0, sse: 0, sae: 0, sse_base: 0, sae_base: 0, gain_sq: 0, gain_sq2: 0, gain_abs: 0, gain_abs2: 0 };
-  for (let i = 0; i < n; i++) {
-    const a = actual[i];
-    const ep = a - predicted[i];
-    const eb = a - baseline[i];
-    const gq = eb * eb - ep * ep;
-    const ga = Math.abs(eb) - Math.abs(ep);
-    s.sum_a += a;
-    s.sst += (a - m) ** 2;
-    s.sse += ep * ep;
-    s.sae += Math.abs(ep);
-    s.sse_base += eb * eb;
-    s.sae_base += Math.abs(eb);
-    s.gain_sq += gq;
-    s.gain_sq2 += gq * gq;
-    s.gain_abs += ga;
-    s.gain_abs2 += ga * ga;
+/** Groups rows keyed `${listener}\u0000${set}` into their clusters' vectors (rows come ordered by listener, set, cluster). */
+export function groupClusters<R extends { listener_id: string; evaluation_set: string; cluster: string }>(rows: readonly R[], vector: (r: R) => number[]): Map<string, { listener: string; set: string; clusters: number[][] }> {
+  const out = new Map<string, { listener: string; set: string; clusters: number[][]; last: string | null }>();
+  for (const r of rows) {
+    const k = `${r.listener_id}\u0000${r.evaluation_set}`;
+    const g = out.get(k) ?? { listener: r.listener_id, set: r.evaluation_set, clusters: [], last: null };
+    const v = vector(r);
+    if (g.last === r.cluster) {
+      const c = g.clusters[g.clusters.length - 1];
+      v.forEach((x, j) => { c[j] += x; });
+    } else {
+      g.clusters.push(v);
+    }
+    g.last = r.cluster;
+    out.set(k, g);
   }
-  return s;
+  return new Map([...out].map(([k, { listener, set, clusters }]) => [k, { listener, set, clusters }]));
 }
 
-/** The same statistics as DuckDB aggregates over columns a, p and b (names as in RegressionStats). */
-export function regressionStatsSql(a: string, p: string, b: string): string {
-  const gq = `((${a} - ${b}) ^ 2 - (${a} - ${p}) ^ 2)`;
-  const ga = `(abs(${a} - ${b}) - abs(${a} - ${p}))`;
+/** Sums of one cluster's test rows: a = actual, p = model prediction, b = baseline prediction. */
+export const REGRESSION_SUMS = ['n', 'sum_a', 'sum_a2', 'sse', 'sae', 'sse_base', 'sae_base'] as const;
+export type RegressionSums = Record<(typeof REGRESSION_SUMS)[number], number>;
+
+/** The sums of REGRESSION_SUMS as DuckDB aggregates over columns a, p and b (group by the cluster). */
+export function regressionSumsSql(a: string, p: string, b: string): string {
   return [
-    'count(*)::double as n', `sum(${a}) as sum_a`, `var_pop(${a}) * count(*) as sst`,
+    'count(*)::double as n', `sum(${a}) as sum_a`, `sum(${a} * ${a}) as sum_a2`,
     `sum((${a} - ${p}) ^ 2) as sse`, `sum(abs(${a} - ${p})) as sae`, `sum((${a} - ${b}) ^ 2) as sse_base`, `sum(abs(${a} - ${b})) as sae_base`,
-    `sum(${gq}) as gain_sq`, `sum(${gq} ^ 2) as gain_sq2`, `sum(${ga}) as gain_abs`, `sum(${ga} ^ 2) as gain_abs2`,
   ].join(', ');
 }
 
-/** True when the mean paired gain exceeds two standard errors (needs at least two rows). */
-export function pairedGainSignificant(sum: number, sumSq: number, n: number): boolean {
-  if (n < 2) return false;
-  const mean = sum / n;
-  const variance = Math.max(0, (sumSq - n * mean * mean) / (n - 1));
-  const se = Math.sqrt(variance / n);
-  return mean > 0 && mean > 2 * se;
+/** Per-cluster sums in JS: rows grouped by `clusters[i]`, in the clusters' sorted order (so results do not depend on row order). */
+export function regressionClusters(actual: readonly number[], predicted: readonly number[], baseline: readonly number[], clusters: readonly string[]): number[][] {
+  if (actual.length !== predicted.length || actual.length !== baseline.length || actual.length !== clusters.length) throw new LakehouseError('regressionClusters: arrays differ in length');
+  const by = new Map<string, number[]>();
+  for (let i = 0; i < actual.length; i++) {
+    const v = by.get(clusters[i]) ?? new Array<number>(REGRESSION_SUMS.length).fill(0);
+    const a = actual[i];
+    const ep = a - predicted[i];
+    const eb = a - baseline[i];
+    [1, a, a * a, ep * ep, Math.abs(ep), eb * eb, Math.abs(eb)].forEach((x, j) => { v[j] += x; });
+    by.set(clusters[i], v);
+  }
+  return [...by].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)).map(([, v]) => v);
 }
 
 const r2Of = (sse: number, sst: number) => (sst === 0 ? (sse === 0 ? 1 : 0) : 1 - sse / sst);
 
-export function regressionMetrics(s: RegressionStats): MetricResult[] {
-  const sq = pairedGainSignificant(s.gain_sq, s.gain_sq2, s.n);
-  return [
-    { metric_name: 'rmse', metric_value: Math.sqrt(s.sse / s.n), baseline_value: Math.sqrt(s.sse_base / s.n), beats_baseline: sq },
-    { metric_name: 'mae', metric_value: s.sae / s.n, baseline_value: s.sae_base / s.n, beats_baseline: pairedGainSignificant(s.gain_abs, s.gain_abs2, s.n) },
-    { metric_name: 'r2', metric_value: r2Of(s.sse, s.sst), baseline_value: r2Of(s.sse_base, s.sst), beats_baseline: sq },
-  ];
+function regressionValues(v: ArrayLike<number>) {
+  const [n, sumA, sumA2, sse, sae, sseBase, saeBase] = Array.from(v);
+  const sst = Math.max(0, sumA2 - (sumA * sumA) / n);
+  return {
+    rmse: [Math.sqrt(sse / n), Math.sqrt(sseBase / n)], mae: [sae / n, saeBase / n], r2: [r2Of(sse, sst), r2Of(sseBase, sst)],
+  } as Record<string, [number, number]>;
 }
 
-/** Confusion cells of the test rows (any order, zeros optional) → per-row labels, for lib/ml's metrics. */
-function expand<L>(cells: readonly ConfusionCell<L>[]): { actual: L[]; predicted: L[] } {
-  const actual: L[] = [];
-  const predicted: L[] = [];
+/** Positive = model better: baseline − model for errors, model − baseline for scores. */
+const LOWER_IS_BETTER = new Set(['rmse', 'mae']);
+const improvement = (metric: string, model: number, base: number) => (LOWER_IS_BETTER.has(metric) ? base - model : model - base);
+
+function compared(metric: string, model: number, base: number, ci: Interval): MetricResult {
+  const verdict = verdictOf(ci);
+  return { metric_name: metric, metric_value: model, baseline_value: base, diff_ci_low: ci.low, diff_ci_high: ci.high, verdict, beats_baseline: verdict === 'better' };
+}
+
+/** rmse, mae and r2 of the model and the baseline, with clustered intervals of the difference. `salt` names the bootstrap stream. */
+export function regressionMetrics(clusters: readonly (readonly number[])[], salt: string, resamples = BOOTSTRAP_RESAMPLES): MetricResult[] {
+  const total = REGRESSION_SUMS.map((_, j) => clusters.reduce((s, c) => s + c[j], 0));
+  const names = ['rmse', 'mae', 'r2'];
+  const point = regressionValues(total);
+  const ci = clusterBootstrap(clusters, (sum) => {
+    const v = regressionValues(sum);
+    return names.map((m) => improvement(m, v[m][0], v[m][1]));
+  }, { seed: SEED, salt, resamples });
+  return names.map((m, k) => compared(m, point[m][0], point[m][1], ci[k]));
+}
+
+/** Confusion cells of one cluster → a flat count vector (actual-major, in `labels` order). */
+export function confusionVector<L>(cells: readonly ConfusionCell<L>[], labels: readonly L[]): number[] {
+  const v = new Array<number>(labels.length * labels.length).fill(0);
   for (const c of cells) {
-    for (let k = 0; k < c.count; k++) {
-      actual.push(c.actual);
-      predicted.push(c.predicted);
+    const a = labels.indexOf(c.actual);
+    const p = labels.indexOf(c.predicted);
+    if (a < 0 || p < 0) throw new LakehouseError(`confusionVector: label ${a < 0 ? String(c.actual) : String(c.predicted)} is not one of ${labels.join(', ')}`);
+    v[a * labels.length + p] += c.count;
+  }
+  return v;
+}
+
+/** Per-class precision, recall and F1 from a flat confusion vector. */
+function perClass(v: ArrayLike<number>, L: number): { precision: number; recall: number; f1: number }[] {
+  return Array.from({ length: L }, (_, k) => {
+    let tp = 0;
+    let predicted = 0;
+    let actual = 0;
+    for (let j = 0; j < L; j++) {
+      predicted += v[j * L + k];
+      actual += v[k * L + j];
+    }
+    tp = v[k * L + k];
+    const precision = predicted === 0 ? 0 : tp / predicted;
+    const recall = actual === 0 ? 0 : tp / actual;
+    return { precision, recall, f1: precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall) };
+  });
+}
+
+/** accuracy and macro-F1 of the model and of always predicting the class with index `majority`. */
+function classificationValues(v: ArrayLike<number>, L: number, majority: number): Record<string, [number, number]> {
+  let n = 0;
+  let hits = 0;
+  const base = new Array<number>(L * L).fill(0);
+  for (let a = 0; a < L; a++) {
+    for (let p = 0; p < L; p++) {
+      const c = v[a * L + p];
+      n += c;
+      if (a === p) hits += c;
+      base[a * L + majority] += c;
     }
   }
-  return { actual, predicted };
+  const macro = (x: ArrayLike<number>) => perClass(x, L).reduce((s, r) => s + r.f1, 0) / L;
+  return { accuracy: [hits / n, base[majority * L + majority] / n], macro_f1: [macro(v), macro(base)] };
 }
 
 /**
- * Accuracy, macro-F1 and per-class precision and recall of the model, each beside the value of the
- * baseline that always predicts `majority` (the training rows' majority class) on the same rows.
+ * Accuracy and macro-F1 with clustered intervals, and per-class precision and recall (descriptive), each
+ * beside the value of the baseline that always predicts `majority` (the training rows' majority class).
+ * `clusters` are flat confusion vectors (confusionVector), one per cluster.
  */
-export function classificationMetrics<L extends string>(cells: readonly ConfusionCell<L>[], majority: L, labels: readonly L[]): MetricResult[] {
-  const { actual, predicted } = expand(cells);
-  const n = actual.length;
-  const baseline = actual.map(() => majority);
-  const model = perClassReport(actual, predicted, labels);
-  const base = perClassReport(actual, baseline, labels);
-  let gain = 0;
-  let gain2 = 0;
-  let hits = 0;
-  let baseHits = 0;
-  for (let i = 0; i < n; i++) {
-    const g = Number(actual[i] === predicted[i]) - Number(actual[i] === majority);
-    gain += g;
-    gain2 += g * g;
-    hits += Number(actual[i] === predicted[i]);
-    baseHits += Number(actual[i] === majority);
-  }
-  const macro = (r: { f1: number }[]) => r.reduce((s, x) => s + x.f1, 0) / r.length;
-  const rows: MetricResult[] = [
-    { metric_name: 'accuracy', metric_value: hits / n, baseline_value: baseHits / n, beats_baseline: pairedGainSignificant(gain, gain2, n) },
-    { metric_name: 'macro_f1', metric_value: macro(model), baseline_value: macro(base), beats_baseline: macro(model) > macro(base) && pairedGainSignificant(gain, gain2, n) },
-  ];
-  model.forEach((r, k) => {
-    rows.push({ metric_name: `precision_${r.label}`, metric_value: r.precision, baseline_value: base[k].precision, beats_baseline: null });
-    rows.push({ metric_name: `recall_${r.label}`, metric_value: r.recall, baseline_value: base[k].recall, beats_baseline: null });
+export function classificationMetrics<L>(clusters: readonly (readonly number[])[], majority: L, labels: readonly L[], salt: string, resamples = BOOTSTRAP_RESAMPLES): MetricResult[] {
+  const L = labels.length;
+  const maj = labels.indexOf(majority);
+  if (maj < 0) throw new LakehouseError(`classificationMetrics: majority class ${String(majority)} is not one of the labels`);
+  const total = new Array<number>(L * L).fill(0).map((_, j) => clusters.reduce((s, c) => s + c[j], 0));
+  const names = ['accuracy', 'macro_f1'];
+  const point = classificationValues(total, L, maj);
+  const ci = clusterBootstrap(clusters, (sum) => {
+    const v = classificationValues(sum, L, maj);
+    return names.map((m) => improvement(m, v[m][0], v[m][1]));
+  }, { seed: SEED, salt, resamples });
+  const rows = names.map((m, k) => compared(m, point[m][0], point[m][1], ci[k]));
+  // A constant majority class has a macro-F1 that even a guessing model beats (it scores on the
+  // other classes at all): macro-F1 is only called better when accuracy is better too.
+  if (rows[1].verdict === 'better' && rows[0].verdict !== 'better') Object.assign(rows[1], { verdict: 'inconclusive', beats_baseline: false });
+  const base = new Array<number>(L * L).fill(0);
+  for (let a = 0; a < L; a++) for (let p = 0; p < L; p++) base[a * L + maj] += total[a * L + p];
+  const model = perClass(total, L);
+  const baseline = perClass(base, L);
+  const none = { diff_ci_low: null, diff_ci_high: null, verdict: null, beats_baseline: null };
+  labels.forEach((label, k) => {
+    rows.push({ metric_name: `precision_${String(label)}`, metric_value: model[k].precision, baseline_value: baseline[k].precision, ...none });
+    rows.push({ metric_name: `recall_${String(label)}`, metric_value: model[k].recall, baseline_value: baseline[k].recall, ...none });
   });
   return rows;
+}
+
+/** Per-cluster flat confusion vectors in JS, in the clusters' sorted order. */
+export function classificationClusters<L>(actual: readonly L[], predicted: readonly L[], labels: readonly L[], clusters: readonly string[]): number[][] {
+  if (actual.length !== predicted.length || actual.length !== clusters.length) throw new LakehouseError('classificationClusters: arrays differ in length');
+  const L = labels.length;
+  const by = new Map<string, number[]>();
+  actual.forEach((a, i) => {
+    const v = by.get(clusters[i]) ?? new Array<number>(L * L).fill(0);
+    const ai = labels.indexOf(a);
+    const pi = labels.indexOf(predicted[i]);
+    if (ai < 0 || pi < 0) throw new LakehouseError(`classificationClusters: label ${String(ai < 0 ? a : predicted[i])} is not one of ${labels.join(', ')}`);
+    v[ai * L + pi]++;
+    by.set(clusters[i], v);
+  });
+  return [...by].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)).map(([, v]) => v);
 }
 
 /** Throws when any test key is also a training key: no metric is computed on trained-on rows. */

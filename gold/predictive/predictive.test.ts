@@ -75,10 +75,21 @@ async function checkMetrics(s: LakeSession): Promise<void> {
       assert.equal(r.synthetic_train, 0, `${r.listener_id}: synthetic energies are never trained on`);
     }
     const baseline = await queryRows<{ n: number }>(s.conn, `
-      with hourly as (select listener_id, hour_of_day, avg(actual_energy) as m from gold.energy_forecasts where split = 'train' group by all)
-      select count(*)::integer as n from gold.energy_forecasts f join hourly h using (listener_id, hour_of_day)
-      where f.split = 'test' and abs(f.baseline_energy - h.m) > 1e-12`);
-    assert.equal(baseline[0].n, 0, 'the per-hour baseline is the mean of the training plays of that hour');
+      with hourly as (select listener_id, hour_of_day, avg(actual_energy) as m from gold.energy_forecasts where split = 'train' group by all),
+      overall as (select listener_id, avg(actual_energy) as m from gold.energy_forecasts where split = 'train' group by all),
+      kind as (select distinct listener_id, baseline_name like 'per-hour%' as per_hour from gold.model_performance_metrics where model_name = 'energy_time_linear')
+      select count(*)::integer as n from gold.energy_forecasts f join kind k using (listener_id) join overall o using (listener_id)
+      left join hourly h using (listener_id, hour_of_day)
+      where f.split = 'test' and abs(f.baseline_energy - case when k.per_hour then coalesce(h.m, o.m) else o.m end) > 1e-12`);
+    assert.equal(baseline[0].n, 0, 'the baseline is the mean of the training plays (of that hour when the per-hour mean was chosen)');
+    const verdicts = metrics.filter((m) => m.listener_id !== null && ['rmse', 'r2', 'accuracy'].includes(String(m.metric_name)));
+    assert.ok(verdicts.length > 0);
+    for (const m of verdicts) {
+      assert.ok(Number(m.n_tracks) >= 1 && Number(m.n_tracks) <= Number(m.n_plays) && Number(m.n_plays) === Number(m.test_rows), `${m.listener_id} ${m.model_name}: n_tracks, n_plays`);
+      assert.ok(['better', 'worse', 'inconclusive'].includes(String(m.verdict)));
+      assert.equal(m.beats_baseline, m.verdict === 'better');
+      if (m.diff_ci_low !== null) assert.ok(Number(m.diff_ci_low) <= Number(m.diff_ci_high));
+    }
   }
 }
 

@@ -17,6 +17,10 @@ export interface MetricContext {
   test_source: string;
   train_rows: number;
   test_rows: number;
+  /** Plays behind a listener-level metric (null for catalog sets, which have tracks, not plays). */
+  n_plays: number | null;
+  /** Distinct tracks (catalog: held-out tracks) in the evaluation set: the clusters of the interval. */
+  n_tracks: number;
   synthetic_target_share: number;
   seed: number | null;
   training_seconds: number | null;

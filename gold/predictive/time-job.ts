@@ -1,15 +1,56 @@
-// The time half of the job: fit each listener's energy model on its earlier real-target plays, write
-// energy_forecasts (every play, with the per-hour baseline) and the per-listener test metrics.
+// The time half of the job: fit each listener's energy model on its earlier real-target plays, choose
+// its baseline on the training plays, write energy_forecasts (every play, with the baseline), check the
+// split at run time and write the per-listener test metrics.
 import type { BuildContext } from '../../lib/build-context.ts';
 import { queryRows } from '../../lib/duckdb.ts';
 import { loadRows } from '../../lib/appender.ts';
-import { regressionMetrics, regressionStatsSql, type RegressionStats } from './evaluation.ts';
-import { ENERGY_MODEL, EVAL_SETS, MIN_EVAL_ROWS, REAL_SOURCE_SQL } from './model-settings.ts';
+import { REGRESSION_SUMS, TRACK_CLUSTER_SQL, groupClusters, regressionMetrics, regressionSumsSql, type RegressionSums } from './evaluation.ts';
+import { BASELINE_VALIDATION_SHARE, ENERGY_MODEL, EVAL_SETS, MIN_EVAL_ROWS, REAL_SOURCE_SQL } from './model-settings.ts';
 import { CUTOFF_SQL, exactMeanSql, fitTimeModels, timePredictionSql, type TimeModel } from './time-model.ts';
+import { assertBaselineFromTraining, assertTimeSplitHonest } from './time-guards.ts';
 import type { Report } from './report-rows.ts';
 import energyForecasts from './energy_forecasts.ts';
 
 const COEFFS = ['b0', ...ENERGY_MODEL.features.map((_, j) => `b${j + 1}`)];
+export const BASELINES_TABLE = 'predictive_time_baselines';
+
+/**
+ * Per listener: which baseline (hour_mean or train_mean) predicts the latest BASELINE_VALIDATION_SHARE
+ * of its training plays better when fitted on the earlier ones, with both validation errors, and the
+ * window (last played_at, rows) of the training plays the baseline is then computed from.
+ */
+export function baselineChoiceSql(): string {
+  const real = REAL_SOURCE_SQL.replace('feature_source', 'e.feature_source');
+  return `
+with events as (
+  select * from silver.listening_with_features
+), cut as (${CUTOFF_SQL}
+), train as (
+  select e.listener_id, e.played_at, e.hour_of_day, e.energy
+  from events e join cut c on c.listener_id = e.listener_id
+  where ${real} and e.energy is not null and e.played_at < c.cutoff
+), validation_cut as (
+  select listener_id, quantile_disc(played_at, ${1 - BASELINE_VALIDATION_SHARE}) as vcut from train group by 1
+), fit as (
+  select t.* from train t join validation_cut v on v.listener_id = t.listener_id where t.played_at < v.vcut
+), validation as (
+  select t.* from train t join validation_cut v on v.listener_id = t.listener_id where t.played_at >= v.vcut
+), fit_hour as (
+  select listener_id, hour_of_day, ${exactMeanSql('energy')} as hour_mean from fit group by all
+), fit_all as (
+  select listener_id, ${exactMeanSql('energy')} as train_mean from fit group by all
+), scored as (
+  select v.listener_id, avg((v.energy - coalesce(h.hour_mean, a.train_mean)) ^ 2) as mse_hour_mean, avg((v.energy - a.train_mean) ^ 2) as mse_train_mean
+  from validation v join fit_all a on a.listener_id = v.listener_id
+  left join fit_hour h on h.listener_id = v.listener_id and h.hour_of_day = v.hour_of_day
+  group by 1
+), windows as (
+  select listener_id, max(played_at)::varchar as train_end, count(*)::double as train_rows from train group by 1
+)
+select w.listener_id, case when s.mse_hour_mean < s.mse_train_mean then 'hour_mean' else 'train_mean' end as kind,
+  s.mse_hour_mean, s.mse_train_mean, w.train_end, w.train_rows
+from windows w left join scored s on s.listener_id = w.listener_id`;
+}
 
 export function energyForecastSql(): string {
   return `
@@ -18,6 +59,8 @@ with events as (
 ), cut as (${CUTOFF_SQL}
 ), models as (
   select * from temp.main.predictive_time_models
+), baselines as (
+  select listener_id, kind from temp.main.${BASELINES_TABLE}
 ), labelled as (
   select e.*, m.listener_id is not null as has_model, ${timePredictionSql('m')} as forecast,
     case when m.listener_id is null then 'apply'
@@ -36,26 +79,49 @@ select l.listener_id, l.event_id, l.played_at, l.hour_of_day, l.is_weekend, l.tr
   case when l.split = 'test' then case when ${REAL_SOURCE_SQL.replace('feature_source', 'l.feature_source')} then '${EVAL_SETS.timeHoldout}' else '${EVAL_SETS.timeHoldoutSynthetic}' end end as evaluation_set,
   l.energy as actual_energy,
   case when l.has_model then l.forecast end as predicted_energy,
-  case when l.has_model then coalesce(h.hour_mean, o.train_mean) end as baseline_energy,
+  case when l.has_model then case when b.kind = 'hour_mean' then coalesce(h.hour_mean, o.train_mean) else o.train_mean end end as baseline_energy,
   '${ENERGY_MODEL.name}' as model_name
 from labelled l
+left join baselines b on b.listener_id = l.listener_id
 left join hourly h on h.listener_id = l.listener_id and h.hour_of_day = l.hour_of_day
 left join overall o on o.listener_id = l.listener_id`;
 }
 
-function addMetrics(report: Report, models: Map<string, TimeModel>, trainedAt: string, rows: (RegressionStats & { listener_id: string; evaluation_set: string })[]): void {
-  for (const r of rows.filter((x) => x.n >= MIN_EVAL_ROWS)) {
-    const m = models.get(r.listener_id)!;
-    const synthetic = r.evaluation_set === EVAL_SETS.timeHoldoutSynthetic;
+interface Baseline {
+  listener_id: string;
+  kind: 'hour_mean' | 'train_mean';
+  mse_hour_mean: number | null;
+  mse_train_mean: number | null;
+  train_end: string;
+  train_rows: number;
+}
+
+const fmt = (x: number | null) => (x === null ? 'n/a' : x.toFixed(5));
+
+export function baselineName(b: Baseline | undefined): string {
+  const chosen = b?.kind === 'hour_mean'
+    ? "per-hour training mean: the listener's mean training energy in the play's local hour"
+    : "training mean: the listener's mean training energy";
+  return `${chosen} (the stronger of the per-hour and the plain training mean on the latest ${BASELINE_VALIDATION_SHARE * 100} % of the training plays; validation MSE ${fmt(b?.mse_hour_mean ?? null)} vs ${fmt(b?.mse_train_mean ?? null)})`;
+}
+
+type ClusterRow = RegressionSums & { listener_id: string; evaluation_set: string; cluster: string };
+
+function addMetrics(report: Report, models: Map<string, TimeModel>, baselines: Map<string, Baseline>, trainedAt: string, rows: ClusterRow[]): void {
+  for (const g of groupClusters(rows, (r) => REGRESSION_SUMS.map((k) => Number(r[k]))).values()) {
+    const n = g.clusters.reduce((s, c) => s + c[0], 0);
+    if (n < MIN_EVAL_ROWS) continue;
+    const m = models.get(g.listener)!;
+    const synthetic = g.set === EVAL_SETS.timeHoldoutSynthetic;
     report.addMetrics({
-      listener_id: r.listener_id, model_name: ENERGY_MODEL.name, evaluation_set: r.evaluation_set, model_type: ENERGY_MODEL.modelType,
+      listener_id: g.listener, model_name: ENERGY_MODEL.name, evaluation_set: g.set, model_type: ENERGY_MODEL.modelType,
       target: ENERGY_MODEL.target, features: ENERGY_MODEL.features.join(','),
       train_source: "listener's earlier plays with real energy (Spotify API or Kaggle), before the time cutoff",
       test_source: synthetic ? "listener's plays after the cutoff with synthetic energy (generated values: not a real target)" : "listener's plays after the cutoff with real energy",
-      train_rows: m.trainRows, test_rows: r.n, synthetic_target_share: synthetic ? 1 : 0, seed: null,
-      training_seconds: m.trainingSeconds, trained_at: trainedAt, baseline_name: "per-hour historical mean: the listener's mean training energy in the play's local hour",
+      train_rows: m.trainRows, test_rows: n, n_plays: n, n_tracks: g.clusters.length, synthetic_target_share: synthetic ? 1 : 0, seed: null,
+      training_seconds: m.trainingSeconds, trained_at: trainedAt, baseline_name: baselineName(baselines.get(g.listener)),
       scope: 'listener', model_id: null,
-    }, regressionMetrics(r));
+    }, regressionMetrics(g.clusters, `${ENERGY_MODEL.name}:${g.set}`));
   }
 }
 
@@ -65,11 +131,18 @@ export async function runTimeModels(ctx: BuildContext, report: Report): Promise<
   const models = new Map(fitted.map((m) => [m.listenerId, m]));
   await loadRows(ctx.conn, 'predictive_time_models', [{ name: 'listener_id', type: 'VARCHAR' }, ...COEFFS.map((name) => ({ name, type: 'DOUBLE' as const }))],
     fitted.map((m) => [m.listenerId, ...m.coefficients]));
+  await ctx.conn.run(`create or replace temp table ${BASELINES_TABLE} as ${baselineChoiceSql()}`);
+  const baselines = new Map((await queryRows<Baseline>(ctx.conn, `select * from temp.main.${BASELINES_TABLE}`)).map((b) => [b.listener_id, b]));
   await ctx.tx.write(energyForecasts, { sql: energyForecastSql(), orderBy: energyForecasts.orderBy, inputs: energyForecasts.inputs });
-  const rows = await queryRows<RegressionStats & { listener_id: string; evaluation_set: string }>(ctx.conn, `
-    select listener_id, evaluation_set, ${regressionStatsSql('actual_energy', 'predicted_energy', 'baseline_energy')}
+  await assertTimeSplitHonest(ctx.conn, 'gold.energy_forecasts', fitted.map((m) => {
+    const b = baselines.get(m.listenerId);
+    return { listenerId: m.listenerId, modelTrainEnd: m.trainEnd, modelTrainRows: m.trainRows, baselineTrainEnd: b?.train_end ?? m.trainEnd, baselineTrainRows: b?.train_rows ?? m.trainRows };
+  }));
+  await assertBaselineFromTraining(ctx.conn, 'gold.energy_forecasts', `temp.main.${BASELINES_TABLE}`);
+  const rows = await queryRows<ClusterRow>(ctx.conn, `
+    select listener_id, evaluation_set, ${TRACK_CLUSTER_SQL} as cluster, ${regressionSumsSql('actual_energy', 'predicted_energy', 'baseline_energy')}
     from gold.energy_forecasts where split = 'test' group by all order by all`);
-  addMetrics(report, models, trainedAt, rows);
+  addMetrics(report, models, baselines, trainedAt, rows);
   for (const m of fitted) {
     ENERGY_MODEL.features.forEach((feature, j) => report.importance.push({
       listener_id: m.listenerId, model_name: ENERGY_MODEL.name, feature, importance: m.importance[j], importance_std: null,

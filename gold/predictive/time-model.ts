@@ -1,7 +1,7 @@
 // energy_forecasts' model: per listener, a linear regression of the energy of a play on the time of
 // day (two harmonics of the local hour) and the weekend, trained on the listener's earlier plays with
-// real (Spotify-measured) energy and tested on the later ones. Its baseline is the per-hour mean
-// energy of the same training plays.
+// real (Spotify-measured) energy and tested on the later ones. Its baseline (time-job.ts) is the
+// stronger of the per-hour and the plain mean energy of the same training plays.
 //
 // The features take at most 48 distinct values per listener (hour × weekend), so the least-squares
 // fit is computed exactly from per-(hour, weekend) counts and means that DuckDB aggregates: rows
@@ -50,10 +50,12 @@ export interface TimeModel {
   /** |coefficient| × standard deviation of the feature over the training plays. */
   importance: number[];
   trainingSeconds: number;
+  /** played_at (UTC, DuckDB's text form) of the latest play the model was fitted on: the end of its training window. */
+  trainEnd: string;
 }
 
 /** Exact least squares from grouped rows: each group is a row scaled by the square root of its count. */
-export function fitTimeModel(listenerId: string, groups: readonly HourGroup[]): TimeModel {
+export function fitTimeModel(listenerId: string, groups: readonly HourGroup[], trainEnd = ''): TimeModel {
   const start = process.hrtime.bigint();
   const X = groups.map((g) => [1, ...timeFeatures(g.hour, g.weekend)].map((v) => v * Math.sqrt(g.n)));
   const y = groups.map((g) => [g.mean * Math.sqrt(g.n)]);
@@ -66,7 +68,7 @@ export function fitTimeModel(listenerId: string, groups: readonly HourGroup[]): 
     const v = groups.reduce((s, g, i) => s + g.n * (col[i] - m) ** 2, 0) / trainRows;
     return Math.abs(coefficients[j + 1]) * Math.sqrt(v);
   });
-  return { listenerId, coefficients, trainRows, importance, trainingSeconds: Number(process.hrtime.bigint() - start) / 1e9 };
+  return { listenerId, coefficients, trainRows, importance, trainingSeconds: Number(process.hrtime.bigint() - start) / 1e9, trainEnd };
 }
 
 export function predictTime(model: Pick<TimeModel, 'coefficients'>, hour: number, weekend: boolean): number {
@@ -76,19 +78,22 @@ export function predictTime(model: Pick<TimeModel, 'coefficients'>, hour: number
 
 /** Fits one model per listener with enough real-target training plays before its cutoff. */
 export async function fitTimeModels(conn: DuckDBConnection): Promise<TimeModel[]> {
-  const rows = await queryRows<{ listener_id: string; hour_of_day: number; is_weekend: boolean; n: number; mean_energy: number }>(conn, `
+  const rows = await queryRows<{ listener_id: string; hour_of_day: number; is_weekend: boolean; n: number; mean_energy: number; last_played: string }>(conn, `
     with cut as (${CUTOFF_SQL})
-    select e.listener_id, e.hour_of_day, e.is_weekend, count(*)::double as n, ${exactMeanSql('e.energy')} as mean_energy
+    select e.listener_id, e.hour_of_day, e.is_weekend, count(*)::double as n, ${exactMeanSql('e.energy')} as mean_energy,
+      max(e.played_at)::varchar as last_played
     from silver.listening_with_features e join cut c on c.listener_id = e.listener_id
     where ${REAL_SOURCE_SQL.replace('feature_source', 'e.feature_source')} and e.energy is not null and e.played_at < c.cutoff
     group by all order by all`);
   const byListener = new Map<string, HourGroup[]>();
+  const ends = new Map<string, string>();
   for (const r of rows) {
+    if (r.last_played > (ends.get(r.listener_id) ?? '')) ends.set(r.listener_id, r.last_played);
     const list = byListener.get(r.listener_id) ?? [];
     list.push({ hour: Number(r.hour_of_day), weekend: Boolean(r.is_weekend), n: Number(r.n), mean: Number(r.mean_energy) });
     byListener.set(r.listener_id, list);
   }
-  return [...byListener].filter(([, g]) => g.reduce((s, x) => s + x.n, 0) >= MIN_TIME_TRAIN_ROWS).map(([id, g]) => fitTimeModel(id, g));
+  return [...byListener].filter(([, g]) => g.reduce((s, x) => s + x.n, 0) >= MIN_TIME_TRAIN_ROWS).map(([id, g]) => fitTimeModel(id, g, ends.get(id)));
 }
 
 /** SQL of the prediction: intercept + Σ coefficient × feature, over columns b0…b5 of the models table. */

@@ -1,0 +1,73 @@
+// Cluster bootstrap: resample whole clusters (tracks, days) with replacement, so that rows that share
+// a cluster (the same track played 20 times) count as one piece of evidence, not twenty.
+//
+// Each cluster is summarised by a vector of sums (counts, errors, confusion cells); a resample is the
+// sum of the vectors of the clusters drawn, and the statistic is computed from that sum. Intervals are
+// percentile intervals (2.5 % and 97.5 %, linear interpolation) of the resampled statistics.
+import { seededRng } from './rng.ts';
+
+export const BOOTSTRAP_RESAMPLES = 2000;
+/** Fewer clusters than this: no interval (a bootstrap over a handful of tracks says nothing). */
+export const MIN_BOOTSTRAP_CLUSTERS = 5;
+
+export type Verdict = 'better' | 'worse' | 'inconclusive';
+
+export interface Interval {
+  low: number | null;
+  high: number | null;
+}
+
+export interface BootstrapOptions {
+  resamples?: number;
+  seed: number | string;
+  /** Names the stream, so two statistics of one run draw independently but reproducibly. */
+  salt?: string;
+}
+
+/** The q-quantile (0..1) of sorted finite values, linear interpolation; null when there are none. */
+export function quantileSorted(sorted: readonly number[], q: number): number | null {
+  if (sorted.length === 0) return null;
+  const pos = (sorted.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+}
+
+/**
+ * 95 % percentile intervals of statistics computed from summed cluster vectors. `stat` gets the sum of
+ * the drawn clusters' vectors and returns one value per statistic (NaN when undefined on that
+ * resample; such resamples are left out of that statistic). Fewer than MIN_BOOTSTRAP_CLUSTERS
+ * clusters: every interval is null.
+ */
+export function clusterBootstrap(clusters: readonly (readonly number[])[], stat: (sum: Float64Array) => number[], o: BootstrapOptions): Interval[] {
+  const m = clusters.length;
+  const width = m > 0 ? clusters[0].length : 0;
+  const probe = stat(new Float64Array(width).map((_, j) => clusters.reduce((s, c) => s + c[j], 0)));
+  if (m < MIN_BOOTSTRAP_CLUSTERS) return probe.map(() => ({ low: null, high: null }));
+  const rng = seededRng(o.seed, `cluster-bootstrap:${o.salt ?? ''}`);
+  const resamples = o.resamples ?? BOOTSTRAP_RESAMPLES;
+  const draws: number[][] = probe.map(() => []);
+  const sum = new Float64Array(width);
+  for (let r = 0; r < resamples; r++) {
+    sum.fill(0);
+    for (let i = 0; i < m; i++) {
+      const c = clusters[Math.floor(rng() * m)];
+      for (let j = 0; j < width; j++) sum[j] += c[j];
+    }
+    stat(sum).forEach((v, k) => { if (Number.isFinite(v)) draws[k].push(v); });
+  }
+  return draws.map((d) => {
+    d.sort((a, b) => a - b);
+    return { low: quantileSorted(d, 0.025), high: quantileSorted(d, 0.975) };
+  });
+}
+
+/** Differences within this of 0 are rounding, not evidence (a model equal to its baseline up to 1e-16 is not "worse"). */
+export const VERDICT_TOLERANCE = 1e-9;
+
+/** better: the whole interval is above 0; worse: below 0; inconclusive otherwise (or without an interval). */
+export function verdictOf(i: Interval): Verdict {
+  if (i.low !== null && i.low > VERDICT_TOLERANCE) return 'better';
+  if (i.high !== null && i.high < -VERDICT_TOLERANCE) return 'worse';
+  return 'inconclusive';
+}
