@@ -108,3 +108,25 @@ test('Superset in compose loads our superset_config.py (secret-key checks, Postg
   assert.match(read('scripts/superset-common.sh'), /SUPERSET_CONFIG_PATH="\$REPO_ROOT\/superset\/superset_config\.py"/);
   assert.match(read('Dockerfile'), /SUPERSET_CONFIG_PATH=\/app\/superset\/superset_config\.py/);
 });
+
+test('gunicorn keeps its request limits on wherever Superset is started (0 would mean unlimited)', () => {
+  const sources = {
+    'docker-compose.yml superset command': (services.superset.command as string[]).join(' '),
+    'scripts/superset-start.sh': read('scripts/superset-start.sh'),
+    Dockerfile: dockerfile,
+  };
+  let seen = 0;
+  for (const [where, text] of Object.entries(sources)) {
+    for (const [, flag, value] of text.matchAll(/--limit-request[-_]([\w-]+)[ =]+(\S+)/g)) {
+      seen++;
+      assert.match(value, /^[1-9]\d*$/, `${where}: --limit-request-${flag} ${value} must be a positive number`);
+      if (/^line$/.test(flag)) assert.ok(Number(value) >= 4094 && Number(value) <= 8190, `${where}: request line limit ${value} (gunicorn: 4094 default, 8190 max)`);
+      if (/^field[-_]size$/.test(flag)) assert.ok(Number(value) >= 8190, `${where}: header field limit ${value} below gunicorn's default`);
+    }
+    for (const [, key, value] of text.matchAll(/\b(limit_request_\w+)\s*=\s*(\S+)/g)) {
+      seen++;
+      assert.notEqual(Number(value), 0, `${where}: ${key} = 0 turns the limit off`);
+    }
+  }
+  assert.ok(seen >= 4, 'the compose command and the native script both state the request-line and field-size limits');
+});
