@@ -7,6 +7,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { repoRoot } from '../test/helpers.ts';
+import { loadConfig, parseDuration } from '../lib/config.ts';
+import { FORCE_EXIT_AFTER_GRACE_MS } from '../cli/commands/schedule.ts';
 
 interface Service {
   image?: string;
@@ -19,6 +21,7 @@ interface Service {
   healthcheck?: { test: string[] };
   profiles?: string[];
   depends_on?: Record<string, { condition: string }>;
+  stop_grace_period?: string;
 }
 
 const read = (p: string) => readFileSync(join(repoRoot, p), 'utf8');
@@ -129,4 +132,16 @@ test('gunicorn keeps its request limits on wherever Superset is started (0 would
     }
   }
   assert.ok(seen >= 4, 'the compose command and the native script both state the request-line and field-size limits');
+});
+
+test('the scheduler and CLI containers get a stop grace period longer than the shutdown grace plus the forced-exit delay', () => {
+  const envExample = read('.env.example');
+  const configured = /^LAKEHOUSE_SHUTDOWN_GRACE=(\S+)/m.exec(envExample)?.[1];
+  const graceMs = loadConfig({ dataDir: '/tmp/unused' }, configured ? { LAKEHOUSE_SHUTDOWN_GRACE: configured } : {}, join(repoRoot, 'scripts')).ops.shutdownGraceMs;
+  for (const name of ['scheduler', 'pipeline']) {
+    const stop = services[name].stop_grace_period;
+    assert.ok(stop, `${name} sets stop_grace_period (compose's default of 10 s would SIGKILL a stopping run)`);
+    const stopMs = parseDuration(stop);
+    assert.ok(stopMs !== null && stopMs > graceMs + FORCE_EXIT_AFTER_GRACE_MS, `${name}: stop_grace_period ${stop} must exceed ${graceMs} ms + ${FORCE_EXIT_AFTER_GRACE_MS} ms`);
+  }
 });
