@@ -102,6 +102,22 @@ test('an expired lease is stale although its process is alive; a fresh lease fro
   }
 });
 
+test('private files left by a writer killed while creating the lock are removed by the next holder', () => {
+  const { dir, cleanup } = tempDir('lakehouse-lock-');
+  try {
+    const old = join(dir, '.lakehouse.lock.4242.0a1b2c3d4e5f.new');
+    const fresh = join(dir, '.lakehouse.lock.4243.0a1b2c3d4e60.new');
+    writeFileSync(old, '{}');
+    writeFileSync(fresh, '{}');
+    const longAgo = new Date(Date.now() - 60_000);
+    utimesSync(old, longAgo, longAgo);
+    acquireLock(dir, 'run').release();
+    assert.deepEqual(readdirSync(dir), ['.lakehouse.lock.4243.0a1b2c3d4e60.new'], 'only a file that may still be in use stays');
+  } finally {
+    cleanup();
+  }
+});
+
 test('a lock naming this pid from before this process started is stale (a restarted container, Node as pid 1)', () => {
   const { dir, cleanup } = tempDir('lakehouse-lock-');
   try {

@@ -44,7 +44,7 @@ function sleepSync(ms: number): void {
 }
 
 function writePrivate(path: string, content: string): string {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.new`);
+  const tmp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.new`;
   writeFileSync(tmp, content, { flag: 'wx', mode: 0o644 });
   return tmp;
 }
@@ -127,6 +127,20 @@ function removeClaims(prefix: string): void {
   for (const f of readdirSync(dir)) if (f.startsWith(name)) rmSync(join(dir, f), { force: true });
 }
 
+/** Private files of writers killed between writing and linking them (a live one uses its file within ms). */
+function sweepPrivateFiles(path: string): void {
+  const dir = dirname(path);
+  const prefix = `${basename(path)}.`;
+  for (const f of readdirSync(dir)) {
+    if (!f.startsWith(prefix) || !f.endsWith('.new')) continue;
+    try {
+      if (Date.now() - statSync(join(dir, f)).mtimeMs > CLAIM_STALE_MS) rmSync(join(dir, f), { force: true });
+    } catch {
+      // removed by another writer
+    }
+  }
+}
+
 function describe(h: LockHolder | null, reason: string): string {
   return h ? `pid ${h.pid} on ${h.host} running "${h.command}" since ${h.started_at} (${reason})` : `an unknown process (${reason})`;
 }
@@ -153,6 +167,7 @@ export function acquireLock(dataDir: string, command: string, opts: LockOptions 
 
 function hold(path: string, holder: LockHolder, content: string, leaseMs: number, recovered: HeldLock['recovered']): HeldLock {
   heldTokens.add(holder.token!);
+  sweepPrivateFiles(path);
   let lost: string | null = null;
   const ours = (): boolean => {
     const now = readLockSnapshot(path);
