@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { repoRoot, tempDir } from '../test/helpers.ts';
 import { acquireLock, judgeLock, lockPath, readLockHolder, readLockSnapshot } from './lock.ts';
 import { LockHeldError } from './errors.ts';
+import { killHeartbeatWorkerForTest } from './lock-heartbeat.ts';
 
 const WORKERS = 4;
 const ATTEMPTS = Number(process.env.LAKEHOUSE_LOCK_STRESS_ATTEMPTS ?? 400);
@@ -144,6 +145,11 @@ test('the heartbeat keeps a long-held lock fresh; a writer that lost its lock is
     assert.equal(judgeLock(snap).stale, false);
     assert.throws(() => acquireLock(dir, 'build', { leaseMs: 300 }), LockHeldError, 'held after more than four leases');
     lock.assertHeld();
+
+    // The heartbeat thread dies: a new one takes its locks over.
+    await killHeartbeatWorkerForTest();
+    await new Promise((r) => setTimeout(r, 700));
+    assert.ok(Date.now() - readLockSnapshot(lockPath(dir))!.heartbeatMs < 300, 'still beating after the heartbeat thread died');
 
     // Its heartbeat stopped (e.g. a suspended machine) and another writer took over: no more commits.
     const other = { pid: process.ppid, host: hostname(), command: 'ingest export', started_at: new Date().toISOString(), token: 'other' };
