@@ -131,7 +131,13 @@ function removeClaims(prefix: string): void {
 function sweepPrivateFiles(path: string): void {
   const dir = dirname(path);
   const prefix = `${basename(path)}.`;
-  for (const f of readdirSync(dir)) {
+  let files: string[];
+  try {
+    files = readdirSync(dir);
+  } catch {
+    return; // tidying up must never cost the lock just taken
+  }
+  for (const f of files) {
     if (!f.startsWith(prefix) || !f.endsWith('.new')) continue;
     try {
       if (Date.now() - statSync(join(dir, f)).mtimeMs > CLAIM_STALE_MS) rmSync(join(dir, f), { force: true });
