@@ -83,6 +83,8 @@ const schema = z.object({
     shutdownGraceMs: duration,
     /** `lakehouse status` calls the data stale this long after the last successful run; unset = from the schedule. */
     staleAfterMs: duration.optional(),
+    /** The writer lock's lease (ms): a holder without a heartbeat for this long is taken over (lib/lock.ts). */
+    lockLeaseMs: duration.refine((ms) => ms >= 1000, { message: 'the lock lease must be at least 1s' }),
   }),
 });
 
@@ -142,6 +144,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: Env = process.e
       runTimeoutMs: get('LAKEHOUSE_RUN_TIMEOUT') ?? '2h',
       shutdownGraceMs: get('LAKEHOUSE_SHUTDOWN_GRACE') ?? '20s',
       staleAfterMs: get('LAKEHOUSE_STALE_AFTER'),
+      lockLeaseMs: get('LAKEHOUSE_LOCK_LEASE') ?? '60s',
     },
   };
   const parsed = schema.safeParse(raw);

@@ -75,3 +75,21 @@ test('a second writer gets an error naming the holder; a stale lock of a dead pr
     cleanup();
   }
 });
+
+test('a writer whose lock was taken over (its lease ran out) publishes nothing: the new holder\'s versions stay', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const spec = { layer: 'silver' as const, name: 'churn', grain: ['id'], columns: [{ name: 'id', type: 'BIGINT', description: 'row' }] };
+    await assert.rejects(withWriter(testConfig(dir), silentLogger, 'slow writer', async (s) => {
+      const tx = s.begin();
+      await tx.write(spec, { sql: 'select range as id from range(10)' });
+      // Meanwhile another writer found the lease expired and took the lock over.
+      writeFileSync(lockPath(dir), JSON.stringify({ pid: process.ppid, host: 'other-host', command: 'run', started_at: new Date().toISOString(), token: 'new-holder' }));
+      await tx.commit();
+    }), (e: Error) => e instanceof LockHeldError && /lost the lock \(taken over by pid \d+ on other-host running "run";/.test(e.message));
+    assert.equal(readCatalog(dir).tables['silver.churn'], undefined, 'nothing was published');
+    assert.equal(readLockHolder(dir)?.command, 'run', "the new holder's lock is left alone");
+  } finally {
+    cleanup();
+  }
+});

@@ -42,6 +42,20 @@ export class StageError extends LakehouseError {
   }
 }
 
+/**
+ * The message of anything thrown. Libraries (trino-client's query errors, HTTP bodies) sometimes throw
+ * or hand back plain objects: their `message` is used, else their JSON, never "[object Object]".
+ */
 export function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+  if (err instanceof Error) return err.message;
+  if (err && typeof err === 'object') {
+    const message = (err as { message?: unknown }).message;
+    if (typeof message === 'string' && message) return message;
+    try {
+      return JSON.stringify(err) ?? String(err);
+    } catch {
+      return `an object with keys ${Object.keys(err).join(', ') || '(none)'}`;
+    }
+  }
+  return String(err);
 }

@@ -1,102 +1,216 @@
 // The data-dir writer lock. One writer at a time (CLI runs and the scheduler alike); a second one
-// gets an error naming the holder; a lock left by a dead process is detected and taken over.
-import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+// gets an error naming the holder; a lock whose holder is gone or whose lease ran out is taken over.
+//
+// - Create: the holder is written to a private file first and then hard-linked to the lock path, so
+//   the lock appears complete or not at all (link fails when it exists).
+// - Lease: while held, a heartbeat (lock-heartbeat.ts, in a worker thread) touches the file's
+//   modification time every lease / 6; a lock without a heartbeat for a whole lease is stale,
+//   whatever its pid and host say.
+// - Takeover: a contender that judged a lock stale first claims that very lock (exclusive create of
+//   a claim file named after its inode and content), re-reads it, and only when it is unchanged
+//   replaces it by renaming its own complete file over it. Two contenders never both win, and a lock
+//   that changed in between (released, taken over, re-created) is looked at again.
+import { randomBytes, createHash } from 'node:crypto';
+import { linkSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { LockHeldError } from './errors.ts';
+import { startHeartbeat, stopHeartbeat } from './lock-heartbeat.ts';
+import { DEFAULT_LEASE_MS, heldTokens, judgeLock, lockPath, readLockSnapshot, type LockHolder, type LockSnapshot } from './lock-state.ts';
 
-export const LOCK_FILE = '.lakehouse.lock';
+export { DEFAULT_LEASE_MS, LOCK_FILE, isProcessAlive, judgeLock, lockPath, readLockHolder, readLockSnapshot, type LockHolder } from './lock-state.ts';
 
-export interface LockHolder {
-  pid: number;
-  host: string;
-  command: string;
-  started_at: string;
+/** A claim older than this belongs to a contender that died mid-takeover; the next claim number is free. */
+const CLAIM_STALE_MS = 10_000;
+
+export interface LockOptions {
+  /** Lease (ms) this holder promises to renew; default DEFAULT_LEASE_MS (config: LAKEHOUSE_LOCK_LEASE). */
+  leaseMs?: number;
 }
 
 export interface HeldLock {
   holder: LockHolder;
+  /** The stale holding this acquisition took over, and why it was stale; null for a free lock. */
+  recovered: { holder: LockHolder | null; reason: string } | null;
+  /** Throws LockHeldError unless the lock file still names this holding (called before each commit). */
+  assertHeld(): void;
   release(): void;
 }
 
-export function lockPath(dataDir: string): string {
-  return join(dataDir, LOCK_FILE);
+const live = new Set<HeldLock>();
+
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
-export function readLockHolder(dataDir: string): LockHolder | null {
-  try {
-    return JSON.parse(readFileSync(lockPath(dataDir), 'utf8')) as LockHolder;
-  } catch {
-    return null;
-  }
+function writePrivate(path: string, content: string): string {
+  const tmp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.new`;
+  writeFileSync(tmp, content, { flag: 'wx', mode: 0o644 });
+  return tmp;
 }
 
-export function isProcessAlive(pid: number): boolean {
+/** Creates the lock when there is none; false when there is one. */
+function tryCreate(path: string, content: string): boolean {
+  const tmp = writePrivate(path, content);
   try {
-    process.kill(pid, 0);
+    linkSync(tmp, path);
     return true;
   } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** True when the holder is a process on this host that no longer exists (or the file is unreadable). */
-function isStale(holder: LockHolder | null): boolean {
-  if (!holder || typeof holder.pid !== 'number') return true;
-  return holder.host === hostname() && !isProcessAlive(holder.pid);
-}
-
-function tryCreate(path: string, holder: LockHolder): boolean {
-  let fd: number;
-  try {
-    fd = openSync(path, 'wx', 0o644);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw err;
-  }
-  try {
-    writeSync(fd, JSON.stringify(holder));
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP') throw err;
+    // No hard links on this file system: an exclusive create (readers give an unreadable file a grace period).
+    try {
+      writeFileSync(path, content, { flag: 'wx', mode: 0o644 });
+      return true;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw e;
+    }
   } finally {
-    closeSync(fd);
+    rmSync(tmp, { force: true });
   }
-  return true;
 }
 
-export function acquireLock(dataDir: string, command: string): HeldLock {
+function claimPrefix(path: string, seen: LockSnapshot): string {
+  return `${path}.takeover-${createHash('sha256').update(`${seen.ino}\n${seen.raw}`).digest('hex').slice(0, 16)}.`;
+}
+
+/** Takes one claim on the stale lock `seen`; null when a live contender holds the claim. */
+function claim(prefix: string): string | null {
+  for (let n = 0; n < 100; n++) {
+    const file = `${prefix}${n}`;
+    try {
+      writeFileSync(file, JSON.stringify({ pid: process.pid, host: hostname() }), { flag: 'wx' });
+      return file;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    try {
+      if (Date.now() - statSync(`${prefix}${n}`).mtimeMs <= CLAIM_STALE_MS) return null;
+    } catch {
+      return null; // gone again: its owner finished; look at the lock afresh
+    }
+  }
+  return null;
+}
+
+/** Replaces the stale lock `seen` by ours; false when another contender won or the lock changed. */
+function takeOver(path: string, seen: LockSnapshot, content: string): boolean {
+  const prefix = claimPrefix(path, seen);
+  const mine = claim(prefix);
+  if (!mine) return false;
+  let won = false;
+  try {
+    const now = readLockSnapshot(path);
+    // Changed since we judged it (released, replaced, or a late heartbeat): judge it again.
+    if (!now || now.ino !== seen.ino || now.raw !== seen.raw || now.heartbeatMs !== seen.heartbeatMs) return false;
+    const tmp = writePrivate(path, content);
+    try {
+      renameSync(tmp, path);
+    } catch (err) {
+      rmSync(tmp, { force: true });
+      throw err;
+    }
+    won = true;
+    return true;
+  } finally {
+    if (won) removeClaims(prefix);
+    else rmSync(mine, { force: true });
+  }
+}
+
+/** The lock we replaced is gone for good, so every claim on it (also of dead contenders) can go. */
+function removeClaims(prefix: string): void {
+  const dir = dirname(prefix);
+  const name = basename(prefix);
+  for (const f of readdirSync(dir)) if (f.startsWith(name)) rmSync(join(dir, f), { force: true });
+}
+
+/** Private files of writers killed between writing and linking them (a live one uses its file within ms). */
+function sweepPrivateFiles(path: string): void {
+  const dir = dirname(path);
+  const prefix = `${basename(path)}.`;
+  let files: string[];
+  try {
+    files = readdirSync(dir);
+  } catch {
+    return; // tidying up must never cost the lock just taken
+  }
+  for (const f of files) {
+    if (!f.startsWith(prefix) || !f.endsWith('.new')) continue;
+    try {
+      if (Date.now() - statSync(join(dir, f)).mtimeMs > CLAIM_STALE_MS) rmSync(join(dir, f), { force: true });
+    } catch {
+      // removed by another writer
+    }
+  }
+}
+
+function describe(h: LockHolder | null, reason: string): string {
+  return h ? `pid ${h.pid} on ${h.host} running "${h.command}" since ${h.started_at} (${reason})` : `an unknown process (${reason})`;
+}
+
+export function acquireLock(dataDir: string, command: string, opts: LockOptions = {}): HeldLock {
   mkdirSync(dataDir, { recursive: true });
   const path = lockPath(dataDir);
-  const holder: LockHolder = { pid: process.pid, host: hostname(), command, started_at: new Date().toISOString() };
-  for (let attempt = 0; attempt < 3; attempt++) {
-    if (tryCreate(path, holder)) return { holder, release: () => releaseIfOurs(path, holder) };
-    const current = readLockHolder(dataDir);
-    if (!isStale(current)) {
-      const who = current ? `pid ${current.pid} on ${current.host} running "${current.command}" since ${current.started_at}` : 'an unknown process';
-      throw new LockHeldError(`${path}: the data dir is locked by ${who}; wait for it to finish or stop it`);
+  const leaseMs = opts.leaseMs ?? DEFAULT_LEASE_MS;
+  const holder: LockHolder = { pid: process.pid, host: hostname(), command, started_at: new Date().toISOString(), token: randomBytes(12).toString('hex'), lease_ms: leaseMs };
+  const content = JSON.stringify(holder);
+  for (let attempt = 0; attempt < 20; attempt++) {
+    if (tryCreate(path, content)) return hold(path, holder, content, leaseMs, null);
+    const seen = readLockSnapshot(path);
+    if (!seen) continue; // released meanwhile
+    const verdict = judgeLock(seen, leaseMs);
+    if (!verdict.stale) {
+      throw new LockHeldError(`${path}: the data dir is locked by ${describe(seen.holder, verdict.reason)}; wait for it to finish or stop it`);
     }
-    // Stale: move it aside atomically so only one contender wins the takeover, then retry.
-    const aside = `${path}.stale-${process.pid}`;
-    try {
-      renameSync(path, aside);
-      rmSync(aside, { force: true });
-    } catch {
-      // another process took it over first; loop and look again
-    }
+    if (takeOver(path, seen, content)) return hold(path, holder, content, leaseMs, { holder: seen.holder, reason: verdict.reason });
+    sleepSync(1 + attempt); // another contender is taking it over: let it finish, then look again
   }
-  throw new LockHeldError(`${path}: could not take over a stale lock (contention); try again`);
+  throw new LockHeldError(`${path}: could not take the lock (other writers kept changing it); try again`);
 }
 
-function releaseIfOurs(path: string, holder: LockHolder): void {
-  try {
-    const current = JSON.parse(readFileSync(path, 'utf8')) as LockHolder;
-    if (current.pid === holder.pid && current.started_at === holder.started_at) rmSync(path, { force: true });
-  } catch {
-    // already gone
-  }
+function hold(path: string, holder: LockHolder, content: string, leaseMs: number, recovered: HeldLock['recovered']): HeldLock {
+  heldTokens.add(holder.token!);
+  sweepPrivateFiles(path);
+  let lost: string | null = null;
+  const ours = (): boolean => {
+    const now = readLockSnapshot(path);
+    if (now?.raw === content) return true;
+    lost ??= now?.holder ? `taken over by pid ${now.holder.pid} on ${now.holder.host} running "${now.holder.command}"` : 'the lock file was removed';
+    return false;
+  };
+  startHeartbeat(holder.token!, path, content, Math.max(10, Math.floor(leaseMs / 6)));
+  const lock: HeldLock = {
+    holder,
+    recovered,
+    assertHeld() {
+      if (!ours()) throw new LockHeldError(`${path}: this writer lost the lock (${lost}; was its heartbeat stopped for longer than the ${leaseMs / 1000} s lease?); nothing more is published`);
+    },
+    release() {
+      stopHeartbeat(holder.token!);
+      live.delete(lock);
+      heldTokens.delete(holder.token!);
+      try {
+        if (readLockSnapshot(path)?.raw === content) unlinkSync(path);
+      } catch {
+        // already gone
+      }
+    },
+  };
+  live.add(lock);
+  return lock;
+}
+
+/** Releases every lock this process holds (a forced exit that cannot wait for its run to unwind). */
+export function releaseHeldLocks(): void {
+  for (const lock of [...live]) lock.release();
 }
 
 /** Runs fn while holding the lock; releases it however fn ends. */
-export async function withLock<T>(dataDir: string, command: string, fn: () => Promise<T>): Promise<T> {
-  const lock = acquireLock(dataDir, command);
+export async function withLock<T>(dataDir: string, command: string, fn: () => Promise<T>, opts: LockOptions = {}): Promise<T> {
+  const lock = acquireLock(dataDir, command, opts);
   try {
     return await fn();
   } finally {

@@ -46,7 +46,11 @@ async function open(config: Config, log: Logger, lock: HeldLock | null, runId: s
   const { instance, connection } = db;
   const session: LakeSession = {
     config, conn: connection, runId, log, lock,
-    begin: () => new LakeTransaction(connection, config.dataDir, runId, config.retainVersions, () => session.commitGuard()),
+    // A writer that lost its lock (its lease ran out and another writer took over) publishes nothing.
+    begin: () => new LakeTransaction(connection, config.dataDir, runId, config.retainVersions, () => {
+      lock?.assertHeld();
+      session.commitGuard();
+    }),
     commitGuard: () => {},
     refresh: async () => void (await attachLake(connection, config.dataDir)),
     context: (tx) => ({ config, conn: connection, runId, log, tx }),
@@ -60,7 +64,7 @@ async function open(config: Config, log: Logger, lock: HeldLock | null, runId: s
 }
 
 export async function openWriter(config: Config, log: Logger, command: string, runId = newRunId()): Promise<LakeSession> {
-  const lock = acquireLock(config.dataDir, command);
+  const lock = acquireLock(config.dataDir, command, { leaseMs: config.ops.lockLeaseMs });
   const removed = removeStaleStaging(config.dataDir);
   if (removed > 0) log.warn({ removed }, 'removed staging folders left by an interrupted run');
   return open(config, log, lock, runId);

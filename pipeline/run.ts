@@ -8,8 +8,6 @@ import type { Config } from '../lib/config.ts';
 import type { Logger } from '../lib/logger.ts';
 import { LakehouseError, errorMessage } from '../lib/errors.ts';
 import { withWriter, newRunId } from '../lib/session.ts';
-import { isProcessAlive, readLockHolder, type LockHolder } from '../lib/lock.ts';
-import { hostname } from 'node:os';
 import { listTables, readCatalog } from '../lib/lake.ts';
 import { publishLake } from '../lib/trino/publish.ts';
 import { recordRun, type PublishStatus, type RunStatus } from '../ops/run-history.ts';
@@ -108,12 +106,6 @@ async function record(state: RunState, summary: RunSummary, before: ReturnType<t
   }
 }
 
-/** The lock's holder when it is a process on this host that no longer exists (the run will take it over). */
-function staleHolder(dataDir: string): LockHolder | null {
-  const holder = readLockHolder(dataDir);
-  return holder && holder.host === hostname() && !isProcessAlive(holder.pid) ? holder : null;
-}
-
 /** Runs the pipeline and records it; never throws for a failed stage (see status). Throws LockHeldError when another writer runs. */
 export async function executeRun(config: Config, log: Logger, opts: RunOptions = {}): Promise<RunSummary> {
   const control = opts.control ?? new RunControl();
@@ -121,7 +113,6 @@ export async function executeRun(config: Config, log: Logger, opts: RunOptions =
   const timeoutMs = opts.timeoutMs ?? config.ops.runTimeoutMs;
   const command = opts.demo ? 'run --demo' : opts.trigger === 'schedule' || opts.trigger === 'startup' ? `schedule (${opts.trigger} run)` : 'run';
   const runLog = log.child({ run_id: runId });
-  const deadHolder = staleHolder(config.dataDir);
   return withWriter(config, runLog, command, async (session) => {
     const state: RunState = {
       session, log: runLog, control, trigger: opts.trigger ?? 'cli', started: new Date(),
@@ -130,9 +121,11 @@ export async function executeRun(config: Config, log: Logger, opts: RunOptions =
     const timer = setTimeout(() => control.abort('timeout', `the run's time limit of ${formatDuration(timeoutMs)} passed`), timeoutMs);
     const before = readCatalog(config.dataDir);
     runLog.info({ trigger: state.trigger, demo: Boolean(opts.demo) }, 'run started');
-    if (deadHolder) {
-      state.notes.recovered_lock = deadHolder;
-      runLog.warn({ previous: deadHolder }, 'took over the lock of a process that ended without releasing it (killed?); its unfinished transaction was discarded');
+    const recovered = session.lock?.recovered;
+    if (recovered) {
+      state.notes.recovered_lock = recovered.holder ?? 'unreadable lock file';
+      state.notes.recovered_lock_reason = recovered.reason;
+      runLog.warn({ previous: recovered.holder, reason: recovered.reason }, 'took over a stale lock (its writer was killed or stopped renewing it); its unfinished transaction was discarded');
     }
     try {
       await dataStages(state, opts);

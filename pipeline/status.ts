@@ -7,7 +7,7 @@ import type { Config } from '../lib/config.ts';
 import type { Logger } from '../lib/logger.ts';
 import { withReader } from '../lib/session.ts';
 import { listTables } from '../lib/lake.ts';
-import { isProcessAlive, readLockHolder, type LockHolder } from '../lib/lock.ts';
+import { isProcessAlive, judgeLock, lockPath, readLockSnapshot, type LockHolder } from '../lib/lock.ts';
 import { lastSuccess, readRuns, type StoredRun } from '../ops/run-history.ts';
 import { nextCronRun, readSchedulerState, type SchedulerState } from './scheduler.ts';
 
@@ -20,7 +20,8 @@ export interface StatusReport {
   stale_after_hours: number;
   next_run: string | null;
   scheduler: (SchedulerState & { alive: boolean }) | null;
-  lock: (LockHolder & { alive: boolean }) | null;
+  /** alive: the holder still counts (fresh lease, process not known to be gone); state says why. */
+  lock: (LockHolder & { alive: boolean; heartbeat_at: string; state: string }) | null;
   tables: { table: string; version: number; rows: number; built_at: string; age_hours: number }[];
 }
 
@@ -43,6 +44,14 @@ function alive(holder: { pid: number; host: string }): boolean {
   return holder.host !== hostname() || isProcessAlive(holder.pid);
 }
 
+function lockReport(config: Config): StatusReport['lock'] {
+  const snap = readLockSnapshot(lockPath(config.dataDir));
+  if (!snap) return null;
+  const verdict = judgeLock(snap, config.ops.lockLeaseMs);
+  const holder = snap.holder ?? { pid: 0, host: 'unknown', command: 'unknown (unreadable lock file)', started_at: '' };
+  return { ...holder, alive: !verdict.stale, heartbeat_at: new Date(snap.heartbeatMs).toISOString(), state: verdict.reason };
+}
+
 export async function lakeStatus(config: Config, log: Logger, now = new Date()): Promise<StatusReport> {
   const { runs, success } = await withReader(config, log, async (s) => ({ runs: await readRuns(s.conn, 1), success: await lastSuccess(s.conn) }));
   const staleAfter = config.ops.staleAfterMs ?? defaultStaleAfterMs(config);
@@ -56,7 +65,7 @@ export async function lakeStatus(config: Config, log: Logger, now = new Date()):
   }
   const state = readSchedulerState(config.dataDir);
   const scheduler = state ? { ...state, alive: alive(state) } : null;
-  const lock = readLockHolder(config.dataDir);
+  const lock = lockReport(config);
   return {
     data_dir: config.dataDir, healthy: problems.length === 0, problems,
     last_run: last && {
@@ -67,7 +76,7 @@ export async function lakeStatus(config: Config, log: Logger, now = new Date()):
     stale_after_hours: hours(staleAfter),
     next_run: scheduler?.alive ? scheduler.next_run : null,
     scheduler,
-    lock: lock && { ...lock, alive: alive(lock) },
+    lock,
     tables: listTables(config.dataDir).map((t) => ({
       table: `${t.layer}.${t.table}`, version: t.version, rows: t.rows, built_at: t.built_at, age_hours: hours(now.getTime() - Date.parse(t.built_at)),
     })),

@@ -46,10 +46,11 @@ else
   ss_log "warning: Trino is not reachable at $TRINO_URL; skipping the bootstrap (run scripts/superset-bootstrap.sh later)"
 fi
 
+# Request limits stay on (0 would mean unlimited): see superset/README.md.
 ss_log "starting gunicorn on 127.0.0.1:$SUPERSET_PORT (log: $SUPERSET_LOG_FILE)"
 setsid nohup "$SUPERSET_VENV/bin/gunicorn" --bind "127.0.0.1:$SUPERSET_PORT" \
   --workers "${SUPERSET_WORKERS:-2}" --worker-class gthread --threads 8 --timeout 120 --keep-alive 30 \
-  --limit-request-line 0 --limit-request-field_size 0 \
+  --limit-request-line 8190 --limit-request-field_size 8190 --limit-request-fields 100 \
   "superset.app:create_app()" >>"$SUPERSET_LOG_FILE" 2>&1 </dev/null &
 echo $! >"$SUPERSET_PID_FILE"
 

@@ -7,6 +7,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { repoRoot } from '../test/helpers.ts';
+import { loadConfig, parseDuration } from '../lib/config.ts';
+import { FORCE_EXIT_AFTER_GRACE_MS } from '../cli/commands/schedule.ts';
 
 interface Service {
   image?: string;
@@ -19,6 +21,7 @@ interface Service {
   healthcheck?: { test: string[] };
   profiles?: string[];
   depends_on?: Record<string, { condition: string }>;
+  stop_grace_period?: string;
 }
 
 const read = (p: string) => readFileSync(join(repoRoot, p), 'utf8');
@@ -107,4 +110,38 @@ test('Superset in compose loads our superset_config.py (secret-key checks, Postg
   assert.equal(env.SUPERSET_CONFIG_PATH, '/app/superset/superset_config.py');
   assert.match(read('scripts/superset-common.sh'), /SUPERSET_CONFIG_PATH="\$REPO_ROOT\/superset\/superset_config\.py"/);
   assert.match(read('Dockerfile'), /SUPERSET_CONFIG_PATH=\/app\/superset\/superset_config\.py/);
+});
+
+test('gunicorn keeps its request limits on wherever Superset is started (0 would mean unlimited)', () => {
+  const sources = {
+    'docker-compose.yml superset command': (services.superset.command as string[]).join(' '),
+    'scripts/superset-start.sh': read('scripts/superset-start.sh'),
+    Dockerfile: dockerfile,
+  };
+  let seen = 0;
+  for (const [where, text] of Object.entries(sources)) {
+    for (const [, flag, value] of text.matchAll(/--limit-request[-_]([\w-]+)[ =]+(\S+)/g)) {
+      seen++;
+      assert.match(value, /^[1-9]\d*$/, `${where}: --limit-request-${flag} ${value} must be a positive number`);
+      if (/^line$/.test(flag)) assert.ok(Number(value) >= 4094 && Number(value) <= 8190, `${where}: request line limit ${value} (gunicorn: 4094 default, 8190 max)`);
+      if (/^field[-_]size$/.test(flag)) assert.ok(Number(value) >= 8190, `${where}: header field limit ${value} below gunicorn's default`);
+    }
+    for (const [, key, value] of text.matchAll(/\b(limit_request_\w+)\s*=\s*(\S+)/g)) {
+      seen++;
+      assert.notEqual(Number(value), 0, `${where}: ${key} = 0 turns the limit off`);
+    }
+  }
+  assert.ok(seen >= 4, 'the compose command and the native script both state the request-line and field-size limits');
+});
+
+test('the scheduler and CLI containers get a stop grace period longer than the shutdown grace plus the forced-exit delay', () => {
+  const envExample = read('.env.example');
+  const configured = /^LAKEHOUSE_SHUTDOWN_GRACE=(\S+)/m.exec(envExample)?.[1];
+  const graceMs = loadConfig({ dataDir: '/tmp/unused' }, configured ? { LAKEHOUSE_SHUTDOWN_GRACE: configured } : {}, join(repoRoot, 'scripts')).ops.shutdownGraceMs;
+  for (const name of ['scheduler', 'pipeline']) {
+    const stop = services[name].stop_grace_period;
+    assert.ok(stop, `${name} sets stop_grace_period (compose's default of 10 s would SIGKILL a stopping run)`);
+    const stopMs = parseDuration(stop);
+    assert.ok(stopMs !== null && stopMs > graceMs + FORCE_EXIT_AFTER_GRACE_MS, `${name}: stop_grace_period ${stop} must exceed ${graceMs} ms + ${FORCE_EXIT_AFTER_GRACE_MS} ms`);
+  }
 });

@@ -18,7 +18,7 @@ Examples:
     .action(async function (this: Command) {
       const { config, log, opts } = cliFor(this);
       const trino = trinoFromConfig(config);
-      const summary = await withLock(config.dataDir, 'publish', () => publishLake(config, log, trino));
+      const summary = await withLock(config.dataDir, 'publish', () => publishLake(config, log, trino), { leaseMs: config.ops.lockLeaseMs });
       if (opts.json) printJson(summary);
       else printTable(summary.tables, ['table', 'version', 'rows', 'changed', 'physical']);
     });

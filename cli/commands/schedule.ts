@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
-import { rmSync } from 'node:fs';
 import { cliFor } from '../app.ts';
-import { lockPath, readLockHolder } from '../../lib/lock.ts';
+import { releaseHeldLocks } from '../../lib/lock.ts';
 import { PipelineScheduler } from '../../pipeline/scheduler.ts';
 
-const FORCE_EXIT_AFTER_GRACE_MS = 10_000;
+/** After the grace period, how long a stage that ignores its abort may still take before the process exits anyway. */
+export const FORCE_EXIT_AFTER_GRACE_MS = 10_000;
 
 export function register(program: Command): void {
   program
@@ -46,7 +46,7 @@ Examples:
       ]);
       if (forced) {
         // The stage ignored the abort (e.g. a request that does not time out): exit anyway, without leaving our lock.
-        if (readLockHolder(config.dataDir)?.pid === process.pid) rmSync(lockPath(config.dataDir), { force: true });
+        releaseHeldLocks();
         log.error('the current run did not stop in time; exiting anyway (its uncommitted work is discarded)');
       }
       log.info('scheduler stopped');

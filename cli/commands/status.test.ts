@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { runCli, runCliChild } from '../../test/helpers.ts';
@@ -23,11 +23,17 @@ test('status is healthy after a successful run and names the lock holder; stale 
     assert.ok(report.tables.some((t: { table: string }) => t.table === 'ops.pipeline_runs'));
     for (const t of report.tables) assert.ok(t.age_hours >= 0 && t.age_hours < 1);
 
-    writeFileSync(lockPath(dir), JSON.stringify({ pid: process.pid, host: hostname(), command: 'ingest export', started_at: '2026-01-01T00:00:00.000Z' }));
+    writeFileSync(lockPath(dir), JSON.stringify({ pid: process.ppid, host: hostname(), command: 'ingest export', started_at: '2026-01-01T00:00:00.000Z' }));
     const locked = JSON.parse((await runCli(['status', '--json', '--data-dir', dir])).stdout);
     assert.deepEqual([locked.lock.command, locked.lock.alive], ['ingest export', true]);
     const text = await runCli(['status', '--data-dir', dir]);
     assert.match(text.stdout, /lock: +held by pid \d+ .* running "ingest export"/);
+    const longAgo = new Date(Date.now() - 5 * 60_000);
+    utimesSync(lockPath(dir), longAgo, longAgo);
+    const expired = JSON.parse((await runCli(['status', '--json', '--data-dir', dir])).stdout).lock;
+    assert.equal(expired.alive, false, 'a live pid without a heartbeat for a whole lease');
+    assert.ok(Math.abs(Date.parse(expired.heartbeat_at) - longAgo.getTime()) < 1000, `heartbeat_at ${expired.heartbeat_at}`);
+    assert.match((await runCli(['status', '--data-dir', dir])).stdout, /\(stale: no heartbeat for 3\d\d(\.\d)? s \(lease 60 s\); the next writer takes it over\)/);
 
     const stale = await runCliChild(['status', '--json', '--data-dir', dir], { LAKEHOUSE_STALE_AFTER: '1ms' });
     assert.equal(stale.code, 1);

@@ -16,7 +16,7 @@ function printText(r: StatusReport): void {
     ? `next run:      ${r.next_run ?? 'never'} (scheduler pid ${s.pid}, cron "${s.cron}" ${s.timezone}; last tick ${s.last_tick_at ?? 'none'}: ${s.last_outcome ?? '-'})`
     : 'next run:      none (the scheduler is not running: lakehouse schedule)');
   lines.push(r.lock
-    ? `lock:          held by pid ${r.lock.pid} on ${r.lock.host} running "${r.lock.command}" since ${r.lock.started_at}${r.lock.alive ? '' : ' (stale: that process is gone; the next writer takes it over)'}`
+    ? `lock:          held by pid ${r.lock.pid} on ${r.lock.host} running "${r.lock.command}" since ${r.lock.started_at}, heartbeat ${r.lock.heartbeat_at}${r.lock.alive ? '' : ` (stale: ${r.lock.state}; the next writer takes it over)`}`
     : 'lock:          free');
   io.out(`${lines.join('\n')}\n\n`);
   printTable(r.tables, ['table', 'version', 'rows', 'built_at', 'age_hours']);

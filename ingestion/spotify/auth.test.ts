@@ -95,3 +95,22 @@ test('login refuses a localhost redirect URI and a missing client id before list
   await assert.rejects(login(fakeConfig(dir, fake, { SPOTIFY_CLIENT_ID: '' }), { listener: 'p01', onUrl }), (err: Error) => err instanceof ConfigError && /SPOTIFY_CLIENT_ID/.test(err.message));
   await assert.rejects(login(fakeConfig(dir, fake), { listener: '../evil', onUrl }), /listener id/);
 });
+
+test('a failed token refresh names Spotify\'s error message, never "[object Object]"', async (t) => {
+  const fake = await fakeSpotify();
+  const { dir, cleanup } = tempDir();
+  t.after(async () => { await fake.stop(); cleanup(); });
+  const config = fakeConfig(dir, fake);
+  await connect(config, 'p08');
+  fake.accounts.expireAccessTokens();
+  // The token endpoint answers like the Web API does on a server fault: {"error": {"status", "message"}}.
+  fake.inject({ route: 'token', kind: '500', times: Infinity });
+  const failing = createSpotifyClient(config, 'p08', { policy: { baseDelayMs: 1, maxRetries: 1 } });
+  await assert.rejects(failing.recentlyPlayed({ limit: 5 }), (err: Error) =>
+    err instanceof SpotifyAuthError && !err.message.includes('[object Object]') && /token refresh failed \(HTTP 500, Server error\)/.test(err.message));
+  fake.clearFaults();
+  fake.inject({ route: 'token', kind: '401', times: 1 });
+  const refused = createSpotifyClient(config, 'p08', { policy: { baseDelayMs: 1, maxRetries: 1 } });
+  await assert.rejects(refused.recentlyPlayed({ limit: 5 }), (err: Error) =>
+    err instanceof SpotifyAuthError && !err.message.includes('[object Object]') && /refused the refresh token \(The access token expired: revoked or expired\)/.test(err.message));
+});

@@ -3,6 +3,7 @@
 // backoff and jitter up to a limit, base URLs are rewritten to the configured ones, and the counts end
 // up in the run summary. Bodies are read here, so callers get a complete, already-checked Response.
 import type { Logger } from '../logger.ts';
+import { errorMessage } from '../errors.ts';
 import { SpotifyNetworkError, redactUrl } from './errors.ts';
 
 export interface RetryPolicy {
@@ -128,7 +129,7 @@ function judge(a: Attempt, stats: HttpStats): { ok: boolean; reason: string; mal
   if (a.kind === 'error') {
     if (a.timeout) stats.timeouts++;
     else stats.network_errors++;
-    return { ok: false, reason: a.timeout ? 'request timed out' : `network error: ${(a.error as Error)?.message ?? a.error}` };
+    return { ok: false, reason: a.timeout ? 'request timed out' : `network error: ${errorMessage(a.error)}` };
   }
   const s = a.res.status;
   if (s === 429) {

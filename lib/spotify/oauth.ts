@@ -54,8 +54,17 @@ interface TokenResponse {
   token_type?: string;
   scope?: string;
   expires_in?: number;
-  error?: string;
-  error_description?: string;
+  /** OAuth answers a string ("invalid_grant"); a server fault may answer the Web API's {status, message}. */
+  error?: unknown;
+  error_description?: unknown;
+}
+
+/** The error a token response names, as text (never "[object Object]"); '' when it names none. */
+export function tokenErrorText(body: TokenResponse): string {
+  const e = body.error as { message?: unknown; status?: unknown } | string | undefined | null;
+  const text = typeof e === 'string' ? e : e && typeof e === 'object' ? (typeof e.message === 'string' ? e.message : JSON.stringify(e)) : '';
+  const description = typeof body.error_description === 'string' ? body.error_description : '';
+  return description && text ? `${text}: ${description}` : text || description;
 }
 
 export interface TokenRequestOptions {
@@ -98,7 +107,7 @@ function toStored(body: TokenResponse, previous?: StoredToken, now = Date.now())
 export async function exchangeCode(config: Config, p: { code: string; redirectUri: string; verifier: string }, opts: TokenRequestOptions = {}): Promise<StoredToken> {
   const { status, body } = await postToken(config, { grant_type: 'authorization_code', code: p.code, redirect_uri: p.redirectUri, code_verifier: p.verifier }, opts);
   if (status !== 200 || !body.access_token || !body.refresh_token) {
-    throw new SpotifyAuthError(`Spotify login: the code exchange failed (HTTP ${status}${body.error ? `, ${body.error}` : ''})`);
+    throw new SpotifyAuthError(`Spotify login: the code exchange failed (HTTP ${status}${tokenErrorText(body) ? `, ${tokenErrorText(body)}` : ''})`);
   }
   return toStored(body);
 }
@@ -106,11 +115,12 @@ export async function exchangeCode(config: Config, p: { code: string; redirectUr
 export async function refreshToken(config: Config, listener: string, previous: StoredToken, opts: TokenRequestOptions = {}): Promise<StoredToken> {
   if (!previous.refresh_token) throw new SpotifyAuthError(`listener ${listener}: no refresh token stored; ${reloginHint(listener)}`);
   const { status, body } = await postToken(config, { grant_type: 'refresh_token', refresh_token: previous.refresh_token }, opts);
+  const said = tokenErrorText(body);
   if (status === 400 || status === 401) {
-    throw new SpotifyAuthError(`listener ${listener}: Spotify refused the refresh token (${body.error ?? `HTTP ${status}`}: revoked or expired); ${reloginHint(listener)}`);
+    throw new SpotifyAuthError(`listener ${listener}: Spotify refused the refresh token (${said || `HTTP ${status}`}: revoked or expired); ${reloginHint(listener)}`);
   }
   if (status !== 200 || !body.access_token) {
-    throw new SpotifyAuthError(`listener ${listener}: token refresh failed (HTTP ${status}${body.error ? `, ${body.error}` : ''})`);
+    throw new SpotifyAuthError(`listener ${listener}: token refresh failed (HTTP ${status}${said ? `, ${said}` : ''})`);
   }
   return toStored(body, previous);
 }

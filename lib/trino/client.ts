@@ -3,7 +3,7 @@
 // HTTP 502/503/504 (or 429, or a refused connection while Trino restarts) is retried with backoff.
 import { Trino, type QueryResult } from 'trino-client';
 import type { Config } from '../config.ts';
-import { ConfigError, LakehouseError } from '../errors.ts';
+import { ConfigError, LakehouseError, errorMessage } from '../errors.ts';
 
 /** The Trino catalog that serves the lake (trino/etc/catalog/lakehouse.properties). */
 export const TRINO_CATALOG = 'lakehouse';
@@ -40,7 +40,7 @@ function isTransient(err: unknown): boolean {
 function describeHttpError(err: unknown): string {
   const e = err as { response?: { status?: number; data?: unknown }; message?: string };
   if (e.response?.status) return `HTTP ${e.response.status}${typeof e.response.data === 'string' && e.response.data ? `: ${e.response.data.slice(0, 200)}` : ''}`;
-  return e.message ?? String(err);
+  return errorMessage(err);
 }
 
 export interface RetryPolicy {
