@@ -6,6 +6,7 @@ import { queryRows } from '../lib/duckdb.ts';
 import { relationExists } from '../lib/lake.ts';
 import { isValidTimeZone } from '../lib/config.ts';
 import { UsageError } from '../lib/errors.ts';
+import { checkListenerId } from '../lib/listener-id.ts';
 import listeners from './listeners.ts';
 import { loadRows, type AppendColumn } from '../lib/appender.ts';
 import { utcNow } from './write-rejects.ts';
@@ -20,13 +21,6 @@ export interface ListenerRow {
 }
 
 const REGISTRY_COLUMNS: AppendColumn[] = ['listener_id', 'display_label', 'timezone', 'created_at', 'consent_recorded_at', 'status'].map((name) => ({ name, type: 'VARCHAR' }));
-
-const ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
-
-export function checkListenerId(id: string): string {
-  if (!ID.test(id)) throw new UsageError(`--listener: "${id}" is not a valid listener id (letters, digits, '.', '_', '-'; at most 64; no personal names please)`);
-  return id;
-}
 
 export function checkTimeZone(tz: string): string {
   if (!isValidTimeZone(tz)) throw new UsageError(`--timezone: "${tz}" is not an IANA time zone (e.g. Europe/Berlin)`);
@@ -70,6 +64,8 @@ export async function ensureListeners(ctx: BuildContext, wanted: { id: string; t
       }
       continue;
     }
+    // The registry is where the id rule is enforced for every import path (exports, Spotify, demo).
+    checkListenerId(w.id, 'listener');
     byId.set(w.id, { listener_id: w.id, display_label: null, timezone: w.timezone ?? ctx.config.timezone, created_at: utcNow(), consent_recorded_at: null, status: 'active' });
     changed = true;
   }

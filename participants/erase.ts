@@ -9,7 +9,7 @@ import { UsageError, errorMessage } from '../lib/errors.ts';
 import { withWriter, type LakeSession } from '../lib/session.ts';
 import { relationExists } from '../lib/lake.ts';
 import { queryRows } from '../lib/duckdb.ts';
-import { checkListenerId } from '../bronze/listener-registry.ts';
+import { checkErasableListenerId } from '../lib/listener-id.ts';
 import { utcNow } from '../bronze/write-rejects.ts';
 import { eraseFromTables, type TableErasure } from './erase-tables.ts';
 import { personalPaths, relativeTo, removePersonalPaths, removeSpillFiles } from './personal-files.ts';
@@ -95,8 +95,9 @@ async function republish(s: LakeSession, summary: ErasureSummary, publish: Publi
 async function eraseInSession(s: LakeSession, id: string, opts: EraseOptions): Promise<ErasureSummary> {
   const { config } = s;
   const dryRun = opts.dryRun ?? false;
-  const tables = await eraseFromTables(s.conn, config.dataDir, id, { skip: new Set(['ops.erasures']), dryRun });
+  // Files are listed before any table is touched, so nothing that could refuse the id runs half-way.
   const paths = personalPaths(config, id);
+  const tables = await eraseFromTables(s.conn, config.dataDir, id, { skip: new Set(['ops.erasures']), dryRun });
   if (tables.length === 0 && paths.length === 0) {
     const when = await previousErasure(s, id);
     throw new UsageError(`listeners delete: nothing is stored about ${id}${when ? ` (erased at ${when})` : ''}`);
@@ -123,7 +124,8 @@ async function eraseInSession(s: LakeSession, id: string, opts: EraseOptions): P
 
 /** Erases the listener (or, with dryRun, reports what would be erased). */
 export async function eraseListener(config: Config, log: Logger, listenerId: string, opts: EraseOptions = {}): Promise<ErasureSummary> {
-  const id = checkListenerId(listenerId);
+  // The rule, or an id registered before it: whoever is stored can be erased.
+  const id = checkErasableListenerId(listenerId);
   // The lock file names the command; it must not name the person.
   return withWriter(config, log, opts.dryRun ? 'listeners delete (dry run)' : 'listeners delete', (s) => eraseInSession(s, id, opts));
 }

@@ -8,9 +8,10 @@ import { dirname, join, relative } from 'node:path';
 import type { LakeSession } from '../lib/session.ts';
 import { InputFileError, errorMessage } from '../lib/errors.ts';
 import { readListeners } from '../bronze/listener-registry.ts';
+import { isListenerId } from '../lib/listener-id.ts';
 import { ingestExportStage, type StageResult } from './stages.ts';
 
-const LISTENER_DIR = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+// Folders not named by a valid listener id (lib/listener-id.ts) are not listeners' and are left alone.
 
 export interface InboxFile {
   listener_id: string;
@@ -56,7 +57,7 @@ export function pendingInbox(dataDir: string, opts: InboxOptions = {}): { listen
   const now = opts.now ?? Date.now();
   const settle = opts.settleMs ?? 5000;
   return readdirSync(root).sort()
-    .filter((l) => LISTENER_DIR.test(l) && statSync(join(root, l)).isDirectory())
+    .filter((l) => isListenerId(l) && statSync(join(root, l)).isDirectory())
     .map((listener) => {
       const all = listFiles(join(root, listener));
       const files = all.filter((f) => now - statSync(f).mtimeMs >= settle);
