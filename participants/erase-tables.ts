@@ -4,12 +4,14 @@
 // one copy, and only when all versions of the table are staged are the copies renamed over the old
 // names (each rename atomic). Then each version's _meta.json and the catalog get their new row
 // counts. Readers see every part either before or after the erasure, never a half-written file; a
-// run interrupted while renaming is completed by running the erasure again (it is idempotent).
+// run interrupted anywhere is completed by running the erasure again (it is idempotent, and the
+// recount journal of erase-journal.ts corrects counts left stale between renames and catalog update).
 import { existsSync, linkSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '../lib/duckdb.ts';
 import { quoteLiteral, queryRows } from '../lib/duckdb.ts';
-import { listVersions, readCatalog, tableDir, versionDirName, writeCatalog, type TableVersionMeta } from '../lib/lake.ts';
+import { CATALOG_FILE, listVersions, parseQualified, readCatalog, tableDir, versionDirName, writeCatalog, type TableVersionMeta } from '../lib/lake.ts';
+import { clearRecount, noteRecount, readRecount } from './erase-journal.ts';
 import { LAYERS, type Layer } from '../lib/table-spec.ts';
 import { TableContractError } from '../lib/errors.ts';
 import { eraseRule, type EraseRule, type PartColumn } from './erase-rules.ts';
@@ -138,26 +140,55 @@ async function countRows(conn: DuckDBConnection, dir: string): Promise<number> {
   return Number(r.n);
 }
 
-/** Renames the staged parts into place and records the new row counts in _meta.json and the catalog. */
-async function commitTable(conn: DuckDBConnection, dataDir: string, layer: Layer, table: string, plan: TablePlan, onRename?: () => void): Promise<void> {
-  for (const r of plan.renames) {
-    renameSync(r.from, r.to);
-    onRename?.();
-  }
+/** Records the actual row counts of these versions in their _meta.json and, for the current one, the catalog. */
+async function recordCounts(conn: DuckDBConnection, dataDir: string, layer: Layer, table: string, versions: number[], onRename?: (path: string) => void): Promise<void> {
   const key = `${layer}.${table}`;
   const catalog = readCatalog(dataDir);
-  for (const v of plan.perVersion.keys()) {
+  let catalogChanged = false;
+  for (const v of versions) {
     const dir = join(tableDir(dataDir, layer, table), versionDirName(v));
-    const rows = await countRows(conn, dir);
+    if (!existsSync(dir)) continue;
+    const rows = readdirSync(dir).some(isDataPart) ? await countRows(conn, dir) : 0;
     const metaFile = join(dir, '_meta.json');
     if (existsSync(metaFile)) {
       const meta = JSON.parse(readFileSync(metaFile, 'utf8')) as TableVersionMeta;
-      writeFileSync(`${metaFile}.tmp`, JSON.stringify({ ...meta, rows }, null, 2));
-      renameSync(`${metaFile}.tmp`, metaFile);
+      if (meta.rows !== rows) {
+        writeFileSync(`${metaFile}.tmp`, JSON.stringify({ ...meta, rows }, null, 2));
+        renameSync(`${metaFile}.tmp`, metaFile);
+        onRename?.(metaFile);
+      }
     }
-    if (catalog.tables[key]?.version === v) catalog.tables[key] = { ...catalog.tables[key], rows };
+    if (catalog.tables[key]?.version === v && catalog.tables[key].rows !== rows) {
+      catalog.tables[key] = { ...catalog.tables[key], rows };
+      catalogChanged = true;
+    }
   }
-  if (catalog.tables[key] && plan.perVersion.has(catalog.tables[key].version)) writeCatalog(dataDir, catalog);
+  if (catalogChanged) {
+    writeCatalog(dataDir, catalog);
+    onRename?.(join(dataDir, CATALOG_FILE));
+  }
+}
+
+/**
+ * Renames the staged parts into place, then records the new row counts. The versions are noted in
+ * the recount journal first, so a run killed in between is corrected by the next one.
+ */
+async function commitTable(conn: DuckDBConnection, dataDir: string, layer: Layer, table: string, plan: TablePlan, onRename?: (path: string) => void): Promise<void> {
+  const versions = [...plan.perVersion.keys()];
+  noteRecount(dataDir, `${layer}.${table}`, versions);
+  for (const r of plan.renames) {
+    renameSync(r.from, r.to);
+    onRename?.(r.to);
+  }
+  await recordCounts(conn, dataDir, layer, table, versions, onRename);
+}
+
+/** Recounts the versions an interrupted erasure left in the journal. */
+async function repairInterrupted(conn: DuckDBConnection, dataDir: string, onRename?: (path: string) => void): Promise<void> {
+  for (const [key, versions] of Object.entries(readRecount(dataDir))) {
+    const { layer, table } = parseQualified(key);
+    await recordCounts(conn, dataDir, layer, table, versions, onRename);
+  }
 }
 
 /**
@@ -167,12 +198,15 @@ async function commitTable(conn: DuckDBConnection, dataDir: string, layer: Layer
 export interface EraseTablesOptions {
   skip?: Set<string>;
   dryRun?: boolean;
-  /** Test seam: called after each part is renamed into place (a throw simulates a crash there). */
-  onRename?: () => void;
+  /** Test seam: called after each rename (parts, _meta.json, catalog); a throw simulates a crash there. */
+  onRename?: (path: string) => void;
 }
 
 export async function eraseFromTables(conn: DuckDBConnection, dataDir: string, listenerId: string, opts: EraseTablesOptions = {}): Promise<TableErasure[]> {
-  if (!opts.dryRun) removeStaleStaged(dataDir);
+  if (!opts.dryRun) {
+    removeStaleStaged(dataDir);
+    await repairInterrupted(conn, dataDir, opts.onRename);
+  }
   const current = readCatalog(dataDir).tables;
   const out: TableErasure[] = [];
   for (const { layer, table } of tablesOnDisk(dataDir)) {
@@ -196,5 +230,6 @@ export async function eraseFromTables(conn: DuckDBConnection, dataDir: string, l
       rows_scrubbed: plan.perVersion.get(current[key]?.version ?? -1)?.scrubbed ?? 0,
     });
   }
+  if (!opts.dryRun) clearRecount(dataDir);
   return out;
 }

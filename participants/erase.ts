@@ -12,6 +12,7 @@ import { queryRows } from '../lib/duckdb.ts';
 import { checkErasableListenerId } from '../lib/listener-id.ts';
 import { utcNow } from '../bronze/write-rejects.ts';
 import { eraseFromTables, type TableErasure } from './erase-tables.ts';
+import { clearMarker, readMarker, writeMarker } from './erase-journal.ts';
 import { personalPaths, relativeTo, removePersonalPaths, removeSpillFiles } from './personal-files.ts';
 import { findResidue, type Residue } from './residue.ts';
 import erasures from './erasures.ts';
@@ -39,6 +40,8 @@ export interface EraseOptions {
   dryRun?: boolean;
   /** Republishes to Trino; defaults to lib/trino's publishLake when TRINO_URL is set. */
   publish?: Publisher;
+  /** Test seam: called after each rename of the table rewrite and after the files are removed; a throw simulates a crash. */
+  crashPoint?: (where: string) => void;
 }
 
 async function previousErasure(s: LakeSession, id: string): Promise<string | null> {
@@ -95,14 +98,24 @@ async function republish(s: LakeSession, summary: ErasureSummary, publish: Publi
 async function eraseInSession(s: LakeSession, id: string, opts: EraseOptions): Promise<ErasureSummary> {
   const { config } = s;
   const dryRun = opts.dryRun ?? false;
+  const interrupted = readMarker(config.dataDir);
+  if (interrupted && interrupted.listener_id !== id && !dryRun) {
+    throw new UsageError(`listeners delete: the erasure of ${interrupted.listener_id} started at ${interrupted.started_at} was interrupted; complete it first with \`lakehouse listeners delete ${interrupted.listener_id} --confirm\``);
+  }
   // Files are listed before any table is touched, so nothing that could refuse the id runs half-way.
   const paths = personalPaths(config, id);
-  const tables = await eraseFromTables(s.conn, config.dataDir, id, { skip: new Set(['ops.erasures']), dryRun });
-  if (tables.length === 0 && paths.length === 0) {
+  if (!dryRun && !interrupted) writeMarker(config.dataDir, { listener_id: id, started_at: utcNow() });
+  const tables = await eraseFromTables(s.conn, config.dataDir, id, { skip: new Set(['ops.erasures']), dryRun, onRename: opts.crashPoint });
+  // A re-run after an interrupted erasure of this id completes it (audit row) even when nothing is left.
+  if (tables.length === 0 && paths.length === 0 && !(interrupted && !dryRun)) {
+    if (!dryRun) clearMarker(config.dataDir);
     const when = await previousErasure(s, id);
     throw new UsageError(`listeners delete: nothing is stored about ${id}${when ? ` (erased at ${when})` : ''}`);
   }
-  if (!dryRun) removePersonalPaths(paths);
+  if (!dryRun) {
+    removePersonalPaths(paths);
+    opts.crashPoint?.('files removed');
+  }
   const summary: ErasureSummary = {
     listener_id: id, erasure_id: s.runId, dry_run: dryRun, tables,
     rows_removed: tables.reduce((n, t) => n + t.rows_removed, 0),
@@ -115,6 +128,7 @@ async function eraseInSession(s: LakeSession, id: string, opts: EraseOptions): P
   };
   if (dryRun) return summary;
   await writeAudit(s, summary);
+  clearMarker(config.dataDir);
   removeSpillFiles(config.dataDir);
   summary.residue = await findResidue(s.conn, config.dataDir, id, (rel) => rel.startsWith('ops/erasures/') || rel === 'ops/erasures');
   for (const r of summary.residue) s.log.warn({ path: r.path, where: r.where }, 'the erased id still occurs here (substring match; check by hand)');

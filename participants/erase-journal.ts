@@ -1,0 +1,60 @@
+// Two small files that let an interrupted erasure converge when it is run again.
+// - The recount journal (`_erase-recount.json`, table names and versions only) is written before a
+//   table's rewritten parts are renamed into place and removed when every table's row counts are
+//   recorded. A run killed between the renames and the catalog update leaves it behind; the next
+//   erasure recounts those versions first, since it would otherwise find nothing left to remove there
+//   and never correct _meta.json and the catalog.
+// - The erasure marker (`_erasure-in-progress.json`) names the listener whose erasure started and is
+//   removed once the audit row is written. A re-run for the same id completes the erasure (audit row
+//   included) even if a killed run had already removed everything; an erasure of someone else waits
+//   until that one is completed. It names the person only while their data is still being erased.
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const RECOUNT_FILE = '_erase-recount.json';
+export const MARKER_FILE = '_erasure-in-progress.json';
+
+export type Recount = Record<string, number[]>;
+
+export interface ErasureMarker {
+  listener_id: string;
+  started_at: string;
+}
+
+function readJson<T>(file: string): T | null {
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as T) : null;
+}
+
+function writeJsonAtomic(file: string, value: unknown): void {
+  const tmp = `${file}.tmp-${process.pid}`;
+  writeFileSync(tmp, JSON.stringify(value, null, 2));
+  renameSync(tmp, file);
+}
+
+/** Versions whose row counts an interrupted erasure may have left stale, by "layer.table". */
+export function readRecount(dataDir: string): Recount {
+  return readJson<Recount>(join(dataDir, RECOUNT_FILE)) ?? {};
+}
+
+/** Adds versions of one table to the journal (before its parts are renamed). */
+export function noteRecount(dataDir: string, table: string, versions: number[]): void {
+  const journal = readRecount(dataDir);
+  journal[table] = [...new Set([...(journal[table] ?? []), ...versions])].sort((a, b) => a - b);
+  writeJsonAtomic(join(dataDir, RECOUNT_FILE), journal);
+}
+
+export function clearRecount(dataDir: string): void {
+  rmSync(join(dataDir, RECOUNT_FILE), { force: true });
+}
+
+export function readMarker(dataDir: string): ErasureMarker | null {
+  return readJson<ErasureMarker>(join(dataDir, MARKER_FILE));
+}
+
+export function writeMarker(dataDir: string, marker: ErasureMarker): void {
+  writeJsonAtomic(join(dataDir, MARKER_FILE), marker);
+}
+
+export function clearMarker(dataDir: string): void {
+  rmSync(join(dataDir, MARKER_FILE), { force: true });
+}
