@@ -15,7 +15,7 @@ import { writeListeners } from '../bronze/listener-registry.ts';
 import { eraseListener } from './erase.ts';
 import { isDataPart, tablesOnDisk, STAGED_SUFFIX } from './erase-tables.ts';
 import { MARKER_FILE, RECOUNT_FILE } from './erase-journal.ts';
-import { findResidue } from './residue.ts';
+import { findResidue, findUnusedKeys } from './residue.ts';
 
 const GONE = 'gone-k7m2';
 const KEPT = 'kept-p9x4';
@@ -33,10 +33,13 @@ async function buildLake(dir: string): Promise<void> {
     const tx = s.begin();
     await writeListeners(s.context(tx), [GONE, KEPT].map((id) => ({ listener_id: id, display_label: null, timezone: 'UTC', created_at: '2026-01-01 00:00:00', consent_recorded_at: null, status: 'active' as const })));
     await tx.commit();
-    const plays = (rows: [string, string, number][]) => `select * from (values ${rows.map(([l, t, n]) => `('${l}', '${t}', ${n})`).join(', ')}) t(listener_id, track_id, n)`;
-    await write(s, 'bronze.plays', plays([[GONE, 't1', 1], [KEPT, 't2', 2], [GONE, 't3', 3]]), 'append');
-    await write(s, 'bronze.plays', plays([[GONE, 't4', 4]]), 'append');
-    await write(s, 'bronze.plays', plays([[KEPT, 't1', 5], [GONE, 't5', 6]]), 'append');
+    const plays = (rows: [string, string, number][]) => `select * from (values ${rows.map(([l, t, n]) => `('${l}', '${t}', 'artist', 'title', ${n})`).join(', ')}) t(listener_id, track_id, artist_name, track_name, n)`;
+    await write(s, 'bronze.listening_history', plays([[GONE, 't1', 1], [KEPT, 't2', 2], [GONE, 't3', 3]]), 'append');
+    await write(s, 'bronze.listening_history', plays([[GONE, 't4', 4]]), 'append');
+    await write(s, 'bronze.listening_history', plays([[KEPT, 't1', 5], [GONE, 't5', 6]]), 'append');
+    const keys = (ks: string[]) => `select * from (values ${ks.map((k) => `('${k}', 0.5)`).join(', ')}) t(feature_key, energy)`;
+    await write(s, 'bronze.track_features_synthetic', keys(['t1', 't2', 't3']), 'append');
+    await write(s, 'bronze.track_features_synthetic', keys(['t4', 't5']), 'append');
     for (const g of [1, 2]) await write(s, 'silver.events', `select (case when range % 3 = 0 then '${GONE}' else '${KEPT}' end) as listener_id, range + ${g} as n from range(90)`, 'replace');
     await write(s, 'ops.notes', `select * from (values (null, 'imported ${GONE} and ${KEPT}'), ('${KEPT}', 'fine')) t(listener_id, note)`, 'replace');
   });
@@ -72,6 +75,7 @@ async function staleCounts(conn: DuckDBConnection, dataDir: string): Promise<str
 async function assertConverged(conn: DuckDBConnection, dataDir: string, label: string): Promise<void> {
   assert.deepEqual(await staleCounts(conn, dataDir), [], `${label}: row counts match the files`);
   assert.deepEqual(await findResidue(conn, dataDir, GONE, (rel) => rel.startsWith('ops/erasures')), [], `${label}: the listener is gone everywhere`);
+  assert.deepEqual(await findUnusedKeys(conn, dataDir), [], `${label}: no track key only they played`);
   assert.equal(existsSync(join(dataDir, MARKER_FILE)) || existsSync(join(dataDir, RECOUNT_FILE)), false, `${label}: no journal left`);
   for (const { layer, table } of tablesOnDisk(dataDir)) {
     for (const v of listVersions(dataDir, layer, table)) {
@@ -81,8 +85,9 @@ async function assertConverged(conn: DuckDBConnection, dataDir: string, label: s
   await withReader(testConfig(dataDir), silentLogger, async (s) => {
     const audit = await queryRows<{ listener_id: string }>(s.conn, 'select listener_id from ops.erasures');
     assert.ok(audit.length >= 1 && audit.every((r) => r.listener_id === GONE), `${label}: audit row written`);
-    const [kept] = await queryRows<{ plays: number; events: number }>(s.conn, `select (select count(*) from bronze.plays)::integer as plays, (select count(*) from silver.events)::integer as events`);
-    assert.deepEqual(kept, { plays: 2, events: 60 }, `${label}: the other listener's rows are all there`);
+    const [kept] = await queryRows<{ plays: number; events: number; keys: string }>(s.conn, `select (select count(*) from bronze.listening_history)::integer as plays, (select count(*) from silver.events)::integer as events,
+      (select string_agg(feature_key, ',' order by feature_key) from bronze.track_features_synthetic) as keys`);
+    assert.deepEqual(kept, { plays: 2, events: 60, keys: 't1,t2' }, `${label}: the other listener's rows are all there`);
   });
 }
 

@@ -8,8 +8,13 @@
 //   removed once the audit row is written. A re-run for the same id completes the erasure (audit row
 //   included) even if a killed run had already removed everything; an erasure of someone else waits
 //   until that one is completed. It names the person only while their data is still being erased.
-import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { DuckDBConnection } from '../lib/duckdb.ts';
+import { quoteLiteral, queryRows } from '../lib/duckdb.ts';
+import { CATALOG_FILE, parseQualified, readCatalog, tableDir, versionDirName, writeCatalog, type TableVersionMeta } from '../lib/lake.ts';
+import type { Layer } from '../lib/table-spec.ts';
+import { isDataPart } from './data-parts.ts';
 
 export const RECOUNT_FILE = '_erase-recount.json';
 export const MARKER_FILE = '_erasure-in-progress.json';
@@ -57,4 +62,46 @@ export function writeMarker(dataDir: string, marker: ErasureMarker): void {
 
 export function clearMarker(dataDir: string): void {
   rmSync(join(dataDir, MARKER_FILE), { force: true });
+}
+
+async function countRows(conn: DuckDBConnection, dir: string): Promise<number> {
+  const [r] = await queryRows<{ n: number }>(conn, `select count(*)::double as n from read_parquet(${quoteLiteral(join(dir, '*.parquet'))})`);
+  return Number(r.n);
+}
+
+/** Records the actual row counts of these versions in their _meta.json and, for the current one, the catalog. */
+export async function recordCounts(conn: DuckDBConnection, dataDir: string, layer: Layer, table: string, versions: number[], onRename?: (path: string) => void): Promise<void> {
+  const key = `${layer}.${table}`;
+  const catalog = readCatalog(dataDir);
+  let catalogChanged = false;
+  for (const v of versions) {
+    const dir = join(tableDir(dataDir, layer, table), versionDirName(v));
+    if (!existsSync(dir)) continue;
+    const rows = readdirSync(dir).some(isDataPart) ? await countRows(conn, dir) : 0;
+    const metaFile = join(dir, '_meta.json');
+    if (existsSync(metaFile)) {
+      const meta = JSON.parse(readFileSync(metaFile, 'utf8')) as TableVersionMeta;
+      if (meta.rows !== rows) {
+        writeFileSync(`${metaFile}.tmp`, JSON.stringify({ ...meta, rows }, null, 2));
+        renameSync(`${metaFile}.tmp`, metaFile);
+        onRename?.(metaFile);
+      }
+    }
+    if (catalog.tables[key]?.version === v && catalog.tables[key].rows !== rows) {
+      catalog.tables[key] = { ...catalog.tables[key], rows };
+      catalogChanged = true;
+    }
+  }
+  if (catalogChanged) {
+    writeCatalog(dataDir, catalog);
+    onRename?.(join(dataDir, CATALOG_FILE));
+  }
+}
+
+/** Recounts the versions an interrupted erasure left in the journal. */
+export async function repairInterrupted(conn: DuckDBConnection, dataDir: string, onRename?: (path: string) => void): Promise<void> {
+  for (const [key, versions] of Object.entries(readRecount(dataDir))) {
+    const { layer, table } = parseQualified(key);
+    await recordCounts(conn, dataDir, layer, table, versions, onRename);
+  }
 }

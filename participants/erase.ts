@@ -14,7 +14,7 @@ import { utcNow } from '../bronze/write-rejects.ts';
 import { eraseFromTables, type TableErasure } from './erase-tables.ts';
 import { clearMarker, readMarker, writeMarker } from './erase-journal.ts';
 import { personalPaths, relativeTo, removePersonalPaths, removeSpillFiles } from './personal-files.ts';
-import { findResidue, type Residue } from './residue.ts';
+import { findResidue, findUnusedKeys, type Residue } from './residue.ts';
 import erasures from './erasures.ts';
 
 export interface ErasureSummary {
@@ -54,7 +54,7 @@ async function writeAudit(s: LakeSession, summary: ErasureSummary): Promise<void
   await s.refresh();
   const tx = s.begin();
   try {
-    const touched = Object.fromEntries(summary.tables.map((t) => [t.table, { versions: t.versions, rows_removed: t.rows_removed, rows_removed_all_versions: t.rows_removed_all_versions, rows_scrubbed: t.rows_scrubbed }]));
+    const touched = Object.fromEntries(summary.tables.map((t) => [t.table, { versions: t.versions, rows_removed: t.rows_removed, rows_removed_all_versions: t.rows_removed_all_versions, rows_scrubbed: t.rows_scrubbed, unused_keys_removed: t.unused_keys_removed }]));
     await tx.write(erasures, {
       mode: 'append',
       sql: `select $erasure as erasure_id, $id as listener_id, $at::timestamp as erased_at, $touched as tables_touched,
@@ -105,9 +105,11 @@ async function eraseInSession(s: LakeSession, id: string, opts: EraseOptions): P
   // Files are listed before any table is touched, so nothing that could refuse the id runs half-way.
   const paths = personalPaths(config, id);
   if (!dryRun && !interrupted) writeMarker(config.dataDir, { listener_id: id, started_at: utcNow() });
-  const tables = await eraseFromTables(s.conn, config.dataDir, id, { skip: new Set(['ops.erasures']), dryRun, onRename: opts.crashPoint });
+  const tables = await eraseFromTables(s.conn, config.dataDir, id, {
+    skip: new Set(['ops.erasures']), dryRun, onRename: opts.crashPoint, pruneUnusedKeys: paths.length > 0 || interrupted !== null,
+  });
   // A re-run after an interrupted erasure of this id completes it (audit row) even when nothing is left.
-  if (tables.length === 0 && paths.length === 0 && !(interrupted && !dryRun)) {
+  if (!tables.some((t) => t.listener_found) && paths.length === 0 && !(interrupted && !dryRun)) {
     if (!dryRun) clearMarker(config.dataDir);
     const when = await previousErasure(s, id);
     throw new UsageError(`listeners delete: nothing is stored about ${id}${when ? ` (erased at ${when})` : ''}`);
@@ -130,8 +132,13 @@ async function eraseInSession(s: LakeSession, id: string, opts: EraseOptions): P
   await writeAudit(s, summary);
   clearMarker(config.dataDir);
   removeSpillFiles(config.dataDir);
-  summary.residue = await findResidue(s.conn, config.dataDir, id, (rel) => rel.startsWith('ops/erasures/') || rel === 'ops/erasures');
-  for (const r of summary.residue) s.log.warn({ path: r.path, where: r.where }, 'the erased id still occurs here (substring match; check by hand)');
+  summary.residue = [
+    ...await findResidue(s.conn, config.dataDir, id, (rel) => rel.startsWith('ops/erasures/') || rel === 'ops/erasures'),
+    ...await findUnusedKeys(s.conn, config.dataDir),
+  ];
+  for (const r of summary.residue) {
+    s.log.warn({ path: r.path, where: r.where, rows: r.rows }, r.where === 'unused_keys' ? 'track rows no remaining listener plays are still stored here' : 'the erased id still occurs here (substring match; check by hand)');
+  }
   await republish(s, summary, opts.publish);
   return summary;
 }
