@@ -7,6 +7,7 @@ import { relationExists } from '../lib/lake.ts';
 import { isValidTimeZone } from '../lib/config.ts';
 import { UsageError } from '../lib/errors.ts';
 import { checkListenerId } from '../lib/listener-id.ts';
+import { readErasureMarker } from '../lib/erasure-marker.ts';
 import listeners from './listeners.ts';
 import { loadRows, type AppendColumn } from '../lib/appender.ts';
 import { utcNow } from './write-rejects.ts';
@@ -47,9 +48,15 @@ export async function writeListeners(ctx: BuildContext, rows: ListenerRow[]): Pr
 /**
  * Registers listeners that are not in the registry yet, with the given time zone or the default.
  * An existing listener keeps its time zone (change it with `lakehouse listeners set`). A paused or
- * withdrawn listener is refused: ingestion must not add to their data.
+ * withdrawn listener is refused: ingestion must not add to their data; so is a listener whose erasure
+ * was interrupted (lib/erasure-marker.ts).
  */
 export async function ensureListeners(ctx: BuildContext, wanted: { id: string; timezone?: string }[]): Promise<ListenerRow[]> {
+  const erasing = readErasureMarker(ctx.config.dataDir);
+  const refused = wanted.find((w) => w.id === erasing?.listener_id);
+  if (refused) {
+    throw new UsageError(`listener ${refused.id}: their erasure started at ${erasing!.started_at} was interrupted; nothing is imported for them (complete it with \`lakehouse listeners delete ${refused.id} --confirm\`)`);
+  }
   const current = await readListeners(ctx.conn);
   const byId = new Map(current.map((l) => [l.listener_id, l]));
   let changed = false;

@@ -11,10 +11,12 @@ import { silentLogger } from '../lib/logger.ts';
 import { withReader, withWriter, type LakeSession } from '../lib/session.ts';
 import { queryRows, quoteLiteral, withDuckDB, type DuckDBConnection } from '../lib/duckdb.ts';
 import { listVersions, readCatalog, tableDir, versionDirName } from '../lib/lake.ts';
-import { writeListeners } from '../bronze/listener-registry.ts';
+import { ensureListeners, writeListeners } from '../bronze/listener-registry.ts';
+import type { Config } from '../lib/config.ts';
 import { eraseListener } from './erase.ts';
 import { isDataPart, tablesOnDisk, STAGED_SUFFIX } from './erase-tables.ts';
-import { MARKER_FILE, RECOUNT_FILE } from './erase-journal.ts';
+import { RECOUNT_FILE } from './erase-journal.ts';
+import { ERASURE_MARKER_FILE } from '../lib/erasure-marker.ts';
 import { findResidue, findUnusedKeys } from './residue.ts';
 
 const GONE = 'gone-k7m2';
@@ -76,7 +78,7 @@ async function assertConverged(conn: DuckDBConnection, dataDir: string, label: s
   assert.deepEqual(await staleCounts(conn, dataDir), [], `${label}: row counts match the files`);
   assert.deepEqual(await findResidue(conn, dataDir, GONE, (rel) => rel.startsWith('ops/erasures')), [], `${label}: the listener is gone everywhere`);
   assert.deepEqual(await findUnusedKeys(conn, dataDir), [], `${label}: no track key only they played`);
-  assert.equal(existsSync(join(dataDir, MARKER_FILE)) || existsSync(join(dataDir, RECOUNT_FILE)), false, `${label}: no journal left`);
+  assert.equal(existsSync(join(dataDir, ERASURE_MARKER_FILE)) || existsSync(join(dataDir, RECOUNT_FILE)), false, `${label}: no journal left`);
   for (const { layer, table } of tablesOnDisk(dataDir)) {
     for (const v of listVersions(dataDir, layer, table)) {
       assert.ok(!readdirSync(join(tableDir(dataDir, layer, table), versionDirName(v))).some((f) => f.endsWith(STAGED_SUFFIX)), `${label}: no staged part`);
@@ -89,6 +91,17 @@ async function assertConverged(conn: DuckDBConnection, dataDir: string, label: s
       (select string_agg(feature_key, ',' order by feature_key) from bronze.track_features_synthetic) as keys`);
     assert.deepEqual(kept, { plays: 2, events: 60, keys: 't1,t2' }, `${label}: the other listener's rows are all there`);
   });
+}
+
+/** Until the interrupted erasure is completed, nothing is imported for the listener and nobody else is erased. */
+async function assertImportsWait(config: Config): Promise<void> {
+  await withWriter(config, silentLogger, 'test', async (s) => {
+    const tx = s.begin();
+    await assert.rejects(ensureListeners(s.context(tx), [{ id: GONE }]), new RegExp(`listener ${GONE}: their erasure started at .* was interrupted; nothing is imported`));
+    await ensureListeners(s.context(tx), [{ id: KEPT }]);
+    tx.abort();
+  });
+  await assert.rejects(eraseListener(config, silentLogger, KEPT), new RegExp(`the erasure of ${GONE} started at .* was interrupted; complete it first`));
 }
 
 function copyLake(from: string, to: string): void {
@@ -107,6 +120,7 @@ test('an erasure crashed at every rename point converges on a re-run: counts equ
   copyLake(pristine, probe);
   await eraseListener(testConfig(probe), silentLogger, GONE, { crashPoint: (where) => void points.push(where) });
   assert.ok(points.length >= 10 && points.some((p) => p.endsWith('_catalog.json')) && points.includes('files removed'), points.join('\n'));
+  t.diagnostic(`${points.length} crash points: ${points.filter((p) => p.endsWith('.parquet')).length} parts, ${points.filter((p) => p.endsWith('_meta.json')).length} _meta.json, ${points.filter((p) => p.endsWith('_catalog.json')).length} catalog, 1 file removal`);
 
   await withDuckDB({}, async (conn) => {
     await assertConverged(conn, probe, 'uninterrupted');
@@ -118,6 +132,7 @@ test('an erasure crashed at every rename point converges on a re-run: counts equ
       let seen = 0;
       await assert.rejects(eraseListener(config, silentLogger, GONE, { crashPoint: () => { if (++seen === k) throw new Error(`crash after ${points[k - 1]}`); } }), /crash after/);
       if ((await staleCounts(conn, lake)).length > 0) staleSeen++;
+      if (k === Math.ceil(points.length / 2)) await assertImportsWait(config);
       await eraseListener(config, silentLogger, GONE);
       await assertConverged(conn, lake, `crash at point ${k} (${points[k - 1]})`);
     }

@@ -4,10 +4,11 @@
 //   recorded. A run killed between the renames and the catalog update leaves it behind; the next
 //   erasure recounts those versions first, since it would otherwise find nothing left to remove there
 //   and never correct _meta.json and the catalog.
-// - The erasure marker (`_erasure-in-progress.json`) names the listener whose erasure started and is
-//   removed once the audit row is written. A re-run for the same id completes the erasure (audit row
-//   included) even if a killed run had already removed everything; an erasure of someone else waits
-//   until that one is completed. It names the person only while their data is still being erased.
+// - The erasure marker (lib/erasure-marker.ts, `_erasure-in-progress.json`) names the listener whose
+//   erasure started and is removed once the audit row is written. A re-run for the same id completes
+//   the erasure (audit row included) even if a killed run had already removed everything; an erasure
+//   of someone else waits until that one is completed, and nothing is imported for the listener
+//   meanwhile. It names the person only while their data is still being erased.
 import { existsSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '../lib/duckdb.ts';
@@ -17,14 +18,8 @@ import type { Layer } from '../lib/table-spec.ts';
 import { isDataPart } from './data-parts.ts';
 
 export const RECOUNT_FILE = '_erase-recount.json';
-export const MARKER_FILE = '_erasure-in-progress.json';
 
 export type Recount = Record<string, number[]>;
-
-export interface ErasureMarker {
-  listener_id: string;
-  started_at: string;
-}
 
 function readJson<T>(file: string): T | null {
   return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as T) : null;
@@ -52,17 +47,8 @@ export function clearRecount(dataDir: string): void {
   rmSync(join(dataDir, RECOUNT_FILE), { force: true });
 }
 
-export function readMarker(dataDir: string): ErasureMarker | null {
-  return readJson<ErasureMarker>(join(dataDir, MARKER_FILE));
-}
 
-export function writeMarker(dataDir: string, marker: ErasureMarker): void {
-  writeJsonAtomic(join(dataDir, MARKER_FILE), marker);
-}
 
-export function clearMarker(dataDir: string): void {
-  rmSync(join(dataDir, MARKER_FILE), { force: true });
-}
 
 async function countRows(conn: DuckDBConnection, dir: string): Promise<number> {
   const [r] = await queryRows<{ n: number }>(conn, `select count(*)::double as n from read_parquet(${quoteLiteral(join(dir, '*.parquet'))})`);

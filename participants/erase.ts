@@ -12,7 +12,7 @@ import { queryRows } from '../lib/duckdb.ts';
 import { checkErasableListenerId } from '../lib/listener-id.ts';
 import { utcNow } from '../bronze/write-rejects.ts';
 import { eraseFromTables, type TableErasure } from './erase-tables.ts';
-import { clearMarker, readMarker, writeMarker } from './erase-journal.ts';
+import { clearErasureMarker, readErasureMarker, writeErasureMarker } from '../lib/erasure-marker.ts';
 import { personalPaths, relativeTo, removePersonalPaths, removeSpillFiles } from './personal-files.ts';
 import { findResidue, findUnusedKeys, type Residue } from './residue.ts';
 import erasures from './erasures.ts';
@@ -98,19 +98,19 @@ async function republish(s: LakeSession, summary: ErasureSummary, publish: Publi
 async function eraseInSession(s: LakeSession, id: string, opts: EraseOptions): Promise<ErasureSummary> {
   const { config } = s;
   const dryRun = opts.dryRun ?? false;
-  const interrupted = readMarker(config.dataDir);
+  const interrupted = readErasureMarker(config.dataDir);
   if (interrupted && interrupted.listener_id !== id && !dryRun) {
     throw new UsageError(`listeners delete: the erasure of ${interrupted.listener_id} started at ${interrupted.started_at} was interrupted; complete it first with \`lakehouse listeners delete ${interrupted.listener_id} --confirm\``);
   }
   // Files are listed before any table is touched, so nothing that could refuse the id runs half-way.
   const paths = personalPaths(config, id);
-  if (!dryRun && !interrupted) writeMarker(config.dataDir, { listener_id: id, started_at: utcNow() });
+  if (!dryRun && !interrupted) writeErasureMarker(config.dataDir, { listener_id: id, started_at: utcNow() });
   const tables = await eraseFromTables(s.conn, config.dataDir, id, {
     skip: new Set(['ops.erasures']), dryRun, onRename: opts.crashPoint, pruneUnusedKeys: paths.length > 0 || interrupted !== null,
   });
   // A re-run after an interrupted erasure of this id completes it (audit row) even when nothing is left.
   if (!tables.some((t) => t.listener_found) && paths.length === 0 && !(interrupted && !dryRun)) {
-    if (!dryRun) clearMarker(config.dataDir);
+    if (!dryRun) clearErasureMarker(config.dataDir);
     const when = await previousErasure(s, id);
     throw new UsageError(`listeners delete: nothing is stored about ${id}${when ? ` (erased at ${when})` : ''}`);
   }
@@ -130,7 +130,7 @@ async function eraseInSession(s: LakeSession, id: string, opts: EraseOptions): P
   };
   if (dryRun) return summary;
   await writeAudit(s, summary);
-  clearMarker(config.dataDir);
+  clearErasureMarker(config.dataDir);
   removeSpillFiles(config.dataDir);
   summary.residue = [
     ...await findResidue(s.conn, config.dataDir, id, (rel) => rel.startsWith('ops/erasures/') || rel === 'ops/erasures'),
