@@ -6,6 +6,8 @@ import { queryRows } from '../lib/duckdb.ts';
 import { relationExists } from '../lib/lake.ts';
 import { isValidTimeZone } from '../lib/config.ts';
 import { UsageError } from '../lib/errors.ts';
+import { checkListenerId } from '../lib/listener-id.ts';
+import { readErasureMarker } from '../lib/erasure-marker.ts';
 import listeners from './listeners.ts';
 import { loadRows, type AppendColumn } from '../lib/appender.ts';
 import { utcNow } from './write-rejects.ts';
@@ -23,22 +25,7 @@ export interface ListenerRow {
 
 const REGISTRY_COLUMNS: AppendColumn[] = ['listener_id', 'display_label', 'timezone', 'created_at', 'consent_recorded_at', 'status', 'timezone_source'].map((name) => ({ name, type: 'VARCHAR' }));
 
-const ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
-
-/** The rule an id breaks, in words (null when it is a valid listener id). */
-export function listenerIdProblem(id: string): string | null {
-  if (ID.test(id)) return null;
-  if (id.length === 0) return 'a listener id must not be empty';
-  if (id.length > 64) return `a listener id has at most 64 characters (this one has ${id.length})`;
-  if (!/^[A-Za-z0-9]/.test(id)) return 'a listener id starts with a letter or digit';
-  const bad = [...new Set([...id].filter((c) => !/[A-Za-z0-9_.-]/.test(c)))].map((c) => JSON.stringify(c)).join(' ');
-  return `a listener id holds only letters, digits, '.', '_' and '-' (found ${bad})`;
-}
-
-export function checkListenerId(id: string): string {
-  if (!ID.test(id)) throw new UsageError(`--listener: "${id}" is not a valid listener id (letters, digits, '.', '_', '-'; at most 64; no personal names please)`);
-  return id;
-}
+export { listenerIdProblem } from '../lib/listener-id.ts';
 
 export function checkTimeZone(tz: string): string {
   if (!isValidTimeZone(tz)) throw new UsageError(`--timezone: "${tz}" is not an IANA time zone (e.g. Europe/Berlin)`);
@@ -67,9 +54,15 @@ export async function writeListeners(ctx: BuildContext, rows: ListenerRow[]): Pr
 /**
  * Registers listeners that are not in the registry yet, with the given time zone or the default.
  * An existing listener keeps its time zone (change it with `lakehouse listeners set`). A paused or
- * withdrawn listener is refused: ingestion must not add to their data.
+ * withdrawn listener is refused: ingestion must not add to their data; so is a listener whose erasure
+ * was interrupted (lib/erasure-marker.ts).
  */
 export async function ensureListeners(ctx: BuildContext, wanted: { id: string; timezone?: string }[]): Promise<{ rows: ListenerRow[]; added: string[] }> {
+  const erasing = readErasureMarker(ctx.config.dataDir);
+  const refused = wanted.find((w) => w.id === erasing?.listener_id);
+  if (refused) {
+    throw new UsageError(`listener ${refused.id}: their erasure started at ${erasing!.started_at} was interrupted; nothing is imported for them (complete it with \`lakehouse listeners delete ${refused.id} --confirm\`)`);
+  }
   const current = await readListeners(ctx.conn);
   const byId = new Map(current.map((l) => [l.listener_id, l]));
   const added: string[] = [];
@@ -84,6 +77,8 @@ export async function ensureListeners(ctx: BuildContext, wanted: { id: string; t
       }
       continue;
     }
+    // The registry is where the id rule is enforced for every import path (exports, Spotify, demo).
+    checkListenerId(w.id, 'listener');
     const row: ListenerRow = {
       listener_id: w.id, display_label: null, timezone: w.timezone ?? ctx.config.timezone, created_at: utcNow(),
       consent_recorded_at: null, status: 'active', timezone_source: w.timezone ? 'given' : 'default',

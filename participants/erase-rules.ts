@@ -3,11 +3,14 @@
 // - catalog tables without listener_id (track metadata and features from the Web API) keep their
 //   rows, which describe tracks, not people, but lose the provenance that points at the listener's
 //   landed responses (`source_file` under raw/spotify/<listener>/, its hash, the play time it was
-//   last seen at);
+//   last seen at); those whose rows exist only because someone played the track (synthetic
+//   features, Web API metadata and features: unused-keys.ts) also lose the rows whose key no
+//   remaining listener's play uses;
 // - ops tables (run summaries, quality-check details) may name listeners in free text: the id is
 //   replaced by "erased" wherever it stands as a whole token.
 import { quoteIdent } from '../lib/duckdb.ts';
 import type { Layer } from '../lib/table-spec.ts';
+import { PLAY_KEYED_TABLES, unusedKeyCondition } from './unused-keys.ts';
 
 export interface PartColumn {
   name: string;
@@ -59,8 +62,22 @@ function tokenRule(columns: PartColumn[]): { scrubWhere: string | null; select: 
   return { scrubWhere: conds.join(' or '), select };
 }
 
+/** Adds "remove rows whose key no kept play uses" to the rule of a play-keyed table. */
+function withUnusedKeys(rule: EraseRule | null, columns: PartColumn[], keyColumn: string | undefined): EraseRule | null {
+  if (!keyColumn || !columns.some((c) => c.name === keyColumn)) return rule;
+  const select = rule?.select ?? columns.map((c) => quoteIdent(c.name)).join(', ');
+  return { removeWhere: unusedKeyCondition(keyColumn), scrubWhere: rule?.scrubWhere ?? null, select, params: rule?.params ?? {} };
+}
+
+export interface RuleContext {
+  /** "layer.table" of the part. */
+  table?: string;
+  /** The used-keys temp table is filled (unused-keys.ts): play-keyed tables lose their unused keys. */
+  usedKeys?: boolean;
+}
+
 /** The rule for one part, or null when the part cannot hold anything of a listener. */
-export function eraseRule(layer: Layer, columns: PartColumn[], listenerId: string): EraseRule | null {
+export function eraseRule(layer: Layer, columns: PartColumn[], listenerId: string, ctx: RuleContext = {}): EraseRule | null {
   const params = { id: listenerId, prefix: `${listenerId}/`, pattern: tokenPattern(listenerId) };
   const hasListener = columns.some((c) => c.name === 'listener_id');
   const removeWhere = hasListener ? 'listener_id = $id' : null;
@@ -72,5 +89,6 @@ export function eraseRule(layer: Layer, columns: PartColumn[], listenerId: strin
     return removeWhere || t.scrubWhere ? { removeWhere, scrubWhere: t.scrubWhere, select: t.select, params: used } : null;
   }
   if (hasListener) return { removeWhere, scrubWhere: null, select: columns.map((c) => quoteIdent(c.name)).join(', '), params: { id: params.id } };
-  return provenanceRule(columns, params);
+  const keyColumn = ctx.usedKeys && ctx.table ? PLAY_KEYED_TABLES[ctx.table] : undefined;
+  return withUnusedKeys(provenanceRule(columns, params), columns, keyColumn);
 }

@@ -4,15 +4,19 @@
 // one copy, and only when all versions of the table are staged are the copies renamed over the old
 // names (each rename atomic). Then each version's _meta.json and the catalog get their new row
 // counts. Readers see every part either before or after the erasure, never a half-written file; a
-// run interrupted while renaming is completed by running the erasure again (it is idempotent).
-import { existsSync, linkSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+// run interrupted anywhere is completed by running the erasure again (it is idempotent, and the
+// recount journal of erase-journal.ts corrects counts left stale between renames and catalog update).
+import { linkSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '../lib/duckdb.ts';
 import { quoteLiteral, queryRows } from '../lib/duckdb.ts';
-import { listVersions, readCatalog, tableDir, versionDirName, writeCatalog, type TableVersionMeta } from '../lib/lake.ts';
-import { LAYERS, type Layer } from '../lib/table-spec.ts';
+import { listVersions, readCatalog, tableDir, versionDirName } from '../lib/lake.ts';
+import type { Layer } from '../lib/table-spec.ts';
 import { TableContractError } from '../lib/errors.ts';
-import { eraseRule, type EraseRule, type PartColumn } from './erase-rules.ts';
+import { eraseRule, type EraseRule, type PartColumn, type RuleContext } from './erase-rules.ts';
+import { isDataPart, tablesOnDisk } from './data-parts.ts';
+import { clearRecount, noteRecount, recordCounts, repairInterrupted } from './erase-journal.ts';
+import { PLAY_KEYED_TABLES, collectUsedKeys, dropUsedKeys } from './unused-keys.ts';
 
 export const STAGED_SUFFIX = '.erase-tmp';
 const PARQUET_OPTIONS = '(format parquet, compression zstd, row_group_size 122880)';
@@ -27,6 +31,10 @@ export interface TableErasure {
   rows_removed_all_versions: number;
   /** Rows kept but stripped of a reference to the listener (provenance, ops free text). */
   rows_scrubbed: number;
+  /** Of rows_removed: rows of play-keyed track tables whose key no remaining listener uses (unused-keys.ts). */
+  unused_keys_removed: number;
+  /** The listener's rows or references were found (false when only unused keys were removed). */
+  listener_found: boolean;
 }
 
 interface PartResult {
@@ -35,22 +43,7 @@ interface PartResult {
   scrubbed: number;
 }
 
-export function isDataPart(name: string): boolean {
-  return name.endsWith('.parquet') && !name.startsWith('_') && !name.startsWith('.');
-}
-
-/** Every table folder on disk (also tables no longer in the catalog), as layer and name. */
-export function tablesOnDisk(dataDir: string): { layer: Layer; table: string }[] {
-  const out: { layer: Layer; table: string }[] = [];
-  for (const layer of LAYERS) {
-    const dir = join(dataDir, layer);
-    if (!existsSync(dir)) continue;
-    for (const table of readdirSync(dir).sort()) {
-      if (!table.startsWith('.') && statSync(join(dir, table)).isDirectory()) out.push({ layer, table });
-    }
-  }
-  return out;
-}
+export { isDataPart, tablesOnDisk };
 
 /** Removes staged copies left by an interrupted erasure (they never hold the erased rows). */
 export function removeStaleStaged(dataDir: string): number {
@@ -99,7 +92,7 @@ interface TablePlan {
 }
 
 /** Stages the rewritten parts of every version of one table; nothing visible changes yet. */
-async function stageTable(conn: DuckDBConnection, dataDir: string, layer: Layer, table: string, listenerId: string, dryRun: boolean): Promise<TablePlan> {
+async function stageTable(conn: DuckDBConnection, dataDir: string, layer: Layer, table: string, listenerId: string, dryRun: boolean, usedKeys: boolean): Promise<TablePlan> {
   const plan: TablePlan = { renames: [], perVersion: new Map() };
   const byInode = new Map<string, PartResult>();
   for (const v of listVersions(dataDir, layer, table)) {
@@ -110,7 +103,7 @@ async function stageTable(conn: DuckDBConnection, dataDir: string, layer: Layer,
       const key = `${st.dev}:${st.ino}`;
       let result = byInode.get(key);
       if (!result) {
-        result = await stagePart(conn, file, layer, listenerId, dryRun);
+        result = await stagePart(conn, file, layer, listenerId, dryRun, { table: `${layer}.${table}`, usedKeys });
         byInode.set(key, result);
       } else if (result.staged) {
         linkSync(result.staged, `${file}${STAGED_SUFFIX}`);
@@ -124,40 +117,27 @@ async function stageTable(conn: DuckDBConnection, dataDir: string, layer: Layer,
   return plan;
 }
 
-async function stagePart(conn: DuckDBConnection, file: string, layer: Layer, listenerId: string, dryRun: boolean): Promise<PartResult> {
+async function stagePart(conn: DuckDBConnection, file: string, layer: Layer, listenerId: string, dryRun: boolean, ctx: RuleContext): Promise<PartResult> {
   const columns = await partColumns(conn, file);
-  const rule = eraseRule(layer, columns, listenerId);
+  const rule = eraseRule(layer, columns, listenerId, ctx);
   if (!rule) return { staged: null, removed: 0, scrubbed: 0 };
   const counts = await countAffected(conn, file, rule);
   if (counts.removed + counts.scrubbed === 0 || dryRun) return { staged: null, ...counts };
   return { staged: await rewritePart(conn, file, columns, rule), ...counts };
 }
 
-async function countRows(conn: DuckDBConnection, dir: string): Promise<number> {
-  const [r] = await queryRows<{ n: number }>(conn, `select count(*)::double as n from read_parquet(${quoteLiteral(join(dir, '*.parquet'))})`);
-  return Number(r.n);
-}
-
-/** Renames the staged parts into place and records the new row counts in _meta.json and the catalog. */
-async function commitTable(conn: DuckDBConnection, dataDir: string, layer: Layer, table: string, plan: TablePlan, onRename?: () => void): Promise<void> {
+/**
+ * Renames the staged parts into place, then records the new row counts. The versions are noted in
+ * the recount journal first, so a run killed in between is corrected by the next one.
+ */
+async function commitTable(conn: DuckDBConnection, dataDir: string, layer: Layer, table: string, plan: TablePlan, onRename?: (path: string) => void): Promise<void> {
+  const versions = [...plan.perVersion.keys()];
+  noteRecount(dataDir, `${layer}.${table}`, versions);
   for (const r of plan.renames) {
     renameSync(r.from, r.to);
-    onRename?.();
+    onRename?.(r.to);
   }
-  const key = `${layer}.${table}`;
-  const catalog = readCatalog(dataDir);
-  for (const v of plan.perVersion.keys()) {
-    const dir = join(tableDir(dataDir, layer, table), versionDirName(v));
-    const rows = await countRows(conn, dir);
-    const metaFile = join(dir, '_meta.json');
-    if (existsSync(metaFile)) {
-      const meta = JSON.parse(readFileSync(metaFile, 'utf8')) as TableVersionMeta;
-      writeFileSync(`${metaFile}.tmp`, JSON.stringify({ ...meta, rows }, null, 2));
-      renameSync(`${metaFile}.tmp`, metaFile);
-    }
-    if (catalog.tables[key]?.version === v) catalog.tables[key] = { ...catalog.tables[key], rows };
-  }
-  if (catalog.tables[key] && plan.perVersion.has(catalog.tables[key].version)) writeCatalog(dataDir, catalog);
+  await recordCounts(conn, dataDir, layer, table, versions, onRename);
 }
 
 /**
@@ -167,34 +147,75 @@ async function commitTable(conn: DuckDBConnection, dataDir: string, layer: Layer
 export interface EraseTablesOptions {
   skip?: Set<string>;
   dryRun?: boolean;
-  /** Test seam: called after each part is renamed into place (a throw simulates a crash there). */
-  onRename?: () => void;
+  /** Test seam: called after each rename (parts, _meta.json, catalog); a throw simulates a crash there. */
+  onRename?: (path: string) => void;
+  /**
+   * Remove unused keys from the play-keyed track tables even when the listener is found in no other
+   * table (an erasure that has their files, or completes an interrupted one). By default they are
+   * removed only together with the listener's rows, so an id that is stored nowhere changes nothing.
+   */
+  pruneUnusedKeys?: boolean;
+}
+
+function summarise(key: string, plan: TablePlan, currentVersion: number | undefined): TableErasure {
+  const counts = [...plan.perVersion.values()];
+  const current = plan.perVersion.get(currentVersion ?? -1);
+  const keyed = key in PLAY_KEYED_TABLES;
+  return {
+    table: key,
+    versions: [...plan.perVersion.keys()].sort((a, b) => a - b),
+    rows_removed: current?.removed ?? 0,
+    rows_removed_all_versions: counts.reduce((n, c) => n + c.removed, 0),
+    rows_scrubbed: current?.scrubbed ?? 0,
+    // Play-keyed track tables have no listener_id: what they lose is unused keys.
+    unused_keys_removed: keyed ? current?.removed ?? 0 : 0,
+    listener_found: counts.some((c) => c.scrubbed > 0 || (!keyed && c.removed > 0)),
+  };
+}
+
+async function eraseTable(conn: DuckDBConnection, dataDir: string, layer: Layer, table: string, listenerId: string, opts: EraseTablesOptions, usedKeys: boolean): Promise<TablePlan> {
+  let plan: TablePlan;
+  try {
+    plan = await stageTable(conn, dataDir, layer, table, listenerId, opts.dryRun ?? false, usedKeys);
+  } catch (err) {
+    removeStaleStaged(dataDir);
+    throw err;
+  }
+  if (plan.perVersion.size > 0 && !opts.dryRun) await commitTable(conn, dataDir, layer, table, plan, opts.onRename);
+  return plan;
 }
 
 export async function eraseFromTables(conn: DuckDBConnection, dataDir: string, listenerId: string, opts: EraseTablesOptions = {}): Promise<TableErasure[]> {
-  if (!opts.dryRun) removeStaleStaged(dataDir);
-  const current = readCatalog(dataDir).tables;
-  const out: TableErasure[] = [];
-  for (const { layer, table } of tablesOnDisk(dataDir)) {
-    const key = `${layer}.${table}`;
-    if (opts.skip?.has(key)) continue;
-    let plan: TablePlan;
-    try {
-      plan = await stageTable(conn, dataDir, layer, table, listenerId, opts.dryRun ?? false);
-    } catch (err) {
-      removeStaleStaged(dataDir);
-      throw err;
-    }
-    if (plan.perVersion.size === 0) continue;
-    if (!opts.dryRun) await commitTable(conn, dataDir, layer, table, plan, opts.onRename);
-    const counts = [...plan.perVersion.values()];
-    out.push({
-      table: key,
-      versions: [...plan.perVersion.keys()].sort((a, b) => a - b),
-      rows_removed: plan.perVersion.get(current[key]?.version ?? -1)?.removed ?? 0,
-      rows_removed_all_versions: counts.reduce((n, c) => n + c.removed, 0),
-      rows_scrubbed: plan.perVersion.get(current[key]?.version ?? -1)?.scrubbed ?? 0,
-    });
+  if (!opts.dryRun) {
+    removeStaleStaged(dataDir);
+    await repairInterrupted(conn, dataDir, opts.onRename);
   }
+  const current = readCatalog(dataDir).tables;
+  const tables = tablesOnDisk(dataDir).filter(({ layer, table }) => !opts.skip?.has(`${layer}.${table}`));
+  const keyed = tables.filter(({ layer, table }) => `${layer}.${table}` in PLAY_KEYED_TABLES);
+  const out: TableErasure[] = [];
+  const run = async (list: typeof tables, usedKeys: boolean) => {
+    for (const { layer, table } of list) {
+      const plan = await eraseTable(conn, dataDir, layer, table, listenerId, opts, usedKeys);
+      if (plan.perVersion.size > 0) out.push(summarise(`${layer}.${table}`, plan, current[`${layer}.${table}`]?.version));
+    }
+  };
+  await run(tables.filter((t) => !keyed.includes(t)), false);
+  // Keys of the plays that stay, whichever order the tables are rewritten in (also on a re-run).
+  const usedKeys = await collectUsedKeys(conn, dataDir, listenerId);
+  try {
+    let prune = usedKeys && (opts.pruneUnusedKeys || out.some((t) => t.listener_found));
+    if (usedKeys && !prune) {
+      // Only provenance in the track tables may name the listener: look before pruning anything.
+      for (const { layer, table } of keyed) {
+        const plan = await stageTable(conn, dataDir, layer, table, listenerId, true, false);
+        prune ||= summarise(`${layer}.${table}`, plan, undefined).listener_found;
+      }
+    }
+    await run(keyed, prune);
+  } finally {
+    await dropUsedKeys(conn);
+  }
+  if (!opts.dryRun) clearRecount(dataDir);
   return out;
 }

@@ -9,6 +9,7 @@ import { tempDir, testConfig } from '../test/helpers.ts';
 import { silentLogger } from '../lib/logger.ts';
 import { withDuckDB, queryRows, quoteLiteral } from '../lib/duckdb.ts';
 import { readCatalog } from '../lib/lake.ts';
+import { nameKeySql } from '../lib/name-key.ts';
 import { withReader } from '../lib/session.ts';
 import { eraseListener } from './erase.ts';
 import { exportListener } from './export.ts';
@@ -37,6 +38,10 @@ test('erasing a listener removes them from every version and file and leaves the
     const residueBefore = await findResidue(conn, dir, GONE);
     assert.ok(residueBefore.some((r) => r.where === 'rows') && residueBefore.some((r) => r.where === 'name') && residueBefore.some((r) => r.where === 'bytes'), 'the scan sees the listener before');
 
+    const goneOnly = await keysPlayedOnlyBy(conn, dir, GONE);
+    const fingerprint = (rows: string[] | undefined) => (rows ?? []).filter((r) => goneOnly.has(JSON.parse(r).feature_key)).length;
+    const synthKeys = [...before.rows.keys()].filter((k) => k.startsWith('bronze.track_features_synthetic@'));
+    assert.ok(synthKeys.length > 0 && synthKeys.every((k) => fingerprint(before.rows.get(k)) > 0), 'the synthetic features hold keys only the listener played');
     await checkExport(conn, config, before);
     const summary = await eraseListener(config, silentLogger, GONE);
     assert.deepEqual(summary.residue, []);
@@ -48,6 +53,12 @@ test('erasing a listener removes them from every version and file and leaves the
     assert.deepEqual([...after.rows.keys()].filter((k) => !k.startsWith('ops.erasures@')), [...before.rows.keys()], 'every version is still there');
     for (const [key, rows] of before.rows) {
       if (key.startsWith('ops.test_notes') || key.startsWith('ops.erasures')) continue;
+      if (synthKeys.includes(key)) {
+        // Keys only the erased listener played go (a listening fingerprint); every other key stays.
+        assert.equal(fingerprint(after.rows.get(key)), 0, `${key}: no key only the erased listener played`);
+        assert.deepEqual(after.rows.get(key), rows.filter((r) => !goneOnly.has(JSON.parse(r).feature_key)), `${key}: the other keys are unchanged`);
+        continue;
+      }
       assert.deepEqual(after.rows.get(key), rows, `${key}: the other rows are unchanged`);
       assert.equal(after.goneRows.get(key), 0, `${key}: no row of the erased listener`);
     }
@@ -91,6 +102,15 @@ test('erasing a listener removes them from every version and file and leaves the
   assert.deepEqual(late.tables.map((x) => [x.table, x.rows]), [['ops.erasures', 1]], 'after the erasure only the audit row is about them');
   await assert.rejects(exportListener(config, silentLogger, 'never-was-here', join(dir, 'x')), /nothing is stored about never-was-here/);
 });
+
+/** Track keys (track id, else name key, as silver joins them) of plays of `listener` that nobody else played. */
+async function keysPlayedOnlyBy(conn: DuckDBConnection, dataDir: string, listener: string): Promise<Set<string>> {
+  const rows = await queryRows<{ k: string }>(conn, `
+    select k from (select listener_id, coalesce(track_id, ${nameKeySql('artist_name', 'track_name')}) as k
+                   from read_parquet(${quoteLiteral(join(dataDir, 'bronze', 'listening_history', 'v*', '*.parquet'))}, union_by_name = true))
+    where k is not null group by k having bool_and(listener_id = $id)`, { id: listener });
+  return new Set(rows.map((r) => r.k));
+}
 
 /** The export holds exactly the listener's rows of every current table and their files, never tokens. */
 async function checkExport(conn: DuckDBConnection, config: Config, before: Snapshot): Promise<void> {

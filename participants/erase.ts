@@ -9,11 +9,12 @@ import { UsageError, errorMessage } from '../lib/errors.ts';
 import { withWriter, type LakeSession } from '../lib/session.ts';
 import { relationExists } from '../lib/lake.ts';
 import { queryRows } from '../lib/duckdb.ts';
-import { checkListenerId } from '../bronze/listener-registry.ts';
+import { checkErasableListenerId } from '../lib/listener-id.ts';
 import { utcNow } from '../bronze/write-rejects.ts';
 import { eraseFromTables, type TableErasure } from './erase-tables.ts';
+import { clearErasureMarker, readErasureMarker, writeErasureMarker } from '../lib/erasure-marker.ts';
 import { personalPaths, relativeTo, removePersonalPaths, removeSpillFiles } from './personal-files.ts';
-import { findResidue, type Residue } from './residue.ts';
+import { findResidue, findUnusedKeys, type Residue } from './residue.ts';
 import erasures from './erasures.ts';
 
 export interface ErasureSummary {
@@ -39,6 +40,8 @@ export interface EraseOptions {
   dryRun?: boolean;
   /** Republishes to Trino; defaults to lib/trino's publishLake when TRINO_URL is set. */
   publish?: Publisher;
+  /** Test seam: called after each rename of the table rewrite and after the files are removed; a throw simulates a crash. */
+  crashPoint?: (where: string) => void;
 }
 
 async function previousErasure(s: LakeSession, id: string): Promise<string | null> {
@@ -51,7 +54,7 @@ async function writeAudit(s: LakeSession, summary: ErasureSummary): Promise<void
   await s.refresh();
   const tx = s.begin();
   try {
-    const touched = Object.fromEntries(summary.tables.map((t) => [t.table, { versions: t.versions, rows_removed: t.rows_removed, rows_removed_all_versions: t.rows_removed_all_versions, rows_scrubbed: t.rows_scrubbed }]));
+    const touched = Object.fromEntries(summary.tables.map((t) => [t.table, { versions: t.versions, rows_removed: t.rows_removed, rows_removed_all_versions: t.rows_removed_all_versions, rows_scrubbed: t.rows_scrubbed, unused_keys_removed: t.unused_keys_removed }]));
     await tx.write(erasures, {
       mode: 'append',
       sql: `select $erasure as erasure_id, $id as listener_id, $at::timestamp as erased_at, $touched as tables_touched,
@@ -95,13 +98,26 @@ async function republish(s: LakeSession, summary: ErasureSummary, publish: Publi
 async function eraseInSession(s: LakeSession, id: string, opts: EraseOptions): Promise<ErasureSummary> {
   const { config } = s;
   const dryRun = opts.dryRun ?? false;
-  const tables = await eraseFromTables(s.conn, config.dataDir, id, { skip: new Set(['ops.erasures']), dryRun });
+  const interrupted = readErasureMarker(config.dataDir);
+  if (interrupted && interrupted.listener_id !== id && !dryRun) {
+    throw new UsageError(`listeners delete: the erasure of ${interrupted.listener_id} started at ${interrupted.started_at} was interrupted; complete it first with \`lakehouse listeners delete ${interrupted.listener_id} --confirm\``);
+  }
+  // Files are listed before any table is touched, so nothing that could refuse the id runs half-way.
   const paths = personalPaths(config, id);
-  if (tables.length === 0 && paths.length === 0) {
+  if (!dryRun && !interrupted) writeErasureMarker(config.dataDir, { listener_id: id, started_at: utcNow() });
+  const tables = await eraseFromTables(s.conn, config.dataDir, id, {
+    skip: new Set(['ops.erasures']), dryRun, onRename: opts.crashPoint, pruneUnusedKeys: paths.length > 0 || interrupted !== null,
+  });
+  // A re-run after an interrupted erasure of this id completes it (audit row) even when nothing is left.
+  if (!tables.some((t) => t.listener_found) && paths.length === 0 && !(interrupted && !dryRun)) {
+    if (!dryRun) clearErasureMarker(config.dataDir);
     const when = await previousErasure(s, id);
     throw new UsageError(`listeners delete: nothing is stored about ${id}${when ? ` (erased at ${when})` : ''}`);
   }
-  if (!dryRun) removePersonalPaths(paths);
+  if (!dryRun) {
+    removePersonalPaths(paths);
+    opts.crashPoint?.('files removed');
+  }
   const summary: ErasureSummary = {
     listener_id: id, erasure_id: s.runId, dry_run: dryRun, tables,
     rows_removed: tables.reduce((n, t) => n + t.rows_removed, 0),
@@ -114,16 +130,23 @@ async function eraseInSession(s: LakeSession, id: string, opts: EraseOptions): P
   };
   if (dryRun) return summary;
   await writeAudit(s, summary);
+  clearErasureMarker(config.dataDir);
   removeSpillFiles(config.dataDir);
-  summary.residue = await findResidue(s.conn, config.dataDir, id, (rel) => rel.startsWith('ops/erasures/') || rel === 'ops/erasures');
-  for (const r of summary.residue) s.log.warn({ path: r.path, where: r.where }, 'the erased id still occurs here (substring match; check by hand)');
+  summary.residue = [
+    ...await findResidue(s.conn, config.dataDir, id, (rel) => rel.startsWith('ops/erasures/') || rel === 'ops/erasures'),
+    ...await findUnusedKeys(s.conn, config.dataDir),
+  ];
+  for (const r of summary.residue) {
+    s.log.warn({ path: r.path, where: r.where, rows: r.rows }, r.where === 'unused_keys' ? 'track rows no remaining listener plays are still stored here' : 'the erased id still occurs here (substring match; check by hand)');
+  }
   await republish(s, summary, opts.publish);
   return summary;
 }
 
 /** Erases the listener (or, with dryRun, reports what would be erased). */
 export async function eraseListener(config: Config, log: Logger, listenerId: string, opts: EraseOptions = {}): Promise<ErasureSummary> {
-  const id = checkListenerId(listenerId);
+  // The rule, or an id registered before it: whoever is stored can be erased.
+  const id = checkErasableListenerId(listenerId);
   // The lock file names the command; it must not name the person.
   return withWriter(config, log, opts.dryRun ? 'listeners delete (dry run)' : 'listeners delete', (s) => eraseInSession(s, id, opts));
 }

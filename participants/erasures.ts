@@ -11,7 +11,7 @@ export default defineTable({
     { name: 'erasure_id', type: 'VARCHAR', description: 'Run id of the erasure (also the run id of this row)' },
     { name: 'listener_id', type: 'VARCHAR', description: 'Pseudonymous id that was erased' },
     { name: 'erased_at', type: 'TIMESTAMP', description: 'When the erasure finished rewriting tables and removing files (UTC)' },
-    { name: 'tables_touched', type: 'VARCHAR', description: 'JSON object: layer.table -> {versions, rows_removed, rows_removed_all_versions, rows_scrubbed}' },
+    { name: 'tables_touched', type: 'VARCHAR', description: 'JSON object: layer.table -> {versions, rows_removed, rows_removed_all_versions, rows_scrubbed, unused_keys_removed (of rows_removed: track rows whose key no remaining listener plays)}' },
     { name: 'table_count', type: 'INTEGER', description: 'Number of tables that held the listener' },
     { name: 'versions_rewritten', type: 'INTEGER', description: 'Table versions whose Parquet parts were rewritten' },
     { name: 'rows_removed', type: 'BIGINT', description: 'Rows of the listener removed from the current versions' },

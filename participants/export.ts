@@ -11,7 +11,7 @@ import { UsageError } from '../lib/errors.ts';
 import { withReader, type LakeSession } from '../lib/session.ts';
 import { listTables } from '../lib/lake.ts';
 import { quoteIdent, quoteLiteral, queryRows } from '../lib/duckdb.ts';
-import { checkListenerId } from '../bronze/listener-registry.ts';
+import { checkErasableListenerId } from '../lib/listener-id.ts';
 import { TokenStore } from '../lib/spotify/tokens.ts';
 import { personalPaths, relativeTo } from './personal-files.ts';
 
@@ -59,9 +59,9 @@ async function exportTables(s: LakeSession, id: string, dir: string): Promise<Ex
 
 /** Writes the person's data to `dir` (new or empty). */
 export async function exportListener(config: Config, log: Logger, listenerId: string, dir: string): Promise<ListenerExport> {
-  const id = checkListenerId(listenerId);
+  const id = checkErasableListenerId(listenerId);
   return withReader(config, log, async (s) => {
-    const tokenFile = TokenStore.fromConfig(config).fileFor(id);
+    const tokenFile = TokenStore.fromConfig(config).fileFor(id, { erasable: true });
     const paths = personalPaths(config, id).filter((p) => p.path !== tokenFile);
     const tablesFound = await countListenerRows(s, id);
     if (tablesFound === 0 && paths.length === 0) throw new UsageError(`listeners export: nothing is stored about ${id}`);

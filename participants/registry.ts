@@ -3,9 +3,8 @@
 import { randomBytes } from 'node:crypto';
 import type { BuildContext } from '../lib/build-context.ts';
 import { UsageError } from '../lib/errors.ts';
-import {
-  checkListenerId, checkTimeZone, readListeners, writeListeners, type ListenerRow,
-} from '../bronze/listener-registry.ts';
+import { checkTimeZone, readListeners, writeListeners, type ListenerRow } from '../bronze/listener-registry.ts';
+import { checkErasableListenerId, checkListenerId } from '../lib/listener-id.ts';
 
 export type ListenerStatus = ListenerRow['status'];
 export const STATUSES: readonly ListenerStatus[] = ['active', 'paused', 'withdrawn'];
@@ -48,7 +47,7 @@ export interface NewListener {
 
 /** Registers a listener; the id is generated when none is given. Refuses an id already registered. */
 export async function addListener(ctx: BuildContext, wanted: NewListener): Promise<ListenerRow> {
-  const id = wanted.id === undefined ? generateListenerId() : checkListenerId(wanted.id);
+  const id = wanted.id === undefined ? generateListenerId() : checkListenerId(wanted.id, 'listeners add');
   const rows = await readListeners(ctx.conn);
   if (rows.some((r) => r.listener_id === id)) throw new UsageError(`listeners add: ${id} is already registered (change it with \`lakehouse listeners set ${id}\`)`);
   const row: ListenerRow = {
@@ -75,7 +74,7 @@ export interface ListenerPatch {
 /** Changes a registered listener; returns the row before and after. */
 export async function updateListener(ctx: BuildContext, id: string, patch: ListenerPatch): Promise<{ before: ListenerRow; after: ListenerRow }> {
   const rows = await readListeners(ctx.conn);
-  const before = rows.find((r) => r.listener_id === checkListenerId(id));
+  const before = rows.find((r) => r.listener_id === checkErasableListenerId(id));
   if (!before) throw new UsageError(`listeners: ${id} is not registered (see \`lakehouse listeners list\`)`);
   const after: ListenerRow = { ...before };
   if (patch.timezone !== undefined) {

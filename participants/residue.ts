@@ -1,17 +1,20 @@
 // Looks for any trace of a listener id under the data dir: in file and folder names, in the bytes of
 // every file (JSON, logs, models, Parquet footers with column statistics) and in every decoded row of
 // every Parquet file of every version. Matching is by substring, so a short id may report false
-// positives (a track called like the id); generated ids are long enough not to.
+// positives (a track called like the id); generated ids are long enough not to. findUnusedKeys also
+// reports track rows no remaining listener's play uses (unused-keys.ts): a listening fingerprint
+// of someone erased, though it holds no id.
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { DuckDBConnection } from '../lib/duckdb.ts';
 import { quoteLiteral, queryRows } from '../lib/duckdb.ts';
+import { unusedKeyRows } from './unused-keys.ts';
 
 export interface Residue {
   /** Path relative to the scanned folder. */
   path: string;
-  where: 'name' | 'bytes' | 'rows';
-  /** Parquet rows whose text holds the id (for where = 'rows'). */
+  where: 'name' | 'bytes' | 'rows' | 'unused_keys';
+  /** Parquet rows whose text holds the id (where = 'rows'), or whose track key no kept play uses (where = 'unused_keys'). */
   rows?: number;
 }
 
@@ -50,4 +53,9 @@ export async function findResidue(conn: DuckDBConnection, root: string, needle: 
     }
   }
   return out;
+}
+
+/** Parts of play-keyed track tables (any version) holding rows whose key no kept play uses. */
+export async function findUnusedKeys(conn: DuckDBConnection, root: string): Promise<Residue[]> {
+  return (await unusedKeyRows(conn, root)).map((r) => ({ path: relative(root, r.path), where: 'unused_keys' as const, rows: r.rows }));
 }

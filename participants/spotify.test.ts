@@ -12,7 +12,7 @@ import { withReader } from '../lib/session.ts';
 import { queryRows } from '../lib/duckdb.ts';
 import { TokenStore } from '../lib/spotify/tokens.ts';
 import { connect, fakeConfig, fakeSpotify } from '../ingestion/spotify/test-support.ts';
-import { findResidue } from './residue.ts';
+import { findResidue, findUnusedKeys } from './residue.ts';
 
 const GONE = 'api-gone-8m3t';
 const KEPT = 'api-kept-5r7p';
@@ -48,6 +48,15 @@ test('a paused listener is skipped by ingest spotify --all; erasure removes raw 
   const scopes = fake.requests.filter((r) => r.route === '/authorize').map((r) => r.query.scope);
   assert.deepEqual([...new Set(scopes)], ['user-read-recently-played']);
 
+  // Track rows from the Web API that point at the erased listener's responses, and those of tracks only they played.
+  const trackRows = () => withReader(config, silentLogger, (s) => queryRows<{ table: string; pointing: number; shared: number; only_gone: number }>(s.conn, `
+    with kept as (select distinct track_id from bronze.listening_history where listener_id = $kept)
+    select 'metadata' as table, count(*) filter (where starts_with(source_file, $gone))::integer as pointing,
+           count(*) filter (where starts_with(source_file, $gone) and track_id in (select track_id from kept))::integer as shared,
+           count(*) filter (where track_id not in (select track_id from kept))::integer as only_gone from bronze.track_metadata_api`, { gone: `${GONE}/`, kept: KEPT }));
+  const tracksBefore = await trackRows();
+  assert.ok(tracksBefore.every((r) => r.only_gone > 0), `tracks only the erased listener played: ${JSON.stringify(tracksBefore)}`);
+
   const erased = await runCli(['listeners', 'delete', GONE, '--confirm', '--json', '--data-dir', dir]);
   assert.equal(erased.code, 0, erased.stderr);
   const summary = JSON.parse(erased.stdout) as { files: { kind: string; path: string }[]; tables: { table: string; rows_scrubbed: number }[]; residue: unknown[] };
@@ -57,12 +66,16 @@ test('a paused listener is skipped by ingest spotify --all; erasure removes raw 
   assert.equal(TokenStore.fromConfig(config).has(KEPT), true, 'the other listener stays connected');
   assert.equal(existsSync(join(dir, 'raw', 'spotify', KEPT)), true);
 
+  assert.deepEqual((await trackRows()).map((r) => r.only_gone), [0], 'tracks only the erased listener played are gone from the API metadata');
   await withReader(config, silentLogger, async (s) => {
     assert.deepEqual(await queryRows<Counted>(s.conn, 'select listener_id, count(*)::integer as n from bronze.listening_history group by 1'), after.filter((r) => r.listener_id === KEPT));
     const [meta] = await queryRows<{ gone: number; erased: number; kept: number }>(s.conn, `select count(*) filter (where starts_with(source_file, $gone))::integer as gone,
         count(*) filter (where source_file = 'erased')::integer as erased, count(*) filter (where starts_with(source_file, $kept))::integer as kept from bronze.track_metadata_api`, { gone: `${GONE}/`, kept: `${KEPT}/` });
     assert.equal(meta.gone, 0);
-    assert.ok(meta.erased > 0 && meta.kept > 0, 'tracks last seen by the erased listener keep their metadata without the pointer to them');
+    assert.ok(meta.kept > 0);
+    const shared = tracksBefore.find((r) => r.table === 'metadata')!.shared;
+    assert.equal(meta.erased, shared, 'tracks the other listener played too, last seen by the erased one, keep their metadata without the pointer to them');
     assert.deepEqual(await findResidue(s.conn, dir, GONE, (rel) => rel.startsWith('ops/erasures')), []);
+    assert.deepEqual(await findUnusedKeys(s.conn, dir), []);
   });
 });

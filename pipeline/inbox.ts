@@ -13,7 +13,8 @@ import { basename, dirname, join, relative } from 'node:path';
 import type { LakeSession } from '../lib/session.ts';
 import { InputFileError, errorMessage } from '../lib/errors.ts';
 import { fileSha256 } from '../lib/files.ts';
-import { listenerIdProblem, readListeners } from '../bronze/listener-registry.ts';
+import { readListeners } from '../bronze/listener-registry.ts';
+import { isListenerId, listenerIdProblem } from '../lib/listener-id.ts';
 import { classifyHead, discoverExports, readdressError, type ExportDiscovery, type FoundHistory, type SkippedFile } from '../ingestion/exports/discover.ts';
 import type { ExportIngestSummary } from '../ingestion/exports/ingest.ts';
 import { ingestExportStage, type StageResult } from './stages.ts';
@@ -109,7 +110,7 @@ export function pendingInbox(dataDir: string, opts: InboxOptions = {}): { listen
   const now = opts.now ?? Date.now();
   const settle = opts.settleMs ?? 5000;
   return readdirSync(root).sort()
-    .filter((l) => !l.startsWith('.') && listenerIdProblem(l) === null && statSync(join(root, l)).isDirectory())
+    .filter((l) => !l.startsWith('.') && isListenerId(l) && statSync(join(root, l)).isDirectory())
     .map((listener) => {
       const all = listFiles(join(root, listener));
       const files = all.filter((f) => now - statSync(f).mtimeMs >= settle);

@@ -3,7 +3,8 @@ import { cliFor, printJson, printTable } from '../app.ts';
 import { io } from '../output.ts';
 import { login } from '../../lib/spotify/login.ts';
 import { DEFAULT_SCOPES } from '../../lib/spotify/oauth.ts';
-import { TokenStore, assertListenerId } from '../../lib/spotify/tokens.ts';
+import { TokenStore } from '../../lib/spotify/tokens.ts';
+import { checkListenerId } from '../../lib/listener-id.ts';
 
 export function register(program: Command): void {
   const auth = program.command('auth').description('connect listeners to the Spotify Web API (tokens stay in <data-dir>/secrets/spotify, mode 0600)');
@@ -18,7 +19,7 @@ export function register(program: Command): void {
     .action(async function (this: Command, o: { listener: string; timeout: string; scope?: string[] }) {
       const { config, log, opts } = cliFor(this);
       const scopes = [...new Set([...DEFAULT_SCOPES, ...(o.scope ?? [])])];
-      const status = await login(config, { listener: assertListenerId(o.listener), scopes, timeoutMs: Number(o.timeout) * 1000, log });
+      const status = await login(config, { listener: checkListenerId(o.listener), scopes, timeoutMs: Number(o.timeout) * 1000, log });
       if (opts.json) printJson(status);
       else io.out(`${status.listener_id}: connected (scopes: ${status.scopes.join(' ')}; access token expires ${status.expires_at}, refreshed automatically)\n`);
     });
@@ -30,7 +31,7 @@ export function register(program: Command): void {
     .action(function (this: Command, o: { listener?: string }) {
       const { config, opts } = cliFor(this);
       const store = TokenStore.fromConfig(config);
-      const ids = o.listener ? [assertListenerId(o.listener)] : store.listeners();
+      const ids = o.listener ? [checkListenerId(o.listener)] : store.listeners();
       const rows = ids.map((id) => store.status(id));
       if (opts.json) printJson(rows);
       else printTable(rows.map((r) => ({ ...r, scopes: r.scopes.join(' ') })), ['listener_id', 'connected', 'scopes', 'expires_at', 'expired']);
@@ -42,7 +43,7 @@ export function register(program: Command): void {
     .requiredOption('--listener <id>', 'pseudonymous listener id')
     .action(function (this: Command, o: { listener: string }) {
       const { config } = cliFor(this);
-      const removed = TokenStore.fromConfig(config).remove(assertListenerId(o.listener));
+      const removed = TokenStore.fromConfig(config).remove(checkListenerId(o.listener));
       io.out(`${o.listener}: ${removed ? 'tokens deleted' : 'was not connected'}\n`);
     });
 }

@@ -8,7 +8,8 @@ import { UsageError } from '../../lib/errors.ts';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { join } from 'node:path';
-import { checkListenerId, checkTimeZone } from '../../bronze/listener-registry.ts';
+import { checkTimeZone } from '../../bronze/listener-registry.ts';
+import { checkListenerId } from '../../lib/listener-id.ts';
 import { skippedLines } from '../../ingestion/exports/discover.ts';
 import type { ExportIngestSummary } from '../../ingestion/exports/ingest.ts';
 
@@ -79,12 +80,12 @@ listener its time zone; --timezone is the fallback. Files that are not a listeni
 
 function exportBatches(paths: string[], o: { listener?: string; listenerDirs?: boolean }, timezone: string | undefined): ExportBatch[] {
   if (!!o.listener === !!o.listenerDirs) throw new UsageError('ingest export: give exactly one of --listener <id> or --listener-dirs');
-  if (o.listener) return [{ listenerId: checkListenerId(o.listener), paths, timezone }];
+  if (o.listener) return [{ listenerId: checkListenerId(o.listener, '--listener'), paths, timezone }];
   const batches: ExportBatch[] = [];
   for (const root of paths) {
     const zones = readZoneManifest(join(root, 'listeners.csv'));
     const dirs = readdirSync(root).filter((d) => statSync(join(root, d)).isDirectory()).sort();
-    for (const d of dirs) batches.push({ listenerId: checkListenerId(d), paths: [join(root, d)], timezone: zones.get(d) ?? timezone });
+    for (const d of dirs) batches.push({ listenerId: checkListenerId(d, `--listener-dirs folder ${join(root, d)}`), paths: [join(root, d)], timezone: zones.get(d) ?? timezone });
   }
   if (batches.length === 0) throw new UsageError(`ingest export --listener-dirs: no subfolders in ${paths.join(', ')}`);
   return batches;

@@ -8,6 +8,7 @@ import { addListener, checkLabel, checkStatus, parseInstant, updateListener, typ
 import { listListeners } from '../../participants/list.ts';
 import { eraseListener, type ErasureSummary } from '../../participants/erase.ts';
 import { exportListener } from '../../participants/export.ts';
+import { LISTENER_ID_RULE } from '../../lib/listener-id.ts';
 
 interface RowOptions { label?: string; timezone?: string; consentRecordedAt?: string; status?: string }
 
@@ -64,7 +65,7 @@ export function register(program: Command): void {
     });
 
   listeners.command('add').description('register a listener; without an id an opaque one is generated')
-    .argument('[id]', 'pseudonymous id (letters, digits, . _ -; never a name or a Spotify user id)')
+    .argument('[id]', `pseudonymous id (${LISTENER_ID_RULE}); never a name or a Spotify user id`)
     .option('--label <text>', 'label for the researcher (stored in bronze only, never published to Trino)')
     .option('--timezone <zone>', 'IANA time zone (default $LAKEHOUSE_TIMEZONE)')
     .option('--consent-recorded-at <time>', 'when consent was recorded: ISO-8601 (no zone = UTC) or "now"')

@@ -3,13 +3,15 @@
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../../lib/config.ts';
-import { TokenStore, assertListenerId } from '../../lib/spotify/tokens.ts';
+import { TokenStore } from '../../lib/spotify/tokens.ts';
+import { checkErasableListenerId } from '../../lib/listener-id.ts';
 import { rawRoot } from './source.ts';
 import { statePath } from './state.ts';
 
 export function spotifyListenerPaths(config: Config, listener: string): string[] {
-  assertListenerId(listener);
-  return [join(rawRoot(config.dataDir), listener), statePath(config.dataDir, listener), TokenStore.fromConfig(config).fileFor(listener)];
+  // Also an id registered before the id rule: its files must go with the erasure too.
+  checkErasableListenerId(listener);
+  return [join(rawRoot(config.dataDir), listener), statePath(config.dataDir, listener), TokenStore.fromConfig(config).fileFor(listener, { erasable: true })];
 }
 
 /** Deletes the listener's raw responses, cursor and tokens; returns the paths that existed. */

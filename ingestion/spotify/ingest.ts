@@ -9,7 +9,8 @@ import { ensureListeners } from '../../bronze/listener-registry.ts';
 import { UsageError, errorMessage } from '../../lib/errors.ts';
 import { createSpotifyClient } from '../../lib/spotify/client.ts';
 import { emptyStats, type HttpStats, type RetryPolicy } from '../../lib/spotify/http.ts';
-import { TokenStore, assertListenerId } from '../../lib/spotify/tokens.ts';
+import { TokenStore } from '../../lib/spotify/tokens.ts';
+import { checkListenerId } from '../../lib/listener-id.ts';
 import { parseAudioFeatures, parsePlays, parseTrackMetadata, trackId, items } from './parse.ts';
 import { Lander, fetchAudioFeatures, fetchRecentlyPlayed, type FeaturesResult, type LandedFile } from './source.ts';
 import { missingFeatureIds, writeFeatures, writePlays, writeTrackMetadata } from './stage.ts';
@@ -66,7 +67,7 @@ function addStats(into: HttpStats, from: HttpStats): void {
 /** Connected listeners to ingest: the one asked for, or every connected one that is not paused or withdrawn. */
 export async function selectListeners(config: Config, session: LakeSession, opts: SpotifyIngestOptions): Promise<{ run: string[]; paused: string[] }> {
   const connected = TokenStore.fromConfig(config).listeners();
-  const wanted = opts.listener ? [assertListenerId(opts.listener)] : connected;
+  const wanted = opts.listener ? [checkListenerId(opts.listener)] : connected;
   const inactive = new Set((await readListeners(session.conn)).filter((l) => l.status !== 'active').map((l) => l.listener_id));
   return { run: wanted.filter((l) => !inactive.has(l)), paused: wanted.filter((l) => inactive.has(l)) };
 }
@@ -74,7 +75,7 @@ export async function selectListeners(config: Config, session: LakeSession, opts
 /** Opens the writer (lock) and ingests; use ingestSpotifyInSession inside an existing writer session. */
 export async function ingestSpotify(config: Config, log: Logger, opts: SpotifyIngestOptions): Promise<SpotifyIngestSummary> {
   if (!opts.listener === !opts.all) throw new UsageError('ingest spotify: give either --listener <id> or --all');
-  if (opts.listener) assertListenerId(opts.listener);
+  if (opts.listener) checkListenerId(opts.listener);
   return withWriter(config, log, 'ingest spotify', (session) => ingestSpotifyInSession(session, opts));
 }
 

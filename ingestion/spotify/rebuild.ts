@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { LakeSession } from '../../lib/session.ts';
-import { assertListenerId } from '../../lib/spotify/tokens.ts';
+import { checkListenerId } from '../../lib/listener-id.ts';
 import { stageAll } from './ingest.ts';
 import { items, playedAtMs } from './parse.ts';
 import { rawRoot, type LandedFile } from './source.ts';
@@ -39,7 +39,7 @@ export function landedFiles(dataDir: string, listener: string): LandedFile[] {
 
 export async function rebuildSpotifyFromRaw(session: LakeSession, listener?: string): Promise<RebuildSummary[]> {
   const root = rawRoot(session.config.dataDir);
-  const ids = listener ? [assertListenerId(listener)] : existsSync(root) ? readdirSync(root).sort() : [];
+  const ids = listener ? [checkListenerId(listener)] : existsSync(root) ? readdirSync(root).sort() : [];
   const out: RebuildSummary[] = [];
   for (const id of ids) {
     const files = landedFiles(session.config.dataDir, id);

@@ -9,7 +9,8 @@ import { ConfigError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { SpotifyAuthError } from './errors.ts';
 import { DEFAULT_SCOPES, authorizeUrl, createPkce, exchangeCode, randomState, requireClientId } from './oauth.ts';
-import { TokenStore, assertListenerId, type TokenStatus } from './tokens.ts';
+import { TokenStore, type TokenStatus } from './tokens.ts';
+import { checkListenerId } from '../listener-id.ts';
 
 export interface LoginOptions {
   listener: string;
@@ -67,7 +68,7 @@ function awaitCode(server: Server, path: string, state: string, timeoutMs: numbe
 }
 
 export async function login(config: Config, opts: LoginOptions): Promise<TokenStatus> {
-  const listener = assertListenerId(opts.listener);
+  const listener = checkListenerId(opts.listener);
   requireClientId(config);
   const target = callbackTarget(config);
   const scopes = opts.scopes ?? DEFAULT_SCOPES;

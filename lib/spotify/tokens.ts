@@ -5,7 +5,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../config.ts';
-import { UsageError } from '../errors.ts';
+import { checkErasableListenerId, checkListenerId, isListenerId } from '../listener-id.ts';
 import { SpotifyAuthError, reloginHint } from './errors.ts';
 
 export interface StoredToken {
@@ -27,14 +27,6 @@ export interface TokenStatus {
   expired: boolean;
 }
 
-const LISTENER_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
-
-export function assertListenerId(id: string): string {
-  if (!LISTENER_ID.test(id) || id.includes('..')) {
-    throw new UsageError(`listener id "${id}": use 1-64 letters, digits, '_', '-' or '.', starting with a letter or digit`);
-  }
-  return id;
-}
 
 export function tokenDir(config: Config): string {
   return config.spotify.tokenDir ?? join(config.dataDir, 'secrets', 'spotify');
@@ -47,8 +39,9 @@ export class TokenStore {
     return new TokenStore(tokenDir(config));
   }
 
-  fileFor(listener: string): string {
-    return join(this.dir, `${assertListenerId(listener)}.json`);
+  /** `erasable` also takes an id registered before the id rule (lib/listener-id.ts), to remove its file. */
+  fileFor(listener: string, opts: { erasable?: boolean } = {}): string {
+    return join(this.dir, `${opts.erasable ? checkErasableListenerId(listener) : checkListenerId(listener)}.json`);
   }
 
   has(listener: string): boolean {
@@ -88,7 +81,7 @@ export class TokenStore {
     return readdirSync(this.dir)
       .filter((f) => f.endsWith('.json'))
       .map((f) => f.slice(0, -'.json'.length))
-      .filter((id) => LISTENER_ID.test(id))
+      .filter((id) => isListenerId(id))
       .sort();
   }
 
