@@ -69,6 +69,7 @@ async function closeStream(stream: WriteStream): Promise<void> {
 /** Runs an export; text formats stream to `out` (via a temporary file renamed at the end) or to stdout. */
 export async function runExport(config: Config, req: ExportRequest, stdout: TextSink): Promise<ExportResult> {
   const format = exportFormat(req.format, req.out);
+  if (!existsSync(config.dataDir)) throw new UsageError(`${resolve(config.dataDir)}: data dir does not exist (check --data-dir or LAKEHOUSE_DATA_DIR)`);
   const { sql, what } = exportSql(config, req);
   const out = req.out === undefined ? null : resolve(req.out);
   if (out && !existsSync(dirname(out))) throw new UsageError(`--out ${out}: folder ${dirname(out)} does not exist`);

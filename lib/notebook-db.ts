@@ -6,7 +6,7 @@
 // never a half-built file. Paths in the views are absolute (DuckDB resolves relative paths against
 // the reader's working directory, which differs per notebook); if the data dir moves, the next
 // publish or `lakehouse notebook` rewrites them.
-import { existsSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -30,6 +30,8 @@ export async function writeNotebookDb(dataDir: string, catalog: Catalog): Promis
   const root = resolve(dataDir);
   const target = notebookDbPath(root);
   const tmp = `${target}.tmp-${process.pid}-${randomBytes(3).toString('hex')}`;
+  // Writers hold the lock, so another temporary file is a leftover of a killed build.
+  for (const name of readdirSync(root)) if (name.startsWith(`${NOTEBOOK_DB}.tmp-`)) rmSync(join(root, name), { force: true });
   try {
     const instance = await DuckDBInstance.create(tmp, { threads: '1', autoinstall_known_extensions: 'false', autoload_known_extensions: 'false' });
     const conn = await instance.connect();

@@ -8,6 +8,7 @@
 // `EXPLAIN ANALYZE COPY … TO '<gold part>'` overwrote a table. The parser alone is not enough either:
 // a SELECT can call read_csv('/etc/passwd').
 import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve, sep } from 'node:path';
 import { DuckDBInstance, StatementType, type DuckDBConnection, type DuckDBPreparedStatement } from '@duckdb/node-api';
 import type { Config } from './config.ts';
@@ -38,6 +39,9 @@ export async function openReadOnlyLake(config: Config, options: ReadOnlyOptions 
   };
   if (config.duckdbMemoryLimit) settings.memory_limit = config.duckdbMemoryLimit;
   if (config.duckdbThreads) settings.threads = String(config.duckdbThreads);
+  // Spill where the writers spill, but a read-only verb creates nothing in the data dir.
+  const lakeTmp = join(dataDir, '_tmp', 'duckdb');
+  settings.temp_directory = existsSync(lakeTmp) ? lakeTmp : join(tmpdir(), 'lakehouse-duckdb');
   const instance = await DuckDBInstance.create(':memory:', settings);
   const conn = await instance.connect();
   const close = () => {
