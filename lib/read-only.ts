@@ -105,7 +105,11 @@ export async function prepareReadOnly(conn: DuckDBConnection, sql: string, what 
   const extracted = await conn.extractStatements(sql).catch((err: unknown) => {
     throw new UsageError(`${what}: ${(err as Error).message}`);
   });
-  if (extracted.count !== 1) throw new UsageError(`${what}: expected exactly one SQL statement, got ${extracted.count}`);
+  if (extracted.count !== 1) {
+    // DuckDB expands a PIVOT without an IN list into two statements (it first collects the values).
+    const hint = /\bpivot\b/i.test(sql) ? '; a PIVOT needs its values named: `pivot t on col in (\'a\', \'b\') using …`' : '';
+    throw new UsageError(`${what}: expected exactly one SQL statement, got ${extracted.count}${hint}`);
+  }
   const body = sql.replace(/[\s;]+$/, '');
   let isExplain = false;
   if (!(await isQuery(conn, body))) {
