@@ -74,3 +74,48 @@ export async function localTimeSql(conn: DuckDBConnection, sql: string, columns:
   return `select * exclude (${hidden}) replace (${replaces.join(', ')}) from (select q.*, ${offsets.join(', ')} from (${sql}
 ) as q) as q`;
 }
+
+const ISO_UTC = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(\.\d+)?Z$/;
+
+/** Minutes east of UTC of an IANA zone at an instant (null for an unknown zone). */
+function zoneOffsetMinutes(zone: string, instantMs: number): number | null {
+  try {
+    const name = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'longOffset' })
+      .formatToParts(new Date(instantMs)).find((p) => p.type === 'timeZoneName')?.value ?? '';
+    const m = /GMT([+-])(\d{2}):(\d{2})/.exec(name);
+    return m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) : name === 'GMT' ? 0 : null;
+  } catch {
+    return null;
+  }
+}
+
+function offsetText(minutes: number): string {
+  const a = Math.abs(minutes);
+  return `${minutes < 0 ? '-' : '+'}${String(Math.floor(a / 60)).padStart(2, '0')}:${String(a % 60).padStart(2, '0')}`;
+}
+
+/**
+ * The same rule for rows that arrive as JSON values (Trino writes a TIMESTAMP without zone as
+ * `…Z`): every `*_local` value gets its offset from the row's UTC column or `timezone` column, or
+ * loses the Z when neither is there.
+ */
+export function localTimesInRows(rows: Record<string, unknown>[]): Record<string, unknown>[] {
+  for (const row of rows) {
+    for (const [key, value] of Object.entries(row)) {
+      const m = key.endsWith('_local') && typeof value === 'string' ? ISO_UTC.exec(value) : null;
+      if (!m) continue;
+      const frac = m[2] && Number(m[2]) !== 0 ? m[2] : '';
+      const wallMs = Date.parse(`${m[1]}${m[2] ?? ''}Z`);
+      const utc = row[key.slice(0, -'_local'.length)];
+      const zone = row.timezone;
+      let minutes: number | null = null;
+      if (typeof utc === 'string' && ISO_UTC.test(utc)) minutes = Math.round((wallMs - Date.parse(utc)) / 60000);
+      else if (typeof zone === 'string') {
+        const first = zoneOffsetMinutes(zone, wallMs);
+        minutes = first === null ? null : zoneOffsetMinutes(zone, wallMs - first * 60000);
+      }
+      row[key] = `${m[1]}${frac}${minutes === null ? '' : offsetText(minutes)}`;
+    }
+  }
+  return rows;
+}

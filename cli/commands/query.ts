@@ -5,6 +5,7 @@ import { prepareReadOnly, withReadOnlyLake } from '../../lib/read-only.ts';
 import { parseOutputFormat, streamResult, writeRows, type OutputFormat, type TextSink } from '../../lib/result-stream.ts';
 import type { DuckDBConnection } from '../../lib/duckdb.ts';
 import { UsageError } from '../../lib/errors.ts';
+import { localTimesInRows } from '../../lib/local-time.ts';
 
 /** Runs one read-only statement over the lake and streams its result to sink; returns the row count. */
 export async function queryDuckDB(conn: DuckDBConnection, sql: string, format: OutputFormat, sink: TextSink): Promise<number> {
@@ -35,7 +36,7 @@ Examples:
         await withReadOnlyLake(config, (lake) => queryDuckDB(lake.conn, sql, format, stdoutSink()));
       } else if (opts.engine === 'trino') {
         const { queryTrino } = await import('../../lib/trino/query.ts');
-        await writeRows(await queryTrino(config, sql), format, stdoutSink());
+        await writeRows(localTimesInRows(await queryTrino(config, sql)), format, stdoutSink());
       } else {
         throw new UsageError(`--engine: expected duckdb or trino, got "${opts.engine}"`);
       }
