@@ -107,12 +107,15 @@ test('the README notebook examples run: Python (pandas, polars) and the DuckDB C
     assert.equal(run.status, 0, run.stderr);
     assert.match(run.stdout, /^120 \d+\n/);
     assert.match(run.stdout, /Pseudonymous id of the listener/);
+    await publish(testConfig(dir), 150);
+    const again = spawnSync(python, ['-c', py.replaceAll('data/lakehouse.duckdb', file)], { cwd: dir, encoding: 'utf8' });
+    assert.match(again.stdout, /^150 \d+\n/, 'after a rebuild the notebook sees the new version');
     const cli = join(python, '..', 'duckdb');
     if (existsSync(cli)) {
       const [sh] = readmeBlocks('sh').filter((b) => b.startsWith('duckdb '));
       const out = spawnSync('sh', ['-c', sh.replaceAll('data/lakehouse.duckdb', file).replace(/^duckdb /, `'${cli}' `)], { cwd: dir, encoding: 'utf8' });
       assert.equal(out.status, 0, out.stderr);
-      assert.match(out.stdout, /p0\s*│\s*40/);
+      assert.match(out.stdout, /p0\s*│\s*50/);
     } else {
       t.diagnostic(`DuckDB CLI not found at ${cli}; its example was not run`);
     }
