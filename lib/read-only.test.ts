@@ -28,6 +28,8 @@ test('query refuses every statement that writes, attaches, installs, configures 
       [`attach '${join(dir, 'x.db')}' as x`, /refused ATTACH/],
       ['install httpfs', /refused INSTALL/],
       ['load httpfs', /refused LOAD/],
+      ["select * from read_parquet('https://example.com/x.parquet')", /Permission Error/],
+      ["select * from st_read('x.shp')", /spatial extension/], // not auto-installed nor auto-loaded
       [`select * from read_csv('${outside}')`, /Permission Error.*reads only the current files/s],
       ["select * from read_csv('/etc/passwd')", /Permission Error/],
       [`select * from read_text('${join(dir, 'secrets', 'p-kolkata.json')}')`, /Permission Error/],
