@@ -6,7 +6,7 @@
 import { createReadStream, createWriteStream, existsSync, renameSync, rmSync, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
-import { basename, dirname, extname, join, resolve } from 'node:path';
+import { basename, dirname, extname, join, resolve, sep } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Config } from './config.ts';
 import { quoteIdent, quoteLiteral } from './duckdb.ts';
@@ -73,6 +73,8 @@ export async function runExport(config: Config, req: ExportRequest, stdout: Text
   const { sql, what } = exportSql(config, req);
   const out = req.out === undefined ? null : resolve(req.out);
   if (out && !existsSync(dirname(out))) throw new UsageError(`--out ${out}: folder ${dirname(out)} does not exist`);
+  const lake = resolve(config.dataDir);
+  if (out && (out === lake || out.startsWith(lake + sep))) throw new UsageError(`--out ${out}: inside the data dir ${lake}; export never writes into the lake`);
   const tmp = out
     ? join(dirname(out), `.${basename(out)}.tmp-${process.pid}-${randomBytes(3).toString('hex')}`)
     : join(tmpdir(), `lakehouse-export-${process.pid}-${randomBytes(3).toString('hex')}.parquet`);

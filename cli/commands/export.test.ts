@@ -73,6 +73,7 @@ test('export to stdout streams; --where and --sql pass the read-only guard', asy
       [['--sql', `copy silver.plays to '${join(dir, 'x.csv')}'`], /--sql: refused COPY/],
       [['--sql', 'select 1', 'silver.plays'], /either <layer.table>/],
       [['gold.nope'], /gold\.nope: no such table/],
+      [['gold.daily', '--out', join(dir, 'gold', 'daily', 'x.csv')], /inside the data dir/],
       [['silver.plays', '--format', 'xlsx'], /--format: expected one of csv, json, ndjson, parquet/],
     ];
     for (const [args, message] of refusals) {
