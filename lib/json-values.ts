@@ -8,12 +8,13 @@ export function jsonNumber(v: bigint): number | string {
   return v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(v) : v.toString();
 }
 
-function convert(v: unknown, isDate: boolean): unknown {
+/** One DuckDB JS value (from the JS converter) as its JSON-contract value. */
+export function convertValue(v: unknown, isDate: boolean): unknown {
   if (v === null || v === undefined) return null;
   if (typeof v === 'bigint') return jsonNumber(v);
   if (v instanceof Date) return isDate ? v.toISOString().slice(0, 10) : v.toISOString();
-  if (Array.isArray(v)) return v.map((x) => convert(x, false));
-  if (typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, convert(x, false)]));
+  if (Array.isArray(v)) return v.map((x) => convertValue(x, false));
+  if (typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, convertValue(x, false)]));
   if (typeof v === 'number' && !Number.isFinite(v)) return null;
   return v;
 }
@@ -28,7 +29,7 @@ export function readerToJsonRows(reader: DuckDBResultReader): Record<string, unk
     names.forEach((name, i) => {
       const id = types[i].typeId;
       if (id === DuckDBTypeId.TIME || id === DuckDBTypeId.TIME_TZ || id === DuckDBTypeId.INTERVAL) out[name] = jsonRows[r][i];
-      else out[name] = convert(row[i], id === DuckDBTypeId.DATE);
+      else out[name] = convertValue(row[i], id === DuckDBTypeId.DATE);
     });
     return out;
   });

@@ -12,7 +12,8 @@ import {
   type Catalog, type TableVersionMeta,
 } from './lake.ts';
 import type { ColumnSpec, Layer } from './table-spec.ts';
-import { TableContractError } from './errors.ts';
+import { TableContractError, errorMessage } from './errors.ts';
+import { writeNotebookDb } from './notebook-db.ts';
 
 export interface WriteSpec {
   layer: Layer;
@@ -159,6 +160,7 @@ export class LakeTransaction {
     if (published.length === 0) return published;
     this.catalog.updated_at = new Date().toISOString();
     writeCatalog(this.dataDir, this.catalog);
+    await refreshNotebookDb(this.dataDir, this.catalog);
     for (const meta of published) {
       await createTableView(this.conn, meta.layer, meta.table, join(this.dataDir, meta.path));
       pruneVersions(this.dataDir, meta.layer, meta.table, meta.version, this.retainVersions);
@@ -170,6 +172,18 @@ export class LakeTransaction {
     if (this.done) return;
     this.done = true;
     for (const { tmpDir } of this.staged.values()) rmSync(tmpDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Rewrites <dataDir>/lakehouse.duckdb for the new catalog. The publish has already happened, so a
+ * failure here only leaves the notebook file one publish behind: it is reported, not thrown.
+ */
+async function refreshNotebookDb(dataDir: string, catalog: Catalog): Promise<void> {
+  try {
+    await writeNotebookDb(dataDir, catalog);
+  } catch (err) {
+    process.stderr.write(`warning: lakehouse.duckdb was not refreshed (run \`lakehouse notebook\`): ${errorMessage(err)}\n`);
   }
 }
 

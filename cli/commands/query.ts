@@ -1,46 +1,44 @@
 import type { Command } from 'commander';
-import { StatementType } from '@duckdb/node-api';
-import { cliFor, printJson, printTable } from '../app.ts';
-import { withReader } from '../../lib/session.ts';
-import { readerToJsonRows } from '../../lib/json-values.ts';
+import { cliFor } from '../app.ts';
+import { stdoutSink } from '../output.ts';
+import { prepareReadOnly, withReadOnlyLake } from '../../lib/read-only.ts';
+import { parseOutputFormat, streamResult, writeRows, type OutputFormat, type TextSink } from '../../lib/result-stream.ts';
 import type { DuckDBConnection } from '../../lib/duckdb.ts';
 import { UsageError } from '../../lib/errors.ts';
+import { localTimesInRows } from '../../lib/local-time.ts';
 
-const READ_ONLY = new Set<StatementType>([StatementType.SELECT, StatementType.EXPLAIN]);
-
-/** Runs one read-only statement over the lake (tables as bronze.x, silver.x, gold.x, ops.x). */
-export async function queryDuckDB(conn: DuckDBConnection, sql: string): Promise<Record<string, unknown>[]> {
-  const statements = await conn.extractStatements(sql);
-  if (statements.count !== 1) throw new UsageError(`query: expected exactly one SQL statement, got ${statements.count}`);
-  const prepared = await statements.prepare(0);
-  if (!READ_ONLY.has(prepared.statementType)) {
-    throw new UsageError(`query: only read-only statements (SELECT, WITH … SELECT, EXPLAIN) are allowed, got ${StatementType[prepared.statementType]}`);
-  }
-  return readerToJsonRows(await prepared.runAndReadAll());
+/** Runs one read-only statement over the lake and streams its result to sink; returns the row count. */
+export async function queryDuckDB(conn: DuckDBConnection, sql: string, format: OutputFormat, sink: TextSink): Promise<number> {
+  return streamResult(conn, await prepareReadOnly(conn, sql, 'query'), format, sink);
 }
 
 export function register(program: Command): void {
   program
     .command('query')
     .description('run read-only SQL over the lake; tables are addressed as bronze.<t>, silver.<t>, gold.<t>, ops.<t>')
-    .argument('<sql>', 'one SELECT statement')
+    .argument('<sql>', 'one SELECT statement (also FROM …, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN <select>)')
     .option('--engine <engine>', 'duckdb (embedded, default) or trino (TRINO_URL)', 'duckdb')
+    .option('--format <format>', 'table (default), json (one array), ndjson (one object a line) or csv; --json = --format json')
     .addHelpText('after', `
+The embedded engine reads only the current files of the lake's tables: statements other than queries
+(COPY, ATTACH, INSTALL, LOAD, SET, PRAGMA, CREATE, INSERT, EXPLAIN ANALYZE …) and reading any other
+file are refused (exit 2). Results are streamed, so any size works in bounded memory.
+
 Examples:
   $ lakehouse query "select layer, count(*) from silver.listening_with_features group by all"
+  $ lakehouse query --format csv "from silver.listening_with_features" > plays.csv
   $ lakehouse query --engine trino --json "select * from gold.feature_source_coverage"`)
-    .action(async function (this: Command, sql: string, opts: { engine: string }) {
-      const { config, log, opts: g } = cliFor(this);
-      let rows: Record<string, unknown>[];
+    .action(async function (this: Command, sql: string, opts: { engine: string; format?: string }) {
+      const { config, opts: g } = cliFor(this);
+      const format = parseOutputFormat(opts.format ?? (g.json ? 'json' : 'table'));
+      if (opts.format && g.json && format !== 'json') throw new UsageError(`--json and --format ${format} contradict each other`);
       if (opts.engine === 'duckdb') {
-        rows = await withReader(config, log, (s) => queryDuckDB(s.conn, sql));
+        await withReadOnlyLake(config, (lake) => queryDuckDB(lake.conn, sql, format, stdoutSink()));
       } else if (opts.engine === 'trino') {
         const { queryTrino } = await import('../../lib/trino/query.ts');
-        rows = await queryTrino(config, sql);
+        await writeRows(localTimesInRows(await queryTrino(config, sql)), format, stdoutSink());
       } else {
         throw new UsageError(`--engine: expected duckdb or trino, got "${opts.engine}"`);
       }
-      if (g.json) printJson(rows);
-      else printTable(rows);
     });
 }

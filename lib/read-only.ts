@@ -1,0 +1,134 @@
+// The read-only door to the lake (`lakehouse query`, `lakehouse export`). Two independent walls:
+// 1. the connection is sandboxed: after the lake's views are created, DuckDB may touch no file but
+//    the current version folders (enable_external_access=false + allowed_directories), loads and
+//    installs no extension, and its configuration is locked;
+// 2. every statement is parsed by DuckDB before it runs and refused unless it is a query (SELECT,
+//    WITH … SELECT, FROM …, VALUES, DESCRIBE, SHOW, SUMMARIZE) or a plain EXPLAIN of one.
+// The sandbox alone is not enough: DuckDB lets COPY write into an allowed directory, which is how
+// `EXPLAIN ANALYZE COPY … TO '<gold part>'` overwrote a table. The parser alone is not enough either:
+// a SELECT can call read_csv('/etc/passwd').
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve, sep } from 'node:path';
+import { DuckDBInstance, StatementType, type DuckDBConnection, type DuckDBPreparedStatement } from '@duckdb/node-api';
+import type { Config } from './config.ts';
+import { quoteLiteral } from './duckdb.ts';
+import { attachLake, readCatalog } from './lake.ts';
+import { UsageError } from './errors.ts';
+
+export interface ReadOnlyLake {
+  conn: DuckDBConnection;
+  dataDir: string;
+  close(): void;
+}
+
+export interface ReadOnlyOptions {
+  /** Extra files the connection may write (the temporary file `export --out` fills). */
+  writablePaths?: string[];
+}
+
+/** Opens an in-memory DuckDB with views of the current tables, sandboxed to their version folders. */
+export async function openReadOnlyLake(config: Config, options: ReadOnlyOptions = {}): Promise<ReadOnlyLake> {
+  const dataDir = resolve(config.dataDir);
+  if (!existsSync(dataDir)) throw new UsageError(`${dataDir}: data dir does not exist (check --data-dir or LAKEHOUSE_DATA_DIR)`);
+  const settings: Record<string, string> = {
+    autoinstall_known_extensions: 'false',
+    autoload_known_extensions: 'false',
+    allow_community_extensions: 'false',
+    allow_persistent_secrets: 'false',
+  };
+  if (config.duckdbMemoryLimit) settings.memory_limit = config.duckdbMemoryLimit;
+  if (config.duckdbThreads) settings.threads = String(config.duckdbThreads);
+  // Spill where the writers spill, but a read-only verb creates nothing in the data dir.
+  const lakeTmp = join(dataDir, '_tmp', 'duckdb');
+  settings.temp_directory = existsSync(lakeTmp) ? lakeTmp : join(tmpdir(), 'lakehouse-duckdb');
+  const instance = await DuckDBInstance.create(':memory:', settings);
+  const conn = await instance.connect();
+  const close = () => {
+    conn.closeSync();
+    instance.closeSync();
+  };
+  try {
+    await conn.run("set TimeZone = 'UTC'");
+    const catalog = await attachLake(conn, dataDir, readCatalog(dataDir));
+    const dirs = Object.values(catalog.tables).map((t) => join(dataDir, t.path) + sep);
+    await conn.run(`set allowed_directories = [${dirs.map(quoteLiteral).join(', ')}]`);
+    await conn.run(`set allowed_paths = [${(options.writablePaths ?? []).map(quoteLiteral).join(', ')}]`);
+    await conn.run('set enable_external_access = false');
+    await conn.run('set lock_configuration = true');
+  } catch (err) {
+    close();
+    throw err;
+  }
+  return { conn, dataDir, close };
+}
+
+export async function withReadOnlyLake<T>(config: Config, fn: (lake: ReadOnlyLake) => Promise<T>, options?: ReadOnlyOptions): Promise<T> {
+  const lake = await openReadOnlyLake(config, options);
+  try {
+    return await fn(lake);
+  } finally {
+    lake.close();
+  }
+}
+
+const ALLOWED = 'a query (SELECT, WITH … SELECT, FROM …, VALUES, DESCRIBE, SHOW, SUMMARIZE) or EXPLAIN of one';
+
+/** True when DuckDB's parser reads sql as exactly one query statement (json_serialize_sql only serializes SELECT nodes). */
+async function isQuery(conn: DuckDBConnection, sql: string): Promise<boolean> {
+  const reader = await conn.runAndReadAll('select json_serialize_sql($sql::varchar) as j', { sql });
+  const parsed = JSON.parse(String(reader.getRowsJS()[0][0])) as { error: boolean; statements?: unknown[] };
+  return !parsed.error && parsed.statements?.length === 1;
+}
+
+/** The statement's first word, only to name it in the refusal (the decision is the parser's). */
+function firstWord(sql: string): string {
+  const words = /^\s*([A-Za-z_]+)(?:\s+([A-Za-z_]+))?/.exec(sql);
+  if (!words) return 'this';
+  const first = words[1].toUpperCase();
+  return first === 'EXPLAIN' && words[2]?.toUpperCase() === 'ANALYZE' ? 'EXPLAIN ANALYZE (it runs its statement)' : first;
+}
+
+export interface GuardedStatement {
+  prepared: DuckDBPreparedStatement;
+  /** The statement without trailing semicolons, safe to nest as a subquery when isExplain is false. */
+  sql: string;
+  isExplain: boolean;
+}
+
+/**
+ * Parses sql with DuckDB and prepares it if it is one read-only statement; anything else (COPY,
+ * EXPLAIN ANALYZE, ATTACH, INSTALL, LOAD, SET, PRAGMA, CREATE, INSERT, several statements) is
+ * refused with a UsageError naming `what` (e.g. "query", "--where").
+ */
+export async function prepareReadOnly(conn: DuckDBConnection, sql: string, what = 'query'): Promise<GuardedStatement> {
+  const extracted = await conn.extractStatements(sql).catch((err: unknown) => {
+    throw new UsageError(`${what}: ${(err as Error).message}`);
+  });
+  if (extracted.count !== 1) {
+    // DuckDB expands a PIVOT without an IN list into two statements (it first collects the values).
+    const hint = /\bpivot\b/i.test(sql) ? '; a PIVOT needs its values named: `pivot t on col in (\'a\', \'b\') using …`' : '';
+    throw new UsageError(`${what}: expected exactly one SQL statement, got ${extracted.count}${hint}`);
+  }
+  const body = sql.replace(/[\s;]+$/, '');
+  let isExplain = false;
+  if (!(await isQuery(conn, body))) {
+    // EXPLAIN is not serializable; accept it only when what follows the keyword parses as a query,
+    // which refuses EXPLAIN ANALYZE (it executes its statement) and EXPLAIN of anything else.
+    const rest = /^\s*explain\s+([\s\S]*)$/i.exec(body)?.[1];
+    if (rest === undefined || !(await isQuery(conn, rest))) {
+      throw new UsageError(`${what}: refused ${firstWord(body)} statement: only read-only statements are allowed here, i.e. ${ALLOWED}`);
+    }
+    isExplain = true;
+  }
+  const prepared = await extracted.prepare(0).catch((err: unknown) => {
+    const message = (err as Error).message;
+    const hint = /Permission Error/.test(message) ? ` (${what} reads only the current files of the lake's tables: bronze.*, silver.*, gold.*, ops.*)` : '';
+    throw new UsageError(`${what}: ${message}${hint}`);
+  });
+  const expected = isExplain ? StatementType.EXPLAIN : StatementType.SELECT;
+  if (prepared.statementType !== expected) {
+    throw new UsageError(`${what}: refused ${StatementType[prepared.statementType]} statement: only read-only statements are allowed here, i.e. ${ALLOWED}`);
+  }
+  return { prepared, sql: body, isExplain };
+}
