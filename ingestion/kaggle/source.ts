@@ -27,7 +27,7 @@ export async function openKaggleFile(path: string): Promise<KaggleFile> {
   const columns = await readHeader(path);
   const header = checkHeader(columns);
   const wrong = [
-    header.duplicated.length > 0 ? `duplicated column(s) ${header.duplicated.join(', ')}` : '',
+    header.duplicated.length > 0 ? `duplicated column(s) ${header.duplicated.map((c) => c || `""`).join(', ')}` : '',
     header.missing.length > 0 ? `missing column(s) ${header.missing.join(', ')}` : '',
     header.unexpected.length > 0 ? `unexpected column(s) ${excerpt(header.unexpected.map((c) => JSON.stringify(c)).join(', '))}` : '',
   ].filter(Boolean);
