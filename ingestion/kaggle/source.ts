@@ -1,11 +1,10 @@
-// Reads a Kaggle Spotify Tracks CSV: checks the header, streams the records through csv-parse and
-// yields each one as parsed values or as a reject with its raw line.
-import { createReadStream } from 'node:fs';
+// Reads a Kaggle Spotify Tracks CSV: checks the header, streams the records through csv-parse in
+// bounded memory and yields each one as parsed values or as a reject with its raw line.
 import { basename } from 'node:path';
-import { parse } from 'csv-parse';
 import { InputFileError } from '../../lib/errors.ts';
 import { fileSha256 } from '../../lib/files.ts';
-import { checkHeader, parseRecord, type HeaderCheck } from './parse.ts';
+import { checkHeader, parseRecord, KAGGLE_HEADER, type HeaderCheck } from './parse.ts';
+import { openCsv, utf8Text, bytesOf, showBytes, firstInvalidByte, describeCsvError, excerpt, type ByteRecord } from './bounded-csv.ts';
 import type { AppendValue } from '../../lib/appender.ts';
 
 export interface KaggleReject {
@@ -20,46 +19,76 @@ export interface KaggleFile {
   name: string;
   sha256: string;
   header: HeaderCheck;
+  /** Column names as in the file, for naming the field of a reject. */
+  columns: string[];
 }
-
-type CsvRecord = { record: string[]; raw: string; info: { records: number; lines: number } };
 
 export async function openKaggleFile(path: string): Promise<KaggleFile> {
-  const sha256 = await fileSha256(path);
-  const header = await readHeader(path);
-  return { path, name: basename(path), sha256, header };
+  const columns = await readHeader(path);
+  const header = checkHeader(columns);
+  const wrong = [
+    header.duplicated.length > 0 ? `duplicated column(s) ${header.duplicated.map((c) => c || `""`).join(', ')}` : '',
+    header.missing.length > 0 ? `missing column(s) ${header.missing.join(', ')}` : '',
+    header.unexpected.length > 0 ? `unexpected column(s) ${excerpt(header.unexpected.map((c) => JSON.stringify(c)).join(', '))}` : '',
+  ].filter(Boolean);
+  if (wrong.length > 0) throw new InputFileError(path, `wrong CSV header: ${wrong.join('; ')} (found: ${excerpt(columns.join(', '))})`);
+  let sha256: string;
+  try {
+    sha256 = await fileSha256(path);
+  } catch (err) {
+    throw new InputFileError(path, describeCsvError(err), { cause: err });
+  }
+  return { path, name: basename(path), sha256, header, columns };
 }
 
-async function readHeader(path: string): Promise<HeaderCheck> {
-  const parser = createReadStream(path).pipe(parse({ bom: true, to_line: 1, relax_column_count: true }));
-  let first: string[] | undefined;
+async function readHeader(path: string): Promise<string[]> {
+  const parser = openCsv(path, { toLine: 1 });
+  let first: ByteRecord | undefined;
   try {
-    for await (const rec of parser) first ??= rec as string[];
+    for await (const rec of parser as AsyncIterable<ByteRecord>) {
+      first = rec;
+      break;
+    }
   } catch (err) {
-    throw new InputFileError(path, `cannot read the CSV header: ${(err as Error).message}`);
+    throw new InputFileError(path, `cannot read the CSV header: ${describeCsvError(err)}`, { cause: err });
+  } finally {
+    parser.destroy();
   }
   if (!first) throw new InputFileError(path, 'empty file: no CSV header');
-  const header = checkHeader(first);
-  if (header.missing.length > 0) {
-    throw new InputFileError(path, `wrong CSV header: missing column(s) ${header.missing.join(', ')} (found: ${first.join(', ')})`);
-  }
-  return header;
+  const names = first.record.map(utf8Text);
+  if (names.some((n) => n === null)) throw new InputFileError(path, `the CSV header is not valid UTF-8: ${excerpt(showBytes(bytesOf(first.raw)))}`);
+  return names as string[];
 }
 
 /** Yields the valid rows' values; rejects are pushed onto `rejects`. */
 export async function* readKaggleRows(file: KaggleFile, rejects: KaggleReject[]): AsyncGenerator<AppendValue[]> {
-  const expectedFields = file.header.positions.length + (file.header.indexColumn >= 0 ? 1 : 0);
-  const parser = createReadStream(file.path).pipe(
-    parse({ bom: true, from_line: 2, relax_column_count: true, raw: true, info: true, skip_empty_lines: true }),
-  );
+  const parser = openCsv(file.path);
+  let headerSeen = false;
   try {
-    for await (const { record, raw, info } of parser as AsyncIterable<CsvRecord>) {
-      const parsed = parseRecord(record, file.header, expectedFields, info.records);
-      if (parsed.ok) yield [...parsed.values, info.records];
-      else rejects.push({ sourceRow: info.records, field: parsed.field, reason: parsed.reason, rawLine: raw.replace(/\r?\n$|\r$/, '') });
+    for await (const { record, raw, info } of parser as AsyncIterable<ByteRecord>) {
+      if (!headerSeen) { headerSeen = true; continue; }
+      const sourceRow = info.records - 1;
+      const rawLine = (utf8Text(raw) ?? showBytes(bytesOf(raw))).replace(/\r?\n$|\r$/, '');
+      const fields = record.map(utf8Text);
+      const bad = fields.indexOf(null);
+      if (bad >= 0) {
+        const field = record.length === file.columns.length ? columnName(file, bad) : null;
+        rejects.push({ sourceRow, field, reason: `invalid UTF-8 in ${field ?? `field ${bad + 1}`} at byte ${firstInvalidByte(bytesOf(record[bad]))}`, rawLine });
+        continue;
+      }
+      const parsed = parseRecord(fields as string[], file.header, file.columns.length, sourceRow);
+      if (parsed.ok) yield [...parsed.values, sourceRow];
+      else rejects.push({ sourceRow, field: parsed.field, reason: parsed.reason, rawLine });
     }
   } catch (err) {
-    const e = err as Error & { lines?: number };
-    throw new InputFileError(file.path, `malformed CSV${e.lines ? ` at line ${e.lines}` : ''}: ${e.message}`);
+    throw new InputFileError(file.path, describeCsvError(err), { cause: err });
+  } finally {
+    parser.destroy();
   }
+}
+
+function columnName(file: KaggleFile, i: number): string {
+  if (i === file.header.indexColumn) return 'index';
+  const k = file.header.positions.indexOf(i);
+  return k >= 0 ? KAGGLE_HEADER[k] : `field ${i + 1}`;
 }
