@@ -71,6 +71,24 @@ test('stray non-object elements anywhere in a real export are quarantined with t
   }
 });
 
+test('a bare integer beyond 64 bits among the records (valid JSON DuckDB reads as malformed) is quarantined too', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const real = records(ACCOUNT).slice(0, 20).map((r) => JSON.stringify(r));
+    real.splice(3, 0, '18446744073709552000');
+    real.push('-100000000000000000000000000000');
+    const file = join(dir, 'StreamingHistory_music_2.json');
+    writeFileSync(file, `[${real.join(',\n')}]`);
+    const config = testConfig(join(dir, 'lake'));
+    const r = await ingest(config, [file], 'p1');
+    assert.deepEqual([r.records, r.rows_rejected, r.rows_added + r.duplicates_skipped], [22, 2, 20]);
+    assert.deepEqual((await rejects(config)).map((x) => [x.source_row, x.reason]),
+      [[4, 'not a record: the array element is a number, not an object'], [22, 'not a record: the array element is a number, not an object']]);
+  } finally {
+    cleanup();
+  }
+});
+
 test('a file whose shape cannot be recognised is refused naming the file, whatever its first records', async () => {
   const { dir, cleanup } = tempDir();
   try {

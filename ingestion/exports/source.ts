@@ -1,8 +1,9 @@
 // Reads Spotify privacy-export JSON files with DuckDB's JSON reader: finds the files, recognises
 // each file's shape by its keys, and loads its records (as text) into a temp table. A structurally
 // broken file (empty, not JSON, truncated, unknown shape) is refused whole, naming file and position.
-import { closeSync, openSync, readSync, readdirSync, statSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { closeSync, mkdtempSync, openSync, readFileSync, readSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import type { DuckDBConnection } from '../../lib/duckdb.ts';
 import { quoteIdent, quoteLiteral, queryRows } from '../../lib/duckdb.ts';
 import { InputFileError, UsageError, errorMessage } from '../../lib/errors.ts';
@@ -73,32 +74,88 @@ export async function inspectExportFile(_conn: DuckDBConnection, path: string): 
  * InputFileError when the file is no JSON or no record has a known shape.
  */
 export async function loadExportFile(conn: DuckDBConnection, file: ExportFile, table: string): Promise<number> {
-  const shape = `{${ALL_KEYS.map((k) => `${JSON.stringify(k)}: "VARCHAR"`).join(', ')}}`;
+  let readable = file.path;
   try {
-    await conn.run(`create or replace temp table ${quoteIdent(table)} as
-      with elements as (
-        select row_number() over () as source_row, j, json_type(j) as kind
-        from read_json(${quoteLiteral(file.path)}, format = 'array', records = false, columns = {'j': 'JSON'})
-      ), parsed as (
-        select source_row, kind, case when kind = 'OBJECT' then json_keys(j) end as keys,
-          case when kind is distinct from 'OBJECT' then j::varchar end as element_text,
-          case when kind = 'OBJECT' then json_transform(j, ${quoteLiteral(shape)}) end as r
-        from elements
-      )
-      select source_row, kind, element_text, ${detectFormatSql('keys')} as shape,
-        list_filter(keys, (k, i) -> list_position(keys, k) < i)[1] as dup_key,
-        ${ALL_KEYS.map((k) => `r.${quoteIdent(k)} as ${quoteIdent(k)}`).join(', ')}
-      from parsed`);
+    await readElements(conn, readable, table);
   } catch (err) {
-    throw new InputFileError(file.path, `malformed JSON: ${cleanDuckDBMessage(err)}`);
+    const rewritten = bigIntegerElementsRewritten(file.path);
+    if (!rewritten) throw new InputFileError(file.path, `malformed JSON: ${cleanDuckDBMessage(err)}`);
+    readable = rewritten;
   }
-  const shapes = await queryRows<{ shape: string | null; n: number }>(conn,
-    `select shape, count(*)::integer as n from ${quoteIdent(table)} group by all order by n desc, shape`);
-  const records = shapes.reduce((sum, s) => sum + s.n, 0);
-  file.records = records;
-  file.format = (shapes.find((s) => s.shape !== null)?.shape as ExportFormat | undefined) ?? null;
-  if (!file.format && records > 0) throw new InputFileError(file.path, await unknownShape(conn, file.path, records));
-  return records;
+  try {
+    if (readable !== file.path) {
+      try {
+        await readElements(conn, readable, table);
+      } catch (err) {
+        throw new InputFileError(file.path, `malformed JSON: ${cleanDuckDBMessage(err)}`);
+      }
+    }
+    const shapes = await queryRows<{ shape: string | null; n: number }>(conn,
+      `select shape, count(*)::integer as n from ${quoteIdent(table)} group by all order by n desc, shape`);
+    const records = shapes.reduce((sum, s) => sum + s.n, 0);
+    file.records = records;
+    file.format = (shapes.find((s) => s.shape !== null)?.shape as ExportFormat | undefined) ?? null;
+    if (!file.format && records > 0) throw new InputFileError(file.path, await unknownShape(conn, readable, records));
+    return records;
+  } finally {
+    if (readable !== file.path) rmSync(dirname(readable), { recursive: true, force: true });
+  }
+}
+
+async function readElements(conn: DuckDBConnection, path: string, table: string): Promise<void> {
+  const shape = `{${ALL_KEYS.map((k) => `${JSON.stringify(k)}: "VARCHAR"`).join(', ')}}`;
+  await conn.run(`create or replace temp table ${quoteIdent(table)} as
+    with elements as (
+      select row_number() over () as source_row, j, json_type(j) as kind
+      from read_json(${quoteLiteral(path)}, format = 'array', records = false, columns = {'j': 'JSON'})
+    ), parsed as (
+      select source_row, kind, case when kind = 'OBJECT' then json_keys(j) end as keys,
+        case when kind is distinct from 'OBJECT' then j::varchar end as element_text,
+        case when kind = 'OBJECT' then json_transform(j, ${quoteLiteral(shape)}) end as r
+      from elements
+    )
+    select source_row, kind, element_text, ${detectFormatSql('keys')} as shape,
+      list_filter(keys, (k, i) -> list_position(keys, k) < i)[1] as dup_key,
+      ${ALL_KEYS.map((k) => `r.${quoteIdent(k)} as ${quoteIdent(k)}`).join(', ')}
+    from parsed`);
+}
+
+/**
+ * DuckDB's reader calls a bare array element that is an integer beyond 64 bits malformed
+ * ("[5, 100000000000000000000]"), though it is valid JSON (inside an object it reads fine). Writes
+ * a temp copy with such elements in exponent form, so they are quarantined like any stray number;
+ * null when the file has none (then the file really is malformed).
+ */
+function bigIntegerElementsRewritten(path: string): string | null {
+  const bytes = readFileSync(path);
+  const text = bytes.toString('utf8');
+  if (!Buffer.from(text, 'utf8').equals(bytes)) return null;
+  let depth = 0;
+  let inString = false;
+  let out = '';
+  let copied = 0;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (inString) {
+      if (ch === '\\') i++;
+      else if (ch === '"') inString = false;
+    } else if (ch === '"') inString = true;
+    else if (ch === '[' || ch === '{') depth++;
+    else if (ch === ']' || ch === '}') depth--;
+    else if (depth === 1 && /[-0-9]/.test(ch)) {
+      const token = /^-?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/.exec(text.slice(i, i + 1000))?.[0] ?? ch;
+      if (/^-?[0-9]{19,}$/.test(token)) {
+        out += text.slice(copied, i) + Number(token).toExponential();
+        copied = i + token.length;
+      }
+      i += token.length - 1;
+    }
+  }
+  if (copied === 0) return null;
+  const dir = mkdtempSync(join(tmpdir(), 'lakehouse-export-'));
+  const target = join(dir, basename(path));
+  writeFileSync(target, out + text.slice(copied));
+  return target;
 }
 
 async function unknownShape(conn: DuckDBConnection, path: string, records: number): Promise<string> {
