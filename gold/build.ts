@@ -61,7 +61,7 @@ export async function buildGold(session: LakeSession, opts: GoldBuildOptions = {
     session.log.info({ tables: published.length, run_id: session.runId }, 'gold published');
     return published;
   } catch (err) {
-    tx.abort();
+    await tx.abort();
     throw err;
   }
 }

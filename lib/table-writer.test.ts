@@ -55,11 +55,36 @@ test('a declaration mismatch or a duplicate grain fails and leaves the previous 
       const tx = s.begin();
       await assert.rejects(tx.write(spec, { sql: `select 1::integer as id, 'a' as v union all select 1, 'b'` }), TableContractError);
       await assert.rejects(tx.write(spec, { sql: `select 1::bigint as id, 'a' as v` }), /schema does not match/);
-      tx.abort();
+      await tx.abort();
     });
     assert.equal(readCatalog(dir).tables['bronze.t'].version, 1);
     assert.deepEqual(readdirSync(join(dir, 'bronze', 't')).filter((f) => f.startsWith('.tmp')), []);
     assert.ok(existsSync(join(dir, 'bronze', 't', 'v000001', '_meta.json')));
+  } finally {
+    cleanup();
+  }
+});
+
+test('abort points the views back at the committed versions, or drops views of tables never committed', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const config = testConfig(dir);
+    await withWriter(config, silentLogger, 'test', async (s) => {
+      const first = s.begin();
+      await first.write(spec, { sql: `select 1::integer as id, 'committed' as v` });
+      await first.commit();
+      const tx = s.begin();
+      await tx.write(spec, { sql: `select 2::integer as id, 'staged' as v` });
+      await tx.write({ ...spec, name: 'fresh' }, { sql: `select 3::integer as id, 'staged' as v` });
+      assert.deepEqual(await queryRows(s.conn, 'select v from bronze.t'), [{ v: 'staged' }]);
+      await tx.abort();
+      assert.deepEqual(await queryRows(s.conn, 'select v from bronze.t'), [{ v: 'committed' }]);
+      await assert.rejects(queryRows(s.conn, 'select * from bronze.fresh'), /does not exist/);
+      const next = s.begin();
+      await next.write({ ...spec, name: 'fresh' }, { sql: `select 4::integer as id, 'next' as v` });
+      await next.commit();
+    });
+    assert.equal(readCatalog(dir).tables['bronze.fresh'].version, 1);
   } finally {
     cleanup();
   }

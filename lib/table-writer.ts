@@ -168,10 +168,23 @@ export class LakeTransaction {
     return published;
   }
 
-  abort(): void {
+  /**
+   * Drops what this transaction staged and points the views it had moved to its staging folders
+   * back at the committed catalog (or drops them when the table has no committed version), so the
+   * session stays usable: later stages and listeners must not read a deleted staging folder.
+   */
+  async abort(): Promise<void> {
     if (this.done) return;
     this.done = true;
-    for (const { tmpDir } of this.staged.values()) rmSync(tmpDir, { recursive: true, force: true });
+    const staged = [...this.staged.values()];
+    this.staged.clear();
+    for (const { tmpDir } of staged) rmSync(tmpDir, { recursive: true, force: true });
+    const committed = readCatalog(this.dataDir);
+    for (const { meta } of staged) {
+      const current = committed.tables[`${meta.layer}.${meta.table}`];
+      if (current) await createTableView(this.conn, current.layer, current.table, join(this.dataDir, current.path));
+      else await this.conn.run(`drop view if exists ${quoteIdent(meta.layer)}.${quoteIdent(meta.table)}`);
+    }
   }
 }
 

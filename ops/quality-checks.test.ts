@@ -40,7 +40,7 @@ test('planted problems fail their checks: feature out of range, events without b
         union all
         select * from ghost` });
       const checks = await runQualityChecks(s.conn, config.dataDir, { allowSynthetic: false, freshnessHours: 1 });
-      tx.abort();
+      await tx.abort();
       const byKey = new Map(failures(checks, 'error').map((c) => [key(c), c]));
       assert.deepEqual([...byKey.keys()].sort(), [
         'bronze_silver_reconciliation silver.listening_with_features',

@@ -75,7 +75,7 @@ export async function recordRun(session: LakeSession, run: RunRecord, checks: Ch
     if (checks.length > 0) await appendWhole(session, tx, dataQualityChecks, checks.map((c) => checkRow(run.run_id, checkedAt, c)));
     await tx.commit();
   } catch (err) {
-    tx.abort();
+    await tx.abort();
     throw err;
   }
 }

@@ -70,7 +70,7 @@ async function writeAudit(s: LakeSession, summary: ErasureSummary): Promise<void
     });
     await tx.commit();
   } catch (err) {
-    tx.abort();
+    await tx.abort();
     throw err;
   }
 }

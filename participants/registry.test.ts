@@ -38,7 +38,7 @@ test('add and update validate ids, zones and duplicates', async (t) => {
     await assert.rejects(addListener(s.context(tx2), { id: 'Jane Doe' }), /not a valid listener id/);
     await assert.rejects(updateListener(s.context(tx2), generated.listener_id, { timezone: 'Mars/Olympus' }), /not an IANA time zone/);
     await assert.rejects(updateListener(s.context(tx2), 'nobody', { status: 'paused' }), /nobody is not registered/);
-    tx2.abort();
+    await tx2.abort();
     assert.equal((await readListeners(s.conn)).length, 1);
   });
 });

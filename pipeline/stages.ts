@@ -25,7 +25,7 @@ export async function inTransaction<T>(session: LakeSession, stage: string, fn: 
     const published = await tx.commit();
     return { stage, duration_ms: Date.now() - started, tables: published.map(summarise), detail };
   } catch (err) {
-    tx.abort();
+    await tx.abort();
     throw err;
   }
 }

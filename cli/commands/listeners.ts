@@ -29,7 +29,7 @@ async function change(cli: Cli, command: string, id: string, patch: ListenerPatc
       await tx.commit();
       return result;
     } catch (err) {
-      tx.abort();
+      await tx.abort();
       throw err;
     }
   });
@@ -80,7 +80,7 @@ export function register(program: Command): void {
           await tx.commit();
           return added;
         } catch (err) {
-          tx.abort();
+          await tx.abort();
           throw err;
         }
       });

@@ -9,7 +9,7 @@ import { UsageError } from '../../lib/errors.ts';
 import listeningHistory, { historyColumns } from '../../bronze/listening_history.ts';
 import { writeRejectsFrom, utcNow } from '../../bronze/write-rejects.ts';
 import { ensureListeners } from '../../bronze/listener-registry.ts';
-import { FORMAT_KEYS, TRACK_KEY_SQL, mappingSql, type ExportFormat } from './formats.ts';
+import { FORMAT_KEYS, TRACK_KEY_SQL, mappingSql, recordChecks, type ExportFormat } from './formats.ts';
 import { inspectExportFile, loadExportFile, type ExportFile } from './source.ts';
 import { discoverExports, readdressError, type ExportDiscovery } from './discover.ts';
 
@@ -36,31 +36,30 @@ export interface ExportIngestSummary {
   new_listener: boolean;
 }
 
-const FIELD_NAMES: Record<ExportFormat, { ts: string; ms: string }> = {
-  export_extended: { ts: 'ts', ms: 'ms_played' },
-  export_extended_legacy: { ts: 'ts', ms: 'ms_played' },
-  export_account: { ts: 'endTime', ms: 'msPlayed' },
-  export_account_podcast: { ts: 'endTime', ms: 'msPlayed' },
-};
-
 /** Typed columns of the staging table, in bronze order up to incognito_mode. */
 const TYPED = historyColumns.filter((c) => !['listener_id', 'source', 'source_file', 'file_sha256', 'source_row', 'started_at', 'track_key', 'context_type', 'context_uri', 'ingested_at', 'run_id'].includes(c.name));
+
+/** Personal keys blanked in the text of a rejected element that is no record (an array may hold one). */
+const PERSONAL_KEYS = ['ip_addr', 'ip_addr_decrypted', 'username', 'user_agent_decrypted', 'user_agent', 'platform', 'conn_country'];
+const scrubbed = (col: string) => `left(regexp_replace(${col}, '"(${PERSONAL_KEYS.join('|')})"\\s*:\\s*("(\\\\.|[^"\\\\])*"|[^,\\]}]*)', '"\\1":null', 'g'), 200)`;
 
 async function stageFile(ctx: BuildContext, file: ExportFile, listenerId: string): Promise<ExportFileSummary> {
   const records = await loadExportFile(ctx.conn, file, '_export_raw');
   if (!file.format) return { file: file.name, format: 'empty', records: 0, rejected: 0 };
-  const f = FIELD_NAMES[file.format];
-  const raw = `to_json(struct_pack(${FORMAT_KEYS[file.format].map((k) => `${quoteIdent(k)} := ${quoteIdent(k)}`).join(', ')}))`;
+  // Only the known keys of the format are kept in the raw line, so personal fields never are.
+  const raw = `case when kind = 'OBJECT' then to_json(struct_pack(${FORMAT_KEYS[file.format].map((k) => `${quoteIdent(k)} := ${quoteIdent(k)}`).join(', ')}))::varchar
+    else ${scrubbed('element_text')} end`;
+  const checks = recordChecks(file.format);
+  const field = `case ${checks.map((c) => `when ${c.when} then ${c.field ?? 'null'}`).join(' ')} end`;
+  const reason = `case ${checks.map((c) => `when ${c.when} then ${c.reason}`).join(' ')} end`;
   const target = ['listener_id', 'source', 'source_file', 'file_sha256', 'source_row', ...TYPED.map((c) => c.name), 'raw_line', 'reject_field', 'reject_reason'];
   await ctx.conn.run(`insert into _history_incoming (${target.join(', ')})
-    with mapped as (select source_row, ${raw} as raw_line, ${mappingSql(file.format)} from _export_raw)
+    with mapped as (select source_row, kind, element_text, dup_key, ${raw} as raw_line, ${mappingSql(file.format)} from _export_raw),
+    checked as (select *, ${field} as reject_field, ${reason} as reject_reason from mapped)
     -- The raw record is kept only for rejects: carrying it for every play multiplied staging memory.
     select $listener, $source, $file, $sha, source_row, ${TYPED.map((c) => c.name).join(', ')},
-      case when played_at is null or ms_played is null or ms_played < 0 then raw_line end as raw_line,
-      case when played_at is null then ${quoteLiteral(f.ts)} when ms_played is null or ms_played < 0 then ${quoteLiteral(f.ms)} end as reject_field,
-      case when played_at is null then 'unparsable timestamp: "' || coalesce(played_at_raw, 'null') || '"'
-           when ms_played is null or ms_played < 0 then 'play time is not a non-negative integer: "' || coalesce(ms_played_raw, 'null') || '"' end as reject_reason
-    from mapped`, { listener: listenerId, source: file.format, file: file.name, sha: file.sha256 });
+      case when reject_reason is not null then raw_line end, reject_field, reject_reason
+    from checked`, { listener: listenerId, source: file.format, file: file.name, sha: file.sha256, now: utcNow() });
   const [{ n }] = await queryRows<{ n: number }>(ctx.conn, 'select count(*)::integer as n from _history_incoming where file_sha256 = $sha and reject_reason is not null', { sha: file.sha256 });
   return { file: file.name, format: file.format, records, rejected: n };
 }

@@ -1,13 +1,14 @@
 // Reads Spotify privacy-export JSON files with DuckDB's JSON reader: finds the files, recognises
 // each file's shape by its keys, and loads its records (as text) into a temp table. A structurally
 // broken file (empty, not JSON, truncated, unknown shape) is refused whole, naming file and position.
-import { readdirSync, statSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { closeSync, mkdtempSync, openSync, readFileSync, readSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import type { DuckDBConnection } from '../../lib/duckdb.ts';
-import { quoteIdent, quoteLiteral } from '../../lib/duckdb.ts';
+import { quoteIdent, quoteLiteral, queryRows } from '../../lib/duckdb.ts';
 import { InputFileError, UsageError, errorMessage } from '../../lib/errors.ts';
 import { fileSha256 } from '../../lib/files.ts';
-import { detectFormat, FORMAT_KEYS, type ExportFormat } from './formats.ts';
+import { ALL_KEYS, detectFormatSql, type ExportFormat } from './formats.ts';
 
 export interface ExportFile {
   path: string;
@@ -34,48 +35,137 @@ export function findExportFiles(paths: string[]): string[] {
   return [...new Set(out)].sort();
 }
 
-async function readKeys(conn: DuckDBConnection, path: string): Promise<string[]> {
-  const reader = await conn.runAndReadAll(
-    `describe select * from read_json(${quoteLiteral(path)}, format = 'array', sample_size = 1000, maximum_depth = 1)`,
-  );
-  return reader.getRowObjectsJson().map((r) => String(r.column_name));
+/** First and last non-blank byte of a file (after a UTF-8 BOM): a JSON array starts with [ and ends with ]. */
+function arrayEnds(path: string, size: number): { first: string; last: string; lastAt: number } {
+  const fd = openSync(path, 'r');
+  try {
+    const head = Buffer.alloc(Math.min(size, 64));
+    readSync(fd, head, 0, head.length, 0);
+    const tail = Buffer.alloc(Math.min(size, 64));
+    readSync(fd, tail, 0, tail.length, size - tail.length);
+    const first = head.toString('latin1').replace(/^\xEF\xBB\xBF/, '').trimStart()[0] ?? '';
+    const trimmed = tail.toString('latin1').trimEnd();
+    return { first, last: trimmed.at(-1) ?? '', lastAt: size - tail.length + trimmed.length };
+  } finally {
+    closeSync(fd);
+  }
 }
 
-/** Inspects a file; throws InputFileError when it cannot be imported at all. */
-export async function inspectExportFile(conn: DuckDBConnection, path: string): Promise<ExportFile> {
+/**
+ * Checks what can be checked without parsing: not empty, an array that is closed. (DuckDB's reader
+ * accepts "[{…}," and stops there, so a file cut after a record would otherwise import silently.)
+ * The shape is known only once every record is read (loadExportFile).
+ */
+export async function inspectExportFile(_conn: DuckDBConnection, path: string): Promise<ExportFile> {
   const st = statSync(path);
   if (st.size === 0) throw new InputFileError(path, 'empty file (0 bytes): not a Spotify export');
-  const sha256 = await fileSha256(path);
-  let keys: string[];
-  try {
-    keys = await readKeys(conn, path);
-  } catch (err) {
-    throw new InputFileError(path, `not a JSON array of records: ${cleanDuckDBMessage(err)}`);
-  }
-  const format = detectFormat(keys);
-  const isEmptyArray = keys.length === 1 && keys[0] === 'json';
-  if (!format && !isEmptyArray) {
-    throw new InputFileError(path, `unknown export shape: keys ${keys.join(', ')}; expected an extended streaming history (ts, ms_played, master_metadata_…), or account data (endTime, artistName, trackName, msPlayed / podcastName, episodeName)`);
-  }
-  return { path, name: basename(path), sha256, format, records: 0 };
+  const { first, last, lastAt } = arrayEnds(path, st.size);
+  if (first !== '[') throw new InputFileError(path, `not a JSON array of records: it starts with ${JSON.stringify(first)} at byte 1, not "["`);
+  if (last !== ']') throw new InputFileError(path, `truncated or malformed JSON: the file ends at byte ${lastAt} with ${JSON.stringify(last)}, not with the "]" that closes the array`);
+  return { path, name: basename(path), sha256: await fileSha256(path), format: null, records: 0 };
 }
 
-/** Loads every record of the file (all keys as text, plus its 1-based position) into `table`. */
+/**
+ * Loads every element of the file into `table`, one row each with its 1-based position
+ * (source_row), its JSON kind, the first duplicated key, the element's text when it is no object,
+ * and every known key's value as text. Each element is read as one JSON value, so a stray number,
+ * string or array is a row like the others instead of changing how the file is read. The file's
+ * format is decided from all records (never a sample): the shape most records have. Throws
+ * InputFileError when the file is no JSON or no record has a known shape.
+ */
 export async function loadExportFile(conn: DuckDBConnection, file: ExportFile, table: string): Promise<number> {
-  if (!file.format) return 0;
-  const keys = FORMAT_KEYS[file.format];
-  const columns = `{${keys.map((k) => `${quoteLiteral(k)}: 'VARCHAR'`).join(', ')}}`;
+  let readable = file.path;
   try {
-    await conn.run(`create or replace temp table ${quoteIdent(table)} as
-      select row_number() over () as source_row, * from read_json(${quoteLiteral(file.path)}, format = 'array', columns = ${columns})`);
+    await readElements(conn, readable, table);
   } catch (err) {
-    throw new InputFileError(file.path, `malformed JSON: ${cleanDuckDBMessage(err)}`);
+    const rewritten = bigIntegerElementsRewritten(file.path);
+    if (!rewritten) throw new InputFileError(file.path, `malformed JSON: ${cleanDuckDBMessage(err)}`);
+    readable = rewritten;
   }
-  const r = await conn.runAndReadAll(`select count(*)::integer from ${quoteIdent(table)}`);
-  return Number(r.getRowsJS()[0][0]);
+  try {
+    if (readable !== file.path) {
+      try {
+        await readElements(conn, readable, table);
+      } catch (err) {
+        throw new InputFileError(file.path, `malformed JSON: ${cleanDuckDBMessage(err)}`);
+      }
+    }
+    const shapes = await queryRows<{ shape: string | null; n: number }>(conn,
+      `select shape, count(*)::integer as n from ${quoteIdent(table)} group by all order by n desc, shape`);
+    const records = shapes.reduce((sum, s) => sum + s.n, 0);
+    file.records = records;
+    file.format = (shapes.find((s) => s.shape !== null)?.shape as ExportFormat | undefined) ?? null;
+    if (!file.format && records > 0) throw new InputFileError(file.path, await unknownShape(conn, readable, records));
+    return records;
+  } finally {
+    if (readable !== file.path) rmSync(dirname(readable), { recursive: true, force: true });
+  }
+}
+
+async function readElements(conn: DuckDBConnection, path: string, table: string): Promise<void> {
+  const shape = `{${ALL_KEYS.map((k) => `${JSON.stringify(k)}: "VARCHAR"`).join(', ')}}`;
+  await conn.run(`create or replace temp table ${quoteIdent(table)} as
+    with elements as (
+      select row_number() over () as source_row, j, json_type(j) as kind
+      from read_json(${quoteLiteral(path)}, format = 'array', records = false, columns = {'j': 'JSON'})
+    ), parsed as (
+      select source_row, kind, case when kind = 'OBJECT' then json_keys(j) end as keys,
+        case when kind is distinct from 'OBJECT' then j::varchar end as element_text,
+        case when kind = 'OBJECT' then json_transform(j, ${quoteLiteral(shape)}) end as r
+      from elements
+    )
+    select source_row, kind, element_text, ${detectFormatSql('keys')} as shape,
+      list_filter(keys, (k, i) -> list_position(keys, k) < i)[1] as dup_key,
+      ${ALL_KEYS.map((k) => `r.${quoteIdent(k)} as ${quoteIdent(k)}`).join(', ')}
+    from parsed`);
+}
+
+/**
+ * DuckDB's reader calls a bare array element that is an integer beyond 64 bits malformed
+ * ("[5, 100000000000000000000]"), though it is valid JSON (inside an object it reads fine). Writes
+ * a temp copy with such elements in exponent form, so they are quarantined like any stray number;
+ * null when the file has none (then the file really is malformed).
+ */
+function bigIntegerElementsRewritten(path: string): string | null {
+  const bytes = readFileSync(path);
+  const text = bytes.toString('utf8');
+  if (!Buffer.from(text, 'utf8').equals(bytes)) return null;
+  let depth = 0;
+  let inString = false;
+  let out = '';
+  let copied = 0;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (inString) {
+      if (ch === '\\') i++;
+      else if (ch === '"') inString = false;
+    } else if (ch === '"') inString = true;
+    else if (ch === '[' || ch === '{') depth++;
+    else if (ch === ']' || ch === '}') depth--;
+    else if (depth === 1 && /[-0-9]/.test(ch)) {
+      const token = /^-?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/.exec(text.slice(i, i + 1000))?.[0] ?? ch;
+      if (/^-?[0-9]{19,}$/.test(token)) {
+        out += text.slice(copied, i) + Number(token).toExponential();
+        copied = i + token.length;
+      }
+      i += token.length - 1;
+    }
+  }
+  if (copied === 0) return null;
+  const dir = mkdtempSync(join(tmpdir(), 'lakehouse-export-'));
+  const target = join(dir, basename(path));
+  writeFileSync(target, out + text.slice(copied));
+  return target;
+}
+
+async function unknownShape(conn: DuckDBConnection, path: string, records: number): Promise<string> {
+  const rows = await queryRows<{ k: string }>(conn, `select distinct unnest(json_keys(j)) as k
+    from read_json(${quoteLiteral(path)}, format = 'array', records = false, columns = {'j': 'JSON'}) where json_type(j) = 'OBJECT' order by k limit 40`);
+  const keys = rows.length > 0 ? `keys ${rows.map((r) => r.k).join(', ')}` : `none of its ${records} elements is an object`;
+  return `unknown export shape: ${keys}; expected an extended streaming history (ts, ms_played, master_metadata_…), or account data (endTime, artistName, trackName, msPlayed / podcastName, episodeName)`;
 }
 
 /** DuckDB messages repeat the path and add hints; keep the part that says what and where. */
 function cleanDuckDBMessage(err: unknown): string {
-  return errorMessage(err).replace(/^Invalid Input Error: /, '').split('\n')[0];
+  return errorMessage(err).replace(/^Invalid Input Error: /, '').replace(/ in file "[^"]*",?/, '').split('\n')[0].slice(0, 300);
 }

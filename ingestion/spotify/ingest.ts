@@ -135,7 +135,7 @@ async function ingestListener(session: LakeSession, listener: string, opts: Spot
     s.cursor_after = readState(config.dataDir, listener).after;
     log.info({ listener, added: s.plays_added, fetched: s.plays_fetched, gap: Boolean(s.probable_gap), retries: s.http.retries }, 'spotify listener ingested');
   } catch (err) {
-    tx.abort();
+    await tx.abort();
     Object.assign(s, { status: 'failed', error: errorMessage(err), cursor_after: state.after });
     log.error({ listener, error: s.error }, 'spotify ingestion failed for listener; its cursor did not move');
   }

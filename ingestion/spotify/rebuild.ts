@@ -49,7 +49,7 @@ export async function rebuildSpotifyFromRaw(session: LakeSession, listener?: str
       await stageAll(session.context(tx), id, files, s);
       await tx.commit();
     } catch (err) {
-      tx.abort();
+      await tx.abort();
       throw err;
     }
     const newest = Math.max(0, ...files.filter((f) => f.kind === 'recently-played').flatMap((f) => items(JSON.parse(f.body)).map(playedAtMs)).filter((ms): ms is number => ms !== null));
