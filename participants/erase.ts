@@ -105,8 +105,12 @@ async function eraseInSession(s: LakeSession, id: string, opts: EraseOptions): P
   // Files are listed before any table is touched, so nothing that could refuse the id runs half-way.
   const paths = personalPaths(config, id);
   if (!dryRun && !interrupted) writeErasureMarker(config.dataDir, { listener_id: id, started_at: utcNow() });
+  // The table rewrite renames files directly, not through a transaction's commit: check the lock
+  // (lease) like a commit would, before and between renames; a stopped erasure converges on re-run.
+  s.lock?.assertHeld();
   const tables = await eraseFromTables(s.conn, config.dataDir, id, {
-    skip: new Set(['ops.erasures']), dryRun, onRename: opts.crashPoint, pruneUnusedKeys: paths.length > 0 || interrupted !== null,
+    skip: new Set(['ops.erasures']), dryRun, pruneUnusedKeys: paths.length > 0 || interrupted !== null,
+    onRename: (where) => { s.lock?.assertHeld(); opts.crashPoint?.(where); },
   });
   // A re-run after an interrupted erasure of this id completes it (audit row) even when nothing is left.
   if (!tables.some((t) => t.listener_found) && paths.length === 0 && !(interrupted && !dryRun)) {
