@@ -30,7 +30,8 @@ export function smallClusterFactor(clusters: number): number {
   return Math.sqrt(clusters / (clusters - 1)) * (t975(clusters - 1) / Z975);
 }
 
-export const BOOTSTRAP_RESAMPLES = 2000;
+/** The issue asks for at least 1,000; each resample costs (tracks drawn) × (non-zero sums), so 1,000 keeps the large scale affordable. */
+export const BOOTSTRAP_RESAMPLES = 1000;
 /** Fewer clusters than this: no interval (a bootstrap over a handful of tracks says nothing). */
 export const MIN_BOOTSTRAP_CLUSTERS = 5;
 
@@ -46,6 +47,21 @@ export interface BootstrapOptions {
   seed: number | string;
   /** Names the stream, so two statistics of one run draw independently but reproducibly. */
   salt?: string;
+}
+
+/**
+ * mulberry32, seeded from the ARC4 stream: the bootstrap draws tens of millions of indices on a large
+ * hold-out, which ARC4 makes the bottleneck; this is as reproducible and ~50 times faster.
+ */
+function fastRng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
 
 /** The q-quantile (0..1) of sorted finite values, linear interpolation; null when there are none. */
@@ -68,15 +84,26 @@ export function clusterBootstrap(clusters: readonly (readonly number[])[], stat:
   const width = m > 0 ? clusters[0].length : 0;
   const point = stat(new Float64Array(width).map((_, j) => clusters.reduce((s, c) => s + c[j], 0)));
   if (m < MIN_BOOTSTRAP_CLUSTERS) return point.map(() => ({ low: null, high: null }));
-  const rng = seededRng(o.seed, `cluster-bootstrap:${o.salt ?? ''}`);
+  const rng = fastRng(Math.floor(seededRng(o.seed, `cluster-bootstrap:${o.salt ?? ''}`)() * 0x100000000));
   const resamples = o.resamples ?? BOOTSTRAP_RESAMPLES;
   const draws: number[][] = point.map(() => []);
+  // Clusters as sparse rows (a catalog track fills one confusion cell of 25): the cost of a resample
+  // is the number of non-zero sums of the clusters drawn, not clusters × width.
+  const offsets = new Int32Array(m + 1);
+  const cols: number[] = [];
+  const vals: number[] = [];
+  clusters.forEach((c, i) => {
+    for (let j = 0; j < width; j++) if (c[j] !== 0) { cols.push(j); vals.push(c[j]); }
+    offsets[i + 1] = cols.length;
+  });
+  const col = Int32Array.from(cols);
+  const val = Float64Array.from(vals);
   const sum = new Float64Array(width);
   for (let r = 0; r < resamples; r++) {
     sum.fill(0);
     for (let i = 0; i < m; i++) {
-      const c = clusters[Math.floor(rng() * m)];
-      for (let j = 0; j < width; j++) sum[j] += c[j];
+      const c = Math.floor(rng() * m);
+      for (let k = offsets[c]; k < offsets[c + 1]; k++) sum[col[k]] += val[k];
     }
     stat(sum).forEach((v, k) => { if (Number.isFinite(v)) draws[k].push(v); });
   }
