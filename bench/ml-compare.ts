@@ -1,17 +1,22 @@
-// Random forests against scikit-learn on identical grouped folds, plus training time and metric
+// Random forests against scikit-learn on identical folds grouped by feature vector (as production
+// groups its split: the same recording under two track ids never straddles), plus training time and metric
 // against training rows before/after the ml-cart patch (issue 11). Readable tables on stdout
 // (`--json`: one JSON object instead); progress on stderr.
 //
-//   node --import tsx bench/ml-compare.ts [--only kaggle|generated] [--folds 5] [--trees 50]
+//   node --import tsx bench/ml-compare.ts [--only kaggle|generated|production] [--lake <data dir>] [--folds 5] [--trees 50]
 //        [--repeats 3] [--catalog-rows 114000] [--no-sklearn] [--no-compare] [--no-curve]
 //        [--no-original] [--json]
 // --only generated --no-compare --no-curve --repeats 3: just the full-catalog fit times (the target).
+// --lake <data dir>: also (with --only production: only) both libraries on the production split of
+// that lake's silver.catalog_tracks (bench/ml-production.ts), the numbers to compare with
+// model_performance_metrics' catalog_holdout rows.
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { groupedHoldout, groupedKFold, type Fold } from '../lib/ml/folds.ts';
 import { fullCatalogFits, trainingCurve, type CurvePoint } from './ml-curve.ts';
-import { generatedCatalogFile, readTracks, TASKS, type TrackRow } from './ml-data.ts';
+import { featureGroup, generatedCatalogFile, readTracks, TASKS, type TaskSpec, type TrackRow } from './ml-data.ts';
+import { PRODUCTION_SETTINGS, PRODUCTION_TASKS, productionSplit } from './ml-production.ts';
 import { runOurs, runSklearn, type ForestSettings, type TaskResult } from './ml-models.ts';
 import { comparisonTable, curveTable } from './ml-report.ts';
 
@@ -20,7 +25,7 @@ const KAGGLE_SAMPLE = path.resolve(repoRoot, '..', 'shared', 'data', 'kaggle', '
 
 const { values: args } = parseArgs({
   options: {
-    only: { type: 'string' }, folds: { type: 'string', default: '5' }, trees: { type: 'string', default: '50' },
+    only: { type: 'string' }, lake: { type: 'string' }, folds: { type: 'string', default: '5' }, trees: { type: 'string', default: '50' },
     'max-depth': { type: 'string', default: '10' }, 'min-samples': { type: 'string', default: '5' }, seed: { type: 'string', default: '42' },
     repeats: { type: 'string', default: '1' }, 'catalog-rows': { type: 'string', default: '114000' }, kaggle: { type: 'string', default: KAGGLE_SAMPLE },
     'no-sklearn': { type: 'boolean', default: false }, 'no-compare': { type: 'boolean', default: false }, 'no-curve': { type: 'boolean', default: false }, 'no-original': { type: 'boolean', default: false },
@@ -39,13 +44,13 @@ interface Comparison {
   sklearn: TaskResult[] | null;
 }
 
-function compare(name: string, tracks: TrackRow[], folds: Fold[]): Comparison {
+function compare(name: string, tracks: TrackRow[], folds: Fold[], tasks: TaskSpec[] = TASKS, forest: ForestSettings = settings): Comparison {
   log(`${name}: ${tracks.length} tracks, ${folds.length} fold(s), ours…`);
-  const ours = runOurs(TASKS, tracks, folds, settings);
+  const ours = runOurs(tasks, tracks, folds, forest);
   let sklearn: TaskResult[] | null = null;
   if (!args['no-sklearn']) {
     log(`${name}: scikit-learn…`);
-    const ref = runSklearn(TASKS, tracks, folds, settings);
+    const ref = runSklearn(tasks, tracks, folds, forest);
     versions.sklearn = ref.versions;
     sklearn = ref.tasks;
   }
@@ -57,14 +62,18 @@ const comparisons: Comparison[] = [];
 let curve: CurvePoint[] = [];
 let fullFits: ReturnType<typeof fullCatalogFits> = [];
 
-if (args.only !== 'generated') {
-  const tracks = await readTracks(args.kaggle);
-  comparisons.push(compare('kaggle sample', tracks, groupedKFold(tracks.map((t) => t.track_id), Number(args.folds), settings.seed)));
+if (args.lake) {
+  const prod = await productionSplit(args.lake);
+  comparisons.push(compare(`production split of ${args.lake} (${prod.groups} feature vectors)`, prod.tracks, [prod.fold], PRODUCTION_TASKS, PRODUCTION_SETTINGS));
 }
-if (args.only !== 'kaggle') {
+if (args.only === undefined || args.only === 'kaggle') {
+  const tracks = await readTracks(args.kaggle);
+  comparisons.push(compare('kaggle sample', tracks, groupedKFold(tracks.map(featureGroup), Number(args.folds), settings.seed)));
+}
+if (args.only === undefined || args.only === 'generated') {
   const file = await generatedCatalogFile(Number(args['catalog-rows']), 'bench-ml');
   const tracks = await readTracks(file);
-  const holdout = groupedHoldout(tracks.map((t) => t.track_id), 0.2, settings.seed);
+  const holdout = groupedHoldout(tracks.map(featureGroup), 0.2, settings.seed);
   const fold: Fold = { index: 0, ...holdout };
   if (!args['no-compare']) comparisons.push(compare(`generated catalog (${args['catalog-rows']} rows)`, tracks, [fold]));
   fullFits = fullCatalogFits(tracks, settings, Number(args.repeats), log);

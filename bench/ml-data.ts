@@ -7,6 +7,10 @@ import { parse } from 'csv-parse';
 import { generateCatalog, GENERATOR_VERSION } from '../lib/generator/index.ts';
 import { cacheDir } from './data.ts';
 import { outOfRange } from '../lib/audio-features.ts';
+import { CATALOG_FEATURES, CATALOG_INT_FEATURES } from '../silver/catalog_tracks.ts';
+
+/** The columns of production's split groups (silver.catalog_tracks.feature_key). */
+export const GROUP_FEATURES = [...CATALOG_FEATURES, ...CATALOG_INT_FEATURES];
 
 export const NUMERIC = ['popularity', 'duration_ms', 'danceability', 'energy', 'key', 'loudness', 'mode', 'speechiness',
   'acousticness', 'instrumentalness', 'liveness', 'valence', 'tempo', 'time_signature'] as const;
@@ -89,6 +93,14 @@ export async function generatedCatalogFile(rows: number, seed: string): Promise<
     renameSync(tmp, file);
   }
   return file;
+}
+
+/**
+ * The split group of a track, as production forms it (silver.catalog_tracks.feature_key): the whole
+ * audio-feature vector, so the same recording under several track ids is never on both sides.
+ */
+export function featureGroup(r: TrackRow): string {
+  return GROUP_FEATURES.map((f) => String(r.values[f])).join('|');
 }
 
 export function featureMatrix(rows: readonly TrackRow[], features: readonly NumericColumn[]): number[][] {

@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import type { Fold } from '../lib/ml/folds.ts';
 import { trainForestClassifier, trainForestRegressor, type ForestOptions } from '../lib/ml/forest.ts';
 import { accuracy, macroF1, mae, majorityLabel, mean, r2, rmse } from '../lib/ml/metrics.ts';
-import { featureMatrix, MOODS, NUMERIC, targetOf, type ModelKind, type TaskSpec, type TrackRow } from './ml-data.ts';
+import { featureMatrix, GROUP_FEATURES, MOODS, NUMERIC, targetOf, type ModelKind, type TaskSpec, type TrackRow } from './ml-data.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -96,7 +96,7 @@ export function runSklearn(tasks: readonly TaskSpec[], rows: readonly TrackRow[]
     writeFileSync(path.join(dir, 'rows.csv'), `${lines.join('\n')}\n`);
     // max_features null (None): every feature at every split; JSON cannot say 1.0, and 1 means one feature
     const params = { n_estimators: settings.nEstimators, max_depth: settings.maxDepth, min_samples_split: settings.minNumSamples + 1, max_features: null, random_state: settings.seed, n_jobs: 1 };
-    const spec = { folds: folds.map((f) => f.index), tasks: tasks.map((t) => ({ name: t.name, model: t.model, features: t.features, target: t.target, params })) };
+    const spec = { folds: folds.map((f) => f.index), group_columns: GROUP_FEATURES, tasks: tasks.map((t) => ({ name: t.name, model: t.model, features: t.features, target: t.target, params })) };
     writeFileSync(path.join(dir, 'spec.json'), JSON.stringify(spec));
     const res = spawnSync(sklearnPython(), [path.join(repoRoot, 'scripts', 'sklearn_reference.py'), '--data', path.join(dir, 'rows.csv'), '--spec', path.join(dir, 'spec.json')],
       { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 1024 * 1024 });

@@ -23,7 +23,7 @@ const METRICS: Record<string, string[]> = {
 /** Mean over folds of each metric and of the fit time, ours beside scikit-learn's. */
 export function comparisonTable(data: string, tracks: number, folds: number, ours: TaskResult[], sklearn: TaskResult[] | null): string {
   const widths = [16, 24, 9, 9, 8];
-  const lines = [`== ${data}: ${tracks} tracks, ${folds} grouped fold(s) by track_id (means over folds)`,
+  const lines = [`== ${data}: ${tracks} tracks, ${folds} fold(s) grouped by feature vector (means over folds)`,
     row(['model', 'metric', 'ours', 'sklearn', 'diff'], widths)];
   for (const task of ours) {
     const ref = sklearn?.find((t) => t.name === task.name);

@@ -2,14 +2,17 @@
 """scikit-learn reference for the random-forest comparison (bench/ml-compare.ts).
 
 Reads the rows and folds written by the TypeScript side, so both sides train and test on exactly
-the same rows with the same features, and prints one JSON object on stdout:
+the same rows with the same features. The folds are grouped by feature vector, as production's split
+is (gold/predictive/catalog-split.ts): the same recording under several track ids is on one side only;
+with "group_columns" in the spec this script refuses folds where a group straddles. Prints one JSON
+object on stdout:
 {"versions": {...}, "tasks": [{"name", "folds": [{"fold", "train_rows", "test_rows",
 "fit_seconds", "fit_cpu_seconds", "metrics": {...}}]}]}.
 
 Usage: sklearn_reference.py --data rows.csv --spec spec.json
   rows.csv  : a `fold` column (the test fold of the row) and every feature and target column
-  spec.json : {"folds": [0, 1, ...], "tasks": [{"name", "model": "rf_regressor" | "rf_classifier" |
-               "linear", "features": [...], "target": "...", "params": {...}}]}
+  spec.json : {"folds": [0, 1, ...], "group_columns": [...] (optional), "tasks": [{"name", "model":
+               "rf_regressor" | "rf_classifier" | "linear", "features": [...], "target": "...", "params": {...}}]}
 Run it with the venv of scripts/sklearn-venv.sh.
 """
 import argparse
@@ -61,6 +64,16 @@ def metrics(kind, y_true, y_pred):
     }
 
 
+def check_groups(rows, columns, folds):
+    """Exit with an error when a group (equal values of `columns`) has rows in a fold's test and train sets."""
+    key = rows[columns].astype(str).agg("|".join, axis=1)
+    for fold in folds:
+        test = rows["fold"] == fold
+        shared = set(key[test]) & set(key[~test])
+        if shared:
+            raise SystemExit(f"sklearn_reference: fold {fold}: {len(shared)} feature vector(s) on both sides, e.g. {sorted(shared)[0]}")
+
+
 def run_task(rows, task, folds):
     out = []
     for fold in folds:
@@ -97,6 +110,8 @@ def main():
     rows = pd.read_csv(args.data, keep_default_na=False)
     if "fold" not in rows.columns:
         raise SystemExit(f"sklearn_reference: {args.data} has no 'fold' column")
+    if spec.get("group_columns"):
+        check_groups(rows, spec["group_columns"], spec["folds"])
     result = {
         "versions": {"python": sys.version.split()[0], "sklearn": sklearn.__version__,
                      "numpy": np.__version__, "pandas": pd.__version__},

@@ -1,7 +1,22 @@
 import { defineTable } from '../../lib/table-spec.ts';
 import { HAS_FEATURES, avgOf, rounded, stddevOf, syntheticShare } from '../shared/feature-sql.ts';
+import { trailingZExceedance } from '../../lib/ml/distributions.ts';
 
 export const Z_ANOMALY = 2;
+/** A play's baseline: at most this many earlier plays with features at the same local hour. */
+export const ANOMALY_WINDOW = 50;
+/** Fewer earlier plays at the hour than this: the play is not scored. */
+export const ANOMALY_MIN_HISTORY = 5;
+
+/**
+ * Expected share of scored plays flagged by chance, by history length n: valence and energy independent
+ * normal draws around a stable hourly mean, each beyond Z_ANOMALY trailing standard deviations with
+ * probability q(n) (Student's t, n − 1 degrees of freedom), so either with 1 − (1 − q(n))².
+ */
+const EXPECTED_BY_HISTORY = Array.from({ length: ANOMALY_WINDOW - ANOMALY_MIN_HISTORY + 1 }, (_, i) => {
+  const q = trailingZExceedance(Z_ANOMALY, ANOMALY_MIN_HISTORY + i);
+  return 1 - (1 - q) ** 2;
+});
 export const SEVERITY_HIGH = 3;
 export const SEVERITY_MEDIUM = 2.5;
 
@@ -15,10 +30,14 @@ export default defineTable({
   grainSentence: 'one row per listener and local hour of day with at least one unusual play',
   grain: ['listener_id', 'hour_of_day'],
   description:
-    "Plays whose music is unusual for the hour at which the listener played it. Each local hour has its own baseline: mean and " +
-    "sample standard deviation of valence and of energy over the listener's plays with features at that hour. A play is " +
-    `anomalous when the absolute z-score of its valence or of its energy exceeds ${Z_ANOMALY} (compared after rounding to 6 ` +
-    'decimals; an hour without spread gives z = 0). Per hour: the anomalous plays, the average absolute z-scores of valence ' +
+    "Plays whose music is unusual for the hour at which the listener played it, judged only by what came before: each play's " +
+    `baseline is the mean and sample standard deviation of valence and of energy over the listener's previous (up to ${ANOMALY_WINDOW}) ` +
+    `plays with features at the same local hour (a trailing window, ordered by played_at); plays with fewer than ${ANOMALY_MIN_HISTORY} ` +
+    `such earlier plays are not scored. A scored play is anomalous when the absolute z-score of its valence or of its energy exceeds ${Z_ANOMALY} ` +
+    '(compared after rounding to 6 decimals; a baseline without spread gives z = 0). Beside the observed share of anomalous scored plays, ' +
+    'expected_anomaly_share is what chance alone gives if valence and energy were independent normal draws around a stable hourly mean ' +
+    `(Student's t with the history length minus one degrees of freedom, either of the two beyond ${Z_ANOMALY}); an observed share near it ` +
+    'is no evidence of unusual listening. Per hour: the anomalous plays, the average absolute z-scores of valence ' +
     `and of energy over them, and anomaly_severity: High if either average exceeds ${SEVERITY_HIGH}, Medium if either exceeds ` +
     `${SEVERITY_MEDIUM}, else Low (on the 3-decimal averages). Hours without anomalies are omitted; rows are ordered High, ` +
     'Medium, Low, then by hour. Describes departures from listening habits, not anything about the listener.',
@@ -26,9 +45,12 @@ export default defineTable({
     { name: 'listener_id', type: 'VARCHAR', description: 'Pseudonymous id of the listener' },
     { name: 'hour_of_day', type: 'INTEGER', description: 'Local hour 0-23' },
     { name: 'plays_with_features', type: 'BIGINT', description: 'Plays of this hour with features: the baseline sample' },
-    { name: 'anomaly_count', type: 'BIGINT', description: `Plays of this hour whose valence or energy z-score exceeds ${Z_ANOMALY} in absolute value` },
-    { name: 'baseline_valence', type: 'DOUBLE', description: 'Mean valence of the hour (the baseline), 3 decimals' },
-    { name: 'baseline_energy', type: 'DOUBLE', description: 'Mean energy of the hour (the baseline), 3 decimals' },
+    { name: 'scored_plays', type: 'BIGINT', description: `Plays of this hour with at least ${ANOMALY_MIN_HISTORY} earlier plays with features at the hour: the plays that were scored` },
+    { name: 'anomaly_count', type: 'BIGINT', description: `Scored plays whose valence or energy z-score against their trailing baseline exceeds ${Z_ANOMALY} in absolute value` },
+    { name: 'observed_anomaly_share', type: 'DOUBLE', description: 'anomaly_count / scored_plays' },
+    { name: 'expected_anomaly_share', type: 'DOUBLE', description: `Share of the scored plays expected to exceed |z| > ${Z_ANOMALY} by chance (normal, independent valence and energy, stable hourly mean; by each play's history length), averaged over the scored plays` },
+    { name: 'baseline_valence', type: 'DOUBLE', description: "Mean valence of all the hour's plays with features, 3 decimals (descriptive; each play is scored against its trailing baseline)" },
+    { name: 'baseline_energy', type: 'DOUBLE', description: "Mean energy of all the hour's plays with features, 3 decimals (descriptive; each play is scored against its trailing baseline)" },
     { name: 'valence_stddev', type: 'DOUBLE', description: 'Sample standard deviation of valence in the hour, 3 decimals' },
     { name: 'energy_stddev', type: 'DOUBLE', description: 'Sample standard deviation of energy in the hour, 3 decimals' },
     { name: 'avg_valence_deviation', type: 'DOUBLE', description: 'Average absolute valence z-score of the anomalous plays, 3 decimals' },
@@ -44,7 +66,7 @@ with events as (
 ),
 
 with_features as (
-    select listener_id, hour_of_day, feature_source, valence, energy
+    select listener_id, hour_of_day, played_at, event_id, feature_source, valence, energy
     from events
     where ${HAS_FEATURES}
 ),
@@ -52,16 +74,22 @@ with_features as (
 with_baseline as (
     select
         *,
-        avg(valence) over hour_window as valence_mean,
-        stddev_samp(valence) over hour_window as valence_sd,
-        avg(energy) over hour_window as energy_mean,
-        stddev_samp(energy) over hour_window as energy_sd
+        count(*) over trailing_plays as history,
+        avg(valence) over trailing_plays as valence_mean,
+        stddev_samp(valence) over trailing_plays as valence_sd,
+        avg(energy) over trailing_plays as energy_mean,
+        stddev_samp(energy) over trailing_plays as energy_sd
     from with_features
-    window hour_window as (partition by listener_id, hour_of_day)
+    window trailing_plays as (partition by listener_id, hour_of_day order by played_at, event_id rows between ${ANOMALY_WINDOW} preceding and 1 preceding)
 ),
 
 scored as (
-    select *, ${absZ('valence')} as valence_z, ${absZ('energy')} as energy_z
+    select
+        *,
+        history >= ${ANOMALY_MIN_HISTORY} as is_scored,
+        case when history >= ${ANOMALY_MIN_HISTORY} then ${absZ('valence')} end as valence_z,
+        case when history >= ${ANOMALY_MIN_HISTORY} then ${absZ('energy')} end as energy_z,
+        case when history >= ${ANOMALY_MIN_HISTORY} then list_extract([${EXPECTED_BY_HISTORY.join(', ')}]::double[], (history - ${ANOMALY_MIN_HISTORY} + 1)::integer) end as expected_share
     from with_baseline
 ),
 
@@ -70,7 +98,9 @@ by_hour as (
         listener_id,
         hour_of_day,
         count(*)::bigint as plays_with_features,
+        count(*) filter (where is_scored)::bigint as scored_plays,
         count(*) filter (where round(valence_z, 6) > ${Z_ANOMALY} or round(energy_z, 6) > ${Z_ANOMALY})::bigint as anomaly_count,
+        avg(expected_share) as expected_anomaly_share,
         ${avgOf('valence')} as baseline_valence,
         ${avgOf('energy')} as baseline_energy,
         ${stddevOf('valence')} as valence_stddev,
@@ -95,7 +125,8 @@ classified as (
 )
 
 select
-    listener_id, hour_of_day::integer as hour_of_day, plays_with_features, anomaly_count, baseline_valence, baseline_energy,
+    listener_id, hour_of_day::integer as hour_of_day, plays_with_features, scored_plays, anomaly_count,
+    (anomaly_count / scored_plays)::double as observed_anomaly_share, expected_anomaly_share, baseline_valence, baseline_energy,
     valence_stddev, energy_stddev, avg_valence_deviation, avg_energy_deviation, anomaly_severity,
     case anomaly_severity
         when 'High' then 'At this hour some plays are far from your usual music for the hour: a clear break from habit'

@@ -34,7 +34,8 @@ const CHECKS: Record<string, string> = {
     having count(*) filter (where sel.chosen) <> 1 or max(case when sel.chosen then sel.k end) < max(c.clusters) or bool_or(sel.k not between 2 and 8)`,
   'listening_anomalies: counts and severity consistent': `
     select * from gold.listening_anomalies
-    where anomaly_count < 1 or anomaly_count > plays_with_features
+    where anomaly_count < 1 or anomaly_count > scored_plays or scored_plays > plays_with_features
+       or abs(observed_anomaly_share - anomaly_count / scored_plays) > 1e-12 or expected_anomaly_share not between 0 and 1
        or anomaly_severity <> case when greatest(avg_valence_deviation, avg_energy_deviation) > 3 then 'High'
                                    when greatest(avg_valence_deviation, avg_energy_deviation) > 2.5 then 'Medium' else 'Low' end`,
   'mood_improvement_recommendations: at most 20, valence >= 0.7, two plays or more': `

@@ -30,12 +30,12 @@ async function buildAll(events: Row[]): Promise<Map<string, Row[]>> {
   }
 }
 
-/** Sample plays plus a planted outlier (15 alike plays and one far off at 03:00), so that every table has rows. */
+/** Sample plays plus a planted outlier (15 alike plays, spread 0.05, and one far off after them at 03:00), so that every table has rows. */
 function events(listener: string, seed: number): Row[] {
   const rows = sampleEvents(listener, 80, seed);
   const base = { ...rows[0], hour_of_day: 3, feature_source: 'kaggle', feature_match: 'track_id', session_id: `${listener}-planted` };
   const planted = Array.from({ length: 16 }, (_, i) => ({
-    ...base, event_id: `${listener}-p${i}`, session_position: i + 1, valence: i === 15 ? 1 : 0.5, energy: 0.5,
+    ...base, event_id: `${listener}-p${i}`, session_position: i + 1, valence: i === 15 ? 1 : i % 2 === 0 ? 0.45 : 0.55, energy: 0.5,
     played_at: `2023-06-${String(i + 1).padStart(2, '0')} 03:30:00`,
   }));
   return [...rows, ...planted];

@@ -20,13 +20,19 @@ export default defineTable({
     "leaving from_mood that go to to_mood (the listener's rows of one from_mood sum to 1). pattern_type: 'Mood Persistence' " +
     "(same category), 'Mood Lift' (towards higher valence: Sad to Neutral or Happy, Neutral to Happy), 'Mood Dip' (towards " +
     "lower valence), 'Energy Shift' (same valence side, other energy: Happy_Energetic to Happy_Calm and the like). A pair " +
-    'with a play without features in between is not a transition.',
+    'with a play without features in between is not a transition. Beside each probability, independent_probability is its value if ' +
+    "the next mood did not depend on the current one; beside the listener's persistence_share (transitions that keep the mood), " +
+    'independent_persistence_share is its value under independence: moods that merely repeat because one mood dominates the mix ' +
+    'show persistence_share close to it.',
   columns: [
     { name: 'listener_id', type: 'VARCHAR', description: 'Pseudonymous id of the listener' },
     { name: 'from_mood', type: 'VARCHAR', description: 'Mood category of the earlier play' },
     { name: 'to_mood', type: 'VARCHAR', description: 'Mood category of the next play of the same session' },
     { name: 'transition_count', type: 'BIGINT', description: 'Pairs of consecutive plays going from from_mood to to_mood' },
     { name: 'transition_probability', type: 'DOUBLE', description: 'transition_count divided by all transitions of the listener leaving from_mood, 3 decimals' },
+    { name: 'independent_probability', type: 'DOUBLE', description: "What transition_probability would be if the next play's mood did not depend on the current one: to_mood's share of all the listener's transition destinations, 3 decimals" },
+    { name: 'persistence_share', type: 'DOUBLE', description: "Share of all the listener's transitions that stay in the same mood category (Mood Persistence), repeated on each of the listener's rows, 3 decimals" },
+    { name: 'independent_persistence_share', type: 'DOUBLE', description: "persistence_share expected if consecutive moods were independent: the sum over moods of (share of transitions leaving it) x (share arriving in it), repeated on each of the listener's rows, 3 decimals. A persistence_share near it says the listener's moods do not persist beyond what their mix gives" },
     { name: 'pattern_type', type: 'VARCHAR', description: `${PATTERN_TYPES.join(', ')} (see the table description)` },
     { name: 'behavioral_insight', type: 'VARCHAR', description: 'What the transition says about listening habits, in our own words (one text per pattern type)' },
     { name: 'synthetic_share', type: 'DOUBLE', description: 'Among the plays of the counted pairs (each pair contributes its two plays), the fraction whose features are synthetic' },
@@ -64,21 +70,57 @@ counted as (
     group by listener_id, from_mood, to_mood
 ),
 
-typed as (
+marginals as (
     select
         *,
-        round(transition_count / sum(transition_count) over (partition by listener_id, from_mood), 3)::double as transition_probability,
+        sum(transition_count) over (partition by listener_id) as listener_transitions,
+        sum(transition_count) over (partition by listener_id, from_mood) / sum(transition_count) over (partition by listener_id) as from_share,
+        sum(transition_count) over (partition by listener_id, to_mood) / sum(transition_count) over (partition by listener_id) as to_share
+    from counted
+),
+
+from_shares as (
+    select distinct listener_id, from_mood as mood, from_share from marginals
+),
+
+to_shares as (
+    select distinct listener_id, to_mood as mood, to_share from marginals
+),
+
+independence as (
+    select f.listener_id, sum(f.from_share * t.to_share) as independent_persistence_share
+    from from_shares f
+    join to_shares t on t.listener_id = f.listener_id and t.mood = f.mood
+    group by f.listener_id
+),
+
+persistence as (
+    select listener_id, sum(case when from_mood = to_mood then transition_count else 0 end) / sum(transition_count) as persistence_share
+    from counted
+    group by listener_id
+),
+
+typed as (
+    select
+        m.*,
+        round(transition_count / sum(transition_count) over (partition by m.listener_id, from_mood), 3)::double as transition_probability,
+        round(to_share, 3)::double as independent_probability,
+        round(p.persistence_share, 3)::double as persistence_share,
+        round(coalesce(i.independent_persistence_share, 0), 3)::double as independent_persistence_share,
         case
             when from_mood = to_mood then '${PATTERN_TYPES[0]}'
             when ${level('to_mood')} > ${level('from_mood')} then '${PATTERN_TYPES[1]}'
             when ${level('to_mood')} < ${level('from_mood')} then '${PATTERN_TYPES[2]}'
             else '${PATTERN_TYPES[3]}'
         end as pattern_type
-    from counted
+    from marginals m
+    join persistence p on p.listener_id = m.listener_id
+    left join independence i on i.listener_id = m.listener_id
 )
 
 select
-    listener_id, from_mood, to_mood, transition_count, transition_probability, pattern_type,
+    listener_id, from_mood, to_mood, transition_count, transition_probability, independent_probability,
+    persistence_share, independent_persistence_share, pattern_type,
     case pattern_type
         when '${PATTERN_TYPES[0]}' then 'Tends to stay with music of the same character from one track to the next'
         when '${PATTERN_TYPES[1]}' then 'Moves on to brighter, more positive-sounding music'

@@ -2,6 +2,8 @@ import { defineTable } from '../../lib/table-spec.ts';
 import {
   HAS_FEATURES, HOUR_COS, HOUR_SIN, avgOf, circularLinearR, corrOf, rounded, rowsWithoutFeatures, stddevOf, syntheticShare,
 } from '../shared/feature-sql.ts';
+import { groupContrastSql } from '../shared/group-contrast-sql.ts';
+import { contrastColumns, contrastDescription } from '../shared/group-contrast-columns.ts';
 
 const perListener = (what: string, how: string) =>
   `${what} of the listener's plays with features ${how}; computed over all hours and repeated on each hour row of the listener, 3 decimals`;
@@ -17,7 +19,8 @@ export default defineTable({
     'features. Per listener (repeated on every hour row): the Pearson correlation of valence and of energy with a cyclic encoding ' +
     'of the hour (sin and cos of the angle 2*pi*hour/24, so that 23h and 0h are neighbours), and the circular-linear correlation ' +
     'r = sqrt((r_xc^2 + r_xs^2 - 2*r_xc*r_xs*r_cs) / (1 - r_cs^2)), where x is valence or energy, c = cos and s = sin of the hour ' +
-    'angle and r_.. their Pearson correlations: 0 = no relation to the time of day, 1 = fully determined by it, whatever the peak hour.',
+    'angle and r_.. their Pearson correlations: 0 = no relation to the time of day, 1 = fully determined by it, whatever the peak hour. ' +
+    contrastDescription('the other hours'),
   columns: [
     { name: 'listener_id', type: 'VARCHAR', description: 'Pseudonymous id of the listener' },
     { name: 'hour_of_day', type: 'INTEGER', description: "Hour 0-23 of the play's end in the listener's time zone" },
@@ -36,6 +39,7 @@ export default defineTable({
     { name: 'energy_hour_circular_r', type: 'DOUBLE', description: perListener('Circular-linear correlation (0-1) of energy with the hour angle', '(formula in the table description); null when undefined') },
     { name: 'rows_without_features', type: 'BIGINT', description: 'Plays in this hour without audio features, left out of every statistic' },
     { name: 'synthetic_share', type: 'DOUBLE', description: 'Among the plays with features in this hour, the fraction whose features are synthetic (null when none)' },
+    ...contrastColumns('the other hours'),
   ],
   inputs: ['silver.listening_with_features'],
   sql: `
@@ -82,8 +86,12 @@ select
     h.avg_valence, h.avg_energy, h.avg_danceability, h.avg_acousticness, h.sample_size, h.valence_stddev, h.energy_stddev,
     l.valence_hour_sin_r, l.valence_hour_cos_r, l.energy_hour_sin_r, l.energy_hour_cos_r,
     l.valence_hour_circular_r, l.energy_hour_circular_r,
-    h.rows_without_features, h.synthetic_share
+    h.rows_without_features, h.synthetic_share,
+    v.days_in_group as days_with_plays, v.diff_ci_low, v.diff_ci_high, v.verdict,
+    e.energy_diff_ci_low, e.energy_diff_ci_high, e.energy_verdict
 from by_hour as h
-left join by_listener as l on l.listener_id = h.listener_id`,
+left join by_listener as l on l.listener_id = h.listener_id
+left join ${groupContrastSql('events', 'hour_of_day', 'valence')} v on v.listener_id = h.listener_id and v.grp = h.hour_of_day
+left join ${groupContrastSql('events', 'hour_of_day', 'energy', 'energy_')} e on e.listener_id = h.listener_id and e.grp = h.hour_of_day`,
   orderBy: 'listener_id, hour_of_day',
 });

@@ -1,5 +1,7 @@
 import { defineTable } from '../../lib/table-spec.ts';
 import { avgOf, rowsWithoutFeatures, stddevOf, syntheticShare } from '../shared/feature-sql.ts';
+import { groupContrastSql } from '../shared/group-contrast-sql.ts';
+import { contrastColumns, contrastDescription } from '../shared/group-contrast-columns.ts';
 
 export const PARTS_OF_DAY = ['morning', 'afternoon', 'evening', 'night'];
 
@@ -12,7 +14,7 @@ export default defineTable({
   description:
     "What a listener's music sounds like in each part of the local day: morning 06-11, afternoon 12-17, evening 18-22, night 23-05. " +
     'valence_consistency and energy_consistency keep their historical names but hold sample standard deviations (higher = less ' +
-    'consistent); valence_stddev and energy_stddev hold the same values under correct names.',
+    'consistent); valence_stddev and energy_stddev hold the same values under correct names. ' + contrastDescription('the rest of the day'),
   columns: [
     { name: 'listener_id', type: 'VARCHAR', description: 'Pseudonymous id of the listener' },
     { name: 'part_of_day', type: 'VARCHAR', description: 'morning (06-11), afternoon (12-17), evening (18-22) or night (23-05), local hours' },
@@ -30,6 +32,7 @@ export default defineTable({
     { name: 'energy_stddev', type: 'DOUBLE', description: 'Sample standard deviation of energy over the plays with features; null with fewer than two, 3 decimals' },
     { name: 'rows_without_features', type: 'BIGINT', description: 'Plays counted in total_plays without audio features, left out of the averages' },
     { name: 'synthetic_share', type: 'DOUBLE', description: 'Among the plays with features, the fraction whose features are synthetic (null when none)' },
+    ...contrastColumns('the rest of the day'),
   ],
   inputs: ['silver.listening_with_features'],
   sql: `
@@ -57,13 +60,17 @@ by_part as (
 )
 
 select
-    listener_id,
+    by_part.listener_id,
     part_of_day,
     list_position([${PARTS_OF_DAY.map((p) => `'${p}'`).join(', ')}], part_of_day)::integer as part_of_day_order,
     total_plays, avg_valence, avg_energy, avg_danceability, avg_acousticness, avg_instrumentalness, avg_tempo,
     valence_stddev as valence_consistency,
     energy_stddev as energy_consistency,
-    valence_stddev, energy_stddev, rows_without_features, synthetic_share
-from by_part`,
+    valence_stddev, energy_stddev, rows_without_features, synthetic_share,
+    v.days_in_group as days_with_plays, v.diff_ci_low, v.diff_ci_high, v.verdict,
+    e.energy_diff_ci_low, e.energy_diff_ci_high, e.energy_verdict
+from by_part
+left join ${groupContrastSql('events', 'part_of_day', 'valence')} v on v.listener_id = by_part.listener_id and v.grp = by_part.part_of_day
+left join ${groupContrastSql('events', 'part_of_day', 'energy', 'energy_')} e on e.listener_id = by_part.listener_id and e.grp = by_part.part_of_day`,
   orderBy: 'listener_id, part_of_day_order, part_of_day',
 });

@@ -1,5 +1,7 @@
 import { defineTable } from '../../lib/table-spec.ts';
 import { avgOf, rowsWithoutFeatures, stddevOf, syntheticShare } from '../shared/feature-sql.ts';
+import { groupContrastSql } from '../shared/group-contrast-sql.ts';
+import { contrastColumns, contrastDescription } from '../shared/group-contrast-columns.ts';
 
 export default defineTable({
   layer: 'gold',
@@ -10,7 +12,7 @@ export default defineTable({
   description:
     "Whether a listener's music differs between weekdays (Monday-Friday) and weekends (Saturday, Sunday, local time): play counts, " +
     'averages and spread of the mood features. valence_variance and energy_variance keep their historical names but hold sample ' +
-    'standard deviations; valence_stddev and energy_stddev hold the same values under correct names.',
+    'standard deviations; valence_stddev and energy_stddev hold the same values under correct names. ' + contrastDescription('the other period'),
   columns: [
     { name: 'listener_id', type: 'VARCHAR', description: 'Pseudonymous id of the listener' },
     { name: 'period', type: 'VARCHAR', description: 'Weekday (Monday-Friday) or Weekend (Saturday, Sunday), local time' },
@@ -26,6 +28,7 @@ export default defineTable({
     { name: 'energy_stddev', type: 'DOUBLE', description: 'Sample standard deviation of energy over the plays with features; null with fewer than two, 3 decimals' },
     { name: 'rows_without_features', type: 'BIGINT', description: 'Plays counted in total_plays without audio features, left out of the averages' },
     { name: 'synthetic_share', type: 'DOUBLE', description: 'Among the plays with features, the fraction whose features are synthetic (null when none)' },
+    ...contrastColumns('the other period'),
   ],
   inputs: ['silver.listening_with_features'],
   sql: `
@@ -53,10 +56,14 @@ by_period as (
 )
 
 select
-    listener_id, period, total_plays, avg_valence, avg_energy, avg_danceability, avg_tempo, avg_acousticness,
+    by_period.listener_id, period, total_plays, avg_valence, avg_energy, avg_danceability, avg_tempo, avg_acousticness,
     valence_stddev as valence_variance,
     energy_stddev as energy_variance,
-    valence_stddev, energy_stddev, rows_without_features, synthetic_share
-from by_period`,
+    valence_stddev, energy_stddev, rows_without_features, synthetic_share,
+    v.days_in_group as days_with_plays, v.diff_ci_low, v.diff_ci_high, v.verdict,
+    e.energy_diff_ci_low, e.energy_diff_ci_high, e.energy_verdict
+from by_period
+left join ${groupContrastSql('events', 'period', 'valence')} v on v.listener_id = by_period.listener_id and v.grp = by_period.period
+left join ${groupContrastSql('events', 'period', 'energy', 'energy_')} e on e.listener_id = by_period.listener_id and e.grp = by_period.period`,
   orderBy: 'listener_id, period',
 });

@@ -6,7 +6,8 @@ import { tempDir } from '../../test/helpers.ts';
 import { silentLogger } from '../../lib/logger.ts';
 import { seededRng } from '../../lib/ml/rng.ts';
 import { CATALOG_FEATURES, CATALOG_INT_FEATURES } from '../../silver/catalog_tracks.ts';
-import { fitOrReuse, splitCatalog, type CatalogData } from './catalog-models.ts';
+import { evaluate, fitOrReuse, splitCatalog, type CatalogData } from './catalog-models.ts';
+import { LeakError } from './evaluation.ts';
 import { MOOD_MODEL, VALENCE_MODEL } from './model-settings.ts';
 
 function moodOf(v: number, e: number): string {
@@ -59,4 +60,13 @@ test('on pure noise neither forest beats its baseline', () => {
 test('with signal in the features both forests beat their baselines', () => {
   const v = verdicts(false);
   for (const k of ['valence_forest.rmse', 'valence_forest.r2', 'mood_forest.accuracy']) assert.equal(v[k], true, k);
+});
+
+test('a baseline computed from rows that share a feature vector with the test rows is refused (planted leak)', () => {
+  const d = data(40, true);
+  d.keys[5] = d.keys[30]; // track 5 (training) is the same recording as track 30 (test)
+  const train = Array.from({ length: 20 }, (_, i) => i);
+  const test = Array.from({ length: 20 }, (_, i) => 20 + i);
+  const never = { predict: () => { throw new Error('must not predict before the guard'); } } as unknown as Parameters<typeof evaluate>[1];
+  assert.throws(() => evaluate(VALENCE_MODEL, never, d, train, test), (e: Error) => e instanceof LeakError && /valence_forest baseline: test row with key/.test(e.message));
 });

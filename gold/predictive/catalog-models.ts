@@ -62,7 +62,7 @@ function train(spec: CatalogModelSpec, X: number[][], y: (number | string)[], la
  * only (asserted: no feature vector of the baseline's rows is a test row's). Intervals are clustered by
  * feature vector (the split's groups); `resamples` 0 skips them (CV folds only report the metric).
  */
-function evaluate(spec: CatalogModelSpec, forest: CatalogForest, data: CatalogData, trainIdx: readonly number[], testIdx: readonly number[], resamples?: number) {
+export function evaluate(spec: CatalogModelSpec, forest: CatalogForest, data: CatalogData, trainIdx: readonly number[], testIdx: readonly number[], resamples?: number) {
   assertNoLeak(new Set(trainIdx.map((i) => data.keys[i])), testIdx.map((i) => data.keys[i]), `${spec.name} baseline`);
   const trainY = targets(data, spec, trainIdx);
   const y = targets(data, spec, testIdx);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { clusterBootstrap, quantileSorted, verdictOf, MIN_BOOTSTRAP_CLUSTERS } from './bootstrap.ts';
+import { clusterBootstrap, quantileSorted, smallClusterFactor, t975, verdictOf, MIN_BOOTSTRAP_CLUSTERS } from './bootstrap.ts';
 import { seededRng } from './rng.ts';
 
 const meanOf = (sum: Float64Array) => [sum[1] / sum[0]];
@@ -26,4 +26,10 @@ test('the interval of a clustered mean is seeded, covers the mean, and is null b
   assert.ok(a[0].low! < m && m < a[0].high!, `${JSON.stringify(a)} covers ${m}`);
   assert.ok(a[0].high! - a[0].low! > 0.1, 'wide: 40 clusters of spread ±0.5');
   assert.deepEqual(clusterBootstrap(clusters.slice(0, MIN_BOOTSTRAP_CLUSTERS - 1), meanOf, { seed: 1 }), [{ low: null, high: null }]);
+});
+
+test('few clusters widen the interval: t(G-1) and sqrt(G/(G-1)) against the normal quantile', () => {
+  assert.ok(Math.abs(t975(12) - 2.1788) < 1e-3, String(t975(12)));
+  assert.ok(Math.abs(smallClusterFactor(13) - Math.sqrt(13 / 12) * 2.1788 / 1.96) < 1e-3);
+  assert.ok(smallClusterFactor(1000) < 1.002);
 });

@@ -3,10 +3,35 @@
 //
 // Each cluster is summarised by a vector of sums (counts, errors, confusion cells); a resample is the
 // sum of the vectors of the clusters drawn, and the statistic is computed from that sum. Intervals are
-// percentile intervals (2.5 % and 97.5 %, linear interpolation) of the resampled statistics.
+// percentile intervals (2.5 % and 97.5 %, linear interpolation) of the resampled statistics, widened
+// around the point estimate for few clusters: the bootstrap of G clusters underestimates the spread by
+// √((G − 1)/G) and a normal quantile is too small for G − 1 degrees of freedom, so each side's distance
+// from the estimate is multiplied by √(G/(G − 1))·t(G − 1, 0.975)/z(0.975) (1.16 for 13 tracks, 1.03 for
+// 100), the usual small-sample correction of cluster-robust inference (CR1 with t(G − 1)).
 import { seededRng } from './rng.ts';
+import { studentTwoSidedTail } from './distributions.ts';
 
-export const BOOTSTRAP_RESAMPLES = 2000;
+const Z975 = 1.959963984540054;
+
+/** The t quantile with `df` degrees of freedom whose two-sided tail is 5 % (bisection on the tail). */
+export function t975(df: number): number {
+  let lo = Z975;
+  let hi = 20;
+  for (let i = 0; i < 100; i++) {
+    const mid = (lo + hi) / 2;
+    if (studentTwoSidedTail(mid, df) > 0.05) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}
+
+/** Factor by which the percentile interval's sides are widened for `clusters` clusters. */
+export function smallClusterFactor(clusters: number): number {
+  return Math.sqrt(clusters / (clusters - 1)) * (t975(clusters - 1) / Z975);
+}
+
+/** The issue asks for at least 1,000; each resample costs (tracks drawn) × (non-zero sums), so 1,000 keeps the large scale affordable. */
+export const BOOTSTRAP_RESAMPLES = 1000;
 /** Fewer clusters than this: no interval (a bootstrap over a handful of tracks says nothing). */
 export const MIN_BOOTSTRAP_CLUSTERS = 5;
 
@@ -22,6 +47,21 @@ export interface BootstrapOptions {
   seed: number | string;
   /** Names the stream, so two statistics of one run draw independently but reproducibly. */
   salt?: string;
+}
+
+/**
+ * mulberry32, seeded from the ARC4 stream: the bootstrap draws tens of millions of indices on a large
+ * hold-out, which ARC4 makes the bottleneck; this is as reproducible and ~50 times faster.
+ */
+function fastRng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
 
 /** The q-quantile (0..1) of sorted finite values, linear interpolation; null when there are none. */
@@ -42,23 +82,39 @@ export function quantileSorted(sorted: readonly number[], q: number): number | n
 export function clusterBootstrap(clusters: readonly (readonly number[])[], stat: (sum: Float64Array) => number[], o: BootstrapOptions): Interval[] {
   const m = clusters.length;
   const width = m > 0 ? clusters[0].length : 0;
-  const probe = stat(new Float64Array(width).map((_, j) => clusters.reduce((s, c) => s + c[j], 0)));
-  if (m < MIN_BOOTSTRAP_CLUSTERS) return probe.map(() => ({ low: null, high: null }));
-  const rng = seededRng(o.seed, `cluster-bootstrap:${o.salt ?? ''}`);
+  const point = stat(new Float64Array(width).map((_, j) => clusters.reduce((s, c) => s + c[j], 0)));
+  if (m < MIN_BOOTSTRAP_CLUSTERS) return point.map(() => ({ low: null, high: null }));
+  const rng = fastRng(Math.floor(seededRng(o.seed, `cluster-bootstrap:${o.salt ?? ''}`)() * 0x100000000));
   const resamples = o.resamples ?? BOOTSTRAP_RESAMPLES;
-  const draws: number[][] = probe.map(() => []);
+  const draws: number[][] = point.map(() => []);
+  // Clusters as sparse rows (a catalog track fills one confusion cell of 25): the cost of a resample
+  // is the number of non-zero sums of the clusters drawn, not clusters × width.
+  const offsets = new Int32Array(m + 1);
+  const cols: number[] = [];
+  const vals: number[] = [];
+  clusters.forEach((c, i) => {
+    for (let j = 0; j < width; j++) if (c[j] !== 0) { cols.push(j); vals.push(c[j]); }
+    offsets[i + 1] = cols.length;
+  });
+  const col = Int32Array.from(cols);
+  const val = Float64Array.from(vals);
   const sum = new Float64Array(width);
   for (let r = 0; r < resamples; r++) {
     sum.fill(0);
     for (let i = 0; i < m; i++) {
-      const c = clusters[Math.floor(rng() * m)];
-      for (let j = 0; j < width; j++) sum[j] += c[j];
+      const c = Math.floor(rng() * m);
+      for (let k = offsets[c]; k < offsets[c + 1]; k++) sum[col[k]] += val[k];
     }
     stat(sum).forEach((v, k) => { if (Number.isFinite(v)) draws[k].push(v); });
   }
-  return draws.map((d) => {
+  const widen = smallClusterFactor(m);
+  return draws.map((d, k) => {
     d.sort((a, b) => a - b);
-    return { low: quantileSorted(d, 0.025), high: quantileSorted(d, 0.975) };
+    const low = quantileSorted(d, 0.025);
+    const high = quantileSorted(d, 0.975);
+    const est = point[k];
+    if (low === null || high === null || !Number.isFinite(est)) return { low, high };
+    return { low: est - widen * Math.max(0, est - low), high: est + widen * Math.max(0, high - est) };
   });
 }
 
