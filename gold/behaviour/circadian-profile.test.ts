@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { circadianRows } from './circadian_profile.ts';
 
 // 30 days: one play at 8 every day; on 3 of the days also 10 plays at 23.
-const days = Array.from({ length: 30 }, (_, i) => (i % 10 === 0 ? '8:1,23:10' : '8:1')).join(';');
+const days = Array.from({ length: 30 }, (_, i) => Array.from({ length: 24 }, (_, h) => (h === 8 ? 1 : h === 23 && i % 10 === 0 ? 10 : 0)));
 
 test('circadian intervals resample whole days, cover the share and ignore the pseudonym', () => {
   const rows = circadianRows('a', days);

@@ -1,9 +1,8 @@
 // gold.circadian_profile: when in the local day a listener plays music, with a bootstrap interval over
 // local days. The per-play work (counting plays per local day and hour) is SQL; only the day × hour
-// count matrix of one listener at a time is held in JS for the bootstrap.
+// count matrix (one row per listener and day, 24 counts) is read into JS for the bootstrap.
 import { defineTable } from '../../lib/table-spec.ts';
 import type { BuildContext } from '../../lib/build-context.ts';
-import { queryValues } from '../../lib/duckdb.ts';
 import { loadRows, type AppendColumn, type AppendValue } from '../../lib/appender.ts';
 import { sparseClusterBootstrap, type SparseCluster } from '../../lib/ml/bootstrap.ts';
 import { rounded } from '../shared/feature-sql.ts';
@@ -20,40 +19,31 @@ const COLUMNS: AppendColumn[] = [
   { name: 'days_observed', type: 'BIGINT' }, { name: 'days_with_plays', type: 'BIGINT' },
 ];
 
-/** One row per listener: its local days in date order, each as "hour:plays,hour:plays". */
+/** One row per listener and local day (in date order): the day's plays in each of the 24 local hours. */
 const MATRIX_SQL = `
-with day_hours as (
-    select listener_id, date_local, hour_of_day, count(*) as n
-    from silver.listening_with_features
-    where date_local is not null and hour_of_day is not null
-    group by listener_id, date_local, hour_of_day
-),
+select listener_id, ${Array.from({ length: 24 }, (_, h) => `count(*) filter (where hour_of_day = ${h})::integer as h${h}`).join(', ')}
+from silver.listening_with_features
+where date_local is not null and hour_of_day is not null
+group by listener_id, date_local
+order by listener_id, date_local`;
 
-days as (
-    select listener_id, date_local, string_agg(hour_of_day || ':' || n, ',' order by hour_of_day) as hours
-    from day_hours
-    group by listener_id, date_local
-)
-
-select listener_id, string_agg(hours, ';' order by date_local) as matrix
-from days
-group by listener_id
-order by listener_id`;
-
-/** The 24 hour rows of one listener from its day matrix. */
-export function circadianRows(listener: string, matrix: string): AppendValue[][] {
-  const days: SparseCluster[] = matrix.split(';').map((day) => {
-    const cells = day.split(',').map((cell) => cell.split(':').map(Number));
-    return { index: cells.map((c) => c[0]), value: cells.map((c) => c[1]) };
+/** The 24 hour rows of one listener from its local days (in date order), each the day's plays per hour. */
+export function circadianRows(listener: string, dayHours: readonly (readonly number[])[]): AppendValue[][] {
+  const days: SparseCluster[] = dayHours.map((d) => {
+    const index: number[] = [];
+    for (let h = 0; h < 24; h++) if (d[h] > 0) index.push(h);
+    return { index, value: index.map((h) => d[h]) };
   });
   const plays = new Array<number>(24).fill(0);
   const daysWith = new Array<number>(24).fill(0);
   for (const d of days) d.index.forEach((h, k) => { plays[h] += d.value[k]; daysWith[h] += 1; });
   const total = plays.reduce((s, v) => s + v, 0);
+  const out = new Array<number>(24);
   const shares = (sum: Float64Array) => {
     let t = 0;
     for (let h = 0; h < 24; h++) t += sum[h];
-    return Array.from(sum, (v) => v / t);
+    for (let h = 0; h < 24; h++) out[h] = sum[h] / t;
+    return out;
   };
   const ci = sparseClusterBootstrap(days, 24, shares, { seed: CIRCADIAN_SEED, salt: 'circadian_profile', resamples: CIRCADIAN_RESAMPLES });
   return plays.map((n, h) => [listener, h, n, n / total, ci[h].low, ci[h].high, days.length, daysWith[h]]);
@@ -85,8 +75,13 @@ export default defineTable({
   build: async (ctx: BuildContext, spec) => {
     const started = Date.now();
     const rows: AppendValue[][] = [];
-    for (const r of await queryValues<{ listener_id: string; matrix: string }>(ctx.conn, MATRIX_SQL)) {
-      rows.push(...circadianRows(r.listener_id, r.matrix));
+    const matrix = (await ctx.conn.runAndReadAll(MATRIX_SQL)).getRows() as unknown as [string, ...number[]][];
+    ctx.log.debug({ days: matrix.length, ms: Date.now() - started }, 'circadian day matrix read');
+    for (let i = 0; i < matrix.length;) {
+      const listener = matrix[i][0];
+      const days: number[][] = [];
+      for (; i < matrix.length && matrix[i][0] === listener; i++) days.push(matrix[i].slice(1) as number[]);
+      rows.push(...circadianRows(listener, days));
     }
     try {
       await loadRows(ctx.conn, TEMP, COLUMNS, rows);

@@ -38,17 +38,39 @@ export const EVALUATION = {
 const R = RECOMMENDER;
 const W = R.weights;
 
-/** Temp tables `<p>_…` holding top-`R.top` recommendations per listener in `<p>_recs`, from the plays in `source`. */
-export async function recommend(ctx: BuildContext, source: string, p: string): Promise<void> {
-  const run = (sql: string) => ctx.conn.run(sql);
-  await run(`create or replace temp table ${p}_plays as ${source}`);
+/**
+ * One scan of silver: per listener and track, all plays and the plays before the cut-off (null
+ * cut-off: none are), the names, artist and genres, and whether the listener's first listen of the
+ * track came after the cut-off. Both fits of the recommender and the test set read it.
+ */
+export async function loadListenerTracks(ctx: BuildContext, cutoff: string | null): Promise<void> {
+  const before = cutoff === null ? 'false' : `played_at < '${cutoff}'::timestamp`;
+  await ctx.conn.run(`create or replace temp table ${BASE} as
+    select listener_id, song_key, count(*) as plays, count(*) filter (where ${before}) as train_plays,
+        bool_or(is_first_track_play and not (${before})) as first_listen_after,
+        min(track_name) as track_name, min(artist_name) as artist_name,
+        min(artist_key) as artist_key, max(genres) filter (where len(genres) > 0) as genres
+    from silver.listening_with_features
+    where song_key is not null
+    group by listener_id, song_key`);
+}
+
+export const BASE = 'rec_listener_tracks';
+
+/** Temp tables `<p>_…` holding top-`R.top` recommendations per listener in `<p>_recs`, fitted on `plays` (plays or train_plays) of the base table. */
+export async function recommend(ctx: BuildContext, plays: 'plays' | 'train_plays', p: string): Promise<void> {
+  const run = async (sql: string) => {
+    const t = Date.now();
+    await ctx.conn.run(sql);
+    ctx.log.debug({ step: /temp table (\w+)/.exec(sql)?.[1], ms: Date.now() - t }, 'recommender step');
+  };
   await run(`create or replace temp table ${p}_lt as
-    select listener_id, song_key, count(*) as plays from ${p}_plays where song_key is not null group by listener_id, song_key`);
+    select listener_id, song_key, ${plays} as plays, track_name, artist_name, artist_key, genres
+    from ${BASE} where ${plays} > 0`);
   await run(`create or replace temp table ${p}_tracks as
     select song_key, min(track_name) as track_name, min(artist_name) as artist_name, min(artist_key) as artist_key,
-        coalesce(max(genres) filter (where len(genres) > 0), []::varchar[]) as genres,
-        count(distinct listener_id) as n_listeners, count(*) as plays
-    from ${p}_plays where song_key is not null group by song_key`);
+        coalesce(max(genres), []::varchar[]) as genres, count(*) as n_listeners, sum(plays) as plays
+    from ${p}_lt group by song_key`);
   await run(`create or replace temp table ${p}_seeds as
     select listener_id, song_key from (
         select listener_id, song_key, row_number() over (partition by listener_id order by plays desc, song_key) as r from ${p}_lt)
@@ -68,8 +90,8 @@ export async function recommend(ctx: BuildContext, source: string, p: string): P
     select a, b, sim from (select *, row_number() over (partition by a order by sim desc, b) as r from sim) where r <= ${R.neighbours}`);
   await run(`create or replace temp table ${p}_la as
     with a as (
-        select lt.listener_id, t.artist_key, sum(lt.plays) as plays
-        from ${p}_lt lt join ${p}_tracks t using (song_key) where t.artist_key is not null group by lt.listener_id, t.artist_key
+        select listener_id, artist_key, sum(plays) as plays
+        from ${p}_lt where artist_key is not null group by listener_id, artist_key
     )
     select listener_id, artist_key, plays / max(plays) over (partition by listener_id) as affinity,
         row_number() over (partition by listener_id order by plays desc, artist_key) as r
@@ -77,8 +99,8 @@ export async function recommend(ctx: BuildContext, source: string, p: string): P
   await run(`create or replace temp table ${p}_lg as
     with g as (
         select listener_id, genre, sum(w) as plays from (
-            select lt.listener_id, unnest(t.genres) as genre, lt.plays / len(t.genres) as w
-            from ${p}_lt lt join ${p}_tracks t using (song_key) where len(t.genres) > 0)
+            select listener_id, unnest(genres) as genre, plays / len(genres) as w
+            from ${p}_lt where len(genres) > 0)
         group by listener_id, genre
     )
     select listener_id, genre, plays / max(plays) over (partition by listener_id) as affinity,
@@ -139,7 +161,7 @@ export async function recommend(ctx: BuildContext, source: string, p: string): P
 }
 
 export async function dropRecommendTables(ctx: BuildContext, p: string): Promise<void> {
-  for (const t of ['plays', 'lt', 'tracks', 'seeds', 'sim', 'la', 'lg', 'recs', 'popular', 'hits']) await ctx.conn.run(`drop table if exists temp.main.${p}_${t}`);
+  for (const t of ['lt', 'tracks', 'seeds', 'sim', 'la', 'lg', 'recs', 'popular', 'hits']) await ctx.conn.run(`drop table if exists temp.main.${p}_${t}`);
 }
 
 export interface EvaluationRow {
@@ -165,27 +187,34 @@ export interface EvaluationRow {
 interface ListenerHits { listener_id: string; m10: number; m20: number; b10: number; b20: number }
 
 /**
- * Fits the recommender and the most-popular baseline on the plays before the cut-off and scores both
+ * Fits the recommender and the most-popular baseline on the plays before the cut-off (train_plays of
+ * the base table, loaded with lake.cutoff) and scores both
  * on each listener's first listens after it. Returns no rows (and the reason) when nothing can be
  * evaluated honestly: fewer than two listeners (no co-listening) or no listener with plays on both sides.
  */
-export async function evaluateRecommender(ctx: BuildContext, p: string): Promise<{ rows: EvaluationRow[]; reason: string | null }> {
-  const [lake] = await queryRows<{ listeners: number; cutoff: string | null }>(ctx.conn, `
+export interface LakeSplit { listeners: number; cutoff: string | null }
+
+/** Listeners in the lake and the evaluation's cut-off date (YYYY-MM-DD; null without plays). */
+export async function lakeSplit(ctx: BuildContext): Promise<LakeSplit> {
+  const [lake] = await queryRows<LakeSplit>(ctx.conn, `
     select count(distinct listener_id)::integer as listeners,
         strftime(date_trunc('day', quantile_disc(played_at, ${EVALUATION.trainShare})), '%Y-%m-%d') as cutoff
     from silver.listening_with_features`);
+  return lake;
+}
+
+export async function evaluateRecommender(ctx: BuildContext, lake: LakeSplit, p: string): Promise<{ rows: EvaluationRow[]; reason: string | null }> {
   if (lake.listeners < 2 || lake.cutoff === null) {
     return { rows: [], reason: `${lake.listeners} listener(s) in the lake: co-listening needs at least two, so nothing is recommended or evaluated` };
   }
   const cutoff = lake.cutoff;
-  await recommend(ctx, `select * from silver.listening_with_features where played_at < '${cutoff}'::timestamp`, p);
+  await recommend(ctx, 'train_plays', p);
   await ctx.conn.run(`create or replace temp table ${p}_popular as
     select song_key, row_number() over (order by n_listeners desc, plays desc, song_key) as pop_rank
     from ${p}_tracks qualify pop_rank <= ${R.popularPool}`);
   await ctx.conn.run(`create or replace temp table ${p}_hits as
     with test as (
-        select distinct listener_id, song_key from silver.listening_with_features
-        where played_at >= '${cutoff}'::timestamp and is_first_track_play and song_key is not null
+        select listener_id, song_key from ${BASE} where first_listen_after
     ),
     evaluable as (
         select distinct listener_id from test semi join ${p}_lt using (listener_id)
@@ -211,9 +240,7 @@ export async function evaluateRecommender(ctx: BuildContext, p: string): Promise
     order by e.listener_id`);
   const hits = await queryRows<ListenerHits>(ctx.conn, `select * from ${p}_hits order by listener_id`);
   const [counts] = await queryRows<{ train: number; test: number }>(ctx.conn, `
-    select count(*) filter (where played_at < '${cutoff}'::timestamp)::bigint as train,
-        count(*) filter (where played_at >= '${cutoff}'::timestamp and is_first_track_play)::bigint as test
-    from silver.listening_with_features`);
+    select sum(train_plays)::bigint as train, count(*) filter (where first_listen_after)::bigint as test from ${BASE}`);
   if (hits.length === 0) {
     return { rows: [], reason: `no listener has plays before the cut-off ${cutoff} and first listens after it` };
   }

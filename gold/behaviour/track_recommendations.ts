@@ -1,7 +1,7 @@
 import { defineTable } from '../../lib/table-spec.ts';
 import { loadRows, type AppendColumn } from '../../lib/appender.ts';
 import { rounded } from '../shared/feature-sql.ts';
-import { RECOMMENDER, dropRecommendTables, evaluateRecommender, recommend, type EvaluationRow } from './recommend-job.ts';
+import { BASE, RECOMMENDER, dropRecommendTables, evaluateRecommender, lakeSplit, loadListenerTracks, recommend, type EvaluationRow } from './recommend-job.ts';
 import evaluation from './recommendation_evaluation.ts';
 
 const R = RECOMMENDER;
@@ -47,7 +47,10 @@ export default defineTable({
     const started = Date.now();
     let evaluationRows: EvaluationRow[] = [];
     try {
-      await recommend(ctx, 'select * from silver.listening_with_features', 'rec_all');
+      // One scan of silver serves both fits: all plays, and the plays before the evaluation's cut-off.
+      const lake = await lakeSplit(ctx);
+      await loadListenerTracks(ctx, lake.cutoff);
+      await recommend(ctx, 'plays', 'rec_all');
       await ctx.tx.write(spec, {
         sql: `select listener_id, rank::bigint as rank, song_key, track_name, artist_name, ${rounded('score')} as score,
             ${rounded('co_listening')} as co_listening_score, ${rounded('artist_affinity')} as artist_affinity,
@@ -58,7 +61,7 @@ export default defineTable({
         orderBy: spec.orderBy,
         inputs: spec.inputs,
       });
-      const { rows, reason } = await evaluateRecommender(ctx, 'rec_train');
+      const { rows, reason } = await evaluateRecommender(ctx, lake, 'rec_train');
       if (reason) ctx.log.warn({ table: 'gold.recommendation_evaluation' }, `recommendation evaluation is empty: ${reason}`);
       evaluationRows = rows;
       await loadRows(ctx.conn, 'rec_eval_rows', EVAL_COLUMNS, rows.map((r) => EVAL_COLUMNS.map((c) => r[c.name as keyof EvaluationRow] as never)));
@@ -74,6 +77,7 @@ export default defineTable({
       await dropRecommendTables(ctx, 'rec_all');
       await dropRecommendTables(ctx, 'rec_train');
       await ctx.conn.run('drop table if exists temp.main.rec_eval_rows');
+      await ctx.conn.run(`drop table if exists temp.main.${BASE}`);
     }
     ctx.log.info({ evaluation_rows: evaluationRows.length, ms: Date.now() - started }, 'track recommendations done');
   },

@@ -107,11 +107,22 @@ export function fastSeededRng(seed: number | string, salt: string): () => number
  */
 export function sparseClusterBootstrap(clusters: readonly SparseCluster[], width: number, stat: (sum: Float64Array) => number[], o: BootstrapOptions): Interval[] {
   const m = clusters.length;
+  // Compressed rows: cluster c holds idx/val[start[c] .. start[c + 1]).
+  const start = new Int32Array(m + 1);
+  clusters.forEach((c, i) => { start[i + 1] = start[i] + c.index.length; });
+  const idx = new Int32Array(start[m]);
+  const val = new Float64Array(start[m]);
+  clusters.forEach((c, i) => { idx.set(c.index, start[i]); val.set(c.value, start[i]); });
   const total = new Float64Array(width);
-  for (const c of clusters) c.index.forEach((j, k) => { total[j] += c.value[k]; });
+  for (let k = 0; k < idx.length; k++) total[idx[k]] += val[k];
   const probe = stat(total);
   if (m < MIN_BOOTSTRAP_CLUSTERS) return probe.map(() => ({ low: null, high: null }));
-  const rng = fastSeededRng(o.seed, `sparse-cluster-bootstrap:${o.salt ?? ''}`);
+  // The generator of fastSeededRng, inlined: its state lives in locals of this hot loop.
+  const seeder = seededRng(o.seed, `sparse-cluster-bootstrap:${o.salt ?? ''}`);
+  let a = Math.floor(seeder() * 2 ** 32) >>> 0;
+  let b = Math.floor(seeder() * 2 ** 32) >>> 0;
+  let c = Math.floor(seeder() * 2 ** 32) >>> 0;
+  let d = Math.floor(seeder() * 2 ** 32) >>> 0;
   const resamples = o.resamples ?? BOOTSTRAP_RESAMPLES;
   const draws = probe.map(() => new Float64Array(resamples));
   const counts = probe.map(() => 0);
@@ -119,12 +130,18 @@ export function sparseClusterBootstrap(clusters: readonly SparseCluster[], width
   for (let r = 0; r < resamples; r++) {
     sum.fill(0);
     for (let i = 0; i < m; i++) {
-      const c = clusters[Math.floor(rng() * m)];
-      const idx = c.index;
-      const val = c.value;
-      for (let k = 0; k < idx.length; k++) sum[idx[k]] += val[k];
+      const t = (((a + b) | 0) + d) | 0;
+      d = (d + 1) | 0;
+      a = b ^ (b >>> 9);
+      b = (c + (c << 3)) | 0;
+      c = (c << 21) | (c >>> 11);
+      c = (c + t) | 0;
+      const pick = Math.floor(((t >>> 0) / 4294967296) * m);
+      const end = start[pick + 1];
+      for (let k = start[pick]; k < end; k++) sum[idx[k]] += val[k];
     }
-    stat(sum).forEach((v, k) => { if (Number.isFinite(v)) draws[k][counts[k]++] = v; });
+    const values = stat(sum);
+    for (let k = 0; k < values.length; k++) if (Number.isFinite(values[k])) draws[k][counts[k]++] = values[k];
   }
   return draws.map((d, k) => {
     const sorted = Array.from(d.subarray(0, counts[k]).sort());
