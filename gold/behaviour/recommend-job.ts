@@ -239,6 +239,7 @@ export async function evaluateRecommender(ctx: BuildContext, lake: LakeSplit, p:
     left join base_hits b using (listener_id)
     order by e.listener_id`);
   const hits = await queryRows<ListenerHits>(ctx.conn, `select * from ${p}_hits order by listener_id`);
+  ctx.log.debug({ cutoff, hits }, 'recommendation evaluation: hits per evaluable listener (m = model, b = baseline, at 10 and 20)');
   const [counts] = await queryRows<{ train: number; test: number }>(ctx.conn, `
     select sum(train_plays)::bigint as train, count(*) filter (where first_listen_after)::bigint as test from ${BASE}`);
   if (hits.length === 0) {
