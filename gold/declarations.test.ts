@@ -34,3 +34,23 @@ test('descriptions are prose and every table built from features carries synthet
     if (spec.sql && usesFeatures) assert.ok(spec.columns.some((c) => c.name === 'synthetic_share'), `${name}: synthetic_share`);
   }
 });
+
+test('behaviour tables rest on the real events only: no audio feature, no feature_source, nothing synthetic', async () => {
+  const { readFileSync, readdirSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const audio = /\b(valence|energy|danceability|acousticness|instrumentalness|liveness|speechiness|tempo|loudness|feature_source|feature_match|synthetic\w*)\b/i;
+  const behaviour = tables.filter((t) => t.category === 'behaviour');
+  assert.ok(behaviour.length >= 7, 'the behaviour tables are loaded');
+  for (const spec of behaviour) {
+    assert.doesNotMatch(spec.sql ?? '', audio, `${qualifiedName(spec)}: SQL`);
+    assert.ok(!spec.columns.some((c) => audio.test(c.name)), `${qualifiedName(spec)}: columns`);
+  }
+  // Jobs build their SQL in code: every source file of the category is checked as text for the
+  // feature columns (prose may say "never synthetic", so the bare word is checked in SQL only).
+  const columns = /\b(valence|energy|danceability|acousticness|instrumentalness|liveness|speechiness|tempo|loudness|feature_source|feature_match|synthetic_share|is_synthetic)\b/i;
+  const dir = join(import.meta.dirname, 'behaviour');
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))) {
+    const code = readFileSync(join(dir, file), 'utf8').replace(/^\s*\/\/.*$/gm, '');
+    assert.doesNotMatch(code, columns, `gold/behaviour/${file}`);
+  }
+});

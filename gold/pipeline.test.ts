@@ -1,6 +1,6 @@
 // The whole pipeline on the real files in ../shared/data: the Kaggle sample and the four listeners'
 // exports are ingested, silver is built, and the ten descriptive and diagnostic tables are built once
-// and checked for the invariants every gold table keeps.
+// and checked for the invariants every gold table keeps (then part 3 and the behaviour tables).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
@@ -13,6 +13,7 @@ import { grainDuplicates } from '../lib/table-loader.ts';
 import { ingestExportStage, ingestKaggleStage, silverStage } from '../pipeline/stages.ts';
 import { buildGold, loadGoldTables } from './build.ts';
 import { PART3_TABLES, part3Problems } from './cognitive/part3-invariants.ts';
+import { behaviourProblems } from './behaviour/behaviour-invariants.ts';
 
 type Count = { listener_id: string; n: number };
 
@@ -70,6 +71,17 @@ test('the ten descriptive and diagnostic tables build on the real exports and ke
         const [r] = await queryRows<{ n: number }>(s.conn, `select count(distinct listener_id)::integer as n from gold.${table}`);
         assert.equal(r.n, 4, `${table}: rows for each of the four real listeners`);
       }
+
+      // The behaviour tables (real events only) on the same lake: every listener gets a profile, a
+      // rhythm, a cohort position and recommendations; account data (p2, p4) has no skips: null, not 0.
+      await buildGold(s, { category: 'behaviour' });
+      assert.deepEqual(await behaviourProblems(s.conn), []);
+      for (const table of ['listener_profiles', 'circadian_profile', 'cohort_comparison', 'track_recommendations', 'listener_monthly_behavior']) {
+        const [r] = await queryRows<{ n: number }>(s.conn, `select count(distinct listener_id)::integer as n from gold.${table}`);
+        assert.equal(r.n, 4, `${table}: rows for each of the four real listeners`);
+      }
+      const skips = await queryRows<{ listener_id: string; known: boolean }>(s.conn, 'select listener_id, skip_rate is not null as known from gold.listener_profiles order by 1');
+      assert.deepEqual(skips.map((r) => [r.listener_id, r.known]), [['p1', true], ['p2', false], ['p3', true], ['p4', false]]);
     });
   } finally {
     cleanup();

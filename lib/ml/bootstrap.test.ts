@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { clusterBootstrap, quantileSorted, smallClusterFactor, t975, verdictOf, MIN_BOOTSTRAP_CLUSTERS } from './bootstrap.ts';
+import { clusterBootstrap, fastSeededRng, quantileSorted, smallClusterFactor, sparseClusterBootstrap, t975, verdictOf, MIN_BOOTSTRAP_CLUSTERS } from './bootstrap.ts';
 import { seededRng } from './rng.ts';
 
 const meanOf = (sum: Float64Array) => [sum[1] / sum[0]];
@@ -32,4 +32,34 @@ test('few clusters widen the interval: t(G-1) and sqrt(G/(G-1)) against the norm
   assert.ok(Math.abs(t975(12) - 2.1788) < 1e-3, String(t975(12)));
   assert.ok(Math.abs(smallClusterFactor(13) - Math.sqrt(13 / 12) * 2.1788 / 1.96) < 1e-3);
   assert.ok(smallClusterFactor(1000) < 1.002);
+});
+
+test('the sparse bootstrap agrees with the dense one on the same clusters, is seeded, and is null below the minimum', () => {
+  const rnd = seededRng('boot', 'sparse');
+  // 200 "days": plays in a few of 24 hours, hour 3 twice as likely as the others
+  const days = Array.from({ length: 200 }, () => {
+    const dense = new Array<number>(24).fill(0);
+    for (let p = 0; p < 1 + Math.floor(rnd() * 8); p++) dense[rnd() < 0.1 ? 3 : Math.floor(rnd() * 24)] += 1;
+    return dense;
+  });
+  const sparse = days.map((d) => {
+    const index = d.flatMap((v, h) => (v > 0 ? [h] : []));
+    return { index, value: index.map((h) => d[h]) };
+  });
+  const shares = (sum: Float64Array) => { const t = sum.reduce((s, v) => s + v, 0); return Array.from(sum, (v) => v / t); };
+  const a = sparseClusterBootstrap(sparse, 24, shares, { seed: 7, salt: 'x', resamples: 1000 });
+  assert.deepEqual(sparseClusterBootstrap(sparse, 24, shares, { seed: 7, salt: 'x', resamples: 1000 }), a, 'same seed, same intervals');
+  assert.notDeepEqual(sparseClusterBootstrap(sparse, 24, shares, { seed: 8, salt: 'x', resamples: 1000 }), a, 'another seed, other draws');
+  const dense = clusterBootstrap(days, shares, { seed: 7, salt: 'x', resamples: 1000 });
+  const total = days.reduce((s, d) => s + d.reduce((x, v) => x + v, 0), 0);
+  for (let h = 0; h < 24; h++) {
+    const share = days.reduce((s, d) => s + d[h], 0) / total;
+    assert.ok(a[h].low! <= share && share <= a[h].high!, `hour ${h}: ${JSON.stringify(a[h])} covers ${share}`);
+    assert.ok(Math.abs(a[h].low! - dense[h].low!) < 0.01 && Math.abs(a[h].high! - dense[h].high!) < 0.01, `hour ${h}: sparse ${JSON.stringify(a[h])} ~ dense ${JSON.stringify(dense[h])}`);
+  }
+  assert.ok(a[3].low! > a[4].high!, 'the more frequent hour stands out');
+  assert.deepEqual(sparseClusterBootstrap(sparse.slice(0, MIN_BOOTSTRAP_CLUSTERS - 1), 24, shares, { seed: 7 }).slice(0, 1), [{ low: null, high: null }]);
+  const u = fastSeededRng(1, 'u');
+  const xs = Array.from({ length: 10000 }, () => u());
+  assert.ok(xs.every((x) => x >= 0 && x < 1) && Math.abs(xs.reduce((s, x) => s + x, 0) / xs.length - 0.5) < 0.02, 'uniform in [0, 1)');
 });

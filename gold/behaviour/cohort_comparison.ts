@@ -1,0 +1,79 @@
+import { defineTable } from '../../lib/table-spec.ts';
+import { rounded } from '../shared/feature-sql.ts';
+
+/** The listener_profiles columns compared with the cohort. */
+export const COHORT_METRICS = [
+  'plays', 'days_active', 'active_day_share', 'plays_per_active_day', 'distinct_tracks', 'distinct_artists', 'night_share',
+  'weekend_share', 'artist_entropy_bits', 'new_artist_share', 'skip_rate', 'mean_popularity', 'popularity_coverage',
+] as const;
+
+/** Every listener is in one cohort until studies reach silver (bronze.listeners.study_id is not read by gold). */
+export const ALL_LISTENERS = 'all';
+
+export default defineTable({
+  layer: 'gold',
+  category: 'behaviour',
+  name: 'cohort_comparison',
+  grainSentence: 'one row per listener and profile metric',
+  grain: ['listener_id', 'metric'],
+  description:
+    "Where a listener stands among the other listeners of the lake on each metric of gold.listener_profiles: the cohort's " +
+    'median and quartiles (continuous, over the listeners whose value is known) and the listener\'s percentile. ' +
+    'percentile_in_cohort = 100 x (listeners with a lower value + half of those with an equal value, the listener included) / n_listeners, ' +
+    'so a listener alone in the lake sits at 50. A metric the listener has no value for (skip_rate of account data) has a null value and percentile. ' +
+    `All listeners form one cohort ('${ALL_LISTENERS}') for now; with studies the cohort becomes the study.`,
+  columns: [
+    { name: 'listener_id', type: 'VARCHAR', description: 'Pseudonymous id of the listener' },
+    { name: 'metric', type: 'VARCHAR', description: `Column of gold.listener_profiles: ${COHORT_METRICS.join(', ')}` },
+    { name: 'cohort', type: 'VARCHAR', description: `The group compared with: '${ALL_LISTENERS}' (every listener of the lake)` },
+    { name: 'value', type: 'DOUBLE', description: "The listener's value (as in listener_profiles); null when unknown" },
+    { name: 'cohort_median', type: 'DOUBLE', description: 'Median of the known values in the cohort, 3 decimals' },
+    { name: 'cohort_p25', type: 'DOUBLE', description: 'First quartile of the known values in the cohort (linear interpolation), 3 decimals' },
+    { name: 'cohort_p75', type: 'DOUBLE', description: 'Third quartile of the known values in the cohort (linear interpolation), 3 decimals' },
+    { name: 'percentile_in_cohort', type: 'DOUBLE', description: 'Mid-rank percentile 0-100 of the value among the known values (ties count half), 1 decimal; null when the value is unknown' },
+    { name: 'n_listeners', type: 'BIGINT', description: 'Listeners of the cohort whose value of this metric is known' },
+  ],
+  inputs: ['gold.listener_profiles'],
+  sql: `
+with profiles as (
+    select * from gold.listener_profiles
+),
+
+long as (
+${COHORT_METRICS.map((m) => `    select listener_id, '${ALL_LISTENERS}' as cohort, '${m}' as metric, ${m}::double as value from profiles`).join('\n    union all\n')}
+),
+
+stats as (
+    select
+        cohort,
+        metric,
+        ${rounded('quantile_cont(value, 0.5)')} as cohort_median,
+        ${rounded('quantile_cont(value, 0.25)')} as cohort_p25,
+        ${rounded('quantile_cont(value, 0.75)')} as cohort_p75,
+        count(value)::bigint as n_listeners
+    from long
+    group by cohort, metric
+),
+
+ranked as (
+    select
+        *,
+        count(value) over (partition by cohort, metric order by value range between unbounded preceding and current row) as at_or_below,
+        count(value) over (partition by cohort, metric, value) as equal
+    from long
+)
+
+select
+    r.listener_id,
+    r.metric,
+    r.cohort,
+    r.value,
+    s.cohort_median,
+    s.cohort_p25,
+    s.cohort_p75,
+    case when r.value is not null then ${rounded('100.0 * (r.at_or_below - 0.5 * r.equal) / s.n_listeners', 1)} end as percentile_in_cohort,
+    s.n_listeners
+from ranked r
+join stats s using (cohort, metric)`,
+  orderBy: 'listener_id, metric',
+});
