@@ -3,26 +3,61 @@
 import type { Command } from 'commander';
 import { loadConfig, type Config, type ConfigOverrides } from '../lib/config.ts';
 import { createLogger, type Logger } from '../lib/logger.ts';
+import { UsageError } from '../lib/errors.ts';
+import { requireDataDir } from '../lib/session.ts';
 import { io } from './output.ts';
+import { TerminalView } from './terminal-view.ts';
 
 export interface GlobalOptions {
   dataDir?: string;
   json?: boolean;
   quiet?: boolean;
+  verbose?: boolean;
+  logFormat?: string;
 }
 
 export interface Cli {
   opts: GlobalOptions;
   config: Config;
   log: Logger;
+  /** The progress view on a terminal (verbs that asked for one); null when piped, --json or --log-format json. */
+  view: TerminalView | null;
 }
 
-/** Builds config and logger for a verb; call inside the action. */
-export function cliFor(cmd: Command, overrides: ConfigOverrides = {}): Cli {
+const LOG_FORMATS = ['pretty', 'json'];
+
+/** True when a person watches: stderr is a terminal and no machine format was asked for. */
+export function wantsTerminalView(opts: GlobalOptions): boolean {
+  return process.stderr.isTTY === true && !opts.json && opts.logFormat !== 'json' && !process.env.LAKEHOUSE_NO_PROGRESS;
+}
+
+/**
+ * Builds config and logger for a verb; call inside the action. With `{ view: true }` (long writing
+ * verbs) a person at a terminal gets the progress view, which also shows the logs: warnings always,
+ * everything with -v.
+ */
+export function cliFor(cmd: Command, overrides: ConfigOverrides = {}, o: { view?: boolean } = {}): Cli {
   const opts = cmd.optsWithGlobals() as GlobalOptions;
+  if (opts.logFormat !== undefined && !LOG_FORMATS.includes(opts.logFormat)) {
+    throw new UsageError(`--log-format ${opts.logFormat}: expected ${LOG_FORMATS.join(' or ')}`);
+  }
   const config = loadConfig({ dataDir: opts.dataDir, ...overrides });
-  const level = opts.quiet ? 'warn' : config.logLevel;
-  return { opts, config, log: createLogger(level) };
+  const level = opts.verbose ? 'debug' : opts.quiet ? 'warn' : config.logLevel;
+  if (o.view && wantsTerminalView(opts)) {
+    const view = new TerminalView(process.stderr, { verbose: opts.verbose === true });
+    const viewLevel = opts.verbose ? 'debug' : config.logLevel === 'silent' ? 'silent' : 'warn';
+    return { opts, config, log: createLogger(viewLevel, false, view.logSink), view };
+  }
+  const pretty = opts.logFormat ? opts.logFormat === 'pretty' : undefined;
+  return { opts, config, log: createLogger(level, pretty), view: null };
+}
+
+/**
+ * Read-only verbs (query, tables, runs, status, export) call this first: a data dir that does not
+ * exist is an error naming it (exit code 2), and reading never creates it.
+ */
+export function requireExistingDataDir(config: Config): void {
+  requireDataDir(config.dataDir);
 }
 
 export function printJson(value: unknown): void {

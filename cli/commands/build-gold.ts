@@ -18,6 +18,7 @@ function addGold(build: Command): void {
     .description('build the gold tables (all, one category or one table) in dependency order and publish them together')
     .option('--category <name>', 'only this category (descriptive, diagnostic, predictive, prescriptive, cognitive)')
     .option('--table <name>', 'only this table, e.g. mood_time_correlations')
+    .addHelpText('after', '\nExamples:\n  $ lakehouse build gold\n  $ lakehouse build gold --category descriptive\n  $ lakehouse build gold --table mood_time_correlations')
     .action(async function (this: Command, opts: GoldOptions) {
       const { config, log, opts: g } = cliFor(this);
       const published = await withWriter(config, log, 'build gold', (s) => buildGold(s, opts));

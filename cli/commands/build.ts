@@ -9,11 +9,13 @@ function report(result: StageResult, json: boolean | undefined): void {
 }
 
 export function register(program: Command): void {
-  const build = verb(program, 'build', 'build a layer from the one below it');
+  const build = verb(program, 'build', 'build a layer from the one below it')
+    .addHelpText('after', '\nExamples:\n  $ lakehouse build silver\n  $ lakehouse build gold --category predictive');
 
   build
     .command('synthetic')
     .description('generate deterministic synthetic features for tracks with no Spotify API or Kaggle features (skipped when ALLOW_SYNTHETIC=false)')
+    .addHelpText('after', '\nExample:\n  $ lakehouse build synthetic')
     .action(async function (this: Command) {
       const { config, log, opts } = cliFor(this);
       report(await withWriter(config, log, 'build synthetic', (s) => syntheticStage(s)), opts.json);
@@ -22,6 +24,7 @@ export function register(program: Command): void {
   build
     .command('silver')
     .description('build silver.listening_with_features (generates missing synthetic features first)')
+    .addHelpText('after', '\nExamples:\n  $ lakehouse build silver\n  $ ALLOW_SYNTHETIC=false lakehouse build silver')
     .action(async function (this: Command) {
       const { config, log, opts } = cliFor(this);
       report(await withWriter(config, log, 'build silver', (s) => silverStage(s)), opts.json);
