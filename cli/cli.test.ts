@@ -58,7 +58,7 @@ test('exit codes: 2 for usage errors, 1 for run failures, with a message on stde
     assert.equal(badTz.code, 2);
     assert.match(badTz.stderr, /Mars\/Olympus" is not an IANA time zone/);
     const missing = await runCli(['ingest', 'kaggle', join(dir, 'nope.csv'), '--data-dir', dir]);
-    assert.equal(missing.code, 1);
+    assert.equal(missing.code, 2, 'a missing input path is a usage error');
     assert.match(missing.stderr, /nope\.csv/);
     const noBronze = await runCli(['build', 'silver', '--data-dir', dir]);
     assert.equal(noBronze.code, 1);

@@ -4,7 +4,7 @@ import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import { parse } from 'csv-parse';
 import { InputFileError } from '../../lib/errors.ts';
-import { fileSha256 } from '../../lib/files.ts';
+import { fileSha256, requireInputFile } from '../../lib/files.ts';
 import { checkHeader, parseRecord, type HeaderCheck } from './parse.ts';
 import type { AppendValue } from '../../lib/appender.ts';
 
@@ -25,6 +25,7 @@ export interface KaggleFile {
 type CsvRecord = { record: string[]; raw: string; info: { records: number; lines: number } };
 
 export async function openKaggleFile(path: string): Promise<KaggleFile> {
+  requireInputFile(path);
   const sha256 = await fileSha256(path);
   const header = await readHeader(path);
   return { path, name: basename(path), sha256, header };
