@@ -50,7 +50,7 @@ function reportRusage(): void {
   const file = process.env.LAKEHOUSE_RUSAGE_FILE;
   if (!file) return;
   const u = process.resourceUsage();
-  const line = { argv: process.argv.slice(2), wall_ms: Date.now() - started, max_rss_kb: u.maxRSS, user_ms: Math.round(u.userCPUTime / 1000), sys_ms: Math.round(u.systemCPUTime / 1000) };
+  const line = { argv: process.argv.slice(2), wall_ms: Date.now() - started, max_rss_kb: u.maxRSS, user_ms: Math.round(u.userCPUTime / 1000), sys_ms: Math.round(u.systemCPUTime / 1000), compiled: MODULE_EXT === '.js' };
   appendFileSync(file, `${JSON.stringify(line)}\n`);
 }
 
