@@ -7,6 +7,8 @@ import { UsageError } from '../lib/errors.ts';
 import { requireDataDir } from '../lib/session.ts';
 import { io } from './output.ts';
 import { TerminalView } from './terminal-view.ts';
+import { emitProgress } from '../lib/progress.ts';
+import { formatDuration } from '../pipeline/run-control.ts';
 
 export interface GlobalOptions {
   dataDir?: string;
@@ -60,6 +62,11 @@ export function requireExistingDataDir(config: Config): void {
   requireDataDir(config.dataDir);
 }
 
+/** Data for stdout is still printed when the view is on but stdout goes to a file or a pipe. */
+export function viewReplacesData(cli: Pick<Cli, 'view'>): boolean {
+  return cli.view !== null && process.stdout.isTTY === true;
+}
+
 export function printJson(value: unknown): void {
   io.out(`${JSON.stringify(value, null, 2)}\n`);
 }
@@ -89,4 +96,28 @@ export function verb(program: Command, name: string, description: string): Comma
     return existing;
   }
   return program.command(name).description(description);
+}
+
+/**
+ * A writing verb's work under the terminal view, when there is one: a spinner named `stage`, a line
+ * per table written (numbered when `plan` lists the tables), then a summary with every logged
+ * warning. Without a view it only runs fn.
+ */
+export async function withProgress<T>(cli: Cli, title: string, stage: string, fn: () => Promise<T>, plan: string[] = []): Promise<T> {
+  const view = cli.view;
+  if (!view) return fn();
+  view.start(title);
+  if (plan.length > 0) emitProgress({ kind: 'plan', tables: plan });
+  emitProgress({ kind: 'stage-start', stage });
+  const started = Date.now();
+  let ok = false;
+  try {
+    const result = await fn();
+    ok = true;
+    return result;
+  } finally {
+    emitProgress({ kind: 'stage-end', stage, ms: Date.now() - started, ok });
+    view.stop();
+    if (ok) view.summary({ ok, headline: `${stage} done in ${formatDuration(Date.now() - started)}`, notes: [`lake: ${cli.config.dataDir}`], next: ['lakehouse tables'] });
+  }
 }

@@ -8,6 +8,9 @@ test('run --demo as a real child process builds bronze, silver and gold; tables 
   try {
     const run = await runCliChild(['run', '--demo', '--data-dir', dir, '--json']);
     assert.equal(run.code, 0, run.stderr);
+    // Piped: JSON log lines on stderr, no spinner, no colour, no cursor control.
+    assert.doesNotMatch(run.stdout + run.stderr, /\u001B\[/);
+    for (const line of run.stderr.split('\n').filter(Boolean)) assert.doesNotThrow(() => JSON.parse(line), line);
     const summary = JSON.parse(run.stdout);
     assert.match(summary.run_id, /^run-/);
     const tables = await runCli(['tables', '--json', '--data-dir', dir]);

@@ -137,11 +137,13 @@ export class TerminalView {
     } else if (e.kind === 'table') {
       this.stepText = '';
       this.written.push({ table: e.table, rows: e.rows, ms: e.ms });
-      const width = `${this.plan.length} of ${this.plan.length}`.length;
-      const counter = this.plan.includes(e.table)
-        ? `${++this.numbered} of ${this.plan.length}`.padStart(width)
-        : (this.stageName?.split(' ')[0] ?? e.table.split('.')[0]).padEnd(width);
-      this.line(`  ${tableLine(counter, e.table, e.rows, e.ms)}`);
+      const width = Math.max(8, `${this.plan.length} of ${this.plan.length}`.length);
+      const [kind, ...rest] = (this.stageName ?? e.table.split('.')[0]).split(' ');
+      const numbered = this.plan.includes(e.table);
+      const counter = numbered ? `${++this.numbered} of ${this.plan.length}`.padStart(width) : kind.padEnd(width);
+      // An unnumbered line says which part of its stage wrote it (e.g. the listener of an import).
+      const context = !numbered && rest.length > 0 ? `  ${this.paint(2, rest.join(' '))}` : '';
+      this.line(`  ${tableLine(counter, e.table, e.rows, e.ms)}${context}`);
     }
   }
 
@@ -177,7 +179,7 @@ export class TerminalView {
     const checks = s.checks ?? [];
     const problems = checks.length + this.logWarnings.length;
     if (problems > 0) {
-      out.push('', this.paint(33, `${problems} warning${problems === 1 ? '' : 's'} and failed check${problems === 1 ? '' : 's'}:`));
+      out.push('', this.paint(33, `Warnings and failed checks (${problems}):`));
       for (const c of checks) {
         const where = `${c.table_name}${c.column_name ? `.${c.column_name}` : ''}`;
         const tag = c.level === 'error' ? this.paint(31, 'ERROR') : this.paint(33, 'WARN ');
@@ -185,7 +187,7 @@ export class TerminalView {
       }
       for (const w of this.logWarnings) out.push(`  ${this.paint(33, 'LOG  ')} ${w}`);
     } else {
-      out.push('  no warnings, every quality check passed');
+      out.push(s.checks ? '  no warnings, every quality check passed' : '  no warnings');
     }
     if (s.next.length > 0) out.push('', 'Next:', ...s.next.map((n) => `  $ ${n}`));
     this.stream.write(`${out.join('\n')}\n`);

@@ -5,7 +5,7 @@
 // The code finds verbs and table declarations by listing its own folders, which works in dist/ too
 // because the tree is kept. bin/lakehouse.js uses dist/ only while it is current (see isDistCurrent)
 // and falls back to the TypeScript sources through tsx otherwise.
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, copyFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, copyFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -43,7 +43,19 @@ const rewriteRelativeTs = {
   },
 };
 
-export async function buildDist(repo = root) {
+/** True when `dist` was built from the sources as they are now (same files, none modified since). */
+export function isDistCurrent(repo = root, dist = join(repo, 'dist')) {
+  let info;
+  try {
+    info = JSON.parse(readFileSync(join(dist, 'build-info.json'), 'utf8'));
+  } catch {
+    return false;
+  }
+  const files = sourceFiles(repo);
+  return files.length === info.files && files.every((f) => statSync(join(repo, f)).mtimeMs <= info.built_ms);
+}
+
+export async function buildDist(repo = root, dist = join(repo, 'dist')) {
   if (!existsSync(join(repo, 'cli', 'main.ts'))) {
     // npm ci in a Docker dependency layer runs before the sources are copied in: nothing to build yet.
     console.error('build-dist: no sources (cli/main.ts missing), skipped');
@@ -52,7 +64,7 @@ export async function buildDist(repo = root) {
   const { build } = await import('esbuild');
   const started = Date.now();
   const files = sourceFiles(repo);
-  const staging = join(repo, `.dist-tmp-${process.pid}`);
+  const staging = join(dirname(dist), `.dist-tmp-${process.pid}`);
   rmSync(staging, { recursive: true, force: true });
   await build({
     absWorkingDir: repo,
@@ -73,8 +85,8 @@ export async function buildDist(repo = root) {
     copyFileSync(join(repo, f), join(staging, f));
   }
   writeFileSync(join(staging, 'package.json'), '{ "type": "module" }\n');
-  writeFileSync(join(staging, 'build-info.json'), `${JSON.stringify({ built_at: new Date().toISOString(), built_ms: Date.now(), files: files.length }, null, 2)}\n`);
-  const dist = join(repo, 'dist');
+  // The build time is taken before compiling: a source saved during the build makes dist stale.
+  writeFileSync(join(staging, 'build-info.json'), `${JSON.stringify({ built_at: new Date(started).toISOString(), built_ms: started, files: files.length }, null, 2)}\n`);
   rmSync(dist, { recursive: true, force: true });
   renameSync(staging, dist);
   return { files: files.length, ms: Date.now() - started, dir: relative(process.cwd(), dist) || '.' };

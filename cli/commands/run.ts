@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { cliFor, printJson, printTable } from '../app.ts';
+import { cliFor, printJson, printTable, viewReplacesData } from '../app.ts';
 import { io } from '../output.ts';
 import { onInterrupt } from '../interrupt.ts';
 import type { TerminalView } from '../terminal-view.ts';
@@ -39,7 +39,8 @@ Examples:
   $ lakehouse run --data-dir /srv/lake
   $ lakehouse run --log-format json 2> run.log`)
     .action(async function (this: Command, o: { demo?: boolean }) {
-      const { config, log, opts, view } = cliFor(this, {}, { view: true });
+      const cli = cliFor(this, {}, { view: true });
+      const { config, log, opts, view } = cli;
       const control = new RunControl();
       const off = onInterrupt((reason) => control.abort('shutdown', reason));
       view?.start(`lakehouse run${o.demo ? ' --demo' : ''}  ·  ${config.dataDir}`);
@@ -52,10 +53,10 @@ Examples:
       }
       // The summary is printed for failed runs too: it says which stage failed and what was kept.
       if (opts.json) printJson(summary);
-      else if (view) summarise(view, summary, config.dataDir);
       else {
-        io.err(`run ${summary.run_id}: ${summary.status}, ${summary.stages.length} stages\n`);
-        printTable(summary.tables, ['layer', 'table', 'rows', 'version', 'path']);
+        if (view) summarise(view, summary, config.dataDir);
+        else io.err(`run ${summary.run_id}: ${summary.status}, ${summary.stages.length} stages\n`);
+        if (!viewReplacesData(cli)) printTable(summary.tables, ['layer', 'table', 'rows', 'version', 'path']);
       }
       if (summary.status !== 'succeeded') throw new RunFailedError(summary);
     });
