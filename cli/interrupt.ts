@@ -5,7 +5,7 @@
 // SIGTERM). A second signal, or work that does not stop within FORCE_AFTER_MS, exits at once after
 // removing this process's staging folders and releasing its lock. Verbs that handle signals
 // themselves (schedule) call leaveSignalsToVerb().
-import { abandonWriters, interruptWriters, openWriterCount } from '../lib/writer-registry.ts';
+import { abandonWriters, interruptWriters, interruptibleWriterCount } from '../lib/writer-registry.ts';
 import { io } from './output.ts';
 
 const FORCE_AFTER_MS = 30_000;
@@ -69,7 +69,9 @@ function handle(signal: NodeJS.Signals): void {
   caught = signal;
   restoreTerminal(true);
   const reason = `interrupted by ${signal === 'SIGINT' ? 'Ctrl-C (SIGINT)' : signal}`;
-  if (!verbStop && openWriterCount() === 0) {
+  if (!verbStop && interruptibleWriterCount() === 0) {
+    // Nothing to stop cleanly (a reader, or a bare lock holder such as publish): release and go.
+    abandonWriters();
     io.err(`\n${reason}\n`);
     process.exit(exitCodeFor(signal));
   }

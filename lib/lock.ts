@@ -4,6 +4,7 @@ import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, write
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { LockHeldError } from './errors.ts';
+import { registerWriter } from './writer-registry.ts';
 
 export const LOCK_FILE = '.lakehouse.lock';
 
@@ -67,7 +68,11 @@ export function acquireLock(dataDir: string, command: string): HeldLock {
   const path = lockPath(dataDir);
   const holder: LockHolder = { pid: process.pid, host: hostname(), command, started_at: new Date().toISOString() };
   for (let attempt = 0; attempt < 3; attempt++) {
-    if (tryCreate(path, holder)) return { holder, release: () => releaseIfOurs(path, holder) };
+    if (tryCreate(path, holder)) {
+      // Registered so that an exit on Ctrl-C releases it too (cli/interrupt.ts).
+      const off = registerWriter({ abandon: () => releaseIfOurs(path, holder) });
+      return { holder, release: () => { off(); releaseIfOurs(path, holder); } };
+    }
     const current = readLockHolder(dataDir);
     if (!isStale(current)) {
       const who = current ? `pid ${current.pid} on ${current.host} running "${current.command}" since ${current.started_at}` : 'an unknown process';

@@ -2,8 +2,11 @@
 // them cleanly. Kept apart from session.ts so that the signal handling loads no database binding.
 
 export interface OpenWriter {
-  /** Interrupt the running query and refuse further publishes; the work then fails and cleans up. */
-  interrupt(reason: string): void;
+  /**
+   * Interrupt the running query and refuse further publishes; the work then fails and cleans up.
+   * Absent for a bare lock holder (e.g. publish), which has nothing to interrupt.
+   */
+  interrupt?(reason: string): void;
   /** For an exit that cannot wait: remove staging, release the lock (synchronous). */
   abandon(): void;
 }
@@ -17,8 +20,8 @@ export function registerWriter(w: OpenWriter): () => void {
 
 /** Interrupts every open writer; returns how many there were. */
 export function interruptWriters(reason: string): number {
-  for (const w of writers) w.interrupt(reason);
-  return writers.size;
+  for (const w of writers) w.interrupt?.(reason);
+  return interruptibleWriterCount();
 }
 
 export function abandonWriters(): void {
@@ -31,6 +34,7 @@ export function abandonWriters(): void {
   }
 }
 
-export function openWriterCount(): number {
-  return writers.size;
+/** Open writers that can be interrupted (sessions); a bare lock only needs releasing. */
+export function interruptibleWriterCount(): number {
+  return [...writers].filter((w) => w.interrupt).length;
 }
