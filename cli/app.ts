@@ -30,7 +30,7 @@ const LOG_FORMATS = ['pretty', 'json'];
 
 /** True when a person watches: stderr is a terminal and no machine format was asked for. */
 export function wantsTerminalView(opts: GlobalOptions): boolean {
-  return process.stderr.isTTY === true && !opts.json && opts.logFormat !== 'json' && !process.env.LAKEHOUSE_NO_PROGRESS;
+  return process.stderr.isTTY === true && !opts.json && opts.logFormat !== 'json';
 }
 
 /**
