@@ -62,6 +62,9 @@ export class TerminalView {
   /** Warnings and errors logged during the verb, for the summary. */
   readonly logWarnings: string[] = [];
   readonly written: { table: string; rows: number; ms: number }[] = [];
+  /** Tables staged by a stage that then failed: never published. */
+  readonly discarded: string[] = [];
+  private stageWritten: string[] = [];
   private plan: string[] = [];
   private numbered = 0;
   private spinner: Ora | null = null;
@@ -120,6 +123,7 @@ export class TerminalView {
     } else if (e.kind === 'stage-start') {
       this.stopSpinner();
       this.stageName = e.stage;
+      this.stageWritten = [];
       this.stageStarted = Date.now();
       this.stepText = '';
       // A terminal that reports no width (some pseudo-terminals) gets the lines without a spinner.
@@ -129,7 +133,12 @@ export class TerminalView {
       this.ticker.unref();
     } else if (e.kind === 'stage-end') {
       this.stopSpinner();
-      if (!e.ok) this.line(this.paint(31, `  ✗ ${e.stage} stopped after ${formatDuration(e.ms)}`));
+      if (!e.ok) {
+        this.line(this.paint(31, `  ✗ ${e.stage} stopped after ${formatDuration(e.ms)}: nothing it wrote was published`));
+        this.discarded.push(...this.stageWritten);
+        this.written.splice(0, this.written.length, ...this.written.filter((t) => !this.stageWritten.includes(t.table)));
+      }
+      this.stageWritten = [];
       this.stageName = null;
     } else if (e.kind === 'step') {
       this.stepText = e.total ? `${e.what} (${e.done ?? 0}/${e.total})` : e.what;
@@ -137,6 +146,7 @@ export class TerminalView {
     } else if (e.kind === 'table') {
       this.stepText = '';
       this.written.push({ table: e.table, rows: e.rows, ms: e.ms });
+      this.stageWritten.push(e.table);
       const width = Math.max(8, `${this.plan.length} of ${this.plan.length}`.length);
       const [kind, ...rest] = (this.stageName ?? e.table.split('.')[0]).split(' ');
       const numbered = this.plan.includes(e.table);
@@ -158,7 +168,8 @@ export class TerminalView {
     const level = Number(record.level);
     const text = logLine(record);
     if (level >= 40) {
-      this.logWarnings.push(`${LEVELS[level] ?? 'warn'}: ${text}`);
+      // Errors end the verb and are in its summary already; warnings are collected for it.
+      if (level < 50) this.logWarnings.push(text);
       this.line(this.paint(level >= 50 ? 31 : 33, `  ${level >= 50 ? '✗' : '!'} ${text}`));
     } else if (this.o.verbose) {
       this.line(this.paint(2, `  · ${LEVELS[level] ?? level} ${text}`));
@@ -175,6 +186,7 @@ export class TerminalView {
     if (this.written.length > 0) {
       out.push(`  ${this.written.length} table version${this.written.length === 1 ? '' : 's'} written: ${[...byLayer].map(([l, n]) => `${l} ${n}`).join(', ')}`);
     }
+    if (this.discarded.length > 0) out.push(`  ${this.discarded.length} table version${this.discarded.length === 1 ? '' : 's'} of the stopped stage discarded (the previous versions stay current)`);
     for (const n of s.notes ?? []) out.push(`  ${n}`);
     const checks = s.checks ?? [];
     const problems = checks.length + this.logWarnings.length;
@@ -185,7 +197,7 @@ export class TerminalView {
         const tag = c.level === 'error' ? this.paint(31, 'ERROR') : this.paint(33, 'WARN ');
         out.push(`  ${tag} ${c.check_name} on ${where}: ${c.detail} (observed ${formatObserved(c.observed_value)}, threshold ${formatObserved(c.threshold)})`);
       }
-      for (const w of this.logWarnings) out.push(`  ${this.paint(33, 'LOG  ')} ${w}`);
+      for (const w of this.logWarnings) out.push(`  ${this.paint(33, 'WARN ')} ${w}`);
     } else {
       out.push(s.checks ? '  no warnings, every quality check passed' : '  no warnings');
     }
