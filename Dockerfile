@@ -12,6 +12,8 @@ FROM node:20-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY patches ./patches
+# npm ci runs the `prepare` script; without the sources it only notes that there is nothing to compile.
+COPY scripts/build-dist.mjs ./scripts/
 RUN npm ci --no-audit --no-fund && npm prune --omit=dev --no-audit --no-fund && npm cache clean --force
 
 # --- superset ---
@@ -40,7 +42,9 @@ ENV NODE_ENV=production \
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY . .
-RUN mkdir -p /data && chown node:node /data
+# The compiled CLI (dist/, see scripts/build-dist.mjs): the deps stage's `npm ci` ran its `prepare`
+# before the sources were there. esbuild stays after the prune: tsx, a runtime dependency, needs it.
+RUN node scripts/build-dist.mjs && mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]
 ENTRYPOINT ["node", "bin/lakehouse.js"]

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 export const REPO_ROOT = new URL('..', import.meta.url).pathname;
 const BIN = join(REPO_ROOT, 'bin', 'lakehouse.js');
 
-export interface Rusage { wall_ms: number; max_rss_kb: number; user_ms: number; sys_ms: number }
+export interface Rusage { wall_ms: number; max_rss_kb: number; user_ms: number; sys_ms: number; compiled?: boolean }
 
 export interface CliResult {
   status: number;
@@ -24,13 +24,13 @@ export interface CliResult {
 
 let counter = 0;
 
-/** Runs `node bin/lakehouse.js <args> --data-dir <dataDir>`; never throws for a non-zero exit. */
+/** Runs `node bin/lakehouse.js <args> --data-dir <dataDir>` (no --data-dir when it is ''); never throws for a non-zero exit. */
 export function runCli(dataDir: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
   const rusageFile = join(tmpdir(), `lakehouse-bench-rusage-${process.pid}-${counter++}.jsonl`);
   rmSync(rusageFile, { force: true });
   const t0 = performance.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args, '--data-dir', dataDir], {
+    const child = spawn(process.execPath, [BIN, ...args, ...(dataDir ? ['--data-dir', dataDir] : [])], {
       cwd: REPO_ROOT, env: { ...process.env, ...env, LAKEHOUSE_RUSAGE_FILE: rusageFile, LAKEHOUSE_DATA_DIR: dataDir },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

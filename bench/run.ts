@@ -10,12 +10,13 @@ import { cacheDir, ensureBenchData, type BenchData } from './data.ts';
 import { aggregate, formatTable, machineInfo, ratios } from './report.ts';
 import { SCALES } from './scales.ts';
 import { COLD_STAGE, runPass, type StageMeasure } from './stages.ts';
+import { formatStartup, measureStartup, type StartupFigure } from './startup.ts';
 
 const log = (m: string) => process.stderr.write(`${m}\n`);
 
 type Args = ReturnType<typeof parseBenchArgs>;
 
-function buildResult(args: Args, machine: Record<string, unknown>, data: BenchData, passes: StageMeasure[][], complete: boolean) {
+function buildResult(args: Args, machine: Record<string, unknown>, data: BenchData, passes: StageMeasure[][], complete: boolean, startup: StartupFigure[] = []) {
   const scale = SCALES[args.scale];
   const stages = aggregate(passes);
   const pipeline = stages.filter((s) => s.status === 'ok' && s.stage !== 'engine floor' && s.stage !== COLD_STAGE).reduce((t, s) => t + (s.wall_ms_median ?? 0), 0);
@@ -24,11 +25,11 @@ function buildResult(args: Args, machine: Record<string, unknown>, data: BenchDa
     machine: { ...machine, load_average_at_end: loadavg().map((x) => Math.round(x * 100) / 100) },
     scale: { ...scale, seed: args.seed, runs: args.runs, total_events: data.totalEvents, bad_catalog_rows: data.badCatalogRows },
     data: { dir: data.dir, reused: data.reused, generated_ms: data.generatedMs },
-    pipeline_wall_ms: Math.round(pipeline), ratios: ratios(stages), stages, passes,
+    pipeline_wall_ms: Math.round(pipeline), ratios: ratios(stages), startup, stages, passes,
   };
 }
 
-async function runAll(args: Args, data: BenchData, save: (passes: StageMeasure[][]) => void): Promise<StageMeasure[][]> {
+async function runAll(args: Args, data: BenchData, save: (passes: StageMeasure[][]) => void, startup: StartupFigure[]): Promise<StageMeasure[][]> {
   const scale = SCALES[args.scale];
   const passes: StageMeasure[][] = [];
   const models = join(cacheDir(), 'bench-lake', `${scale.name}-${args.seed}-models`);
@@ -42,6 +43,15 @@ async function runAll(args: Args, data: BenchData, save: (passes: StageMeasure[]
     log(`run ${run}/${args.runs} on ${lake}${run === 1 ? ' (cold: no trained models)' : ''}`);
     passes.push(await runPass(data, lake, log, run === 1, (sofar) => save([...passes, sofar])));
     if (run === 1 && existsSync(join(lake, 'models'))) cpSync(join(lake, 'models'), models, { recursive: true });
+    if (run === 1) {
+      // CLI start-up on the built lake: process CPU of `--version` and of a small query.
+      try {
+        startup.push(...(await measureStartup(lake)));
+        log(formatStartup(startup));
+      } catch (err) {
+        log(`start-up not measured: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
     if (!args.keep) rmSync(lake, { recursive: true, force: true });
   }
   rmSync(models, { recursive: true, force: true });
@@ -59,20 +69,22 @@ async function main(): Promise<void> {
   const machine = await machineInfo();
   const data = await ensureBenchData(scale, args.seed, log);
   const file = join(REPO_ROOT, 'bench', 'results', `${scale.name}-${new Date().toISOString().replace(/[:.]/g, '').slice(0, 15)}Z.json`);
+  const startup: StartupFigure[] = [];
   const save = (passes: StageMeasure[][], complete = false) => {
     if (args.noSave) return;
     mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, `${JSON.stringify(buildResult(args, machine, data, passes, complete), null, 2)}\n`);
+    writeFileSync(file, `${JSON.stringify(buildResult(args, machine, data, passes, complete, startup), null, 2)}\n`);
   };
-  const passes = await runAll(args, data, save);
+  const passes = await runAll(args, data, save, startup);
   save(passes, true);
   if (!args.noSave) log(`results: ${file}`);
-  const result = buildResult(args, machine, data, passes, true);
+  const result = buildResult(args, machine, data, passes, true, startup);
   const r = result.ratios;
   process.stdout.write(`\nbenchmark ${scale.name}: ${scale.listeners} listener(s) x ${scale.eventsPerListener} events + ${scale.catalogRows} catalog rows, `
     + `median of ${args.runs} run(s) on ${String(machine.cpu_model)} (${String(machine.cores)} cores, load ${(machine.load_average_at_start as number[]).join(' ')})\n\n`
     + `${formatTable(result.stages)}\n\npipeline with trained models (sum of stage medians, floor and cold training excluded): ${result.pipeline_wall_ms.toLocaleString('en-US')} ms; `
-    + `silver / engine floor: ${r.silver_over_floor ?? '-'} (process walls), ${r.silver_cli_over_floor_statement ?? '-'} (silver CLI / floor statement)\n`);
+    + `silver / engine floor: ${r.silver_over_floor ?? '-'} (process walls), ${r.silver_cli_over_floor_statement ?? '-'} (silver CLI / floor statement)\n`
+    + `${formatStartup(startup)}\n`);
 }
 
 main().catch((err: unknown) => {

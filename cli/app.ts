@@ -3,26 +3,68 @@
 import type { Command } from 'commander';
 import { loadConfig, type Config, type ConfigOverrides } from '../lib/config.ts';
 import { createLogger, type Logger } from '../lib/logger.ts';
+import { UsageError } from '../lib/errors.ts';
+import { requireDataDir } from '../lib/session.ts';
 import { io } from './output.ts';
+import { TerminalView } from './terminal-view.ts';
+import { emitProgress } from '../lib/progress.ts';
+import { formatDuration } from '../pipeline/run-control.ts';
 
 export interface GlobalOptions {
   dataDir?: string;
   json?: boolean;
   quiet?: boolean;
+  verbose?: boolean;
+  logFormat?: string;
 }
 
 export interface Cli {
   opts: GlobalOptions;
   config: Config;
   log: Logger;
+  /** The progress view on a terminal (verbs that asked for one); null when piped, --json or --log-format json. */
+  view: TerminalView | null;
 }
 
-/** Builds config and logger for a verb; call inside the action. */
-export function cliFor(cmd: Command, overrides: ConfigOverrides = {}): Cli {
+const LOG_FORMATS = ['pretty', 'json'];
+
+/** True when a person watches: stderr is a terminal and no machine format was asked for. */
+export function wantsTerminalView(opts: GlobalOptions): boolean {
+  return process.stderr.isTTY === true && !opts.json && opts.logFormat !== 'json';
+}
+
+/**
+ * Builds config and logger for a verb; call inside the action. With `{ view: true }` (long writing
+ * verbs) a person at a terminal gets the progress view, which also shows the logs: warnings always,
+ * everything with -v.
+ */
+export function cliFor(cmd: Command, overrides: ConfigOverrides = {}, o: { view?: boolean } = {}): Cli {
   const opts = cmd.optsWithGlobals() as GlobalOptions;
+  if (opts.logFormat !== undefined && !LOG_FORMATS.includes(opts.logFormat)) {
+    throw new UsageError(`--log-format ${opts.logFormat}: expected ${LOG_FORMATS.join(' or ')}`);
+  }
   const config = loadConfig({ dataDir: opts.dataDir, ...overrides });
-  const level = opts.quiet ? 'warn' : config.logLevel;
-  return { opts, config, log: createLogger(level) };
+  const level = opts.verbose ? 'debug' : opts.quiet ? 'warn' : config.logLevel;
+  if (o.view && wantsTerminalView(opts)) {
+    const view = new TerminalView(process.stderr, { verbose: opts.verbose === true });
+    const viewLevel = opts.verbose ? 'debug' : config.logLevel === 'silent' ? 'silent' : 'warn';
+    return { opts, config, log: createLogger(viewLevel, false, view.logSink), view };
+  }
+  const pretty = opts.logFormat ? opts.logFormat === 'pretty' : undefined;
+  return { opts, config, log: createLogger(level, pretty), view: null };
+}
+
+/**
+ * Read-only verbs (query, tables, runs, status, export) call this first: a data dir that does not
+ * exist is an error naming it (exit code 2), and reading never creates it.
+ */
+export function requireExistingDataDir(config: Config): void {
+  requireDataDir(config.dataDir);
+}
+
+/** Data for stdout is still printed when the view is on but stdout goes to a file or a pipe. */
+export function viewReplacesData(cli: Pick<Cli, 'view'>): boolean {
+  return cli.view !== null && process.stdout.isTTY === true;
 }
 
 export function printJson(value: unknown): void {
@@ -54,4 +96,28 @@ export function verb(program: Command, name: string, description: string): Comma
     return existing;
   }
   return program.command(name).description(description);
+}
+
+/**
+ * A writing verb's work under the terminal view, when there is one: a spinner named `stage`, a line
+ * per table written (numbered when `plan` lists the tables), then a summary with every logged
+ * warning. Without a view it only runs fn.
+ */
+export async function withProgress<T>(cli: Cli, title: string, stage: string, fn: () => Promise<T>, plan: string[] = []): Promise<T> {
+  const view = cli.view;
+  if (!view) return fn();
+  view.start(title);
+  if (plan.length > 0) emitProgress({ kind: 'plan', tables: plan });
+  emitProgress({ kind: 'stage-start', stage });
+  const started = Date.now();
+  let ok = false;
+  try {
+    const result = await fn();
+    ok = true;
+    return result;
+  } finally {
+    emitProgress({ kind: 'stage-end', stage, ms: Date.now() - started, ok });
+    view.stop();
+    if (ok) view.summary({ ok, headline: `${stage} done in ${formatDuration(Date.now() - started)}`, notes: [`lake: ${cli.config.dataDir}`], next: ['lakehouse tables'] });
+  }
 }

@@ -8,6 +8,9 @@ test('run --demo as a real child process builds bronze, silver and gold; tables 
   try {
     const run = await runCliChild(['run', '--demo', '--data-dir', dir, '--json']);
     assert.equal(run.code, 0, run.stderr);
+    // Piped: JSON log lines on stderr, no spinner, no colour, no cursor control.
+    assert.doesNotMatch(run.stdout + run.stderr, /\u001B\[/);
+    for (const line of run.stderr.split('\n').filter(Boolean)) assert.doesNotThrow(() => JSON.parse(line), line);
     const summary = JSON.parse(run.stdout);
     assert.match(summary.run_id, /^run-/);
     const tables = await runCli(['tables', '--json', '--data-dir', dir]);
@@ -58,7 +61,7 @@ test('exit codes: 2 for usage errors, 1 for run failures, with a message on stde
     assert.equal(badTz.code, 2);
     assert.match(badTz.stderr, /Mars\/Olympus" is not an IANA time zone/);
     const missing = await runCli(['ingest', 'kaggle', join(dir, 'nope.csv'), '--data-dir', dir]);
-    assert.equal(missing.code, 1);
+    assert.equal(missing.code, 2, 'a missing input path is a usage error');
     assert.match(missing.stderr, /nope\.csv/);
     const noBronze = await runCli(['build', 'silver', '--data-dir', dir]);
     assert.equal(noBronze.code, 1);

@@ -2,7 +2,7 @@
 // code. Every message starts with what failed (file, row, table, field).
 
 export class LakehouseError extends Error {
-  /** Process exit code the CLI uses for this error: 1 = run failed, 2 = usage error. */
+  /** Process exit code the CLI uses for this error: 1 = run failed, 2 = usage error, 130 = interrupted. */
   readonly exitCode: number = 1;
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
@@ -13,6 +13,11 @@ export class LakehouseError extends Error {
 /** The user asked for something malformed: bad flag, unknown table, invalid config value. */
 export class UsageError extends LakehouseError {
   override readonly exitCode = 2;
+}
+
+/** The command was stopped by Ctrl-C (SIGINT) or SIGTERM before it finished; nothing unfinished was published. */
+export class InterruptedError extends LakehouseError {
+  override readonly exitCode = 130;
 }
 
 /** Bad config (environment, .env or flags). */

@@ -17,6 +17,7 @@ import { basename, dirname, join } from 'node:path';
 import { LockHeldError } from './errors.ts';
 import { startHeartbeat, stopHeartbeat } from './lock-heartbeat.ts';
 import { DEFAULT_LEASE_MS, heldTokens, judgeLock, lockPath, readLockSnapshot, type LockHolder, type LockSnapshot } from './lock-state.ts';
+import { registerWriter } from './writer-registry.ts';
 
 export { DEFAULT_LEASE_MS, LOCK_FILE, isProcessAlive, judgeLock, lockPath, readLockHolder, readLockSnapshot, type LockHolder } from './lock-state.ts';
 
@@ -182,6 +183,8 @@ function hold(path: string, holder: LockHolder, content: string, leaseMs: number
     return false;
   };
   startHeartbeat(holder.token!, path, content, Math.max(10, Math.floor(leaseMs / 6)));
+  // Registered so that an exit on Ctrl-C releases it too (cli/interrupt.ts).
+  const off = registerWriter({ abandon: () => lock.release() });
   const lock: HeldLock = {
     holder,
     recovered,
@@ -189,6 +192,7 @@ function hold(path: string, holder: LockHolder, content: string, leaseMs: number
       if (!ours()) throw new LockHeldError(`${path}: this writer lost the lock (${lost}; was its heartbeat stopped for longer than the ${leaseMs / 1000} s lease?); nothing more is published`);
     },
     release() {
+      off();
       stopHeartbeat(holder.token!);
       live.delete(lock);
       heldTokens.delete(holder.token!);

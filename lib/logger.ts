@@ -9,7 +9,13 @@ const redact = {
   censor: '[redacted]',
 };
 
-export function createLogger(level = 'info', pretty = process.stderr.isTTY === true): Logger {
+/** A sink for JSON log lines (the CLI's terminal view shows them above its progress line). */
+export interface LogSink {
+  write(line: string): void;
+}
+
+export function createLogger(level = 'info', pretty = process.stderr.isTTY === true, sink?: LogSink): Logger {
+  if (sink) return pino({ level, redact, base: undefined }, sink);
   if (pretty) {
     return pino({
       level,

@@ -1,6 +1,7 @@
 // Opening the lake for reading or writing. Writers hold the data-dir lock for their whole run, clear
 // staging folders left by killed runs, and get a connection with every current table attached.
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import type { Config } from './config.ts';
 import { openDuckDB, settingsFromConfig, type DuckDBConnection } from './duckdb.ts';
 import { acquireLock, type HeldLock } from './lock.ts';
@@ -8,6 +9,8 @@ import { attachLake } from './lake.ts';
 import { removeStaleStaging, LakeTransaction } from './table-writer.ts';
 import type { Logger } from './logger.ts';
 import type { BuildContext } from './build-context.ts';
+import { InterruptedError, UsageError } from './errors.ts';
+import { registerWriter } from './writer-registry.ts';
 
 export function newRunId(now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
@@ -34,7 +37,14 @@ export interface LakeSession {
   close(): void;
 }
 
-async function open(config: Config, log: Logger, lock: HeldLock | null, runId: string): Promise<LakeSession> {
+/** A read-only command on a data dir that does not exist: an error naming it (reading never creates it). */
+export function requireDataDir(dataDir: string): void {
+  if (!existsSync(dataDir)) {
+    throw new UsageError(`${dataDir}: data dir does not exist (set --data-dir or LAKEHOUSE_DATA_DIR; \`lakehouse run --demo\` or \`lakehouse ingest …\` creates one)`);
+  }
+}
+
+async function open(config: Config, log: Logger, lock: HeldLock | null, runId: string, onClose: () => void = () => {}): Promise<LakeSession> {
   let db: Awaited<ReturnType<typeof openDuckDB>>;
   try {
     db = await openDuckDB(settingsFromConfig(config));
@@ -55,6 +65,7 @@ async function open(config: Config, log: Logger, lock: HeldLock | null, runId: s
     refresh: async () => void (await attachLake(connection, config.dataDir)),
     context: (tx) => ({ config, conn: connection, runId, log, tx }),
     close: () => {
+      onClose();
       connection.closeSync();
       instance.closeSync();
       lock?.release();
@@ -67,10 +78,35 @@ export async function openWriter(config: Config, log: Logger, command: string, r
   const lock = acquireLock(config.dataDir, command, { leaseMs: config.ops.lockLeaseMs });
   const removed = removeStaleStaging(config.dataDir);
   if (removed > 0) log.warn({ removed }, 'removed staging folders left by an interrupted run');
-  return open(config, log, lock, runId);
+  let reason: string | null = null;
+  let timer: NodeJS.Timeout | undefined;
+  const unregister = () => {
+    clearInterval(timer);
+    off();
+  };
+  const session = await open(config, log, lock, runId, unregister);
+  const off = registerWriter({
+    // The query running now is interrupted, and again every 200 ms any query started later.
+    interrupt: (why) => {
+      if (reason) return;
+      reason = why;
+      session.conn.interrupt();
+      timer = setInterval(() => session.conn.interrupt(), 200);
+      timer.unref();
+    },
+    abandon: () => {
+      removeStaleStaging(config.dataDir);
+      lock.release();
+    },
+  });
+  session.commitGuard = () => {
+    if (reason) throw new InterruptedError(`${command}: ${reason}; nothing more was published`);
+  };
+  return session;
 }
 
 export async function openReader(config: Config, log: Logger): Promise<LakeSession> {
+  requireDataDir(config.dataDir);
   return open(config, log, null, 'read-only');
 }
 

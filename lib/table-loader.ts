@@ -9,6 +9,7 @@ import type { DuckDBConnection } from './duckdb.ts';
 import { quoteIdent, queryRows } from './duckdb.ts';
 import { qualifiedName, type TableSpec } from './table-spec.ts';
 import { TableContractError } from './errors.ts';
+import { MODULE_EXT } from './module-ext.ts';
 
 export interface LoadedTable {
   spec: TableSpec;
@@ -16,7 +17,7 @@ export interface LoadedTable {
   file: string;
 }
 
-const TABLE_FILE = /^[a-z][a-z0-9_]*\.ts$/;
+const TABLE_FILE = new RegExp(`^[a-z][a-z0-9_]*\\${MODULE_EXT}$`);
 
 /** Candidate declaration files: snake_case `.ts` files in `root` and its direct subfolders, sorted. */
 export function declarationFiles(root: string): string[] {
@@ -46,9 +47,9 @@ export async function loadTables(root: string): Promise<LoadedTable[]> {
     const mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
     if (!isTableSpec(mod.default)) continue;
     const spec = mod.default;
-    const stem = basename(file, '.ts');
+    const stem = basename(file, MODULE_EXT);
     if (spec.name !== stem) {
-      throw new TableContractError(qualifiedName(spec), `declared in ${relative(root, file)}: the file must be named like its table (${spec.name}.ts)`);
+      throw new TableContractError(qualifiedName(spec), `declared in ${relative(root, file)}: the file must be named like its table (${spec.name}${MODULE_EXT})`);
     }
     loaded.push({ spec, file });
   }

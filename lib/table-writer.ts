@@ -14,6 +14,7 @@ import {
 import type { ColumnSpec, Layer } from './table-spec.ts';
 import { TableContractError, errorMessage } from './errors.ts';
 import { writeNotebookDb } from './notebook-db.ts';
+import { emitProgress } from './progress.ts';
 
 export interface WriteSpec {
   layer: Layer;
@@ -85,6 +86,7 @@ export class LakeTransaction {
       writeFileSync(join(tmpDir, '_meta.json'), JSON.stringify(meta, null, 2));
       this.staged.set(key, { meta, tmpDir });
       await createTableView(this.conn, spec.layer, spec.name, tmpDir);
+      emitProgress({ kind: 'table', table: key, rows: meta.rows, ms: Date.now() - started });
       return meta;
     } catch (err) {
       rmSync(tmpDir, { recursive: true, force: true });

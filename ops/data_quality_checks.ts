@@ -9,7 +9,7 @@ export default defineTable({
   description: "Data-quality checks run after every build: grain uniqueness, null rates of key columns, audio-feature ranges, bronze to silver reconciliation, freshness and the share of synthetic features. A failed check of level 'error' stops the run's publish to Trino; 'warn' checks are reported only.",
   columns: [
     { name: 'run_id', type: 'VARCHAR', description: 'Run that performed the check' },
-    { name: 'check_name', type: 'VARCHAR', description: 'grain_unique, key_nulls, feature_range, bronze_silver_reconciliation, silver_listener_coverage, freshness or synthetic_share' },
+    { name: 'check_name', type: 'VARCHAR', description: 'grain_unique, key_nulls, feature_range, bronze_silver_reconciliation, silver_listener_coverage, freshness, synthetic_share or synthetic_share_listener' },
     { name: 'table_name', type: 'VARCHAR', description: 'Checked table as layer.table' },
     { name: 'column_name', type: 'VARCHAR', description: "Checked column ('' when the check is about the whole table)" },
     { name: 'level', type: 'VARCHAR', description: "error (a failure blocks the publish) or warn (reported only)" },

@@ -133,6 +133,7 @@ async function silverChecks(conn: DuckDBConnection, o: QualityOptions): Promise<
     result('freshness', SILVER, 'played_at', 'warn', s.age_hours ?? null, o.freshnessHours ?? 168, 'hours since the newest play in silver'),
     result('synthetic_share', SILVER, 'feature_source', o.allowSynthetic ? 'warn' : 'error', s.synthetic_share ?? 0, maxShare,
       `share of events with features whose features are synthetic${o.allowSynthetic ? '' : ' (ALLOW_SYNTHETIC=false: must be 0)'}`),
+    ...(o.allowSynthetic ? [await listenerSyntheticShare(conn, o.syntheticShareMax ?? 0.5)] : []),
   ];
 }
 
@@ -142,6 +143,24 @@ async function defaultZoneCheck(conn: DuckDBConnection): Promise<CheckResult> {
     "select listener_id, timezone from bronze.listeners where timezone_source = 'default' and status = 'active' order by 1");
   return result('default_timezone', 'bronze.listeners', 'timezone', 'warn', rows.length, 0,
     `listeners whose time zone was not given and defaulted to LAKEHOUSE_TIMEZONE${rows.length ? `: ${rows.map((r) => `${r.listener_id} (${r.timezone})`).join(', ')}; set it with \`lakehouse listeners set <id> --timezone <zone>\`` : ''}`);
+}
+
+/**
+ * The same share per listener: one listener whose plays are mostly synthetic can hide behind a low
+ * overall share. Observed is the highest listener's share; the detail names every listener above the
+ * threshold with their share. (With ALLOW_SYNTHETIC=false the overall check already fails on any.)
+ */
+async function listenerSyntheticShare(conn: DuckDBConnection, max: number): Promise<CheckResult> {
+  const rows = await queryRows<{ listener_id: string; share: number; plays: number }>(conn, `select listener_id,
+      (count(*) filter (where feature_source = 'synthetic'))::double / count(*) as share,
+      count(*)::double as plays
+    from ${SILVER} where feature_source <> 'none' group by all order by share desc, listener_id`);
+  const above = rows.filter((r) => r.share > max);
+  const pct = (x: number) => `${Math.round(x * 1000) / 10} %`;
+  const detail = above.length > 0
+    ? `listeners with more than ${pct(max)} of their plays with features from synthetic values: ${above.map((r) => `${r.listener_id} ${pct(r.share)} of ${r.plays.toLocaleString('en-US')}`).join(', ')}; their mood and feature results describe generated values, not the music (add Kaggle or Spotify API features)`
+    : `share of each listener's plays with features whose features are synthetic (highest: ${rows[0] ? `${rows[0].listener_id} ${pct(rows[0].share)}` : 'none'})`;
+  return result('synthetic_share_listener', SILVER, 'listener_id', 'warn', rows[0]?.share ?? 0, max, detail);
 }
 
 /** Runs every check over the current lake. */

@@ -6,6 +6,8 @@ import type { Config } from '../lib/config.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { LakeSession } from '../lib/session.ts';
 import { readCatalog, relationExists, type Catalog } from '../lib/lake.ts';
+import { MODULE_EXT } from '../lib/module-ext.ts';
+import { emitProgress } from '../lib/progress.ts';
 import { generateDemo } from '../lib/generator/index.ts';
 import type { CheckResult } from '../ops/quality-checks.ts';
 import type { PublishStatus, RunStatus, TableWritten } from '../ops/run-history.ts';
@@ -73,12 +75,17 @@ export async function stage<T>(state: RunState, name: string, fn: () => Promise<
     guard();
   };
   state.log.debug({ stage: name }, `stage ${name} started`);
+  emitProgress({ kind: 'stage-start', stage: name });
+  let ok = false;
   try {
-    return await fn();
+    const result = await fn();
+    ok = true;
+    return result;
   } catch (err) {
     state.failedStage ??= name;
     throw err;
   } finally {
+    emitProgress({ kind: 'stage-end', stage: name, ms: Date.now() - started, ok });
     state.session.commitGuard = guard;
     off();
     clearInterval(repeat);
@@ -101,8 +108,18 @@ async function demoInputs(state: RunState): Promise<Pick<RunOptions, 'kaggleCsv'
   return { kaggleCsv: demo.catalogCsv, exports: demo.listeners.map((l) => ({ listener: l.id, paths: l.files, timezone: l.timezone })) };
 }
 
+const hasGold = () => existsSync(join(import.meta.dirname, '..', 'gold', `build${MODULE_EXT}`));
+
+/** The tables silver and gold will write, in build order (numbers the lines of the terminal view). */
+async function buildPlan(opts: RunOptions['gold']): Promise<string[]> {
+  const silver = ['silver.listening_with_features', 'silver.catalog_tracks'];
+  if (!hasGold()) return silver;
+  const { loadGoldTables, selectGoldTables } = await import('../gold/build.ts');
+  return [...silver, ...selectGoldTables(await loadGoldTables(opts?.root), opts ?? {}).map((s) => `gold.${s.name}`)];
+}
+
 async function goldStage(session: LakeSession, opts: RunOptions['gold']): Promise<StageResult | null> {
-  if (!existsSync(join(import.meta.dirname, '..', 'gold', 'build.ts'))) return null;
+  if (!hasGold()) return null;
   const { buildGold } = await import('../gold/build.ts');
   const started = Date.now();
   const published = await buildGold(session, opts ?? {});
@@ -140,6 +157,7 @@ export async function dataStages(state: RunState, opts: RunOptions): Promise<voi
     state.log.warn('no listening history yet: nothing to build; drop export files into <data dir>/inbox/<listener>/ or connect a listener (lakehouse auth login)');
     return;
   }
+  emitProgress({ kind: 'plan', tables: await buildPlan(opts.gold) });
   await step(state, 'silver', () => silverStage(session));
   await step(state, 'gold', () => goldStage(session, opts.gold));
 }

@@ -3,8 +3,8 @@
 // has no glob support in `node --test`). `--stack` runs the *.stack.test.ts files instead (they need
 // the Trino/Superset started by scripts/test-stack.sh). Other arguments filter by path substring.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const roots = ['lib', 'cli', 'ingestion', 'bronze', 'silver', 'gold', 'pipeline', 'ops', 'participants', 'scripts', 'bench', 'test'];
@@ -24,6 +24,28 @@ function walk(dir, out) {
     else if (stack ? name.endsWith('.stack.test.ts') : name.endsWith('.test.ts') && !name.endsWith('.stack.test.ts')) out.push(p);
   }
   return out;
+}
+
+/**
+ * The tests read the real data next to the repository (test/helpers.ts: sharedData); a clone without
+ * it gets one message saying what is missing and where, instead of a wall of ENOENT failures.
+ */
+const SHARED_DATA_PARTS = ['kaggle/Nima-ml__spotify-song-clustering/dataset_sample.csv', 'history', 'spotify-api'];
+
+function missingSharedData(repo = root) {
+  const dir = resolve(repo, '..', 'shared', 'data');
+  return { dir, missing: SHARED_DATA_PARTS.filter((p) => !existsSync(join(dir, p))) };
+}
+
+const shared = missingSharedData();
+if (shared.missing.length > 0 && !process.env.LAKEHOUSE_SKIP_DATA_CHECK) {
+  console.error(`npm test: the real test data is missing.
+  Tests expect it in ${shared.dir}
+  (that is ../shared/data next to this checkout, ${root.replace(/\/$/, '')}); missing there:
+${shared.missing.map((p) => `    ${join(shared.dir, p)}`).join('\n')}
+  Put the shared data set there (a folder or a symlink: ln -s /path/to/shared-data ${shared.dir});
+  it is never copied into the repository. LAKEHOUSE_SKIP_DATA_CHECK=1 runs the tests anyway.`);
+  process.exit(1);
 }
 
 const files = roots.flatMap((r) => walk(join(root, r), []))

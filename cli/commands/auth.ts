@@ -7,7 +7,8 @@ import { TokenStore } from '../../lib/spotify/tokens.ts';
 import { checkListenerId } from '../../lib/listener-id.ts';
 
 export function register(program: Command): void {
-  const auth = program.command('auth').description('connect listeners to the Spotify Web API (tokens stay in <data-dir>/secrets/spotify, mode 0600)');
+  const auth = program.command('auth').description('connect listeners to the Spotify Web API (tokens stay in <data-dir>/secrets/spotify, mode 0600)')
+    .addHelpText('after', '\nExamples:\n  $ lakehouse auth login --listener p01\n  $ lakehouse auth status');
 
   auth
     .command('login')
@@ -28,6 +29,7 @@ export function register(program: Command): void {
     .command('status')
     .description('per listener: connected or not, scopes, token expiry (never the token)')
     .option('--listener <id>', 'only this listener')
+    .addHelpText('after', '\nExamples:\n  $ lakehouse auth status\n  $ lakehouse auth status --listener p01 --json')
     .action(function (this: Command, o: { listener?: string }) {
       const { config, opts } = cliFor(this);
       const store = TokenStore.fromConfig(config);
@@ -41,6 +43,7 @@ export function register(program: Command): void {
     .command('logout')
     .description("delete a listener's stored Spotify tokens")
     .requiredOption('--listener <id>', 'pseudonymous listener id')
+    .addHelpText('after', '\nExample:\n  $ lakehouse auth logout --listener p01')
     .action(function (this: Command, o: { listener: string }) {
       const { config } = cliFor(this);
       const removed = TokenStore.fromConfig(config).remove(checkListenerId(o.listener));

@@ -2,9 +2,9 @@
 // The `build` verb is shared with build.ts (build synthetic, build silver): whichever file registers
 // first creates it (`verb`), the other one finds it.
 import type { Command } from 'commander';
-import { cliFor, printJson, printTable, verb } from '../app.ts';
+import { cliFor, printJson, printTable, verb, viewReplacesData, withProgress } from '../app.ts';
 import { withWriter } from '../../lib/session.ts';
-import { buildGold } from '../../gold/build.ts';
+import { buildGold, loadGoldTables, selectGoldTables } from '../../gold/build.ts';
 
 interface GoldOptions {
   category?: string;
@@ -18,12 +18,14 @@ function addGold(build: Command): void {
     .description('build the gold tables (all, one category or one table) in dependency order and publish them together')
     .option('--category <name>', 'only this category (descriptive, diagnostic, predictive, prescriptive, cognitive)')
     .option('--table <name>', 'only this table, e.g. mood_time_correlations')
+    .addHelpText('after', '\nExamples:\n  $ lakehouse build gold\n  $ lakehouse build gold --category descriptive\n  $ lakehouse build gold --table mood_time_correlations')
     .action(async function (this: Command, opts: GoldOptions) {
-      const { config, log, opts: g } = cliFor(this);
-      const published = await withWriter(config, log, 'build gold', (s) => buildGold(s, opts));
+      const cli = cliFor(this, {}, { view: true });
+      const plan = cli.view ? selectGoldTables(await loadGoldTables(), opts).map((s) => `gold.${s.name}`) : [];
+      const published = await withProgress(cli, 'lakehouse build gold', 'gold', () => withWriter(cli.config, cli.log, 'build gold', (s) => buildGold(s, opts)), plan);
       const rows = published.map((m) => ({ table: `${m.layer}.${m.table}`, rows: m.rows, version: m.version, duration_ms: m.duration_ms }));
-      if (g.json) printJson(rows);
-      else printTable(rows, ['table', 'rows', 'version', 'duration_ms']);
+      if (cli.opts.json) printJson(rows);
+      else if (!viewReplacesData(cli)) printTable(rows, ['table', 'rows', 'version', 'duration_ms']);
     });
 }
 

@@ -1,29 +1,33 @@
 import type { Command } from 'commander';
-import { cliFor, printJson, printTable, verb } from '../app.ts';
+import { cliFor, printJson, printTable, verb, viewReplacesData, withProgress, type Cli } from '../app.ts';
 import { withWriter } from '../../lib/session.ts';
 import { silverStage, syntheticStage, type StageResult } from '../../pipeline/stages.ts';
 
-function report(result: StageResult, json: boolean | undefined): void {
-  if (json) printJson(result);
-  else printTable(result.tables, ['table', 'rows', 'version']);
+function report(result: StageResult, cli: Cli): void {
+  if (cli.opts.json) printJson(result);
+  else if (!viewReplacesData(cli)) printTable(result.tables, ['table', 'rows', 'version']);
 }
 
 export function register(program: Command): void {
-  const build = verb(program, 'build', 'build a layer from the one below it');
+  const build = verb(program, 'build', 'build a layer from the one below it')
+    .addHelpText('after', '\nExamples:\n  $ lakehouse build silver\n  $ lakehouse build gold --category predictive');
 
   build
     .command('synthetic')
     .description('generate deterministic synthetic features for tracks with no Spotify API or Kaggle features (skipped when ALLOW_SYNTHETIC=false)')
+    .addHelpText('after', '\nExample:\n  $ lakehouse build synthetic')
     .action(async function (this: Command) {
-      const { config, log, opts } = cliFor(this);
-      report(await withWriter(config, log, 'build synthetic', (s) => syntheticStage(s)), opts.json);
+      const cli = cliFor(this, {}, { view: true });
+      report(await withProgress(cli, 'lakehouse build synthetic', 'synthetic', () => withWriter(cli.config, cli.log, 'build synthetic', (s) => syntheticStage(s))), cli);
     });
 
   build
     .command('silver')
     .description('build silver.listening_with_features (generates missing synthetic features first)')
+    .addHelpText('after', '\nExamples:\n  $ lakehouse build silver\n  $ ALLOW_SYNTHETIC=false lakehouse build silver')
     .action(async function (this: Command) {
-      const { config, log, opts } = cliFor(this);
-      report(await withWriter(config, log, 'build silver', (s) => silverStage(s)), opts.json);
+      const cli = cliFor(this, {}, { view: true });
+      const plan = ['silver.listening_with_features', 'silver.catalog_tracks'];
+      report(await withProgress(cli, 'lakehouse build silver', 'silver', () => withWriter(cli.config, cli.log, 'build silver', (s) => silverStage(s)), plan), cli);
     });
 }

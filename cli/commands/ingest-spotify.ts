@@ -28,6 +28,7 @@ export function register(program: Command): void {
 
 function addSpotify(ingest: Command): void {
   if (ingest.commands.some((c) => c.name() === 'spotify')) return;
+  ingest.addHelpText('after', '\nExamples:\n  $ lakehouse ingest kaggle ~/Downloads/dataset.csv\n  $ lakehouse ingest export ~/Downloads/my_spotify_data --listener p01 --timezone Europe/Berlin\n  $ lakehouse ingest spotify --all');
   ingest
     .command('spotify')
     .description('pull new recently-played tracks (and audio features) of connected listeners from the Spotify Web API')

@@ -54,9 +54,11 @@ function printErasure(cli: Cli, s: ErasureSummary): void {
 }
 
 export function register(program: Command): void {
-  const listeners = program.command('listeners').description('the participant registry: list, add, change, pause, resume, erase and export listeners');
+  const listeners = program.command('listeners').description('the participant registry: list, add, change, pause, resume, erase and export listeners')
+    .addHelpText('after', '\nExamples:\n  $ lakehouse listeners list\n  $ lakehouse listeners add p07 --timezone America/New_York');
 
   listeners.command('list').description('registered listeners with time zone (given or default), consent, status, stored plays and Spotify connection')
+    .addHelpText('after', '\nExamples:\n  $ lakehouse listeners list\n  $ lakehouse listeners list --json')
     .action(async function (this: Command) {
       const cli = cliFor(this);
       const rows = await withReader(cli.config, cli.log, (s) => listListeners(s));
@@ -102,10 +104,12 @@ export function register(program: Command): void {
 
   listeners.command('pause').description('stop ingesting a listener (Spotify and inbox); their stored data stays')
     .argument('<id>')
+    .addHelpText('after', '\nExample:\n  $ lakehouse listeners pause p03')
     .action(async function (this: Command, id: string) { await change(cliFor(this), 'listeners pause', id, { status: 'paused' }); });
 
   listeners.command('resume').description('ingest a paused or withdrawn listener again')
     .argument('<id>')
+    .addHelpText('after', '\nExample:\n  $ lakehouse listeners resume p03')
     .action(async function (this: Command, id: string) { await change(cliFor(this), 'listeners resume', id, { status: 'active' }); });
 
   listeners.command('delete').description('erase a listener from every table, every kept version and every file (needs --confirm)')
@@ -123,6 +127,7 @@ export function register(program: Command): void {
   listeners.command('export').description('write everything stored about a listener to a folder (CSV per table, their files, manifest.json)')
     .argument('<id>')
     .argument('<dir>', 'new or empty folder')
+    .addHelpText('after', '\nExample:\n  $ lakehouse listeners export p03 ./p03-data     # answer a data-access request')
     .action(async function (this: Command, id: string, dir: string) {
       const cli = cliFor(this);
       const result = await exportListener(cli.config, cli.log, id, dir);

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { cliFor, printJson, printTable } from '../app.ts';
+import { cliFor, printJson, printTable, requireExistingDataDir } from '../app.ts';
 import { io } from '../output.ts';
 import { UsageError } from '../../lib/errors.ts';
 import { withReader } from '../../lib/session.ts';
@@ -14,6 +14,7 @@ export function register(program: Command): void {
     .addHelpText('after', '\nExamples:\n  $ lakehouse runs\n  $ lakehouse runs --run run-20260101T000000Z-abc123 --json')
     .action(async function (this: Command, o: { limit: string; run?: string }) {
       const { config, log, opts } = cliFor(this);
+      requireExistingDataDir(config);
       const limit = Number(o.limit);
       if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit ${o.limit}: expected a positive whole number`);
       const { runs, checks } = await withReader(config, log, async (s) => {

@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import { rmSync } from 'node:fs';
+import { leaveSignalsToVerb } from '../interrupt.ts';
 import { cliFor } from '../app.ts';
 import { releaseHeldLocks } from '../../lib/lock.ts';
 import { PipelineScheduler } from '../../pipeline/scheduler.ts';
@@ -24,6 +26,7 @@ Examples:
   $ SCHEDULE_CRON="30 2 * * *" SCHEDULE_TIMEZONE=Europe/Berlin lakehouse schedule`)
     .action(async function (this: Command, o: { runAtStart?: boolean; cron?: string }) {
       const { config, log } = cliFor(this);
+      leaveSignalsToVerb();
       const scheduler = new PipelineScheduler({ config, log, cron: o.cron });
       scheduler.start();
       if (o.runAtStart) void scheduler.tick('startup');

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { cliFor, printJson, printTable } from '../app.ts';
+import { cliFor, printJson, printTable, requireExistingDataDir } from '../app.ts';
 import { io } from '../output.ts';
 import { lakeStatus, type StatusReport } from '../../pipeline/status.ts';
 
@@ -35,6 +35,7 @@ Examples:
   $ lakehouse status --json -q || echo unhealthy`)
     .action(async function (this: Command) {
       const { config, log, opts } = cliFor(this);
+      requireExistingDataDir(config);
       const report = await lakeStatus(config, log);
       if (opts.json) printJson(report);
       else printText(report);

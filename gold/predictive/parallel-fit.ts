@@ -1,10 +1,10 @@
 // Fits the catalog models that have no saved artifact, one worker thread each when the machine has
 // the cores (the two forests are independent, so two cores halve the wall time of a cold run), in
-// this thread otherwise. Progress: one bar per model on a TTY, log lines when piped.
+// this thread otherwise. Progress: log lines and progress events (the CLI's terminal view shows them).
 import { Worker } from 'node:worker_threads';
 import os from 'node:os';
-import cliProgress from 'cli-progress';
 import type { Logger } from '../../lib/logger.ts';
+import { emitProgress } from '../../lib/progress.ts';
 import { saveArtifact, type ModelArtifact } from './artifacts.ts';
 import { fitArtifact, fitted, type CatalogData, type FitRequest, type FittedCatalogModel, type ModelPlan, type StepListener } from './catalog-models.ts';
 import type { CatalogSplit } from './catalog-split.ts';
@@ -24,30 +24,26 @@ function inWorker(request: FitRequest, onStep: StepListener): Promise<ModelArtif
   });
 }
 
-function stepReporter(names: string[], log: Logger): { listener(name: string): StepListener; stop(): void } {
-  if (process.stderr.isTTY !== true) {
-    return { listener: (name) => (step, total, what) => log.info({ model: name, step, total }, what), stop: () => {} };
-  }
-  const bars = new cliProgress.MultiBar({ stream: process.stderr, format: '{name} [{bar}] {value}/{total} steps | {what}', hideCursor: true, clearOnComplete: false, fps: 5 }, cliProgress.Presets.shades_classic);
-  const byName = new Map(names.map((n) => [n, bars.create(1, 0, { name: n.padEnd(16), what: 'starting' })]));
+function stepReporter(log: Logger): { listener(name: string): StepListener; stop(): void } {
+  // Steps go to the log and to the progress events, which the CLI's terminal view shows on a TTY.
   return {
     listener: (name) => (step, total, what) => {
-      byName.get(name)!.setTotal(total);
-      byName.get(name)!.update(step, { what });
+      log.info({ model: name, step, total }, what);
+      emitProgress({ kind: 'step', what: `training ${name}: ${what}`, done: step, total });
     },
-    stop: () => bars.stop(),
+    stop: () => {},
   };
 }
 
 export async function fitMissing(modelsDir: string, plans: ModelPlan[], data: CatalogData, split: CatalogSplit, log: Logger): Promise<FittedCatalogModel[]> {
   const missing = plans.filter((p) => !p.saved);
   const parallel = missing.length > 1 && os.availableParallelism() > 1;
-  const progress = parallel ? stepReporter(missing.map((p) => p.spec.name), log) : null;
+  const progress = stepReporter(log);
   const fit = async (p: ModelPlan): Promise<ModelArtifact> => {
     const request: FitRequest = { spec: p.spec, data, split, key: p.key, inputs: p.inputs };
-    if (!parallel) return fitArtifact(request, (step, total, what) => log.info({ model: p.spec.name, step, total }, what), log);
+    if (!parallel) return fitArtifact(request, progress.listener(p.spec.name), log);
     try {
-      return await inWorker(request, progress!.listener(p.spec.name));
+      return await inWorker(request, progress.listener(p.spec.name));
     } catch (err) {
       log.warn({ model: p.spec.name, err: String(err) }, 'model worker failed: fitting in the main thread');
       return fitArtifact(request, undefined, log);
@@ -58,7 +54,7 @@ export async function fitMissing(modelsDir: string, plans: ModelPlan[], data: Ca
   try {
     artifacts = await Promise.all(missing.map(fit));
   } finally {
-    progress?.stop();
+    progress.stop();
   }
   const out = new Map(plans.filter((p) => p.saved).map((p) => [p.spec.name, fitted(p, p.saved!, true)]));
   missing.forEach((p, i) => {

@@ -2,7 +2,7 @@
 // bounded memory and yields each one as parsed values or as a reject with its raw line.
 import { basename } from 'node:path';
 import { InputFileError } from '../../lib/errors.ts';
-import { fileSha256 } from '../../lib/files.ts';
+import { fileSha256, requireInputFile } from '../../lib/files.ts';
 import { checkHeader, parseRecord, KAGGLE_HEADER, type HeaderCheck } from './parse.ts';
 import { openCsv, utf8Text, bytesOf, showBytes, firstInvalidByte, describeCsvError, excerpt, type ByteRecord } from './bounded-csv.ts';
 import type { AppendValue } from '../../lib/appender.ts';
@@ -24,6 +24,7 @@ export interface KaggleFile {
 }
 
 export async function openKaggleFile(path: string): Promise<KaggleFile> {
+  requireInputFile(path);
   const columns = await readHeader(path);
   const header = checkHeader(columns);
   const wrong = [

@@ -1,5 +1,6 @@
-// Per-tree training progress on stderr when it is a TTY (quiet when piped, in CI and in tests).
-import cliProgress from 'cli-progress';
+// Per-tree training progress as progress events (lib/progress.ts): the CLI's terminal view shows them
+// in its spinner line on a TTY; nothing is printed when nobody listens (piped, CI, tests, workers).
+import { emitProgress } from '../progress.ts';
 
 export interface TreeProgress {
   tick(): void;
@@ -8,16 +9,9 @@ export interface TreeProgress {
 
 const quiet: TreeProgress = { tick: () => {}, stop: () => {} };
 
-export function treeProgress(label: string, total: number, enabled = process.stderr.isTTY === true): TreeProgress {
+export function treeProgress(label: string, total: number, enabled = true): TreeProgress {
   if (!enabled || total <= 0) return quiet;
-  const bar = new cliProgress.SingleBar({
-    stream: process.stderr,
-    format: `${label} [{bar}] {value}/{total} trees | {duration_formatted}`,
-    hideCursor: true,
-    clearOnComplete: false,
-    synchronousUpdate: true,
-    fps: 5,
-  }, cliProgress.Presets.shades_classic);
-  bar.start(total, 0);
-  return { tick: () => bar.increment(), stop: () => bar.stop() };
+  let done = 0;
+  emitProgress({ kind: 'step', what: `${label}: trees`, done, total });
+  return { tick: () => emitProgress({ kind: 'step', what: `${label}: trees`, done: ++done, total }), stop: () => {} };
 }
