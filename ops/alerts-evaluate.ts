@@ -87,12 +87,15 @@ function current(existing: AlertRow[], rule: Rule, subject: string, at: string):
   return Date.parse(at) - Date.parse(last.first_seen_at) < rule.cooldownMs ? last : undefined;
 }
 
+/** Writes what changed; both tables are created (empty) by the first run, so their dashboards never point at a missing table. */
 async function writeResults(session: LakeSession, runId: string, at: string, all: AlertRow[] | null, drift: DriftRow[]): Promise<void> {
-  if (!all && drift.length === 0) return;
+  const alerts = all ?? ((await relationExists(session.conn, 'ops', 'alerts')) ? null : []);
+  const writeDrift = drift.length > 0 || !(await relationExists(session.conn, 'ops', 'drift_checks'));
+  if (!alerts && !writeDrift) return;
   const tx = session.begin();
   try {
-    if (all) await appendWhole(session, tx, alertsTable, all.map(rowValues), false);
-    if (drift.length > 0) await appendWhole(session, tx, driftChecksTable, drift.map((d) => driftValues(runId, at, d)));
+    if (alerts) await appendWhole(session, tx, alertsTable, alerts.map(rowValues), false);
+    if (writeDrift) await appendWhole(session, tx, driftChecksTable, drift.map((d) => driftValues(runId, at, d)));
     await tx.commit();
   } catch (err) {
     tx.abort();
