@@ -152,8 +152,8 @@ async function modelRows(conn: DuckDBConnection, dataDir: string, t: DriftThresh
   if (!v) return [];
   const rows = await queryRows<{ item: string; previous_value: number | null; current_value: number | null }>(conn, `with src as (${sourceSql(v)})
     select model_name || '.' || metric_name as item,
-      max(metric_value) filter (where side = 'previous') as previous_value,
-      max(metric_value) filter (where side = 'current') as current_value
+      max(metric_value::double) filter (where side = 'previous') as previous_value,
+      max(metric_value::double) filter (where side = 'current') as current_value
     from src where evaluation_set = 'catalog_holdout' and listener_id is null and metric_name in (${METRICS.map(quoteLiteral).join(', ')})
     group by 1 order by 1`);
   return rows.filter((r) => r.previous_value !== null && r.current_value !== null).map((r) => {
