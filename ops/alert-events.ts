@@ -11,6 +11,8 @@ import type { DriftRow } from './drift.ts';
 /** What the run tells the alerts (a subset of pipeline/run.ts's RunSummary, so ops/ needs no pipeline import). */
 export interface RunOutcome {
   run_id: string;
+  /** cli, schedule or startup (ops.pipeline_runs.trigger). */
+  trigger: string;
   status: 'succeeded' | 'failed' | 'aborted';
   failed_stage: string | null;
   error: string | null;
@@ -121,8 +123,8 @@ export async function conditionsOf(conn: DuckDBConnection, rules: Rule[], run: R
   const out: Condition[] = [];
   for (const rule of rules) {
     if (rule.event === 'run_failed' && run.status !== 'succeeded' && rule.statuses.includes(run.status)) {
-      out.push({ rule, subject: 'pipeline', message: `run ${run.run_id} ${run.status}${run.failed_stage ? ` in stage ${run.failed_stage}` : ''}: ${run.error ?? 'no error recorded'}`,
-        details: { run_id: run.run_id, status: run.status, failed_stage: run.failed_stage, error: run.error } });
+      out.push({ rule, subject: 'pipeline', message: `${run.trigger === 'cli' ? '' : `${run.trigger} `}run ${run.run_id} ${run.status}${run.failed_stage ? ` in stage ${run.failed_stage}` : ''}: ${run.error ?? 'no error recorded'}`,
+        details: { run_id: run.run_id, trigger: run.trigger, status: run.status, failed_stage: run.failed_stage, error: run.error } });
     }
     if (rule.event === 'quality_check') out.push(...(await qualityConditions(conn, rule, run)));
     if (rule.event === 'ingestion_failing') out.push(...(await ingestionConditions(conn, rule, run)));

@@ -13,6 +13,7 @@ import { webhookReceiver, writeRules } from '../ops/test-receiver.ts';
 import { capturingLogger, connect, fakeSpotify } from '../ingestion/spotify/test-support.ts';
 import { runCli } from '../test/helpers.ts';
 import { executeRun } from './run.ts';
+import { PipelineScheduler } from './scheduler.ts';
 import { demoLake, FAST_GOLD } from './test-support.ts';
 import type { Config } from '../lib/config.ts';
 
@@ -150,4 +151,17 @@ test('a receiver answering 500 is retried with backoff and recorded; the run sti
   assert.deepEqual(rows.map((r) => [r.rule_name, r.sent_to, r.delivery_status, r.attempts, r.last_error]), [['stale', '', 'failed', 3, 'ops: HTTP 500: receiver refused']]);
   assert.ok(s.cap.lines.some((l) => l.includes('alert delivery failed; retrying')));
   assertNoSecret(s.cap.lines, rows);
+});
+
+test('a scheduled run that fails alerts too (the scheduler runs go through the same end of run)', async (t) => {
+  const s = await setup('generic', '  - { name: run-failed, event: run_failed, severity: critical }\n');
+  t.after(s.done);
+  const scheduler = new PipelineScheduler({ config: s.config, log: s.cap.log, cron: '0 0 1 1 *', runOptions: { ...FAST_GOLD, publish: null, spotify: false, timeoutMs: 1 } });
+  const outcome = await scheduler.tick('schedule');
+  await scheduler.stop();
+  assert.equal(outcome.outcome, 'ran');
+  assert.equal(s.rx.received.length, 1);
+  const body = s.rx.received[0].body;
+  assert.deepEqual([body.rule, body.subject, body.details.trigger, body.details.status], ['run-failed', 'pipeline', 'schedule', 'failed']);
+  assert.match(body.message, /^schedule run run-\S+ failed in stage /);
 });

@@ -10,7 +10,7 @@ import type { RunSummary } from './run.ts';
 export async function runAlerts(session: LakeSession, summary: RunSummary, checks: CheckResult[], log: Logger): Promise<AlertsResult | null> {
   const spotify = summary.stages.find((s) => s.stage === 'ingest spotify')?.detail as SpotifyIngestSummary | undefined;
   return evaluateAlerts(session, {
-    run_id: summary.run_id, status: summary.status, failed_stage: summary.failed_stage, error: summary.error, finished_at: summary.finished_at,
+    run_id: summary.run_id, trigger: summary.trigger, status: summary.status, failed_stage: summary.failed_stage, error: summary.error, finished_at: summary.finished_at,
     checks, spotify: (spotify?.listeners ?? []).map((l) => ({ listener_id: l.listener_id, status: l.status, error: l.error })),
   }, log);
 }
