@@ -4,10 +4,11 @@
 // URL (a secret) appears in no log line and no ops.alerts row.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { withReader } from '../lib/session.ts';
 import { queryRows } from '../lib/duckdb.ts';
+import { readCatalog } from '../lib/lake.ts';
 import { readAlerts } from '../ops/alerts-evaluate.ts';
 import { webhookReceiver, writeRules } from '../ops/test-receiver.ts';
 import { capturingLogger, connect, fakeSpotify } from '../ingestion/spotify/test-support.ts';
@@ -88,6 +89,24 @@ test('a planted failing check alerts after N consecutive runs, once, through the
   const rows = await alertsOf(s.config);
   assert.deepEqual(rows.map((r) => [r.sent_to, r.delivery_status, r.attempts, r.occurrences]), [['ops,script', 'sent', 2, 2]]);
   assertNoSecret(s.cap.lines, rows);
+});
+
+test('a planted error-level check (a duplicated grain) alerts at once, and once within the cooldown', async (t) => {
+  const s = await setup('teams_messagecard', '  - { name: check-error, event: quality_check, level: error, severity: critical }\n');
+  t.after(s.done);
+  const meta = readCatalog(s.dir).tables['bronze.rejected_rows'];
+  copyFileSync(join(s.dir, meta.path, meta.files[0]), join(s.dir, meta.path, 'part-planted-duplicate.parquet'));
+  for (let i = 0; i < 2; i++) {
+    const summary = await run(s.config, s.cap.log, { inbox: false });
+    assert.equal(summary.failed_stage, 'quality');
+    assert.equal(s.rx.received.length, 1);
+  }
+  const card = s.rx.received[0].body;
+  assert.equal(card['@type'], 'MessageCard');
+  assert.equal(card.title, '[CRITICAL] check-error: grain_unique bronze.rejected_rows');
+  assert.match(card.text, /quality check grain_unique bronze\.rejected_rows \(error\) failed: observed 10, threshold 0/);
+  const rows = await alertsOf(s.config);
+  assert.deepEqual(rows.map((r) => [r.subject, r.occurrences]), [['grain_unique bronze.rejected_rows', 2]]);
 });
 
 test('a revoked Spotify token (400 invalid_grant) alerts once the listener failed 2 runs in a row (Teams shape)', async (t) => {
