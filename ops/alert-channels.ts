@@ -117,6 +117,7 @@ function sendOnce(channel: ChannelSpec, a: AlertMessage, secrets: Record<string,
   const url = secrets[channel.url_env];
   return () => {
     if (!url) throw new Error(`environment variable ${channel.url_env} is not set`);
+    if (!/^https?:\/\//i.test(url) || !URL.canParse(url)) throw new Error(`environment variable ${channel.url_env} does not hold an http(s) URL`);
     return postWebhook(url, webhookBody(channel.format, a), channel.timeout);
   };
 }
@@ -127,7 +128,8 @@ export async function deliver(a: AlertMessage, channelNames: string[], rules: Al
   const out: Delivery = { sent_to: [], status: 'sent', attempts: 0, errors: [] };
   for (const name of channelNames) {
     const channel = rules.channels[name];
-    const missing = channel.type === 'webhook' && !secrets[channel.url_env];
+    const url = channel.type === 'webhook' ? secrets[channel.url_env] : undefined;
+    const missing = channel.type === 'webhook' && (!url || !URL.canParse(url)); // retrying cannot help
     const policy = missing ? { ...rules.retry, maxRetries: 0 } : rules.retry;
     const result = await retryWithBackoff(sendOnce(channel, a, secrets), policy, (r) =>
       log.warn({ channel: name, rule: a.rule, attempt: r.attempt, wait_ms: r.wait_ms, error: scrub(r.error, secretValues) }, 'alert delivery failed; retrying'));

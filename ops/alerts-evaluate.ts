@@ -112,41 +112,46 @@ function rulesOrNull(session: LakeSession, log: Logger): AlertRules | null {
   }
 }
 
+/** Sends the conditions not held back by a cooldown; returns every alert row (updated) and what happened. */
+async function apply(session: LakeSession, rules: AlertRules, conditions: Condition[], runId: string, at: string, log: Logger): Promise<{ all: AlertRow[]; sent: AlertRow[]; suppressed: AlertRow[] }> {
+  let all = await readAlerts(session.conn);
+  const sent: AlertRow[] = [];
+  const suppressed: AlertRow[] = [];
+  for (const c of conditions) {
+    const open = current(all, c.rule, c.subject, at);
+    if (open) {
+      const updated = { ...open, last_seen_at: at, last_run_id: runId, occurrences: open.occurrences + 1 };
+      all = all.map((r) => (r.alert_id === open.alert_id ? updated : r));
+      suppressed.push(updated);
+      log.info({ rule: c.rule.name, subject: c.subject, first_seen_at: open.first_seen_at }, 'alert not repeated within its cooldown');
+      continue;
+    }
+    const row = await send(c, rules, session.config.alerts.secrets, at, runId, false, log);
+    all = [...all, row];
+    sent.push(row);
+  }
+  return { all, sent, suppressed };
+}
+
+async function driftOf(session: LakeSession, rules: AlertRules | null, log: Logger): Promise<DriftRow[]> {
+  try {
+    return await runDriftChecks(session.conn, session.config.dataDir, rules?.drift ?? parseAlertRules('{}', 'defaults').drift);
+  } catch (err) {
+    log.warn({ error: errorMessage(err) }, 'drift checks failed; the run is not affected');
+    return [];
+  }
+}
+
 /** Drift checks and alerts at the end of a run. Never throws. */
 export async function evaluateAlerts(session: LakeSession, run: RunOutcome, log: Logger = session.log): Promise<AlertsResult | null> {
   try {
     const rules = rulesOrNull(session, log);
-    const thresholds = rules?.drift ?? parseAlertRules('{}', 'defaults').drift;
-    let drift: DriftRow[] = [];
-    try {
-      drift = await runDriftChecks(session.conn, session.config.dataDir, thresholds);
-    } catch (err) {
-      log.warn({ error: errorMessage(err) }, 'drift checks failed; the run is not affected');
-    }
+    const drift = await driftOf(session, rules, log);
     const at = new Date().toISOString();
-    const result: AlertsResult = { drift, sent: [], suppressed: [] };
-    let all: AlertRow[] | null = null;
-    if (rules && rules.rules.length > 0) {
-      const conditions = await conditionsOf(session.conn, rules.rules, run, drift);
-      const existing = await readAlerts(session.conn);
-      all = existing;
-      for (const c of conditions) {
-        const open = current(all, c.rule, c.subject, at);
-        if (open) {
-          const updated = { ...open, last_seen_at: at, last_run_id: run.run_id, occurrences: open.occurrences + 1 };
-          all = all.map((r) => (r.alert_id === open.alert_id ? updated : r));
-          result.suppressed.push(updated);
-          log.info({ rule: c.rule.name, subject: c.subject, first_seen_at: open.first_seen_at }, 'alert not repeated within its cooldown');
-          continue;
-        }
-        const row = await send(c, rules, session.config.alerts.secrets, at, run.run_id, false, log);
-        all = [...all, row];
-        result.sent.push(row);
-      }
-      if (conditions.length === 0) all = null;
-    }
-    await writeResults(session, run.run_id, at, all, drift);
-    return result;
+    const conditions = rules ? await conditionsOf(session.conn, rules.rules, run, drift) : [];
+    const applied = rules && conditions.length > 0 ? await apply(session, rules, conditions, run.run_id, at, log) : null;
+    await writeResults(session, run.run_id, at, applied?.all ?? null, drift);
+    return { drift, sent: applied?.sent ?? [], suppressed: applied?.suppressed ?? [] };
   } catch (err) {
     log.error({ error: errorMessage(err) }, 'alerts not evaluated; the run is not affected');
     return null;

@@ -31,6 +31,12 @@ test('alerts test <rule> sends a test alert and records it; alerts list shows it
   const unset = await runCli(['alerts', 'test', 'run-failed', '--data-dir', dir]);
   assert.equal(unset.code, 1);
   assert.match(unset.stderr, /delivery failed: hook: environment variable ALERT_CLI_TEST_URL is not set/);
+  process.env.ALERT_CLI_TEST_URL = `hooks.example/${SECRET}`;
+  const notUrl = await runCli(['alerts', 'test', 'run-failed', '--data-dir', dir]);
+  delete process.env.ALERT_CLI_TEST_URL;
+  assert.equal(notUrl.code, 1);
+  assert.match(notUrl.stderr, /hook: environment variable ALERT_CLI_TEST_URL does not hold an http\(s\) URL/);
+  assert.ok(!notUrl.stderr.includes(SECRET));
 });
 
 test('an invalid rules file is a usage error naming the file and the field (child process)', async (t) => {
