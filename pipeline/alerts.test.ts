@@ -160,6 +160,21 @@ test('a planted drift (a listener moved 12 time zones) alerts once; its checks l
   assert.deepEqual(rows.map((r) => [r.rule_name, r.occurrences]), [['drift', 2]]);
 });
 
+test('listeners without new plays for N days alert, one alert each; a paused listener does not', async (t) => {
+  const s = await setup('generic', '  - { name: silent, event: no_new_plays, days: 7, severity: info }\n');
+  t.after(s.done);
+  const listeners = await withReader(s.config, s.cap.log, (x) => queryRows<{ listener_id: string }>(x.conn, 'select listener_id from bronze.listeners order by 1'));
+  assert.ok(listeners.length >= 2);
+  const paused = listeners[0].listener_id;
+  const set = await runCli(['listeners', 'set', paused, '--status', 'paused', '--data-dir', s.dir]);
+  assert.equal(set.code, 0, set.stderr);
+  const summary = await run(s.config, s.cap.log, { inbox: false });
+  assert.equal(summary.status, 'succeeded', summary.error ?? '');
+  const subjects = s.rx.received.map((r) => r.body.subject).sort();
+  assert.deepEqual(subjects, listeners.slice(1).map((l) => `listener:${l.listener_id}`), 'the demo plays are older than 7 days');
+  assert.match(s.rx.received[0].body.message, /^no new plays for listener \S+ in 7 day\(s\): the newest play ended at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+});
+
 test('a receiver answering 500 is retried with backoff and recorded; the run still succeeds and the secret stays out of the logs', async (t) => {
   const s = await setup('generic', '  - { name: stale, event: quality_check, level: warn, checks: [freshness], severity: info }\n', {}, () => 500);
   t.after(s.done);
