@@ -13,7 +13,7 @@ test('a valid file gives rules with their cooldown and channels (defaults filled
   assert.deepEqual(r.rules.map((x) => [x.name, x.cooldownMs, x.channelNames]), [['failed', 7_200_000, ['hook']], ['warn-streak', 86_400_000, ['mail']]]);
   assert.deepEqual(r.rules[0].event === 'run_failed' && r.rules[0].statuses, ['failed', 'aborted']);
   assert.deepEqual(r.retry, { maxRetries: 3, baseDelayMs: 1000, maxDelayMs: 30_000 });
-  assert.deepEqual(r.drift, { psi: 0.25, synthetic_share: 0.1, model_metric: 0.05, min_events: 100 });
+  assert.deepEqual(r.drift, { enabled: true, psi: 0.25, synthetic_share: 0.1, model_metric: 0.05, min_events: 100 });
   assert.equal(r.channels.hook.type === 'webhook' && r.channels.hook.timeout, 10_000);
 });
 

@@ -134,6 +134,7 @@ async function apply(session: LakeSession, rules: AlertRules, conditions: Condit
 }
 
 async function driftOf(session: LakeSession, rules: AlertRules | null, log: Logger): Promise<DriftRow[]> {
+  if (rules && !rules.drift.enabled) return [];
   try {
     return await runDriftChecks(session.conn, session.config.dataDir, rules?.drift ?? parseAlertRules('{}', 'defaults').drift);
   } catch (err) {
