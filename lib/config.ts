@@ -86,6 +86,12 @@ const schema = z.object({
     /** The writer lock's lease (ms): a holder without a heartbeat for this long is taken over (lib/lock.ts). */
     lockLeaseMs: duration.refine((ms) => ms >= 1000, { message: 'the lock lease must be at least 1s' }),
   }),
+  alerts: z.object({
+    /** The alert rules (ops/alert-rules.ts); default <dataDir>/alerts.yaml. A missing file means no alerts. */
+    rulesFile: z.string().min(1),
+    /** ALERT_* variables, which rules name for webhook URLs and other secrets (never logged). */
+    secrets: z.record(z.string(), z.string()),
+  }),
 });
 
 export type Config = z.infer<typeof schema>;
@@ -145,6 +151,10 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: Env = process.e
       shutdownGraceMs: get('LAKEHOUSE_SHUTDOWN_GRACE') ?? '20s',
       staleAfterMs: get('LAKEHOUSE_STALE_AFTER'),
       lockLeaseMs: get('LAKEHOUSE_LOCK_LEASE') ?? '60s',
+    },
+    alerts: {
+      rulesFile: resolve(cwd, get('LAKEHOUSE_ALERTS_FILE') ?? resolve(cwd, overrides.dataDir ?? get('LAKEHOUSE_DATA_DIR') ?? 'data', 'alerts.yaml')),
+      secrets: Object.fromEntries(Object.keys(e).filter((k) => k.startsWith('ALERT_') && get(k) !== undefined).map((k) => [k, get(k)!])),
     },
   };
   const parsed = schema.safeParse(raw);

@@ -5,7 +5,7 @@ import { pino, type Logger } from 'pino';
 export type { Logger };
 
 const redact = {
-  paths: ['*.access_token', '*.refresh_token', '*.token', '*.secret', '*.client_secret', '*.password', '*.authorization', 'access_token', 'refresh_token', 'token', 'client_secret', 'password', 'authorization'],
+  paths: ['*.access_token', '*.refresh_token', '*.token', '*.secret', '*.client_secret', '*.password', '*.authorization', '*.secrets', 'secrets', 'access_token', 'refresh_token', 'token', 'client_secret', 'password', 'authorization'],
   censor: '[redacted]',
 };
 

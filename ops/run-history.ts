@@ -44,17 +44,18 @@ function loadColumns(spec: TableSpec): AppendColumn[] {
   return spec.columns.map((c) => ({ name: c.name, type: (LOADABLE.has(c.type) ? c.type : 'VARCHAR') as AppendColumn['type'] }));
 }
 
-/** Stages spec's table as its previous rows plus `rows` (values in declared column order). */
-async function appendWhole(session: LakeSession, tx: ReturnType<LakeSession['begin']>, spec: TableSpec, rows: AppendValue[][]): Promise<void> {
+/** Stages spec's table as its previous rows plus `rows` (values in declared column order); keepPrevious false: `rows` only. */
+export async function appendWhole(session: LakeSession, tx: ReturnType<LakeSession['begin']>, spec: TableSpec, rows: AppendValue[][], keepPrevious = true): Promise<void> {
   const temp = `_${spec.name}_incoming`;
   await loadRows(session.conn, temp, loadColumns(spec), rows);
   const select = spec.columns.map((c) => `${quoteIdent(c.name)}::${c.type} as ${quoteIdent(c.name)}`).join(', ');
-  const previous = (await relationExists(session.conn, spec.layer, spec.name)) ? `select * from ${spec.layer}.${spec.name} union all ` : '';
+  const previous = keepPrevious && (await relationExists(session.conn, spec.layer, spec.name)) ? `select * from ${spec.layer}.${spec.name} union all ` : '';
   await tx.write(spec, { sql: `${previous}select ${select} from ${temp}`, mode: 'replace', orderBy: spec.grain.join(', ') });
   await session.conn.run(`drop table if exists ${temp}`);
 }
 
-const ts = (iso: string) => iso.replace('T', ' ').replace('Z', '');
+/** An ISO-8601 UTC instant as a DuckDB TIMESTAMP literal. */
+export const ts = (iso: string) => iso.replace('T', ' ').replace('Z', '');
 
 function runRow(r: RunRecord): AppendValue[] {
   return [r.run_id, r.trigger, r.status, ts(r.started_at), ts(r.finished_at), r.duration_ms, r.failed_stage, r.error,

@@ -16,6 +16,7 @@ import { RunControl, RunInterruptedError, formatDuration } from './run-control.t
 import { dataStages, stage, tablesWritten, type RunOptions, type RunState } from './run-stages.ts';
 import type { StageResult } from './stages.ts';
 import { ingestChecks } from './ingest-checks.ts';
+import { runAlerts } from './run-alerts.ts';
 
 export type { RunOptions, Publisher } from './run-stages.ts';
 
@@ -139,6 +140,7 @@ export async function executeRun(config: Config, log: Logger, opts: RunOptions =
     clearTimeout(timer);
     const summary = summaryOf(state, config, new Date());
     await record(state, summary, before);
+    await runAlerts(session, summary, state.checks, runLog); // alerts and drift checks (pipeline/run-alerts.ts); never throws
     if (summary.publish_status === 'published') await republishOps(state, config, opts);
     runLog.info({ status: summary.status, duration_ms: summary.duration_ms, publish: summary.publish_status, quality_errors: summary.quality.errors, quality_warnings: summary.quality.warnings }, `run ${summary.status}`);
     return summary;

@@ -5,6 +5,7 @@
 import type { Logger } from '../logger.ts';
 import { errorMessage } from '../errors.ts';
 import { SpotifyNetworkError, redactUrl } from './errors.ts';
+import { backoffDelay, sleep } from '../retry.ts';
 
 export interface RetryPolicy {
   maxRetries: number;
@@ -50,12 +51,7 @@ export interface ResilientFetchOptions {
 
 type Attempt = { kind: 'response'; res: Response; body: string } | { kind: 'error'; error: unknown; timeout: boolean };
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-export function backoffDelay(attempt: number, policy: RetryPolicy, random: () => number = Math.random): number {
-  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt);
-  return Math.round(ceiling / 2 + random() * (ceiling / 2));
-}
+export { backoffDelay };
 
 /** Seconds or an HTTP date, as RFC 9110 allows; null when absent or unparsable. */
 export function parseRetryAfter(value: string | null, now = Date.now()): number | null {
