@@ -138,6 +138,7 @@ test('the checks themselves catch a changed number, a URL, a NaN, an empty chart
   });
   assert.ok(structureProblems(html.replace('</main>', '<p>see https://example.org</p></main>')).some((p) => p.startsWith('a URL')));
   assert.ok(structureProblems(html.replace('</main>', '<p>NaN</p></main>')).some((p) => p.includes('"NaN"')));
+  assert.ok(structureProblems(html.replace(/ d="M/, ' d="MNaN,')).some((p) => p.startsWith('a broken number inside a chart')));
   const figure = /<figure data-chart="plays-per-month"[\s\S]*?<\/figure>/.exec(html)![0];
   const emptied = figure.replace(/<svg[\s\S]*<\/svg>/, '<svg role="img" aria-label="an empty chart with no marks at all"></svg>');
   assert.ok(structureProblems(html.replace(figure, emptied)).some((p) => p.includes('empty chart')));

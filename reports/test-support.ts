@@ -123,6 +123,8 @@ export function structureProblems(html: string): string[] {
   if (/<(script|link|img|iframe)\b/i.test(html)) problems.push('an external-resource element (script, link, img, iframe)');
   const text = visibleText(html);
   for (const bad of ['NaN', 'undefined', 'null', 'Infinity', '[object']) if (new RegExp(`\\b${bad.replace('[', '\\[')}`).test(text)) problems.push(`"${bad}" in the visible text`);
-  if (/NaN|undefined|Infinity/.test((html.match(/<svg[\s\S]*?<\/svg>/g) ?? []).join(''))) problems.push('NaN/undefined/Infinity inside a chart');
+  // Geometry with a broken number (names such as the track "Infinity" are fine: only geometry is checked).
+  const geometry = /\s(d|x|y|x1|x2|y1|y2|width|height|transform|cx|cy|r|viewBox)="[^"]*(NaN|undefined|Infinity|null)[^"]*"/.exec((html.match(/<svg[\s\S]*?<\/svg>/g) ?? []).join(''));
+  if (geometry) problems.push(`a broken number inside a chart: ${geometry[0].slice(0, 120)}`);
   return problems;
 }
