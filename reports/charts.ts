@@ -24,7 +24,14 @@ export type ChartSpec = Omit<TopLevelSpec, 'data'> & Record<string, unknown>;
 
 /** Renders a Vega-Lite spec with inline rows to an SVG string fit for inlining in HTML. */
 export async function renderSvg(spec: ChartSpec, rows: Row[], label: string): Promise<string> {
-  const full = { ...spec, data: { values: rows }, config: { ...CONFIG, ...(spec.config as object | undefined) }, description: label } as TopLevelSpec;
+  const own = (spec.config ?? {}) as Record<string, unknown>;
+  // One level deep, so a chart can change one axis setting and keep the rest of the house style.
+  const config = Object.fromEntries([...new Set([...Object.keys(CONFIG), ...Object.keys(own)])].map((k) => {
+    const base = (CONFIG as Record<string, unknown>)[k];
+    const mine = own[k];
+    return [k, base && mine && typeof base === 'object' && typeof mine === 'object' ? { ...base, ...mine } : mine ?? base];
+  }));
+  const full = { ...spec, data: { values: rows }, config, description: label } as unknown as TopLevelSpec;
   const view = new vega.View(vega.parse(compile(full).spec), { renderer: 'none' });
   try {
     const svg = await view.toSVG();

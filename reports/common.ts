@@ -9,6 +9,11 @@ export const DEFAULT_STUDY = 'default';
 
 /** Colours of the feature sources, fixed so every chart agrees (synthetic in the warning colour). */
 export const SOURCE_COLOURS: Record<string, string> = { spotify_api: '#0072B2', kaggle: '#009E73', synthetic: '#D55E00', none: '#999999' };
+/** A score column's personality: night_owl_score → Night Owl. */
+export function personalityName(column: string): string {
+  return column.replace(/_score$/, '').split('_').map((w) => w[0].toUpperCase() + w.slice(1)).join(' ');
+}
+
 export const SOURCE_ORDER = ['spotify_api', 'kaggle', 'synthetic', 'none'];
 
 export interface Participants {

@@ -4,7 +4,7 @@
 import { Charts, monthAxis } from './charts.ts';
 import { dataTable, esc, missing, notice, page, section, stat, val, type Column } from './html.ts';
 import { inList, type ReportLake, type Row } from './lake-data.ts';
-import { featureCoverage, footer, lastRun, participants, SOURCE_COLOURS, SOURCE_ORDER, syntheticBadge, DEFAULT_STUDY } from './common.ts';
+import { featureCoverage, personalityName, footer, lastRun, participants, SOURCE_COLOURS, SOURCE_ORDER, syntheticBadge, DEFAULT_STUDY } from './common.ts';
 
 export interface StudyReportOptions {
   study?: string;
@@ -170,7 +170,7 @@ ${people.result.status === 'ok' ? `<table class="data"><caption>Participants: ti
   behaviour += '<h3>Profiles</h3>' + gap(profiles);
   if (profiles.status === 'ok') {
     const scoreCols = lake.meta('gold.listener_profiles')!.columns.map((c) => c.name).filter((c) => c.endsWith('_score'));
-    const long = profiles.rows.flatMap((r) => scoreCols.map((c) => ({ listener_id: r.listener_id, score_column: c, score: r[c] }))).filter((r) => r.score !== null);
+    const long = profiles.rows.flatMap((r) => scoreCols.map((c) => ({ listener_id: r.listener_id, score_column: personalityName(c), score: r[c] }))).filter((r) => r.score !== null);
     behaviour += dataTable({ caption: 'Personality and profile of each listener (gold.listener_profiles)', table: 'gold.listener_profiles', key: ['listener_id'], rows: profiles.rows,
       columns: [{ col: 'listener_id', label: 'listener', fmt: 'text' }, { col: 'personality', label: 'personality', fmt: 'text' }, { col: 'plays', label: 'plays', fmt: 'int' }, { col: 'days_active', label: 'active days', fmt: 'int' }, { col: 'night_share', label: 'night share', fmt: 'pct' }, { col: 'weekend_share', label: 'weekend share', fmt: 'pct' }, { col: 'skip_rate', label: 'skip rate', fmt: 'pct' }, { col: 'popularity_coverage', label: 'popularity coverage', fmt: 'pct' }].filter((c): c is Column => true).filter((c) => lake.hasColumn('gold.listener_profiles', c.col)) });
     behaviour += await charts.figure({
@@ -205,15 +205,15 @@ ${people.result.status === 'ok' ? `<table class="data"><caption>Participants: ti
      order by model_name, evaluation_set, listener_id nulls first, metric_name`);
   models += gap(metrics);
   if (metrics.status === 'ok') {
-    const rows: Row[] = metrics.rows.map((r) => ({ ...r, label: `${r.model_name} · ${r.evaluation_set} · ${r.listener_id ?? 'catalog'}${r.synthetic_target_share === 1 ? ' (synthetic target)' : ''}` }));
+    const rows: Row[] = metrics.rows.map((r) => ({ ...r, label: `${r.model_name} · ${r.evaluation_set} · ${r.listener_id ?? 'catalog'}` }));
     const withCi = rows.filter((r) => r.diff_ci_low !== null && r.diff_ci_high !== null);
     models += await charts.figure({
       id: 'model-evaluation', title: 'Models against their baselines', rows: withCi,
       badge: syntheticBadge(metrics.rows, 'synthetic_target_share', 'gold.model_performance_metrics', ['listener_id', 'model_name', 'evaluation_set', 'metric_name'], 'test rows'),
-      caption: 'One panel per metric: the 95 % cluster-bootstrap interval of each model\'s improvement over its baseline on the same test rows (gold.model_performance_metrics.diff_ci_low to diff_ci_high; positive = model better; the dashed line is no difference). Colour = verdict: better when the whole interval is above 0, worse below 0, else inconclusive. Rows marked "synthetic target" score the model against generated features.',
-      spec: { facet: { row: { field: 'metric_name', type: 'nominal', title: null, header: { labelAngle: 0, labelAlign: 'left', labelFontSize: 12, labelFontWeight: 'bold' } } }, resolve: { scale: { x: 'independent', y: 'independent' } },
-        spec: { width: 360, height: { step: 14 }, layer: [
-          { mark: { type: 'rule', strokeWidth: 4 }, encoding: { y: { field: 'label', type: 'nominal', title: null, sort: null, axis: { labelLimit: 400 } }, x: { field: 'diff_ci_low', type: 'quantitative', title: 'Improvement over baseline (95 % interval)' }, x2: { field: 'diff_ci_high' }, color: { field: 'verdict', type: 'nominal', title: 'Verdict', scale: { domain: ['better', 'inconclusive', 'worse'], range: ['#009E73', '#888888', '#D55E00'] } } } },
+      caption: 'One panel per metric: the 95 % cluster-bootstrap interval of each model\'s improvement over its baseline on the same test rows (gold.model_performance_metrics.diff_ci_low to diff_ci_high; positive = model better; the dashed line is no difference). Colour = verdict: better when the whole interval is above 0, worse below 0, else inconclusive. Evaluation sets ending in _synthetic score the model against generated (synthetic) targets, never mixed with real ones.',
+      spec: { config: { axis: { labelLimit: 1000 } }, facet: { row: { field: 'metric_name', type: 'nominal', title: null, header: { labelOrient: 'top', labelAnchor: 'start', labelFontSize: 12, labelFontWeight: 'bold' } } }, resolve: { scale: { x: 'independent', y: 'independent' } },
+        spec: { width: 320, height: { step: 14 }, layer: [
+          { mark: { type: 'rule', strokeWidth: 4 }, encoding: { y: { field: 'label', type: 'nominal', title: null, sort: null }, x: { field: 'diff_ci_low', type: 'quantitative', title: 'Improvement over baseline (95 % interval)' }, x2: { field: 'diff_ci_high' }, color: { field: 'verdict', type: 'nominal', title: 'Verdict', scale: { domain: ['better', 'inconclusive', 'worse'], range: ['#009E73', '#888888', '#D55E00'] } } } },
           { mark: { type: 'rule', color: '#1a1a1a', strokeDash: [3, 3] }, encoding: { x: { datum: 0 } } },
         ] } },
       table: dataTable({ caption: 'Model metrics with baselines, intervals and verdicts', table: 'gold.model_performance_metrics', key: ['listener_id', 'model_name', 'evaluation_set', 'metric_name'], rows: metrics.rows, columns: [
