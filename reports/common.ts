@@ -1,9 +1,8 @@
 // Pieces both reports share: the participants of a study, the feature-source statement and the
 // reproducibility footer.
 import { UsageError } from '../lib/errors.ts';
-import { quoteLiteral } from '../lib/duckdb.ts';
 import { dataTable, esc, val } from './html.ts';
-import { inList, type ReportLake, type Row, type TableResult } from './lake-data.ts';
+import type { ReportLake, Row, TableResult } from './lake-data.ts';
 
 export const DEFAULT_STUDY = 'default';
 
@@ -22,6 +21,8 @@ export interface Participants {
   studyColumn: boolean;
   result: TableResult;
   ids: string[];
+  /** SQL condition on listener_id selecting the study's listeners (binds $study). */
+  filter: string;
 }
 
 /**
@@ -33,7 +34,8 @@ export async function participants(lake: ReportLake, study = DEFAULT_STUDY): Pro
   if (!studyColumn && study !== DEFAULT_STUDY) {
     throw new UsageError(`--study ${study}: this lake has no studies yet (bronze.listeners has no study_id column), so every listener is in the study '${DEFAULT_STUDY}'; use --study ${DEFAULT_STUDY} or leave --study out`);
   }
-  const where = studyColumn ? `where coalesce(study_id, '${DEFAULT_STUDY}') = ${quoteLiteral(study)}` : '';
+  lake.params.study = study;
+  const where = studyColumn ? `where coalesce(study_id, '${DEFAULT_STUDY}') = $study` : '';
   const studyCol = studyColumn ? `coalesce(study_id, '${DEFAULT_STUDY}')` : `'${DEFAULT_STUDY}'`;
   const result = await lake.select('bronze.listeners', ['listener_id', 'timezone'],
     `select listener_id, timezone, ${studyCol} as study_id from bronze.listeners ${where} order by listener_id`);
@@ -41,13 +43,14 @@ export async function participants(lake: ReportLake, study = DEFAULT_STUDY): Pro
     const known = await lake.select('bronze.listeners', ['study_id'], `select distinct coalesce(study_id, '${DEFAULT_STUDY}') as s from bronze.listeners order by 1`);
     throw new UsageError(`--study ${study}: no listener of this lake is in that study; studies: ${known.rows.map((r) => r.s).join(', ') || '(none)'}`);
   }
-  return { study, studyColumn, result, ids: result.rows.map((r) => String(r.listener_id)) };
+  const filter = result.status === 'missing' ? 'false' : `listener_id in (select listener_id from bronze.listeners ${where})`;
+  return { study, studyColumn, result, ids: result.rows.map((r) => String(r.listener_id)), filter };
 }
 
 /** The listener's feature-source rows (gold.feature_source_coverage). */
-export async function featureCoverage(lake: ReportLake, ids: string[]): Promise<TableResult> {
+export async function featureCoverage(lake: ReportLake, filter: string): Promise<TableResult> {
   return lake.select('gold.feature_source_coverage', ['listener_id', 'feature_source', 'record_count', 'percentage'],
-    `select listener_id, feature_source, record_count, percentage from gold.feature_source_coverage where ${inList('listener_id', ids)}
+    `select listener_id, feature_source, record_count, percentage from gold.feature_source_coverage where ${filter}
      order by listener_id, list_position(${JSON.stringify(SOURCE_ORDER).replace(/"/g, "'")}, feature_source) nulls last, feature_source`);
 }
 

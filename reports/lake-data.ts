@@ -1,8 +1,7 @@
 // What a report reads: the current version of every table it names, through one reader session and
 // one catalog snapshot (so the versions in the footer are the versions read). A table that is not in
 // the catalog, or lacks a column the report needs, or has no rows, is reported as such, never an error.
-import type { DuckDBConnection } from '../lib/duckdb.ts';
-import { quoteLiteral } from '../lib/duckdb.ts';
+import type { DuckDBConnection, DuckDBValue } from '../lib/duckdb.ts';
 import { attachLake, readCatalog, type Catalog, type TableVersionMeta } from '../lib/lake.ts';
 import { readerToJsonRows } from '../lib/json-values.ts';
 
@@ -15,6 +14,8 @@ export type TableResult =
 export class ReportLake {
   /** Tables the report read, with the version it read (for the reproducibility footer). */
   readonly used = new Map<string, TableVersionMeta>();
+  /** Values every query may bind by name ($listener, $study): never pasted into SQL. */
+  readonly params: Record<string, DuckDBValue> = {};
 
   private constructor(readonly conn: DuckDBConnection, readonly catalog: Catalog) {}
 
@@ -42,7 +43,7 @@ export class ReportLake {
    * Runs `sql` (which reads `table`) when the table exists with every column in `needs`. The
    * result says plainly why there are no rows: not built in this lake, built without a column, or empty.
    */
-  async select(table: string, needs: string[], sql: string): Promise<TableResult> {
+  async select(table: string, needs: string[], sql: string, params: Record<string, DuckDBValue> = {}): Promise<TableResult> {
     const meta = this.meta(table);
     if (!meta) return { status: 'missing', table, rows: [], reason: `${table} is not built in this lake` };
     const lacking = needs.filter((c) => !this.hasColumn(table, c));
@@ -50,13 +51,10 @@ export class ReportLake {
       return { status: 'missing', table, rows: [], reason: `${table} (version ${meta.version}) is built without ${lacking.join(', ')}: rebuild it with this version of the lakehouse` };
     }
     this.used.set(table, meta);
-    const rows = readerToJsonRows(await this.conn.runAndReadAll(sql));
+    // Only the parameters the statement names are bound (DuckDB refuses unknown ones).
+    const bound = Object.fromEntries(Object.entries({ ...this.params, ...params }).filter(([k]) => new RegExp(`\\$${k}\\b`).test(sql)));
+    const rows = readerToJsonRows(await this.conn.runAndReadAll(sql, Object.keys(bound).length > 0 ? bound : undefined));
     if (rows.length === 0) return { status: 'empty', table, rows, reason: `${table} has no rows for this report` };
     return { status: 'ok', table, rows };
   }
-}
-
-/** `listener_id in (…)` for a known list of ids (never empty: an empty list matches nothing). */
-export function inList(column: string, ids: readonly string[]): string {
-  return ids.length === 0 ? 'false' : `${column} in (${ids.map(quoteLiteral).join(', ')})`;
 }

@@ -2,7 +2,6 @@
 // is not a researcher. Every query is restricted to this listener; cohort figures appear only as
 // aggregates over at least MIN_COHORT listeners, so no other participant can be recognised.
 import { UsageError } from '../lib/errors.ts';
-import { quoteLiteral } from '../lib/duckdb.ts';
 import { Charts, monthAxis, monthBand } from './charts.ts';
 import { dataTable, esc, missing, notice, page, section, stat, val, type Column } from './html.ts';
 import type { ReportLake, Row } from './lake-data.ts';
@@ -36,7 +35,8 @@ export interface ListenerReportOptions {
 export async function buildListenerReport(lake: ReportLake, opts: ListenerReportOptions): Promise<BuiltReport> {
   const generatedAt = opts.generatedAt ?? new Date();
   const id = opts.listener;
-  const me = `listener_id = ${quoteLiteral(id)}`;
+  lake.params.listener = id;
+  const me = 'listener_id = $listener';
   const charts = new Charts();
   const notices: string[] = [];
   const gap = (r: { status: string; reason?: string }) => { if (r.status !== 'ok' && r.reason) notices.push(r.reason); return missing(r as never); };

@@ -3,7 +3,7 @@
 // not built in the lake get a plain notice instead of a chart.
 import { Charts, monthAxis } from './charts.ts';
 import { dataTable, esc, missing, notice, page, section, stat, val, type Column } from './html.ts';
-import { inList, type ReportLake, type Row } from './lake-data.ts';
+import type { ReportLake, Row } from './lake-data.ts';
 import { featureCoverage, personalityName, footer, lastRun, participants, SOURCE_COLOURS, SOURCE_ORDER, syntheticBadge, DEFAULT_STUDY } from './common.ts';
 
 export interface StudyReportOptions {
@@ -21,6 +21,7 @@ export interface BuiltReport {
   tables: Record<string, number>;
 }
 
+const PROFILE_COLUMNS: Column[] = [{ col: 'listener_id', label: 'listener', fmt: 'text' }, { col: 'personality', label: 'personality', fmt: 'text' }, { col: 'plays', label: 'plays', fmt: 'int' }, { col: 'days_active', label: 'active days', fmt: 'int' }, { col: 'night_share', label: 'night share', fmt: 'pct' }, { col: 'weekend_share', label: 'weekend share', fmt: 'pct' }, { col: 'skip_rate', label: 'skip rate', fmt: 'pct' }, { col: 'popularity_coverage', label: 'popularity coverage', fmt: 'pct' }];
 const HEADLINE_METRICS = ['rmse', 'mae', 'r2', 'accuracy', 'macro_f1'];
 const listenerColour = { field: 'listener_id', type: 'nominal', title: 'Listener' } as const;
 
@@ -29,7 +30,7 @@ export async function buildStudyReport(lake: ReportLake, opts: StudyReportOption
   const study = opts.study ?? DEFAULT_STUDY;
   const people = await participants(lake, study);
   const ids = people.ids;
-  const inIds = inList('listener_id', ids);
+  const inIds = people.filter;
   const charts = new Charts();
   const notices: string[] = [];
   const gap = (r: { status: string; reason?: string }) => { if (r.status !== 'ok' && r.reason) notices.push(r.reason); return missing(r as never); };
@@ -80,7 +81,7 @@ ${people.result.status === 'ok' ? `<table class="data"><caption>Participants: ti
   sections.push(section('volume', 'Plays and streams over time', volume));
 
   // Feature sources.
-  const coverage = await featureCoverage(lake, ids);
+  const coverage = await featureCoverage(lake, inIds);
   let features = gap(coverage);
   if (coverage.status === 'ok') {
     const synth = coverage.rows.filter((r) => r.feature_source === 'synthetic');
@@ -172,7 +173,7 @@ ${people.result.status === 'ok' ? `<table class="data"><caption>Participants: ti
     const scoreCols = lake.meta('gold.listener_profiles')!.columns.map((c) => c.name).filter((c) => c.endsWith('_score'));
     const long = profiles.rows.flatMap((r) => scoreCols.map((c) => ({ listener_id: r.listener_id, score_column: personalityName(c), score: r[c] }))).filter((r) => r.score !== null);
     behaviour += dataTable({ caption: 'Personality and profile of each listener (gold.listener_profiles)', table: 'gold.listener_profiles', key: ['listener_id'], rows: profiles.rows,
-      columns: [{ col: 'listener_id', label: 'listener', fmt: 'text' }, { col: 'personality', label: 'personality', fmt: 'text' }, { col: 'plays', label: 'plays', fmt: 'int' }, { col: 'days_active', label: 'active days', fmt: 'int' }, { col: 'night_share', label: 'night share', fmt: 'pct' }, { col: 'weekend_share', label: 'weekend share', fmt: 'pct' }, { col: 'skip_rate', label: 'skip rate', fmt: 'pct' }, { col: 'popularity_coverage', label: 'popularity coverage', fmt: 'pct' }].filter((c): c is Column => true).filter((c) => lake.hasColumn('gold.listener_profiles', c.col)) });
+      columns: PROFILE_COLUMNS.filter((c) => lake.hasColumn('gold.listener_profiles', c.col)) });
     behaviour += await charts.figure({
       id: 'personality-scores', title: 'Personality scores', rows: long,
       caption: 'Each listener\'s score for every personality (gold.listener_profiles, *_score columns; the personality is the highest score). Darker = higher.',
@@ -246,7 +247,7 @@ ${people.result.status === 'ok' ? `<table class="data"><caption>Participants: ti
     quality += `<p>Last run <code>${esc(r.run_id)}</code> (${esc(r.trigger)}) ${val(r.status, 'text', { table: 'ops.pipeline_runs', col: 'status', key })}, started ${esc(r.started_at)}; publish: ${esc(r.publish_status)}.</p>
 <div class="stats">${stat('failed error-level checks', val(r.quality_errors, 'int', { table: 'ops.pipeline_runs', col: 'quality_errors', key }))}${stat('failed warnings', val(r.quality_warnings, 'int', { table: 'ops.pipeline_runs', col: 'quality_warnings', key }))}</div>`;
     const checks = await lake.select('ops.data_quality_checks', ['run_id', 'check_name', 'table_name', 'column_name', 'level', 'status'],
-      `select check_name, table_name, column_name, level, status, observed_value, threshold, detail from ops.data_quality_checks where run_id = '${runId.replace(/'/g, "''")}' order by status, level, check_name, table_name, column_name`);
+      `select check_name, table_name, column_name, level, status, observed_value, threshold, detail from ops.data_quality_checks where run_id = $run order by status, level, check_name, table_name, column_name`, { run: runId });
     quality += gap(checks);
     if (checks.status === 'ok') {
       const failed = checks.rows.filter((c) => c.status !== 'pass');
