@@ -76,3 +76,33 @@ export function monthAxis(field: string, title = 'Month (local time)'): Record<s
 export function monthBand(field: string, title = 'Month (local time)'): Record<string, unknown> {
   return { field, type: 'ordinal', timeUnit: 'utcyearmonth', title, axis: { format: '%b %Y', labelAngle: -40 } };
 }
+
+/** The line mark of a month series: a month without a row is a gap in the line, never bridged. */
+export const MONTH_LINE = { type: 'line', point: true, invalid: 'break-paths-show-domains' } as const;
+
+/**
+ * For line charts only (data tables keep the table's rows): adds an empty row for every month
+ * missing between a series' first and last month, so the line breaks there instead of drawing a
+ * straight line across months without data.
+ */
+export function withMonthGaps(rows: Row[], series: string | null, field = 'month_local'): Row[] {
+  const groups = new Map<unknown, Set<string>>();
+  for (const r of rows) {
+    const k = series ? r[series] : null;
+    if (!groups.has(k)) groups.set(k, new Set());
+    groups.get(k)!.add(String(r[field]).slice(0, 7));
+  }
+  const gaps: Row[] = [];
+  for (const [k, months] of groups) {
+    const sorted = [...months].sort();
+    let [y, m] = sorted[0].split('-').map(Number);
+    const last = sorted[sorted.length - 1];
+    for (let ym = sorted[0]; ym < last; ) {
+      if (!months.has(ym)) gaps.push({ ...(series ? { [series]: k } : {}), [field]: `${ym}-01` });
+      m += 1;
+      if (m > 12) { m = 1; y += 1; }
+      ym = `${y}-${String(m).padStart(2, '0')}`;
+    }
+  }
+  return [...rows, ...gaps];
+}

@@ -64,8 +64,8 @@ export function syntheticBadge(rows: Row[], column: string, table: string, key: 
   const shown = (r: Row) => val(r[column], 'pct', { table, col: column, key: Object.fromEntries(key.map((k) => [k, r[k] ?? null])) });
   const lo = rows.find((r) => r[column] === Math.min(...shares))!;
   const hi = rows.find((r) => r[column] === Math.max(...shares))!;
-  const range = lo[column] === hi[column] ? `${shown(lo)} and ${shown(lo)}` : `${shown(lo)} and ${shown(hi)}`;
-  return `<p class="synthetic" role="note">Synthetic audio features: between ${range} of the ${esc(what)} behind each row drawn here have generated (synthetic) features, not measured ones (column ${esc(column)} of ${esc(table)}).</p>`;
+  const range = lo[column] === hi[column] ? shown(lo) : `between ${shown(lo)} and ${shown(hi)}`;
+  return `<p class="synthetic" role="note">Synthetic audio features: ${range} of the ${esc(what)} behind each row drawn here have generated (synthetic) features, not measured ones (column ${esc(column)} of ${esc(table)}).</p>`;
 }
 
 export function footer(lake: ReportLake, opts: { runId: string | null; generatedAt: Date; version: string }): string {

@@ -2,7 +2,7 @@
 // is not a researcher. Every query is restricted to this listener; cohort figures appear only as
 // aggregates over at least MIN_COHORT listeners, so no other participant can be recognised.
 import { UsageError } from '../lib/errors.ts';
-import { Charts, monthAxis, monthBand } from './charts.ts';
+import { Charts, MONTH_LINE, monthAxis, monthBand, withMonthGaps } from './charts.ts';
 import { dataTable, esc, missing, notice, page, section, stat, val, type Column } from './html.ts';
 import type { ReportLake, Row } from './lake-data.ts';
 import { footer, lastRun, personalityName, SOURCE_COLOURS, SOURCE_ORDER, syntheticBadge } from './common.ts';
@@ -134,9 +134,9 @@ export async function buildListenerReport(lake: ReportLake, opts: ListenerReport
   }
   if (monthly.status === 'ok') {
     taste += await charts.figure({
-      id: 'diversity', title: 'How varied your artists were', rows: monthly.rows.filter((r) => r.artist_entropy_bits !== null),
+      id: 'diversity', title: 'How varied your artists were', rows: withMonthGaps(monthly.rows.filter((r) => r.artist_entropy_bits !== null), null),
       caption: 'A measure of variety (entropy in bits) of the artists you played each month: 0 means a single artist; one more bit means twice as many artists played equally often.',
-      spec: { width: 720, height: 200, mark: { type: 'line', point: true, color: '#009E73' }, encoding: { x: monthAxis('month_local'), y: { field: 'artist_entropy_bits', type: 'quantitative', title: 'Artist variety (bits)' } } },
+      spec: { width: 720, height: 200, mark: { ...MONTH_LINE, color: '#009E73' }, encoding: { x: monthAxis('month_local'), y: { field: 'artist_entropy_bits', type: 'quantitative', title: 'Artist variety (bits)' } } },
       table: dataTable({ caption: 'Artist variety per month', table: mb, key: ['listener_id', 'month_local'], rows: monthly.rows, columns: [{ col: 'month_local', label: 'month', fmt: 'date' }, { col: 'distinct_artists', label: 'artists', fmt: 'int' }, { col: 'artist_entropy_bits', label: 'variety (bits)', fmt: 'dec' }, { col: 'top_artist_share', label: 'share of your top artist', fmt: 'pct' }] }),
     });
   }

@@ -1,7 +1,7 @@
 // `lakehouse report study`: the cohort of one study at a glance, for researchers. Every figure is a
 // value of a gold (or ops, or bronze.listeners) row, or a labelled sum over rows; tables that are
 // not built in the lake get a plain notice instead of a chart.
-import { Charts, monthAxis } from './charts.ts';
+import { Charts, MONTH_LINE, monthAxis, withMonthGaps } from './charts.ts';
 import { dataTable, esc, missing, notice, page, section, stat, val, type Column } from './html.ts';
 import type { ReportLake, Row } from './lake-data.ts';
 import { featureCoverage, personalityName, footer, lastRun, participants, SOURCE_COLOURS, SOURCE_ORDER, syntheticBadge, DEFAULT_STUDY } from './common.ts';
@@ -65,16 +65,16 @@ ${people.result.status === 'ok' ? `<table class="data"><caption>Participants: ti
   let volume = gap(monthly);
   if (monthly.status === 'ok') {
     volume += await charts.figure({
-      id: 'plays-per-month', title: 'Plays per month', rows: monthly.rows,
+      id: 'plays-per-month', title: 'Plays per month', rows: withMonthGaps(monthly.rows, 'listener_id'),
       caption: 'Plays per local calendar month and listener (gold.listener_monthly_behavior.plays). Real events only: no audio features involved.',
-      spec: { width: 760, height: 260, mark: { type: 'line', point: true }, encoding: { x: monthAxis('month_local'), y: { field: 'plays', type: 'quantitative', title: 'Plays' }, color: listenerColour } },
+      spec: { width: 760, height: 260, mark: MONTH_LINE, encoding: { x: monthAxis('month_local'), y: { field: 'plays', type: 'quantitative', title: 'Plays' }, color: listenerColour } },
       table: monthTable('Plays, streams and minutes per month', [{ col: 'plays', label: 'plays', fmt: 'int' }, { col: 'streams', label: 'streams', fmt: 'int' }, { col: 'minutes_played', label: 'minutes', fmt: 'dec' }]),
     });
     const streamRows = monthly.rows.filter((r) => r.streams !== null);
     volume += await charts.figure({
-      id: 'streams-per-month', title: 'Streams per month', rows: streamRows,
+      id: 'streams-per-month', title: 'Streams per month', rows: streamRows.length ? withMonthGaps(streamRows, 'listener_id') : [],
       caption: 'Plays of at least 30 seconds (streams) per local month and listener (gold.listener_monthly_behavior.streams); months without a known play duration are left out.',
-      spec: { width: 760, height: 260, mark: { type: 'line', point: true, strokeDash: [4, 2] }, encoding: { x: monthAxis('month_local'), y: { field: 'streams', type: 'quantitative', title: 'Streams (≥ 30 s)' }, color: listenerColour } },
+      spec: { width: 760, height: 260, mark: { ...MONTH_LINE, strokeDash: [4, 2] }, encoding: { x: monthAxis('month_local'), y: { field: 'streams', type: 'quantitative', title: 'Streams (≥ 30 s)' }, color: listenerColour } },
       empty: 'Streams per month: no play in this study has a known duration.',
     });
   }
@@ -116,9 +116,9 @@ ${people.result.status === 'ok' ? `<table class="data"><caption>Participants: ti
   if (monthly.status === 'ok') {
     const skipRows = monthly.rows.filter((r) => r.skip_rate !== null);
     behaviour += '<h3>Streams and skips</h3>' + await charts.figure({
-      id: 'skip-rate', title: 'Skip rate per month', rows: skipRows,
+      id: 'skip-rate', title: 'Skip rate per month', rows: skipRows.length ? withMonthGaps(skipRows, 'listener_id') : [],
       caption: 'Skipped plays among the plays whose source says whether they were skipped (gold.listener_monthly_behavior.skip_rate); account data and the Web API do not say, so their months are absent.',
-      spec: { width: 760, height: 220, mark: { type: 'line', point: true }, encoding: { x: monthAxis('month_local'), y: { field: 'skip_rate', type: 'quantitative', title: 'Skip rate', axis: { format: '.0%' } }, color: listenerColour } },
+      spec: { width: 760, height: 220, mark: MONTH_LINE, encoding: { x: monthAxis('month_local'), y: { field: 'skip_rate', type: 'quantitative', title: 'Skip rate', axis: { format: '.0%' } }, color: listenerColour } },
       table: dataTable({ caption: 'Skips per month', table: mb, key: ['listener_id', 'month_local'], rows: skipRows, columns: [{ col: 'listener_id', label: 'listener', fmt: 'text' }, { col: 'month_local', label: 'month', fmt: 'date' }, { col: 'skip_known_plays', label: 'plays with known skip', fmt: 'int' }, { col: 'skips', label: 'skips', fmt: 'int' }, { col: 'skip_rate', label: 'skip rate', fmt: 'pct' }] }),
       empty: 'Skip rate: no source in this study reports skips (account data and the Web API do not).',
     });
@@ -139,14 +139,14 @@ ${people.result.status === 'ok' ? `<table class="data"><caption>Participants: ti
   }
   if (monthly.status === 'ok') {
     behaviour += '<h3>Discovery and diversity</h3>' + await charts.figure({
-      id: 'discovery', title: 'Share of new tracks per month', rows: monthly.rows,
+      id: 'discovery', title: 'Share of new tracks per month', rows: withMonthGaps(monthly.rows, 'listener_id'),
       caption: 'Share of each month\'s distinct tracks that the listener played for the first time ever (gold.listener_monthly_behavior.new_track_share).',
-      spec: { width: 760, height: 220, mark: { type: 'line', point: true }, encoding: { x: monthAxis('month_local'), y: { field: 'new_track_share', type: 'quantitative', title: 'New tracks', axis: { format: '.0%' } }, color: listenerColour } },
+      spec: { width: 760, height: 220, mark: MONTH_LINE, encoding: { x: monthAxis('month_local'), y: { field: 'new_track_share', type: 'quantitative', title: 'New tracks', axis: { format: '.0%' } }, color: listenerColour } },
       table: monthTable('Discovery per month', [{ col: 'distinct_tracks', label: 'tracks', fmt: 'int' }, { col: 'new_tracks', label: 'new tracks', fmt: 'int' }, { col: 'new_track_share', label: 'new track share', fmt: 'pct' }, { col: 'new_artists', label: 'new artists', fmt: 'int' }]),
     }) + await charts.figure({
-      id: 'diversity', title: 'Artist diversity per month', rows: monthly.rows.filter((r) => r.artist_entropy_bits !== null),
+      id: 'diversity', title: 'Artist diversity per month', rows: withMonthGaps(monthly.rows.filter((r) => r.artist_entropy_bits !== null), 'listener_id'),
       caption: 'Shannon entropy in bits of the month\'s artist play shares (gold.listener_monthly_behavior.artist_entropy_bits): 0 = one artist only; each extra bit doubles the number of equally played artists.',
-      spec: { width: 760, height: 220, mark: { type: 'line', point: true }, encoding: { x: monthAxis('month_local'), y: { field: 'artist_entropy_bits', type: 'quantitative', title: 'Artist entropy (bits)' }, color: listenerColour } },
+      spec: { width: 760, height: 220, mark: MONTH_LINE, encoding: { x: monthAxis('month_local'), y: { field: 'artist_entropy_bits', type: 'quantitative', title: 'Artist entropy (bits)' }, color: listenerColour } },
       table: monthTable('Diversity per month', [{ col: 'distinct_artists', label: 'artists', fmt: 'int' }, { col: 'artist_entropy_bits', label: 'entropy (bits)', fmt: 'dec' }, { col: 'top_artist_share', label: 'top artist share', fmt: 'pct' }]),
     });
   }
