@@ -1,0 +1,82 @@
+// Paths the demo lake does not reach on this branch: a cohort table (its columns as issue 19 names
+// them) with metrics over at least 5 listeners and over fewer, and bronze.listeners with a study_id
+// column. The tables are written through the lake's own writer, with hand-made rows.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { silentLogger } from '../lib/logger.ts';
+import { withWriter } from '../lib/session.ts';
+import type { WriteSpec } from '../lib/table-writer.ts';
+import listeners from '../bronze/listeners.ts';
+import { demoLake } from '../pipeline/test-support.ts';
+import { runCli } from '../test/helpers.ts';
+import { buildReport } from './index.ts';
+import { MIN_COHORT } from './listener.ts';
+import { structureProblems, tracedValues } from './test-support.ts';
+
+const text = (name: string) => ({ name, type: 'VARCHAR', description: name });
+const num = (name: string) => ({ name, type: 'DOUBLE', description: name });
+const cohortSpec: WriteSpec = {
+  layer: 'gold', name: 'cohort_comparison', grain: ['listener_id', 'metric'],
+  columns: [text('listener_id'), text('metric'), text('cohort'), num('value'), num('cohort_median'), num('cohort_p25'), num('cohort_p75'), num('percentile_in_cohort'), { name: 'n_listeners', type: 'BIGINT', description: 'n' }],
+};
+
+/** One row per demo listener and metric; `plays` summarises 6 listeners, `night_share` only 4. */
+const COHORT_SQL = `
+  select listener_id, metric, 'all' as cohort, value::double as value, 0.5::double as cohort_median, 0.25::double as cohort_p25, 0.75::double as cohort_p75, pct::double as percentile_in_cohort, n::bigint as n_listeners
+  from (select listener_id from bronze.listeners)
+  cross join (values ('plays', 0.61, 40.0, ${MIN_COHORT + 1}), ('night_share', 0.12, 70.0, ${MIN_COHORT - 1})) m(metric, value, pct, n)`;
+
+test(`cohort values appear only as aggregates over at least ${MIN_COHORT} listeners, never naming another listener`, async () => {
+  const { config, cleanup } = await demoLake();
+  try {
+    await withWriter(config, silentLogger, 'test', async (s) => {
+      const tx = s.begin();
+      await tx.write(cohortSpec, { sql: COHORT_SQL });
+      await tx.commit();
+    });
+    const report = await buildReport(config, silentLogger, { kind: 'listener', listener: 'demo-newyork' });
+    assert.deepEqual(structureProblems(report.html), []);
+    assert.ok(report.charts.includes('cohort'));
+    const cohort = tracedValues(report.html).filter((v) => v.table === 'gold.cohort_comparison');
+    assert.deepEqual([...new Set(cohort.map((v) => v.key.metric))], ['plays'], `only the metric over ≥ ${MIN_COHORT} listeners`);
+    assert.ok(cohort.every((v) => v.key.listener_id === 'demo-newyork'));
+    assert.ok(!/demo-tokyo|demo-amsterdam/.test(report.html));
+
+    await withWriter(config, silentLogger, 'test', async (s) => {
+      const tx = s.begin();
+      await tx.write(cohortSpec, { sql: COHORT_SQL.replace(`${MIN_COHORT + 1})`, `${MIN_COHORT - 1})`) });
+      await tx.commit();
+    });
+    const small = await buildReport(config, silentLogger, { kind: 'listener', listener: 'demo-newyork' });
+    assert.ok(!small.charts.includes('cohort'));
+    assert.match(small.html, /left out: it is shown only when at least 5 participants can be compared/);
+    assert.ok(!tracedValues(small.html).some((v) => v.table === 'gold.cohort_comparison'));
+  } finally {
+    cleanup();
+  }
+});
+
+test('--study filters the participants once bronze.listeners has study_id; an unknown study lists the known ones', async () => {
+  const { config, cleanup } = await demoLake();
+  try {
+    await withWriter(config, silentLogger, 'test', async (s) => {
+      const tx = s.begin();
+      const spec = { ...listeners, columns: [...listeners.columns, text('study_id')] };
+      await tx.write(spec, { sql: "select *, case when listener_id = 'demo-tokyo' then 'pilot' else null end as study_id from bronze.listeners" });
+      await tx.commit();
+    });
+    const pilot = await buildReport(config, silentLogger, { kind: 'study', study: 'pilot' });
+    assert.deepEqual(structureProblems(pilot.html), []);
+    const keyed = tracedValues(pilot.html).filter((v) => typeof v.key.listener_id === 'string');
+    assert.ok(keyed.some((v) => v.table === 'gold.feature_source_coverage'), 'per-listener values of the study are shown');
+    assert.deepEqual([...new Set(keyed.map((v) => v.key.listener_id))], ['demo-tokyo']);
+    assert.doesNotMatch(pilot.html, /This lake has no studies yet/);
+    const rest = await buildReport(config, silentLogger, { kind: 'study' });
+    assert.deepEqual([...new Set(tracedValues(rest.html).map((v) => v.key.listener_id).filter((id) => typeof id === 'string'))].sort(), ['demo-amsterdam', 'demo-newyork']);
+    const unknown = await runCli(['--data-dir', config.dataDir, 'report', 'study', '--study', 'nope', '--out', '-']);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /--study nope: no listener of this lake is in that study; studies: default, pilot/);
+  } finally {
+    cleanup();
+  }
+});
