@@ -68,7 +68,9 @@ test('charts read declared columns and show the synthetic share of feature-deriv
       const spec = byName.get(chart.table)!;
       const derived = spec.columns.some((c) => c.name === 'synthetic_share' || c.name === 'feature_source');
       if (!derived || chart.countsOnly) continue;
-      const shownBy = chart.syntheticShownBy ? dash.charts.find((c) => c.key === chart.syntheticShownBy && c.table === chart.table) : chart;
+      // The companion reads the same table or the table it is derived from (e.g. the full correlation matrix from the pairs).
+      const sameData = (t: string) => t === chart.table || spec.inputs.includes(t);
+      const shownBy = chart.syntheticShownBy ? dash.charts.find((c) => c.key === chart.syntheticShownBy && sameData(c.table)) : chart;
       assert.ok(shownBy, `${dash.title} / ${chart.title}: companion ${chart.syntheticShownBy} is not on the dashboard`);
       const cols = chartColumns(shownBy.chart);
       assert.ok(cols.includes('synthetic_share') || cols.includes('feature_source'), `${dash.title} / ${chart.title} hides the synthetic share`);

@@ -9,13 +9,17 @@ export interface Metric { label: string; sql: string }
 export type Dim = string | { label: string; sql: string };
 
 export type ChartKind =
-  | { kind: 'line' | 'bar'; x: Dim; temporal?: boolean; metrics: Metric[]; groupby?: string[]; stack?: boolean; where?: string }
+  | { kind: 'line' | 'bar'; x: Dim; temporal?: boolean; metrics: Metric[]; groupby?: string[]; stack?: boolean; where?: string;
+      /** Order the x categories by the first metric, largest first (so the leading one always has its label), with slanted labels. */
+      byValue?: boolean }
   | { kind: 'mixed'; x: Dim; metrics: Metric[]; groupby?: string[]; metricsB: Metric[]; where?: string }
   | { kind: 'table'; groupby: string[]; metrics: Metric[]; sortBy?: Metric; rowLimit?: number; where?: string }
   | { kind: 'raw'; columns: string[]; orderBy: [string, boolean][]; where?: string; rowLimit?: number }
   | { kind: 'pie'; groupby: string[]; metric: Metric; where?: string }
   | { kind: 'big_number'; metric: Metric; subheader?: string; format?: string; where?: string }
-  | { kind: 'heatmap'; x: Dim; y: Dim; metric: Metric; where?: string };
+  | { kind: 'heatmap'; x: Dim; y: Dim; metric: Metric; where?: string;
+      /** A diverging colour scale centred on the middle of these bounds (e.g. correlations: [-1, 1]); default sequential. */
+      diverging?: [number, number] };
 
 type Json = Record<string, unknown>;
 
@@ -43,6 +47,8 @@ function filters(where: string | undefined): Json[] {
 
 // Shares are 0-1: three decimals, trailing zeros trimmed, instead of full double precision.
 const SHARE_FORMAT = { d3NumberFormat: '.3~f', d3SmallNumberFormat: '.3~f' };
+/** Columns of raw tables shown with three decimals: shares, metric values and their intervals. */
+const THREE_DECIMALS = /(share|_value|_ci_low|_ci_high|^cv_mean|^cv_std)$/;
 
 const VIZ: Record<ChartKind['kind'], string> = {
   line: 'echarts_timeseries_line',
@@ -97,6 +103,14 @@ function axisParams(k: Extract<ChartKind, { x: Dim }>, temporal: boolean): Json 
   };
 }
 
+/** Categories largest first: by the metric, or with series (groupby) by their sum across series; slanted labels. */
+function byValueParams(k: Extract<ChartKind, { kind: 'line' | 'bar' }>): Json {
+  const order = k.groupby?.length
+    ? { x_axis_sort_series: 'sum', x_axis_sort_series_ascending: false }
+    : { x_axis_sort: k.metrics[0].label, x_axis_sort_asc: false };
+  return { ...order, xAxisLabelRotation: 45 };
+}
+
 /** Chart params (form data) without the datasource, which the import fills in. */
 export function chartParams(k: ChartKind): Json {
   const viz_type = vizType(k);
@@ -105,6 +119,7 @@ export function chartParams(k: ChartKind): Json {
     case 'bar':
       return {
         viz_type, ...axisParams(k, !!k.temporal), metrics: k.metrics.map(adhocMetric), groupby: k.groupby ?? [],
+        ...(k.byValue ? byValueParams(k) : {}),
         stack: k.stack ? 'Stack' : null, orientation: 'vertical', only_total: true, markerEnabled: k.kind === 'line',
         markerSize: 6, seriesType: 'line', sort_series_type: 'sum', extra_form_data: {}, dashboards: [],
       };
@@ -129,7 +144,7 @@ export function chartParams(k: ChartKind): Json {
       return {
         viz_type, query_mode: 'raw', groupby: [], metrics: [], all_columns: k.columns, percent_metrics: [],
         order_by_cols: k.orderBy.map(([c, asc]) => JSON.stringify([c, asc])), row_limit: k.rowLimit ?? 1000,
-        column_config: k.columns.includes('synthetic_share') ? { synthetic_share: SHARE_FORMAT } : {},
+        column_config: Object.fromEntries(k.columns.filter((c) => THREE_DECIMALS.test(c)).map((c) => [c, SHARE_FORMAT])),
         server_page_length: 10, adhoc_filters: filters(k.where),
         table_timestamp_format: 'smart_date', show_cell_bars: true, color_pn: true, allow_rearrange_columns: false,
         conditional_formatting: [], extra_form_data: {}, dashboards: [],
@@ -152,8 +167,8 @@ export function chartParams(k: ChartKind): Json {
       return {
         viz_type, x_axis: dimParam(k.x), groupby: dimParam(k.y), metric: adhocMetric(k.metric), adhoc_filters: filters(k.where), row_limit: 10000,
         sort_x_axis: 'alpha_asc', sort_y_axis: 'alpha_desc', normalize_across: 'heatmap', legend_type: 'continuous',
-        linear_color_scheme: 'superset_seq_1', xscale_interval: -1, yscale_interval: -1, left_margin: 'auto',
-        bottom_margin: 'auto', value_bounds: [null, null], y_axis_format: 'SMART_NUMBER', x_axis_time_format: 'smart_date',
+        linear_color_scheme: k.diverging ? 'schemeRdBu' : 'superset_seq_1', xscale_interval: -1, yscale_interval: -1, left_margin: 'auto',
+        bottom_margin: 'auto', value_bounds: k.diverging ?? [null, null], y_axis_format: 'SMART_NUMBER', x_axis_time_format: 'smart_date',
         show_legend: true, show_percentage: false, show_values: true, extra_form_data: {}, dashboards: [],
       };
   }

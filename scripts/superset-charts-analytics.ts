@@ -68,9 +68,9 @@ export const DIAGNOSTIC: DashboardSpec = {
   slug: 'diagnostic',
   intro: `## Diagnostic analytics\nWhy the mood of the listening changes: correlations between features, with the hour of day, weekends against weekdays, parts of the day, and how the mood shifts between consecutive plays. ${SYNTHETIC_NOTE}`,
   charts: [
-    { key: 'diagnostic-feature-correlations', title: 'Feature correlations', table: 'gold.feature_correlations', syntheticShownBy: 'diagnostic-correlation-table',
-      description: 'Pearson correlation of each pair of audio features over the plays (averaged over the selected listeners); the synthetic share is in the table beside it.',
-      chart: { kind: 'heatmap', x: 'feature_1', y: 'feature_2', metric: avg('correlation', 'correlation') } },
+    { key: 'diagnostic-feature-correlations', title: 'Feature correlations', table: 'gold.feature_correlation_matrix', syntheticShownBy: 'diagnostic-correlation-table',
+      description: 'Pearson correlation of every pair of audio features over the plays, as the full matrix (averaged over the selected listeners); red below 0, blue above, white at 0. The synthetic share is in the table beside it.',
+      chart: { kind: 'heatmap', x: 'column_feature', y: 'row_feature', metric: avg('correlation', 'correlation'), diverging: [-1, 1] } },
     { key: 'diagnostic-correlation-table', title: 'Strongest feature correlations', table: 'gold.feature_correlations',
       description: 'Feature pairs with their correlation, strength label, sample size and synthetic share.',
       chart: { kind: 'raw', columns: ['listener_id', 'feature_1', 'feature_2', 'correlation', 'strength', 'sample_size', 'synthetic_share'],

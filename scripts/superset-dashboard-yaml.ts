@@ -3,6 +3,7 @@ import { chartParams, vizType } from './superset-chart-kinds.ts';
 import type { ChartSpec, DashboardSpec } from './superset-charts.ts';
 import { queryContext } from './superset-query-context.ts';
 import { assetUuid } from './superset-uuid.ts';
+import { SERIES_COLOURS } from './superset-colours.ts';
 
 type Json = Record<string, unknown>;
 
@@ -102,7 +103,7 @@ export function dashboardConfig(dash: DashboardSpec, charts: ChartSpec[], filter
       color_scheme: 'supersetColors',
       refresh_frequency: 0,
       expanded_slices: {},
-      label_colors: {},
+      label_colors: SERIES_COLOURS,
       timed_refresh_immune_slices: [],
       cross_filters_enabled: true,
       default_filters: '{}',

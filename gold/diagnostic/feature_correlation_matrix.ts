@@ -1,0 +1,45 @@
+import { defineTable } from '../../lib/table-spec.ts';
+
+export default defineTable({
+  layer: 'gold',
+  category: 'diagnostic',
+  name: 'feature_correlation_matrix',
+  grainSentence: 'one row per listener and ordered pair of audio features (the full 7 x 7 matrix, diagonal included)',
+  grain: ['listener_id', 'row_feature', 'column_feature'],
+  description:
+    'The correlations of gold.feature_correlations as a full symmetric matrix for heatmaps: every pair in both orders and the ' +
+    'diagonal (1 where the feature varies, else null), so a chart shows the whole matrix rather than one triangle. No new statistic.',
+  columns: [
+    { name: 'listener_id', type: 'VARCHAR', description: 'Pseudonymous id of the listener' },
+    { name: 'row_feature', type: 'VARCHAR', description: 'Feature of the matrix row' },
+    { name: 'column_feature', type: 'VARCHAR', description: 'Feature of the matrix column' },
+    { name: 'correlation', type: 'DOUBLE', description: 'Pearson correlation of the two features (gold.feature_correlations); 1 on the diagonal when the feature has a defined correlation with any other, else null' },
+    { name: 'sample_size', type: 'BIGINT', description: 'Plays behind the correlation (on the diagonal: the largest sample of the feature\'s pairs)' },
+    { name: 'synthetic_share', type: 'DOUBLE', description: 'Among the plays behind the value, the fraction whose features are synthetic (null when none)' },
+  ],
+  inputs: ['gold.feature_correlations'],
+  sql: `
+with pairs as (
+    select * from gold.feature_correlations
+),
+
+both_orders as (
+    select listener_id, feature_1 as row_feature, feature_2 as column_feature, correlation, sample_size, synthetic_share from pairs
+    union all
+    select listener_id, feature_2 as row_feature, feature_1 as column_feature, correlation, sample_size, synthetic_share from pairs
+),
+
+diagonal as (
+    select listener_id, row_feature, row_feature as column_feature,
+        case when count(correlation) > 0 then 1.0 end::double as correlation,
+        max(sample_size)::bigint as sample_size,
+        arg_max(synthetic_share, sample_size) as synthetic_share
+    from both_orders
+    group by listener_id, row_feature
+)
+
+select * from both_orders
+union all
+select * from diagonal`,
+  orderBy: 'listener_id, row_feature, column_feature',
+});
