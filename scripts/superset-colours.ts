@@ -13,7 +13,7 @@ export const SERIES_COLOURS: Record<string, string> = {
   // provenance: synthetic is the warning colour everywhere
   'synthetic share': c.vermillion, synthetic: c.vermillion, spotify_api: c.green, kaggle: c.blue, none: c.grey,
   // volumes and behaviour
-  plays: c.blue, streams: c.sky, 'minutes played': c.green, 'skip rate': c.purple, shifts: c.blue,
+  plays: c.blue, streams: c.sky, sessions: c.blue, 'median session plays': c.orange, 'median session minutes': c.green, 'minutes played': c.green, 'skip rate': c.purple, shifts: c.blue,
   'new track share': c.green, 'repeat share': c.orange, 'artist entropy (bits)': c.blue,
   // audio features
   valence: c.orange, 'predicted valence': c.orange, energy: c.blue, danceability: c.green, acousticness: c.purple, instrumentalness: c.sky,

@@ -8,6 +8,7 @@ import { readAlerts, sendTestAlert } from '../../ops/alerts-evaluate.ts';
 
 export function register(program: Command): void {
   const alerts = verb(program, 'alerts', 'alert rules (alerts.yaml, see ops/README.md) and the alerts they raised (ops.alerts)');
+  alerts.addHelpText('after', '\nExamples:\n  $ lakehouse alerts list\n  $ lakehouse alerts test run-failed');
   alerts
     .command('list')
     .description('recorded alerts from ops.alerts, newest first (also checks the rules file: exit code 2 when it is invalid)')

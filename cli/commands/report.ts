@@ -26,6 +26,7 @@ async function emit(cmd: Command, req: { kind: 'study'; study?: string } | { kin
 
 export function register(program: Command): void {
   const report = verb(program, 'report', 'static, self-contained HTML reports (one file, opens offline): a study overview and a participant\'s own year in music');
+  report.addHelpText('after', '\nExamples:\n  $ lakehouse report study --out study.html\n  $ lakehouse report listener p01 --out p01.html');
   report
     .command('study')
     .description('the cohort of a study at a glance: participants, plays and streams, feature sources, behaviour, models against baselines, data quality, lake versions')
