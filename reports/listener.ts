@@ -70,7 +70,18 @@ export async function buildListenerReport(lake: ReportLake, opts: ListenerReport
   const top = await lake.select('gold.top_tracks_by_mood', ['listener_id', 'track_name', 'artist_name', 'mood_category', 'play_count', 'rank_in_category'],
     `select listener_id, mood_category, rank_in_category, track_name, artist_name, play_count, synthetic_share from gold.top_tracks_by_mood
      where ${me} and rank_in_category <= 3 order by play_count desc, mood_category, rank_in_category limit 15`);
-  let tops = notice('Top artists: this lake has no gold table that counts your plays per artist yet, so they are not shown (the report never computes figures of its own).');
+  const artists = await lake.select('gold.top_artists', ['listener_id', 'rank', 'artist_name', 'plays'],
+    `select listener_id, rank, artist_name, plays, streams, minutes_played, share_of_plays from gold.top_artists where ${me} and rank <= 10 order by rank`);
+  let tops = '<h3>Your most played artists</h3>' + gap(artists);
+  if (artists.status === 'ok') {
+    tops += await charts.figure({
+      id: 'top-artists', title: 'Your most played artists', rows: artists.rows,
+      caption: 'The ten artists you played most over the whole period (all plays, whatever their length). Measured, not generated.',
+      spec: { width: 420, height: { step: 20 }, config: { axis: { labelLimit: 500 } }, mark: { type: 'bar', color: '#0072B2' },
+        encoding: { y: { field: 'artist_name', type: 'nominal', title: null, sort: null }, x: { field: 'plays', type: 'quantitative', title: 'Plays' } } },
+      table: dataTable({ caption: 'Most played artists', table: 'gold.top_artists', key: ['listener_id', 'rank'], rows: artists.rows, columns: [{ col: 'rank', label: 'rank', fmt: 'text' }, { col: 'artist_name', label: 'artist', fmt: 'text' }, { col: 'plays', label: 'plays', fmt: 'int' }, { col: 'streams', label: 'plays of 30 s or more', fmt: 'int' }, { col: 'share_of_plays', label: 'share of your plays', fmt: 'pct' }] }),
+    });
+  }
   tops += '<h3>Your most played tracks, by the mood of the music</h3>' + gap(top);
   if (top.status === 'ok') {
     const rows = top.rows.map((r) => ({ ...r, label: `${r.track_name ?? '?'} — ${r.artist_name ?? '?'}` }));
@@ -82,7 +93,7 @@ export async function buildListenerReport(lake: ReportLake, opts: ListenerReport
       table: dataTable({ caption: 'Most played tracks by mood group', table: 'gold.top_tracks_by_mood', key: ['listener_id', 'mood_category', 'rank_in_category'], rows: top.rows, columns: [{ col: 'mood_category', label: 'mood group', fmt: 'text' }, { col: 'rank_in_category', label: 'rank', fmt: 'text' }, { col: 'track_name', label: 'track', fmt: 'text' }, { col: 'artist_name', label: 'artist', fmt: 'text' }, { col: 'play_count', label: 'plays', fmt: 'int' }, { col: 'synthetic_share', label: 'synthetic features', fmt: 'pct' }] }),
     });
   }
-  sections.push(section('top', 'Your top tracks', tops));
+  sections.push(section('top', 'Your top artists and tracks', tops));
 
   // When.
   let when = `<p>All times are your local time (${esc(tz)}).</p>`;

@@ -23,7 +23,7 @@ test('study and listener reports on the real exports', async () => {
   for (const [i, id] of REAL_LISTENERS.entries()) {
     const report = await buildReport(config, silentLogger, { kind: 'listener', listener: id });
     assert.deepEqual(structureProblems(report.html), [], id);
-    for (const chart of ['plays-per-month', 'top-tracks', 'week-hours', 'diversity', 'discovery', 'feature-sources']) assert.ok(report.charts.includes(chart), `${id}: ${chart}`);
+    for (const chart of ['plays-per-month', 'top-artists', 'top-tracks', 'week-hours', 'diversity', 'discovery', 'feature-sources']) assert.ok(report.charts.includes(chart), `${id}: ${chart}`);
     assert.ok(report.html.includes(`in your time zone (${zones[i]})`), `${id}: local time zone named`);
     for (const other of REAL_LISTENERS.filter((o) => o !== id)) assert.ok(!report.html.includes(other), `${id}'s report names ${other}`);
     await withReader(config, silentLogger, async (s) => assert.deepEqual(await checkTraced(s.conn, tracedValues(report.html)), [], id));

@@ -60,7 +60,7 @@ test('listener report on the demo lake: own data only, every sampled number equa
   for (const { listener_id: id } of listeners) {
     const report = await buildReport(config, silentLogger, { kind: 'listener', listener: id });
     assert.deepEqual(structureProblems(report.html), [], id);
-    for (const chart of ['plays-per-month', 'top-tracks', 'week-hours', 'genre-months', 'diversity', 'discovery', 'feature-sources']) assert.ok(report.charts.includes(chart), `${id}: ${chart}`);
+    for (const chart of ['plays-per-month', 'top-artists', 'top-tracks', 'week-hours', 'genre-months', 'diversity', 'discovery', 'feature-sources']) assert.ok(report.charts.includes(chart), `${id}: ${chart}`);
     for (const other of listeners.filter((l) => l.listener_id !== id)) {
       assert.ok(!report.html.includes(other.listener_id), `${id}'s report names ${other.listener_id}`);
       if (other.display_label) assert.ok(!report.html.includes(other.display_label), `${id}'s report names ${other.display_label}`);
