@@ -34,7 +34,7 @@ test('every descriptive and diagnostic table is per listener, and two listeners 
   const b = sampleEvents('b', 60, 2);
   const together = await buildAll([...a, ...b]);
   const alone = await buildAll(a);
-  assert.equal(goldTables.length, 10);
+  assert.equal(goldTables.length, 11);
   for (const spec of goldTables) {
     assert.equal(spec.columns[0].name, 'listener_id', `${spec.name}: listener_id is the first column`);
     assert.equal(spec.grain[0], 'listener_id', `${spec.name}: listener_id is the first grain column`);
