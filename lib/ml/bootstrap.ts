@@ -80,42 +80,16 @@ export function quantileSorted(sorted: readonly number[], q: number): number | n
  * clusters: every interval is null.
  */
 export function clusterBootstrap(clusters: readonly (readonly number[])[], stat: (sum: Float64Array) => number[], o: BootstrapOptions): Interval[] {
-  const m = clusters.length;
-  const width = m > 0 ? clusters[0].length : 0;
-  const point = stat(new Float64Array(width).map((_, j) => clusters.reduce((s, c) => s + c[j], 0)));
-  if (m < MIN_BOOTSTRAP_CLUSTERS) return point.map(() => ({ low: null, high: null }));
-  const rng = fastRng(Math.floor(seededRng(o.seed, `cluster-bootstrap:${o.salt ?? ''}`)() * 0x100000000));
-  const resamples = o.resamples ?? BOOTSTRAP_RESAMPLES;
-  const draws: number[][] = point.map(() => []);
+  const width = clusters.length > 0 ? clusters[0].length : 0;
   // Clusters as sparse rows (a catalog track fills one confusion cell of 25): the cost of a resample
   // is the number of non-zero sums of the clusters drawn, not clusters × width.
-  const offsets = new Int32Array(m + 1);
-  const cols: number[] = [];
-  const vals: number[] = [];
-  clusters.forEach((c, i) => {
-    for (let j = 0; j < width; j++) if (c[j] !== 0) { cols.push(j); vals.push(c[j]); }
-    offsets[i + 1] = cols.length;
+  const sparse = clusters.map((c) => {
+    const index: number[] = [];
+    const value: number[] = [];
+    for (let j = 0; j < width; j++) if (c[j] !== 0) { index.push(j); value.push(c[j]); }
+    return { index, value };
   });
-  const col = Int32Array.from(cols);
-  const val = Float64Array.from(vals);
-  const sum = new Float64Array(width);
-  for (let r = 0; r < resamples; r++) {
-    sum.fill(0);
-    for (let i = 0; i < m; i++) {
-      const c = Math.floor(rng() * m);
-      for (let k = offsets[c]; k < offsets[c + 1]; k++) sum[col[k]] += val[k];
-    }
-    stat(sum).forEach((v, k) => { if (Number.isFinite(v)) draws[k].push(v); });
-  }
-  const widen = smallClusterFactor(m);
-  return draws.map((d, k) => {
-    d.sort((a, b) => a - b);
-    const low = quantileSorted(d, 0.025);
-    const high = quantileSorted(d, 0.975);
-    const est = point[k];
-    if (low === null || high === null || !Number.isFinite(est)) return { low, high };
-    return { low: est - widen * Math.max(0, est - low), high: est + widen * Math.max(0, high - est) };
-  });
+  return sparseClusterBootstrap(sparse, width, stat, o);
 }
 
 /** Differences within this of 0 are rounding, not evidence (a model equal to its baseline up to 1e-16 is not "worse"). */
@@ -135,31 +109,10 @@ export interface SparseCluster {
 }
 
 /**
- * sfc32, a small counter-based generator, seeded from the seeded stream: the cluster draws of a
- * bootstrap over many clusters (a thousand listeners × hundreds of days × 1,000 resamples) would take
- * minutes with seedrandom's ARC4 (≈ 200 ns a draw); this takes a few nanoseconds and is as reproducible.
- */
-export function fastSeededRng(seed: number | string, salt: string): () => number {
-  const s = seededRng(seed, salt);
-  let a = Math.floor(s() * 2 ** 32) >>> 0;
-  let b = Math.floor(s() * 2 ** 32) >>> 0;
-  let c = Math.floor(s() * 2 ** 32) >>> 0;
-  let d = Math.floor(s() * 2 ** 32) >>> 0;
-  return () => {
-    const t = (((a + b) | 0) + d) | 0;
-    d = (d + 1) | 0;
-    a = b ^ (b >>> 9);
-    b = (c + (c << 3)) | 0;
-    c = (c << 21) | (c >>> 11);
-    c = (c + t) | 0;
-    return (t >>> 0) / 4294967296;
-  };
-}
-
-/**
- * clusterBootstrap for sparse clusters of `width` sums, with the fast generator: same resampling
- * (whole clusters with replacement, `resamples` times), same percentile intervals, same null below
- * MIN_BOOTSTRAP_CLUSTERS. `stat` gets the dense sum of the drawn clusters.
+ * clusterBootstrap for clusters given sparsely (`width` sums each): whole clusters are drawn with
+ * replacement `resamples` times with the fast seeded generator, the statistic is computed from the
+ * dense sum of each resample, and the percentile interval is widened for few clusters
+ * (smallClusterFactor). Null intervals below MIN_BOOTSTRAP_CLUSTERS.
  */
 export function sparseClusterBootstrap(clusters: readonly SparseCluster[], width: number, stat: (sum: Float64Array) => number[], o: BootstrapOptions): Interval[] {
   const m = clusters.length;
@@ -171,41 +124,26 @@ export function sparseClusterBootstrap(clusters: readonly SparseCluster[], width
   clusters.forEach((c, i) => { idx.set(c.index, start[i]); val.set(c.value, start[i]); });
   const total = new Float64Array(width);
   for (let k = 0; k < idx.length; k++) total[idx[k]] += val[k];
-  const probe = stat(total);
-  if (m < MIN_BOOTSTRAP_CLUSTERS) return probe.map(() => ({ low: null, high: null }));
-  // The generator of fastSeededRng, inlined: its state lives in locals of this hot loop.
-  const seeder = seededRng(o.seed, `sparse-cluster-bootstrap:${o.salt ?? ''}`);
-  let a = Math.floor(seeder() * 2 ** 32) >>> 0;
-  let b = Math.floor(seeder() * 2 ** 32) >>> 0;
-  let c = Math.floor(seeder() * 2 ** 32) >>> 0;
-  let d = Math.floor(seeder() * 2 ** 32) >>> 0;
+  const point = stat(total);
+  if (m < MIN_BOOTSTRAP_CLUSTERS) return point.map(() => ({ low: null, high: null }));
+  const rng = fastRng(Math.floor(seededRng(o.seed, `cluster-bootstrap:${o.salt ?? ''}`)() * 0x100000000));
   const resamples = o.resamples ?? BOOTSTRAP_RESAMPLES;
-  const draws = probe.map(() => new Float64Array(resamples));
-  const counts = probe.map(() => 0);
+  const draws: number[][] = point.map(() => []);
   const sum = new Float64Array(width);
   for (let r = 0; r < resamples; r++) {
     sum.fill(0);
     for (let i = 0; i < m; i++) {
-      const t = (((a + b) | 0) + d) | 0;
-      d = (d + 1) | 0;
-      a = b ^ (b >>> 9);
-      b = (c + (c << 3)) | 0;
-      c = (c << 21) | (c >>> 11);
-      c = (c + t) | 0;
-      const pick = Math.floor(((t >>> 0) / 4294967296) * m);
-      const end = start[pick + 1];
-      for (let k = start[pick]; k < end; k++) sum[idx[k]] += val[k];
+      const c = Math.floor(rng() * m);
+      for (let k = start[c]; k < start[c + 1]; k++) sum[idx[k]] += val[k];
     }
-    const values = stat(sum);
-    for (let k = 0; k < values.length; k++) if (Number.isFinite(values[k])) draws[k][counts[k]++] = values[k];
+    stat(sum).forEach((v, k) => { if (Number.isFinite(v)) draws[k].push(v); });
   }
   const widen = smallClusterFactor(m);
   return draws.map((d, k) => {
-    const sorted = Array.from(d.subarray(0, counts[k]).sort());
-    const low = quantileSorted(sorted, 0.025);
-    const high = quantileSorted(sorted, 0.975);
-    const est = probe[k];
-    // The same small-sample widening as clusterBootstrap, so both give the same interval.
+    d.sort((a, b) => a - b);
+    const low = quantileSorted(d, 0.025);
+    const high = quantileSorted(d, 0.975);
+    const est = point[k];
     if (low === null || high === null || !Number.isFinite(est)) return { low, high };
     return { low: est - widen * Math.max(0, est - low), high: est + widen * Math.max(0, high - est) };
   });
