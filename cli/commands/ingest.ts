@@ -25,6 +25,7 @@ export function register(program: Command): void {
     .command('kaggle')
     .description('load the Kaggle Spotify Tracks CSV into bronze.kaggle_tracks')
     .argument('<csv>', 'path to dataset.csv')
+    .addHelpText('after', '\nExamples:\n  $ lakehouse ingest kaggle ~/Downloads/dataset.csv\n  $ lakehouse ingest kaggle dataset.csv --json --data-dir ./study-lake')
     .action(async function (this: Command, csv: string) {
       const { config, log, opts } = cliFor(this);
       const summary = await withWriter(config, log, 'ingest kaggle', async (s) => {
