@@ -116,7 +116,9 @@ export function renderAssets(specs: TableSpec[], assetsDir: string): RenderResul
     for (const c of charts) files.set(chartFile(c), toYaml(chartConfig(c, datasetUuid(byName.get(c.table)!))));
     const withListener = charts.find((c) => byName.get(c.table)!.columns.some((col) => col.name === 'listener_id'));
     const filterDataset = withListener ? datasetUuid(byName.get(withListener.table)!) : null;
-    files.set(dashboardFile(dash), toYaml(dashboardConfig(dash, charts, filterDataset, foreignCharts(assetsDir, dash, charts))));
+    // Charts on tables without listener_id (cohort-level results) stay outside the listener filter's scope.
+    const unfiltered = new Set(charts.filter((c) => !byName.get(c.table)!.columns.some((col) => col.name === 'listener_id')).map((c) => c.key));
+    files.set(dashboardFile(dash), toYaml(dashboardConfig(dash, charts, filterDataset, foreignCharts(assetsDir, dash, charts), unfiltered)));
   }
   return { files, skipped, fallbacks };
 }

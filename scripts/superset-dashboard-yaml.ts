@@ -68,7 +68,7 @@ function layout(dash: DashboardSpec, charts: ChartSpec[], extraChartUuids: strin
   return position;
 }
 
-function listenerFilter(dash: DashboardSpec, datasetUuid: string): Json {
+function listenerFilter(dash: DashboardSpec, datasetUuid: string, excluded: number[]): Json {
   return {
     id: `NATIVE_FILTER-${dash.key}-listener`,
     name: 'Listener',
@@ -79,7 +79,7 @@ function listenerFilter(dash: DashboardSpec, datasetUuid: string): Json {
     controlValues: { enableEmptyFilter: false, defaultToFirstItem: false, multiSelect: true, searchAllOptions: false, inverseSelection: false },
     defaultDataMask: { extraFormData: {}, filterState: {}, ownState: {} },
     cascadeParentIds: [],
-    scope: { rootPath: ['ROOT_ID'], excluded: [] },
+    scope: { rootPath: ['ROOT_ID'], excluded },
   };
 }
 
@@ -88,7 +88,9 @@ function listenerFilter(dash: DashboardSpec, datasetUuid: string): Json {
  * from (null: no listener column on this dashboard); `extraChartUuids` are charts an analyst added
  * in the UI, kept at the end.
  */
-export function dashboardConfig(dash: DashboardSpec, charts: ChartSpec[], filterDatasetUuid: string | null, extraChartUuids: string[] = []): Json {
+export function dashboardConfig(dash: DashboardSpec, charts: ChartSpec[], filterDatasetUuid: string | null, extraChartUuids: string[] = [], unfilteredKeys: ReadonlySet<string> = new Set()): Json {
+  // Position chart ids are 1-based indexes of the charts (layout()); the import maps them to real ids.
+  const excluded = charts.flatMap((c, i) => (unfilteredKeys.has(c.key) ? [i + 1] : []));
   return {
     dashboard_title: dash.title,
     description: null,
@@ -109,7 +111,7 @@ export function dashboardConfig(dash: DashboardSpec, charts: ChartSpec[], filter
       default_filters: '{}',
       shared_label_colors: [],
       color_scheme_domain: [],
-      native_filter_configuration: filterDatasetUuid ? [listenerFilter(dash, filterDatasetUuid)] : [],
+      native_filter_configuration: filterDatasetUuid ? [listenerFilter(dash, filterDatasetUuid, excluded)] : [],
     },
     version: '1.0.0',
   };

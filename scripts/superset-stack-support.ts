@@ -10,7 +10,11 @@ import { TrinoClient } from '../lib/trino/client.ts';
 import { supersetHome, type SupersetApi } from './superset-api.ts';
 import { ASSETS_DIR, REPO_ROOT } from './superset-datasets.ts';
 
-export interface BundleDashboard { title: string; slug: string; charts: number; tables: string[]; listenerFilter: string | null }
+export interface BundleDashboard {
+  title: string; slug: string; charts: number; tables: string[]; listenerFilter: string | null;
+  /** Charts outside the listener filter's scope (their tables have no listener_id). */
+  unfilteredCharts: string[];
+}
 
 function yamlFiles(dir: string): Record<string, unknown>[] {
   if (!existsSync(dir)) return [];
@@ -32,9 +36,13 @@ export function bundleDashboards(assetsDir = importedBundleDir()): BundleDashboa
     const uuids = Object.values(d.position as Record<string, { type?: string; meta?: { uuid?: string } }>)
       .filter((p) => p?.type === 'CHART').map((p) => p.meta?.uuid);
     const tables = [...new Set(uuids.map((u) => charts.get(u)).filter((t): t is string => !!t))].sort();
-    const filters = ((d.metadata as Record<string, unknown>)?.native_filter_configuration ?? []) as { id: string; targets: { column: { name: string } }[] }[];
-    const listenerFilter = filters.find((f) => f.targets?.[0]?.column?.name === 'listener_id')?.id ?? null;
-    return { title: String(d.dashboard_title), slug: String(d.slug), charts: uuids.length, tables, listenerFilter };
+    const filters = ((d.metadata as Record<string, unknown>)?.native_filter_configuration ?? []) as { id: string; targets: { column: { name: string } }[]; scope?: { excluded?: number[] } }[];
+    const filter = filters.find((f) => f.targets?.[0]?.column?.name === 'listener_id');
+    const listenerFilter = filter?.id ?? null;
+    const excluded = new Set(filter?.scope?.excluded ?? []);
+    const unfilteredCharts = Object.values(d.position as Record<string, { type?: string; meta?: { chartId?: number; sliceName?: string } }>)
+      .filter((p) => p?.type === 'CHART' && excluded.has(p.meta?.chartId ?? -1)).map((p) => String(p.meta?.sliceName));
+    return { title: String(d.dashboard_title), slug: String(d.slug), charts: uuids.length, tables, listenerFilter, unfilteredCharts };
   });
 }
 
