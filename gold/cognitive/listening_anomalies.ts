@@ -66,7 +66,7 @@ with events as (
 ),
 
 with_features as (
-    select listener_id, hour_of_day, played_at, event_id, feature_source, ms_played, valence, energy
+    select listener_id, hour_of_day, played_at, play_seq, event_id, feature_source, ms_played, valence, energy
     from events
     where ${HAS_FEATURES}
 ),
@@ -80,7 +80,7 @@ with_baseline as (
         avg(energy) over trailing_plays as energy_mean,
         stddev_samp(energy) over trailing_plays as energy_sd
     from with_features
-    window trailing_plays as (partition by listener_id, hour_of_day order by played_at, event_id rows between ${ANOMALY_WINDOW} preceding and 1 preceding)
+    window trailing_plays as (partition by listener_id, hour_of_day order by played_at, play_seq, event_id rows between ${ANOMALY_WINDOW} preceding and 1 preceding)
 ),
 
 scored as (
