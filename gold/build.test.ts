@@ -92,3 +92,30 @@ export default { ...side, name: 'job_table', description: 'a job writing two tab
     assert.deepEqual(onlySide.map((m) => m.table).sort(), ['job_table', 'side_table']);
   });
 });
+
+test('LAKEHOUSE_MIN_PLAY_MS reaches the feature statistics (bound, default 30 s, 0 counts every play); a bad value is a config error', async () => {
+  const { writeSilverEvents } = await import('./shared/fixture-runner.ts');
+  const { ConfigError } = await import('../lib/errors.ts');
+  const events = [
+    { listener_id: 'a', event_id: 'e1', date_local: '2024-03-04', ms_played: 10_000, feature_source: 'kaggle', valence: 0.9 },
+    { listener_id: 'a', event_id: 'e2', date_local: '2024-03-04', ms_played: 60_000, feature_source: 'kaggle', valence: 0.3 },
+  ];
+  const averages: Record<string, unknown> = {};
+  for (const setting of ['', '5000', '0', '30001']) {
+    const { dir, cleanup } = tempDir();
+    try {
+      await withWriter(testConfig(dir, {}, setting ? { LAKEHOUSE_MIN_PLAY_MS: setting } : {}), silentLogger, 'test', async (s) => {
+        await writeSilverEvents(s, events);
+        await buildGold(s, { table: 'temporal_trends' });
+        const [row] = await queryRows<{ total_plays: number; avg_valence: number | null }>(s.conn, 'select total_plays, avg_valence from gold.temporal_trends');
+        assert.equal(Number(row.total_plays), 2, 'play counts count every play');
+        averages[setting || 'default'] = row.avg_valence;
+      });
+    } finally {
+      cleanup();
+    }
+  }
+  assert.deepEqual(averages, { default: 0.3, '5000': 0.6, '0': 0.6, '30001': 0.3 });
+  assert.throws(() => testConfig('/tmp/unused', {}, { LAKEHOUSE_MIN_PLAY_MS: '30s' }), ConfigError);
+  assert.throws(() => testConfig('/tmp/unused', {}, { LAKEHOUSE_MIN_PLAY_MS: '-1' }), ConfigError);
+});

@@ -9,6 +9,7 @@ import { loadTables, sortByDependencies, type LoadedTable } from '../lib/table-l
 import { qualifiedName, type TableSpec } from '../lib/table-spec.ts';
 import { LakehouseError, StageError, TableContractError, UsageError, errorMessage } from '../lib/errors.ts';
 import { producerOf } from './shared/produced-by.ts';
+import { MIN_PLAY_MS_VARIABLE } from './shared/feature-sql.ts';
 
 export const GOLD_ROOT = import.meta.dirname;
 
@@ -54,6 +55,8 @@ export async function buildGold(session: LakeSession, opts: GoldBuildOptions = {
   const all = await loadGoldTables(opts.root);
   const selected = selectGoldTables(all, opts);
   const byName = new Map(all.map((t) => [qualifiedName(t.spec), t.spec]));
+  // The stream threshold of the feature statistics (gold/shared/feature-sql.ts isStream), bound, not spliced.
+  await session.conn.run(`set variable ${MIN_PLAY_MS_VARIABLE} = $1`, [session.config.minPlayMs]);
   const tx = session.begin();
   try {
     for (const spec of selected) await buildTable(session, tx, spec, byName);

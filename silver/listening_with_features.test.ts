@@ -164,11 +164,12 @@ test('plays ending in the same minute keep their file order (never alphabetical)
       await silverStage(s);
     });
     const rows = await withReader(config, silentLogger, (s) => queryRows<Record<string, unknown>>(s.conn, `
-      select listener_id, track_name, session_position, is_stream, is_skip from silver.listening_with_features
+      select listener_id, track_name, session_position, play_seq, is_stream, is_skip from silver.listening_with_features
       order by listener_id, session_id, session_position`));
-    assert.deepEqual(rows.filter((r) => r.listener_id === 'acc').map((r) => [r.track_name, r.session_position, r.is_stream, r.is_skip]), [
-      ['Zulu', 1, false, null], ['Mike', 2, true, null], ['Alpha', 3, true, null],
+    assert.deepEqual(rows.filter((r) => r.listener_id === 'acc').map((r) => [r.track_name, r.session_position, Number(r.play_seq), r.is_stream, r.is_skip]), [
+      ['Zulu', 1, 1, false, null], ['Mike', 2, 2, true, null], ['Alpha', 3, 3, true, null],
     ]);
+    assert.deepEqual(rows.filter((r) => r.listener_id === 'ext').map((r) => Number(r.play_seq)), [1, 2, 3, 4]);
     assert.deepEqual(rows.filter((r) => r.listener_id === 'ext').map((r) => [r.track_name, r.is_stream, r.is_skip]), [
       ['A', false, true], ['B', true, true], ['C', true, false], ['D', true, true],
     ]);

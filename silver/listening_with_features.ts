@@ -23,6 +23,7 @@ export const columns: ColumnSpec[] = [
   { name: 'part_of_day', type: 'VARCHAR', description: 'morning (06-11), afternoon (12-17), evening (18-22) or night (23-05), local hours' },
   { name: 'session_id', type: 'VARCHAR', description: 'Listening session: a new session starts after a gap of more than 30 minutes between plays (start of a play minus end of the previous one)' },
   { name: 'session_position', type: 'INTEGER', description: 'Position of the event within its session, 1 = first; plays ending at the same time are ordered by source file and record position, never by name' },
+  { name: 'play_seq', type: 'BIGINT', description: "The play's position in the listener's whole history, 1 = first, in the true order of plays (end time, then source file and record position, never by name); order by it wherever the order of plays matters" },
   { name: 'track_id', type: 'VARCHAR', description: 'Spotify track id (22 characters); null for account-data rows without an id' },
   { name: 'track_name', type: 'VARCHAR', description: 'Track title as the source reported it' },
   { name: 'artist_name', type: 'VARCHAR', description: 'Main artist as the source reported it' },

@@ -1,5 +1,5 @@
 import { defineTable } from '../../lib/table-spec.ts';
-import { MOOD_HIGH, MOOD_LOW, avgOf, rowsWithoutFeatures, stddevOf, syntheticShare } from '../shared/feature-sql.ts';
+import { MOOD_HIGH, MOOD_LOW, avgOf, rowsWithoutFeatures, stddevOf, syntheticShare, STREAMS_SENTENCE } from '../shared/feature-sql.ts';
 
 /** Archetype by the overall averages: label, description, suggestion (our wording). */
 export const ARCHETYPES = [
@@ -30,14 +30,14 @@ export default defineTable({
   grainSentence: 'one row per listener',
   grain: ['listener_id'],
   description:
-    "A listener's overall listening profile: averages and spread of the audio features over all their plays with features, " +
+    "A listener's overall listening profile: averages and spread of the audio features over all their streams with features, " +
     'and a listening archetype from the overall valence and energy (3 decimals): both >= 0.6 Energetic Optimist; valence ' +
     '>= 0.6 and energy < 0.4 Peaceful Relaxer; valence < 0.4 and energy >= 0.6 Intense Focuser; both < 0.4 Contemplative ' +
     'Thinker; otherwise Balanced Explorer; null when no play has features. Describes music taste and listening habits, not ' +
-    'personality or health.',
+    'personality or health.' + ' ' + STREAMS_SENTENCE,
   columns: [
     { name: 'listener_id', type: 'VARCHAR', description: 'Pseudonymous id of the listener' },
-    { name: 'overall_valence', type: 'DOUBLE', description: "Average valence (0-1) over the listener's plays with features, 3 decimals" },
+    { name: 'overall_valence', type: 'DOUBLE', description: "Average valence (0-1) over the listener's streams with features, 3 decimals" },
     { name: 'overall_energy', type: 'DOUBLE', description: 'Average energy (0-1), 3 decimals' },
     { name: 'overall_danceability', type: 'DOUBLE', description: 'Average danceability (0-1), 3 decimals' },
     { name: 'overall_acousticness', type: 'DOUBLE', description: 'Average acousticness (0-1), 3 decimals' },
@@ -48,7 +48,7 @@ export default defineTable({
     { name: 'listening_archetype', type: 'VARCHAR', description: `${ARCHETYPES.map((a) => a.name).join(', ')} (see the table description)` },
     { name: 'archetype_description', type: 'VARCHAR', description: 'What the archetype means, in our own words' },
     { name: 'wellbeing_recommendation', type: 'VARCHAR', description: 'A suggestion about listening habits for the archetype, in our own words; not health advice' },
-    { name: 'synthetic_share', type: 'DOUBLE', description: "Fraction of the listener's plays with features whose features are synthetic" },
+    { name: 'synthetic_share', type: 'DOUBLE', description: "Fraction of the listener's streams with features whose features are synthetic" },
   ],
   inputs: ['silver.listening_with_features'],
   sql: `

@@ -30,7 +30,7 @@ async function readPlays(ctx: BuildContext, listener: string): Promise<{ eventId
     select event_id, ${FEATURES.join(', ')}
     from silver.listening_with_features
     where listener_id = $1 and ${HAS_FEATURES} and ${FEATURES.map((f) => `${f} is not null`).join(' and ')}
-    order by played_at, event_id`, [listener]);
+    order by played_at, play_seq, event_id`, [listener]);
   return { eventIds: rows.map((r) => String(r.event_id)), features: rows.map((r) => FEATURES.map((f) => Number(r[f]))) };
 }
 

@@ -1,5 +1,5 @@
 import { defineTable } from '../../lib/table-spec.ts';
-import { syntheticShare } from '../shared/feature-sql.ts';
+import { syntheticShare, STREAMS_SENTENCE } from '../shared/feature-sql.ts';
 import { producedBy } from '../shared/produced-by.ts';
 import { CLUSTER_SETTINGS as S, NO_STRUCTURE, STRUCTURE } from './kmeans-model.ts';
 import { MEMBERS_TABLE, SCORES_TABLE } from './cluster-job.ts';
@@ -49,7 +49,7 @@ export default defineTable({
     'reference: the same k scored the same way on the sample with every feature column shuffled independently (seed ' +
     `${S.seed}), which keeps each feature's distribution but destroys any joint structure; cluster_structure says ` +
     `'${NO_STRUCTURE}' when the real silhouette does not exceed it. The plays are put in a canonical order (by their feature ` +
-    "values) before sampling, so the choice depends on the plays only, never on the listener's pseudonym.",
+    "values) before sampling, so the choice depends on the plays only, never on the listener's pseudonym." + ' ' + STREAMS_SENTENCE,
   columns: [
     { name: 'listener_id', type: 'VARCHAR', description: 'Pseudonymous id of the listener' },
     { name: 'k', type: 'INTEGER', description: 'Number of clusters tried' },
@@ -59,7 +59,7 @@ export default defineTable({
     { name: 'within_cluster_sum_of_squares', type: 'DOUBLE', description: 'Within-cluster sum of squared distances (standardised units) on the sample of the kept run, 3 decimals' },
     { name: 'stability', type: 'DOUBLE', description: 'Spread of the silhouette across the seeded runs: max minus min, 3 decimals (0 = every run equally good)' },
     { name: 'chosen', type: 'BOOLEAN', description: 'True for the k used in mood_state_clusters (highest silhouette)' },
-    { name: 'sample_size', type: 'INTEGER', description: 'Plays in the seeded sample the scores are computed on' },
+    { name: 'sample_size', type: 'INTEGER', description: 'Streams in the seeded sample the scores are computed on' },
     { name: 'seed', type: 'INTEGER', description: 'Seed of the sample and of the first run (the runs use seed, seed + 1, …)' },
     { name: 'runs', type: 'INTEGER', description: 'Seeded k-means runs per k' },
     { name: 'synthetic_share', type: 'DOUBLE', description: 'Fraction of the sampled plays whose features are synthetic' },

@@ -1,9 +1,9 @@
 import { defineTable } from '../../lib/table-spec.ts';
-import { HAS_FEATURES, avgOf, rounded, stddevOf, syntheticShare } from '../shared/feature-sql.ts';
+import { HAS_FEATURES, avgOf, rounded, stddevOf, syntheticShare, STREAMS_SENTENCE } from '../shared/feature-sql.ts';
 import { trailingZExceedance } from '../../lib/ml/distributions.ts';
 
 export const Z_ANOMALY = 2;
-/** A play's baseline: at most this many earlier plays with features at the same local hour. */
+/** A play's baseline: at most this many earlier streams with features at the same local hour. */
 export const ANOMALY_WINDOW = 50;
 /** Fewer earlier plays at the hour than this: the play is not scored. */
 export const ANOMALY_MIN_HISTORY = 5;
@@ -32,7 +32,7 @@ export default defineTable({
   description:
     "Plays whose music is unusual for the hour at which the listener played it, judged only by what came before: each play's " +
     `baseline is the mean and sample standard deviation of valence and of energy over the listener's previous (up to ${ANOMALY_WINDOW}) ` +
-    `plays with features at the same local hour (a trailing window, ordered by played_at); plays with fewer than ${ANOMALY_MIN_HISTORY} ` +
+    `streams with features at the same local hour (a trailing window, ordered by played_at); plays with fewer than ${ANOMALY_MIN_HISTORY} ` +
     `such earlier plays are not scored. A scored play is anomalous when the absolute z-score of its valence or of its energy exceeds ${Z_ANOMALY} ` +
     '(compared after rounding to 6 decimals; a baseline without spread gives z = 0). Beside the observed share of anomalous scored plays, ' +
     'expected_anomaly_share is what chance alone gives if valence and energy were independent normal draws around a stable hourly mean ' +
@@ -40,17 +40,17 @@ export default defineTable({
     'is no evidence of unusual listening. Per hour: the anomalous plays, the average absolute z-scores of valence ' +
     `and of energy over them, and anomaly_severity: High if either average exceeds ${SEVERITY_HIGH}, Medium if either exceeds ` +
     `${SEVERITY_MEDIUM}, else Low (on the 3-decimal averages). Hours without anomalies are omitted; rows are ordered High, ` +
-    'Medium, Low, then by hour. Describes departures from listening habits, not anything about the listener.',
+    'Medium, Low, then by hour. Describes departures from listening habits, not anything about the listener.' + ' ' + STREAMS_SENTENCE,
   columns: [
     { name: 'listener_id', type: 'VARCHAR', description: 'Pseudonymous id of the listener' },
     { name: 'hour_of_day', type: 'INTEGER', description: 'Local hour 0-23' },
     { name: 'plays_with_features', type: 'BIGINT', description: 'Plays of this hour with features: the baseline sample' },
-    { name: 'scored_plays', type: 'BIGINT', description: `Plays of this hour with at least ${ANOMALY_MIN_HISTORY} earlier plays with features at the hour: the plays that were scored` },
+    { name: 'scored_plays', type: 'BIGINT', description: `Plays of this hour with at least ${ANOMALY_MIN_HISTORY} earlier streams with features at the hour: the plays that were scored` },
     { name: 'anomaly_count', type: 'BIGINT', description: `Scored plays whose valence or energy z-score against their trailing baseline exceeds ${Z_ANOMALY} in absolute value` },
     { name: 'observed_anomaly_share', type: 'DOUBLE', description: 'anomaly_count / scored_plays' },
     { name: 'expected_anomaly_share', type: 'DOUBLE', description: `Share of the scored plays expected to exceed |z| > ${Z_ANOMALY} by chance (normal, independent valence and energy, stable hourly mean; by each play's history length), averaged over the scored plays` },
-    { name: 'baseline_valence', type: 'DOUBLE', description: "Mean valence of all the hour's plays with features, 3 decimals (descriptive; each play is scored against its trailing baseline)" },
-    { name: 'baseline_energy', type: 'DOUBLE', description: "Mean energy of all the hour's plays with features, 3 decimals (descriptive; each play is scored against its trailing baseline)" },
+    { name: 'baseline_valence', type: 'DOUBLE', description: "Mean valence of all the hour's streams with features, 3 decimals (descriptive; each play is scored against its trailing baseline)" },
+    { name: 'baseline_energy', type: 'DOUBLE', description: "Mean energy of all the hour's streams with features, 3 decimals (descriptive; each play is scored against its trailing baseline)" },
     { name: 'valence_stddev', type: 'DOUBLE', description: 'Sample standard deviation of valence in the hour, 3 decimals' },
     { name: 'energy_stddev', type: 'DOUBLE', description: 'Sample standard deviation of energy in the hour, 3 decimals' },
     { name: 'avg_valence_deviation', type: 'DOUBLE', description: 'Average absolute valence z-score of the anomalous plays, 3 decimals' },
@@ -66,7 +66,7 @@ with events as (
 ),
 
 with_features as (
-    select listener_id, hour_of_day, played_at, event_id, feature_source, valence, energy
+    select listener_id, hour_of_day, played_at, play_seq, event_id, feature_source, ms_played, valence, energy
     from events
     where ${HAS_FEATURES}
 ),
@@ -80,7 +80,7 @@ with_baseline as (
         avg(energy) over trailing_plays as energy_mean,
         stddev_samp(energy) over trailing_plays as energy_sd
     from with_features
-    window trailing_plays as (partition by listener_id, hour_of_day order by played_at, event_id rows between ${ANOMALY_WINDOW} preceding and 1 preceding)
+    window trailing_plays as (partition by listener_id, hour_of_day order by played_at, play_seq, event_id rows between ${ANOMALY_WINDOW} preceding and 1 preceding)
 ),
 
 scored as (

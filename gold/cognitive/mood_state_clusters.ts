@@ -1,5 +1,5 @@
 import { defineTable } from '../../lib/table-spec.ts';
-import { MOOD_HIGH, MOOD_LOW, avgOf, stddevOf, syntheticShare } from '../shared/feature-sql.ts';
+import { MOOD_HIGH, MOOD_LOW, avgOf, stddevOf, syntheticShare, STREAMS_SENTENCE } from '../shared/feature-sql.ts';
 import { CLUSTER_FEATURES, CLUSTER_SETTINGS as S, NO_STRUCTURE } from './kmeans-model.ts';
 import { MEMBERS_TABLE, SCORES_TABLE, clusterListeners, dropClusterTables } from './cluster-job.ts';
 import selection, { selectionSql } from './cluster_model_selection.ts';
@@ -89,12 +89,12 @@ export default defineTable({
     'energy < 0.4 Peaceful Contentment; valence < 0.4 and energy >= 0.6 Intense Focus; both < 0.4 Melancholic Reflection; ' +
     `otherwise Balanced Neutral. Listeners with fewer than ${S.minPlays} plays with all seven features get no clusters. ` +
     `cluster_structure says '${NO_STRUCTURE}' when the chosen k separates the plays no better than it separates shuffled features. ` +
-    'The clusters describe the music, not the listener\'s state of mind.',
+    'The clusters describe the music, not the listener\'s state of mind.' + ' ' + STREAMS_SENTENCE,
   columns: [
     { name: 'listener_id', type: 'VARCHAR', description: 'Pseudonymous id of the listener' },
     { name: 'cluster_id', type: 'INTEGER', description: 'Cluster number, 1 = most plays (ties: higher average valence, then energy)' },
     { name: 'cluster_count', type: 'INTEGER', description: 'Number of clusters of the listener (the chosen k; fewer if a cluster ended empty)' },
-    { name: 'member_count', type: 'BIGINT', description: 'Plays in the cluster' },
+    { name: 'member_count', type: 'BIGINT', description: 'Streams in the cluster' },
     { name: 'member_percent', type: 'DOUBLE', description: "member_count as a percentage of the listener's clustered plays, 1 decimal" },
     ...CLUSTER_FEATURES.map((f) => ({ name: `avg_${f.name}`, type: 'DOUBLE', description: `Average ${f.name} of the cluster's plays, ${f.name === 'tempo' ? '1 decimal' : '3 decimals'}` })),
     { name: 'valence_variability', type: 'DOUBLE', description: 'Sample standard deviation of valence within the cluster, 3 decimals' },

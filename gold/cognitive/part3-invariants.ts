@@ -3,6 +3,7 @@
 // caps hold. Each check returns the problems found (empty = fine), so tests can name them all.
 import type { DuckDBConnection } from '../../lib/duckdb.ts';
 import { queryRows } from '../../lib/duckdb.ts';
+import { HAS_FEATURES } from '../shared/feature-sql.ts';
 
 export const PART3_TABLES = [
   'mood_improvement_recommendations', 'optimal_listening_times', 'personalized_playlist_suggestions', 'mood_intervention_triggers',
@@ -21,10 +22,10 @@ const CHECKS: Record<string, string> = {
     where t.n is distinct from m.n`,
   'sequential_patterns: probabilities of each from_mood sum to 1': `
     select listener_id, from_mood from gold.sequential_patterns group by all having abs(sum(transition_probability) - 1) > 0.01`,
-  'mood_state_clusters: members = plays with all seven features, for every clustered listener': `
+  'mood_state_clusters: members = streams with all seven features, for every clustered listener': `
     select listener_id from (select listener_id, sum(member_count) as n, max(cluster_count) as k, count(*) as c from gold.mood_state_clusters group by 1) c
     join (select listener_id, count(*) as n from silver.listening_with_features
-          where feature_source <> 'none' and valence is not null and energy is not null and danceability is not null and acousticness is not null
+          where ${HAS_FEATURES} and valence is not null and energy is not null and danceability is not null and acousticness is not null
             and instrumentalness is not null and tempo is not null and loudness is not null group by 1) s using (listener_id)
     where c.n <> s.n or c.c <> c.k`,
   'cluster_model_selection: exactly one chosen k, equal to the cluster count': `

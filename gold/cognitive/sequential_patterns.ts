@@ -1,5 +1,5 @@
 import { defineTable } from '../../lib/table-spec.ts';
-import { HAS_FEATURES, moodCategory } from '../shared/feature-sql.ts';
+import { HAS_FEATURES, moodCategory, STREAMS_ONLY_SENTENCE } from '../shared/feature-sql.ts';
 
 /** Valence level of a mood category: Sad_* low, Neutral middle, Happy_* high. */
 const level = (mood: string) => `case when ${mood} like 'Happy%' then 3 when ${mood} like 'Sad%' then 1 else 2 end`;
@@ -23,12 +23,12 @@ export default defineTable({
     'with a play without features in between is not a transition. Beside each probability, independent_probability is its value if ' +
     "the next mood did not depend on the current one; beside the listener's persistence_share (transitions that keep the mood), " +
     'independent_persistence_share is its value under independence: moods that merely repeat because one mood dominates the mix ' +
-    'show persistence_share close to it.',
+    'show persistence_share close to it.' + ' ' + STREAMS_ONLY_SENTENCE,
   columns: [
     { name: 'listener_id', type: 'VARCHAR', description: 'Pseudonymous id of the listener' },
     { name: 'from_mood', type: 'VARCHAR', description: 'Mood category of the earlier play' },
     { name: 'to_mood', type: 'VARCHAR', description: 'Mood category of the next play of the same session' },
-    { name: 'transition_count', type: 'BIGINT', description: 'Pairs of consecutive plays going from from_mood to to_mood' },
+    { name: 'transition_count', type: 'BIGINT', description: 'Pairs of consecutive plays, both streams with features, going from from_mood to to_mood' },
     { name: 'transition_probability', type: 'DOUBLE', description: 'transition_count divided by all transitions of the listener leaving from_mood, 3 decimals' },
     { name: 'independent_probability', type: 'DOUBLE', description: "What transition_probability would be if the next play's mood did not depend on the current one: to_mood's share of all the listener's transition destinations, 3 decimals" },
     { name: 'persistence_share', type: 'DOUBLE', description: "Share of all the listener's transitions that stay in the same mood category (Mood Persistence), repeated on each of the listener's rows, 3 decimals" },

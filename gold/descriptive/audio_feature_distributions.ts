@@ -1,5 +1,5 @@
 import { defineTable } from '../../lib/table-spec.ts';
-import { HAS_FEATURES, rowsWithoutFeatures, syntheticShare } from '../shared/feature-sql.ts';
+import { HAS_FEATURES, rowsWithoutFeatures, syntheticShare, STREAMS_SENTENCE } from '../shared/feature-sql.ts';
 
 export const DISTRIBUTION_FEATURES = ['valence', 'energy', 'danceability', 'acousticness', 'instrumentalness', 'speechiness', 'loudness', 'tempo'];
 
@@ -28,20 +28,20 @@ export default defineTable({
   grainSentence: 'one row per listener and audio feature (valence, energy, danceability, acousticness, instrumentalness, speechiness, loudness, tempo)',
   grain: ['listener_id', 'feature_name'],
   description:
-    "Distribution of each audio feature over a listener's plays with features: mean, sample standard deviation, " +
+    "Distribution of each audio feature over a listener's streams with features: mean, sample standard deviation, " +
     'minimum, maximum and quartiles (continuous quantiles, linear interpolation between plays). Every listener has all eight rows; ' +
-    'statistics are null when the listener has no play with that feature. Values rounded to 3 decimals, tempo to 1.',
+    'statistics are null when the listener has no play with that feature. Values rounded to 3 decimals, tempo to 1.' + ' ' + STREAMS_SENTENCE,
   columns: [
     { name: 'listener_id', type: 'VARCHAR', description: 'Pseudonymous id of the listener' },
     { name: 'feature_name', type: 'VARCHAR', description: 'valence, energy, danceability, acousticness, instrumentalness, speechiness, loudness (dB) or tempo (BPM)' },
-    { name: 'mean', type: 'DOUBLE', description: 'Mean of the feature over the plays with features' },
+    { name: 'mean', type: 'DOUBLE', description: 'Mean of the feature over the streams with features' },
     { name: 'std_dev', type: 'DOUBLE', description: 'Sample standard deviation (n - 1 denominator); null with fewer than two plays' },
     { name: 'min', type: 'DOUBLE', description: 'Smallest value' },
     { name: 'max', type: 'DOUBLE', description: 'Largest value' },
     { name: 'median', type: 'DOUBLE', description: 'Median (continuous quantile 0.5)' },
     { name: 'p25', type: 'DOUBLE', description: 'First quartile (continuous quantile 0.25)' },
     { name: 'p75', type: 'DOUBLE', description: 'Third quartile (continuous quantile 0.75)' },
-    { name: 'sample_size', type: 'BIGINT', description: 'Plays with a value for this feature' },
+    { name: 'sample_size', type: 'BIGINT', description: 'Streams with a value for this feature' },
     { name: 'rows_without_features', type: 'BIGINT', description: "The listener's plays without audio features, left out of every statistic (same on the eight rows)" },
     { name: 'synthetic_share', type: 'DOUBLE', description: 'Among the plays counted in sample_size, the fraction whose features are synthetic (null when none)' },
   ],
@@ -52,7 +52,7 @@ with events as (
 ),
 
 featured as (
-    select listener_id, feature_source, ${DISTRIBUTION_FEATURES.join(', ')}
+    select listener_id, feature_source, ms_played, ${DISTRIBUTION_FEATURES.join(', ')}
     from events
     where ${HAS_FEATURES}
 ),

@@ -1,4 +1,5 @@
 import { defineTable } from '../../lib/table-spec.ts';
+import { PLAYS_SENTENCE } from '../shared/feature-sql.ts';
 
 export default defineTable({
   layer: 'gold',
@@ -8,7 +9,7 @@ export default defineTable({
   grain: ['listener_id', 'feature_source'],
   description:
     "Where the audio features of a listener's plays come from: the Spotify API, the Kaggle tracks data set, synthetic generation, " +
-    "or nowhere ('none'). Shows how much of every other gold table rests on real features.",
+    "or nowhere ('none'). Shows how much of every other gold table rests on real features." + ' ' + PLAYS_SENTENCE,
   columns: [
     { name: 'listener_id', type: 'VARCHAR', description: 'Pseudonymous id of the listener' },
     { name: 'feature_source', type: 'VARCHAR', description: 'spotify_api, kaggle, synthetic or none' },

@@ -1,5 +1,5 @@
 import { defineTable } from '../../lib/table-spec.ts';
-import { avgOf, rowsWithoutFeatures, syntheticShare } from '../shared/feature-sql.ts';
+import { avgOf, rowsWithoutFeatures, syntheticShare, STREAMS_SENTENCE } from '../shared/feature-sql.ts';
 
 export default defineTable({
   layer: 'gold',
@@ -9,7 +9,7 @@ export default defineTable({
   grain: ['listener_id', 'hour_of_day', 'day_of_week'],
   description:
     "How much a listener plays, and what the music sounds like, at each local hour of each weekday. " +
-    'Counts include every play; the audio-feature averages use only plays with features.',
+    'Counts include every play; the audio-feature averages use only streams with features.' + ' ' + STREAMS_SENTENCE,
   columns: [
     { name: 'listener_id', type: 'VARCHAR', description: 'Pseudonymous id of the listener' },
     { name: 'hour_of_day', type: 'INTEGER', description: "Hour 0-23 of the play's end in the listener's time zone" },
@@ -18,13 +18,13 @@ export default defineTable({
     { name: 'part_of_day', type: 'VARCHAR', description: 'morning (06-11), afternoon (12-17), evening (18-22) or night (23-05)' },
     { name: 'is_weekend', type: 'BOOLEAN', description: 'True for Saturday and Sunday' },
     { name: 'play_count', type: 'BIGINT', description: 'Plays in this hour and weekday, with or without features' },
-    { name: 'avg_valence', type: 'DOUBLE', description: 'Average valence (musical positiveness, 0-1) of the plays with features, 3 decimals' },
-    { name: 'avg_energy', type: 'DOUBLE', description: 'Average energy (0-1) of the plays with features, 3 decimals' },
-    { name: 'avg_danceability', type: 'DOUBLE', description: 'Average danceability (0-1) of the plays with features, 3 decimals' },
-    { name: 'avg_acousticness', type: 'DOUBLE', description: 'Average acousticness (0-1) of the plays with features, 3 decimals' },
-    { name: 'avg_tempo', type: 'DOUBLE', description: 'Average tempo in BPM of the plays with features, 1 decimal' },
+    { name: 'avg_valence', type: 'DOUBLE', description: 'Average valence (musical positiveness, 0-1) of the streams with features, 3 decimals' },
+    { name: 'avg_energy', type: 'DOUBLE', description: 'Average energy (0-1) of the streams with features, 3 decimals' },
+    { name: 'avg_danceability', type: 'DOUBLE', description: 'Average danceability (0-1) of the streams with features, 3 decimals' },
+    { name: 'avg_acousticness', type: 'DOUBLE', description: 'Average acousticness (0-1) of the streams with features, 3 decimals' },
+    { name: 'avg_tempo', type: 'DOUBLE', description: 'Average tempo in BPM of the streams with features, 1 decimal' },
     { name: 'rows_without_features', type: 'BIGINT', description: 'Plays counted in play_count that have no audio features and are left out of the averages' },
-    { name: 'synthetic_share', type: 'DOUBLE', description: 'Among the plays with features, the fraction whose features are synthetic (0 = all real, null = no features)' },
+    { name: 'synthetic_share', type: 'DOUBLE', description: 'Among the streams with features, the fraction whose features are synthetic (0 = all real, null = no features)' },
   ],
   inputs: ['silver.listening_with_features'],
   sql: `

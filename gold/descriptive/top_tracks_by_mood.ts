@@ -1,5 +1,5 @@
 import { defineTable } from '../../lib/table-spec.ts';
-import { HAS_FEATURES, avgOf, moodCategory, syntheticShare } from '../shared/feature-sql.ts';
+import { HAS_FEATURES, avgOf, moodCategory, syntheticShare, STREAMS_ONLY_SENTENCE } from '../shared/feature-sql.ts';
 
 export const TOP_PER_CATEGORY = 50;
 
@@ -13,7 +13,7 @@ export default defineTable({
     "A listener's most played tracks within each mood category. An event's mood category comes from its valence and energy: " +
     'both >= 0.6 Happy_Energetic; valence >= 0.6 and energy < 0.4 Happy_Calm; valence < 0.4 and energy >= 0.6 Sad_Energetic; ' +
     'both < 0.4 Sad_Calm; otherwise Neutral. Plays without audio features have no mood and are left out. ' +
-    `At most ${TOP_PER_CATEGORY} tracks per category, ranked by play count, ties broken by track_id, then track and artist name.`,
+    `At most ${TOP_PER_CATEGORY} tracks per category, ranked by stream count, ties broken by track_id, then track and artist name.` + ' ' + STREAMS_ONLY_SENTENCE,
   columns: [
     { name: 'listener_id', type: 'VARCHAR', description: 'Pseudonymous id of the listener' },
     { name: 'track_id', type: 'VARCHAR', description: 'Spotify track id; null for plays known only by name' },
@@ -24,7 +24,7 @@ export default defineTable({
     { name: 'energy', type: 'DOUBLE', description: 'Energy (0-1) of the track, averaged like valence, 3 decimals' },
     { name: 'danceability', type: 'DOUBLE', description: 'Danceability (0-1) of the track, averaged like valence, 3 decimals' },
     { name: 'tempo', type: 'DOUBLE', description: 'Tempo in BPM of the track, averaged like valence, 1 decimal' },
-    { name: 'play_count', type: 'BIGINT', description: 'Plays of the track by the listener in this mood category' },
+    { name: 'play_count', type: 'BIGINT', description: 'Streams (plays of at least LAKEHOUSE_MIN_PLAY_MS) of the track by the listener in this mood category' },
     { name: 'rank_in_category', type: 'INTEGER', description: '1 = most played track of the category for this listener; ties broken by track_id, then track and artist name' },
     { name: 'synthetic_share', type: 'DOUBLE', description: "Fraction of this track's counted plays whose features are synthetic (0 = real features)" },
   ],

@@ -1,4 +1,5 @@
 import { defineTable } from '../../lib/table-spec.ts';
+import { STREAMS_ONLY_SENTENCE } from '../shared/feature-sql.ts';
 
 export default defineTable({
   layer: 'gold',
@@ -8,13 +9,13 @@ export default defineTable({
   grain: ['listener_id', 'row_feature', 'column_feature'],
   description:
     'The correlations of gold.feature_correlations as a full symmetric matrix for heatmaps: every pair in both orders and the ' +
-    'diagonal (1 where the feature varies, else null), so a chart shows the whole matrix rather than one triangle. No new statistic.',
+    'diagonal (1 where the feature varies, else null), so a chart shows the whole matrix rather than one triangle. No new statistic.' + ' ' + STREAMS_ONLY_SENTENCE,
   columns: [
     { name: 'listener_id', type: 'VARCHAR', description: 'Pseudonymous id of the listener' },
     { name: 'row_feature', type: 'VARCHAR', description: 'Feature of the matrix row' },
     { name: 'column_feature', type: 'VARCHAR', description: 'Feature of the matrix column' },
     { name: 'correlation', type: 'DOUBLE', description: 'Pearson correlation of the two features (gold.feature_correlations); 1 on the diagonal when the feature has a defined correlation with any other, else null' },
-    { name: 'sample_size', type: 'BIGINT', description: 'Plays behind the correlation (on the diagonal: the largest sample of the feature\'s pairs)' },
+    { name: 'sample_size', type: 'BIGINT', description: 'Streams behind the correlation (on the diagonal: the largest sample of the feature\'s pairs)' },
     { name: 'synthetic_share', type: 'DOUBLE', description: 'Among the plays behind the value, the fraction whose features are synthetic (null when none)' },
   ],
   inputs: ['gold.feature_correlations'],

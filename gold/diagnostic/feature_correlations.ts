@@ -1,5 +1,5 @@
 import { defineTable } from '../../lib/table-spec.ts';
-import { HAS_FEATURES, corrOf, rounded, syntheticShare } from '../shared/feature-sql.ts';
+import { HAS_FEATURES, corrOf, rounded, syntheticShare, STREAMS_SENTENCE } from '../shared/feature-sql.ts';
 
 export const CORRELATED_FEATURES = ['valence', 'energy', 'danceability', 'acousticness', 'instrumentalness', 'tempo', 'loudness'];
 
@@ -22,16 +22,16 @@ export default defineTable({
   grainSentence: 'one row per listener and pair of audio features (21 pairs of valence, energy, danceability, acousticness, instrumentalness, tempo, loudness)',
   grain: ['listener_id', 'feature_1', 'feature_2'],
   description:
-    "Which audio features go together in a listener's music: the Pearson correlation over the listener's plays with features " +
+    "Which audio features go together in a listener's music: the Pearson correlation over the listener's streams with features " +
     'for every pair of seven features, with its strength (|r| > 0.7 Strong, > 0.4 Moderate, else Weak). Every play counts, so ' +
-    'often played tracks weigh more.',
+    'often played tracks weigh more.' + ' ' + STREAMS_SENTENCE,
   columns: [
     { name: 'listener_id', type: 'VARCHAR', description: 'Pseudonymous id of the listener' },
     { name: 'feature_1', type: 'VARCHAR', description: 'First feature of the pair (earlier in: valence, energy, danceability, acousticness, instrumentalness, tempo, loudness)' },
     { name: 'feature_2', type: 'VARCHAR', description: 'Second feature of the pair' },
     { name: 'correlation', type: 'DOUBLE', description: 'Pearson correlation coefficient over the plays, 3 decimals; null when a feature is constant or fewer than two plays' },
     { name: 'strength', type: 'VARCHAR', description: 'Strong if |correlation| > 0.7, Moderate if > 0.4, else Weak (on the rounded value); null when correlation is null' },
-    { name: 'sample_size', type: 'BIGINT', description: 'Plays with both features known' },
+    { name: 'sample_size', type: 'BIGINT', description: 'Streams with both features known' },
     { name: 'synthetic_share', type: 'DOUBLE', description: 'Among the plays in sample_size, the fraction whose features are synthetic (null when none)' },
   ],
   inputs: ['silver.listening_with_features'],
@@ -41,7 +41,7 @@ with events as (
 ),
 
 featured as (
-    select listener_id, feature_source, ${CORRELATED_FEATURES.join(', ')}
+    select listener_id, feature_source, ms_played, ${CORRELATED_FEATURES.join(', ')}
     from events
     where ${HAS_FEATURES}
 ),

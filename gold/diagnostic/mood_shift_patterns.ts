@@ -1,5 +1,5 @@
 import { defineTable } from '../../lib/table-spec.ts';
-import { HAS_FEATURES, rounded } from '../shared/feature-sql.ts';
+import { HAS_FEATURES, rounded, STREAMS_ONLY_SENTENCE } from '../shared/feature-sql.ts';
 
 export const STABLE_WITHIN = 0.2;
 export const MAJOR_ABOVE = 0.5;
@@ -15,7 +15,7 @@ export default defineTable({
     'more than 30 minutes). For each pair of consecutive plays of a session that both have features: valence_change and ' +
     `energy_change (later minus earlier); the shift is Stable if both changes are within +-${STABLE_WITHIN}, Major_Shift if either ` +
     `exceeds ${MAJOR_ABOVE} in absolute value, else Minor_Shift (changes are compared after rounding to 6 decimals, so that 0.8 - 0.6 ` +
-    'counts as 0.2). Pairs are counted at the hour of the later play. Pairs where either play lacks features are left out.',
+    'counts as 0.2). Pairs are counted at the hour of the later play. Pairs where either play lacks features are left out.' + ' ' + STREAMS_ONLY_SENTENCE,
   columns: [
     { name: 'listener_id', type: 'VARCHAR', description: 'Pseudonymous id of the listener' },
     { name: 'hour_of_day', type: 'INTEGER', description: "Local hour 0-23 of the later play of each pair" },

@@ -1,12 +1,12 @@
 import { defineTable } from '../../lib/table-spec.ts';
 import {
-  HAS_FEATURES, HOUR_COS, HOUR_SIN, avgOf, circularLinearR, corrOf, rounded, rowsWithoutFeatures, stddevOf, syntheticShare,
+  HAS_FEATURES, HOUR_COS, HOUR_SIN, avgOf, circularLinearR, corrOf, rounded, rowsWithoutFeatures, stddevOf, syntheticShare, STREAMS_SENTENCE,
 } from '../shared/feature-sql.ts';
 import { groupContrastSql } from '../shared/group-contrast-sql.ts';
 import { contrastColumns, contrastDescription } from '../shared/group-contrast-columns.ts';
 
 const perListener = (what: string, how: string) =>
-  `${what} of the listener's plays with features ${how}; computed over all hours and repeated on each hour row of the listener, 3 decimals`;
+  `${what} of the listener's streams with features ${how}; computed over all hours and repeated on each hour row of the listener, 3 decimals`;
 
 export default defineTable({
   layer: 'gold',
@@ -20,15 +20,15 @@ export default defineTable({
     'of the hour (sin and cos of the angle 2*pi*hour/24, so that 23h and 0h are neighbours), and the circular-linear correlation ' +
     'r = sqrt((r_xc^2 + r_xs^2 - 2*r_xc*r_xs*r_cs) / (1 - r_cs^2)), where x is valence or energy, c = cos and s = sin of the hour ' +
     'angle and r_.. their Pearson correlations: 0 = no relation to the time of day, 1 = fully determined by it, whatever the peak hour. ' +
-    contrastDescription('the other hours'),
+    contrastDescription('the other hours') + ' ' + STREAMS_SENTENCE,
   columns: [
     { name: 'listener_id', type: 'VARCHAR', description: 'Pseudonymous id of the listener' },
     { name: 'hour_of_day', type: 'INTEGER', description: "Hour 0-23 of the play's end in the listener's time zone" },
-    { name: 'avg_valence', type: 'DOUBLE', description: 'Average valence (0-1) of the plays with features in this hour, 3 decimals' },
-    { name: 'avg_energy', type: 'DOUBLE', description: 'Average energy (0-1) of the plays with features in this hour, 3 decimals' },
-    { name: 'avg_danceability', type: 'DOUBLE', description: 'Average danceability (0-1) of the plays with features in this hour, 3 decimals' },
-    { name: 'avg_acousticness', type: 'DOUBLE', description: 'Average acousticness (0-1) of the plays with features in this hour, 3 decimals' },
-    { name: 'sample_size', type: 'BIGINT', description: 'Plays with features in this hour (the rows behind the averages)' },
+    { name: 'avg_valence', type: 'DOUBLE', description: 'Average valence (0-1) of the streams with features in this hour, 3 decimals' },
+    { name: 'avg_energy', type: 'DOUBLE', description: 'Average energy (0-1) of the streams with features in this hour, 3 decimals' },
+    { name: 'avg_danceability', type: 'DOUBLE', description: 'Average danceability (0-1) of the streams with features in this hour, 3 decimals' },
+    { name: 'avg_acousticness', type: 'DOUBLE', description: 'Average acousticness (0-1) of the streams with features in this hour, 3 decimals' },
+    { name: 'sample_size', type: 'BIGINT', description: 'Streams with features in this hour (the rows behind the averages)' },
     { name: 'valence_stddev', type: 'DOUBLE', description: 'Sample standard deviation of valence in this hour; null with fewer than two plays, 3 decimals' },
     { name: 'energy_stddev', type: 'DOUBLE', description: 'Sample standard deviation of energy in this hour; null with fewer than two plays, 3 decimals' },
     { name: 'valence_hour_sin_r', type: 'DOUBLE', description: perListener('Pearson correlation of valence with sin(2*pi*hour/24)', '(positive: happier in the morning hours 0-12)') },
@@ -38,7 +38,7 @@ export default defineTable({
     { name: 'valence_hour_circular_r', type: 'DOUBLE', description: perListener('Circular-linear correlation (0-1) of valence with the hour angle', '(formula in the table description); null when undefined, e.g. plays in fewer than three distinct hours') },
     { name: 'energy_hour_circular_r', type: 'DOUBLE', description: perListener('Circular-linear correlation (0-1) of energy with the hour angle', '(formula in the table description); null when undefined') },
     { name: 'rows_without_features', type: 'BIGINT', description: 'Plays in this hour without audio features, left out of every statistic' },
-    { name: 'synthetic_share', type: 'DOUBLE', description: 'Among the plays with features in this hour, the fraction whose features are synthetic (null when none)' },
+    { name: 'synthetic_share', type: 'DOUBLE', description: 'Among the streams with features in this hour, the fraction whose features are synthetic (null when none)' },
     ...contrastColumns('the other hours'),
   ],
   inputs: ['silver.listening_with_features'],

@@ -1,5 +1,5 @@
 import { defineTable } from '../../lib/table-spec.ts';
-import { avgOf, rowsWithoutFeatures, stddevOf, syntheticShare } from '../shared/feature-sql.ts';
+import { avgOf, rowsWithoutFeatures, stddevOf, syntheticShare, STREAMS_SENTENCE } from '../shared/feature-sql.ts';
 import { groupContrastSql } from '../shared/group-contrast-sql.ts';
 import { contrastColumns, contrastDescription } from '../shared/group-contrast-columns.ts';
 
@@ -14,24 +14,24 @@ export default defineTable({
   description:
     "What a listener's music sounds like in each part of the local day: morning 06-11, afternoon 12-17, evening 18-22, night 23-05. " +
     'valence_consistency and energy_consistency keep their historical names but hold sample standard deviations (higher = less ' +
-    'consistent); valence_stddev and energy_stddev hold the same values under correct names. ' + contrastDescription('the rest of the day'),
+    'consistent); valence_stddev and energy_stddev hold the same values under correct names. ' + contrastDescription('the rest of the day') + ' ' + STREAMS_SENTENCE,
   columns: [
     { name: 'listener_id', type: 'VARCHAR', description: 'Pseudonymous id of the listener' },
     { name: 'part_of_day', type: 'VARCHAR', description: 'morning (06-11), afternoon (12-17), evening (18-22) or night (23-05), local hours' },
     { name: 'part_of_day_order', type: 'INTEGER', description: 'Sort key of part_of_day: 1 morning, 2 afternoon, 3 evening, 4 night' },
     { name: 'total_plays', type: 'BIGINT', description: 'Plays in this part of the day, with or without features' },
-    { name: 'avg_valence', type: 'DOUBLE', description: 'Average valence (0-1) of the plays with features, 3 decimals' },
-    { name: 'avg_energy', type: 'DOUBLE', description: 'Average energy (0-1) of the plays with features, 3 decimals' },
-    { name: 'avg_danceability', type: 'DOUBLE', description: 'Average danceability (0-1) of the plays with features, 3 decimals' },
-    { name: 'avg_acousticness', type: 'DOUBLE', description: 'Average acousticness (0-1) of the plays with features, 3 decimals' },
-    { name: 'avg_instrumentalness', type: 'DOUBLE', description: 'Average instrumentalness (0-1) of the plays with features, 3 decimals' },
-    { name: 'avg_tempo', type: 'DOUBLE', description: 'Average tempo in BPM of the plays with features, 1 decimal' },
+    { name: 'avg_valence', type: 'DOUBLE', description: 'Average valence (0-1) of the streams with features, 3 decimals' },
+    { name: 'avg_energy', type: 'DOUBLE', description: 'Average energy (0-1) of the streams with features, 3 decimals' },
+    { name: 'avg_danceability', type: 'DOUBLE', description: 'Average danceability (0-1) of the streams with features, 3 decimals' },
+    { name: 'avg_acousticness', type: 'DOUBLE', description: 'Average acousticness (0-1) of the streams with features, 3 decimals' },
+    { name: 'avg_instrumentalness', type: 'DOUBLE', description: 'Average instrumentalness (0-1) of the streams with features, 3 decimals' },
+    { name: 'avg_tempo', type: 'DOUBLE', description: 'Average tempo in BPM of the streams with features, 1 decimal' },
     { name: 'valence_consistency', type: 'DOUBLE', description: 'Historical name kept for compatibility: holds the sample standard deviation of valence (higher = LESS consistent); same value as valence_stddev' },
     { name: 'energy_consistency', type: 'DOUBLE', description: 'Historical name kept for compatibility: holds the sample standard deviation of energy (higher = LESS consistent); same value as energy_stddev' },
-    { name: 'valence_stddev', type: 'DOUBLE', description: 'Sample standard deviation of valence over the plays with features; null with fewer than two, 3 decimals' },
-    { name: 'energy_stddev', type: 'DOUBLE', description: 'Sample standard deviation of energy over the plays with features; null with fewer than two, 3 decimals' },
+    { name: 'valence_stddev', type: 'DOUBLE', description: 'Sample standard deviation of valence over the streams with features; null with fewer than two, 3 decimals' },
+    { name: 'energy_stddev', type: 'DOUBLE', description: 'Sample standard deviation of energy over the streams with features; null with fewer than two, 3 decimals' },
     { name: 'rows_without_features', type: 'BIGINT', description: 'Plays counted in total_plays without audio features, left out of the averages' },
-    { name: 'synthetic_share', type: 'DOUBLE', description: 'Among the plays with features, the fraction whose features are synthetic (null when none)' },
+    { name: 'synthetic_share', type: 'DOUBLE', description: 'Among the streams with features, the fraction whose features are synthetic (null when none)' },
     ...contrastColumns('the rest of the day'),
   ],
   inputs: ['silver.listening_with_features'],

@@ -1,5 +1,5 @@
 import { defineTable } from '../../lib/table-spec.ts';
-import { avgOf, rowsWithoutFeatures, stddevOf, syntheticShare } from '../shared/feature-sql.ts';
+import { avgOf, rowsWithoutFeatures, stddevOf, syntheticShare, STREAMS_SENTENCE } from '../shared/feature-sql.ts';
 import { groupContrastSql } from '../shared/group-contrast-sql.ts';
 import { contrastColumns, contrastDescription } from '../shared/group-contrast-columns.ts';
 
@@ -12,22 +12,22 @@ export default defineTable({
   description:
     "Whether a listener's music differs between weekdays (Monday-Friday) and weekends (Saturday, Sunday, local time): play counts, " +
     'averages and spread of the mood features. valence_variance and energy_variance keep their historical names but hold sample ' +
-    'standard deviations; valence_stddev and energy_stddev hold the same values under correct names. ' + contrastDescription('the other period'),
+    'standard deviations; valence_stddev and energy_stddev hold the same values under correct names. ' + contrastDescription('the other period') + ' ' + STREAMS_SENTENCE,
   columns: [
     { name: 'listener_id', type: 'VARCHAR', description: 'Pseudonymous id of the listener' },
     { name: 'period', type: 'VARCHAR', description: 'Weekday (Monday-Friday) or Weekend (Saturday, Sunday), local time' },
     { name: 'total_plays', type: 'BIGINT', description: 'Plays in the period, with or without features' },
-    { name: 'avg_valence', type: 'DOUBLE', description: 'Average valence (0-1) of the plays with features, 3 decimals' },
-    { name: 'avg_energy', type: 'DOUBLE', description: 'Average energy (0-1) of the plays with features, 3 decimals' },
-    { name: 'avg_danceability', type: 'DOUBLE', description: 'Average danceability (0-1) of the plays with features, 3 decimals' },
-    { name: 'avg_tempo', type: 'DOUBLE', description: 'Average tempo in BPM of the plays with features, 1 decimal' },
-    { name: 'avg_acousticness', type: 'DOUBLE', description: 'Average acousticness (0-1) of the plays with features, 3 decimals' },
+    { name: 'avg_valence', type: 'DOUBLE', description: 'Average valence (0-1) of the streams with features, 3 decimals' },
+    { name: 'avg_energy', type: 'DOUBLE', description: 'Average energy (0-1) of the streams with features, 3 decimals' },
+    { name: 'avg_danceability', type: 'DOUBLE', description: 'Average danceability (0-1) of the streams with features, 3 decimals' },
+    { name: 'avg_tempo', type: 'DOUBLE', description: 'Average tempo in BPM of the streams with features, 1 decimal' },
+    { name: 'avg_acousticness', type: 'DOUBLE', description: 'Average acousticness (0-1) of the streams with features, 3 decimals' },
     { name: 'valence_variance', type: 'DOUBLE', description: 'Historical name kept for compatibility: holds the sample STANDARD DEVIATION of valence (not the variance); same value as valence_stddev' },
     { name: 'energy_variance', type: 'DOUBLE', description: 'Historical name kept for compatibility: holds the sample STANDARD DEVIATION of energy (not the variance); same value as energy_stddev' },
-    { name: 'valence_stddev', type: 'DOUBLE', description: 'Sample standard deviation of valence over the plays with features; null with fewer than two, 3 decimals' },
-    { name: 'energy_stddev', type: 'DOUBLE', description: 'Sample standard deviation of energy over the plays with features; null with fewer than two, 3 decimals' },
+    { name: 'valence_stddev', type: 'DOUBLE', description: 'Sample standard deviation of valence over the streams with features; null with fewer than two, 3 decimals' },
+    { name: 'energy_stddev', type: 'DOUBLE', description: 'Sample standard deviation of energy over the streams with features; null with fewer than two, 3 decimals' },
     { name: 'rows_without_features', type: 'BIGINT', description: 'Plays counted in total_plays without audio features, left out of the averages' },
-    { name: 'synthetic_share', type: 'DOUBLE', description: 'Among the plays with features, the fraction whose features are synthetic (null when none)' },
+    { name: 'synthetic_share', type: 'DOUBLE', description: 'Among the streams with features, the fraction whose features are synthetic (null when none)' },
     ...contrastColumns('the other period'),
   ],
   inputs: ['silver.listening_with_features'],

@@ -5,7 +5,7 @@ import type { BuildContext } from '../../lib/build-context.ts';
 import { queryRows, scalar } from '../../lib/duckdb.ts';
 import { appendRows, loadRows, type AppendColumn } from '../../lib/appender.ts';
 import { featureKeySql } from '../../silver/catalog_tracks.ts';
-import { HAS_FEATURES, moodCategory } from '../shared/feature-sql.ts';
+import { HAS_ANY_FEATURES, isStream, moodCategory } from '../shared/feature-sql.ts';
 import { planModel, featureMatrix, loadCatalogData, splitCatalog, type CatalogData, type FittedCatalogModel } from './catalog-models.ts';
 import type { CatalogSplit, CatalogSplitOptions } from './catalog-split.ts';
 import { fitMissing } from './parallel-fit.ts';
@@ -76,7 +76,7 @@ async function stagePredictions(ctx: BuildContext, cm: CatalogModels | null): Pr
   await ctx.conn.run(`create or replace temp table predictive_vector_inputs as
     select row_number() over (order by feature_key) as i, * from (
       select distinct ${featureKeySql()} as feature_key, ${VECTOR_FEATURES.join(', ')}
-      from silver.listening_with_features where ${HAS_FEATURES} and ${VECTOR_FEATURES.map((f) => `${f} is not null`).join(' and ')})`);
+      from silver.listening_with_features where ${HAS_ANY_FEATURES} and ${VECTOR_FEATURES.map((f) => `${f} is not null`).join(' and ')})`);
   const total = Number(await scalar(ctx.conn, 'select count(*) from temp.main.predictive_vector_inputs'));
   const out: AppendColumn[] = [{ name: 'feature_key', type: 'VARCHAR' }, { name: 'predicted_valence', type: 'DOUBLE' }, { name: 'predicted_mood', type: 'VARCHAR' }];
   await loadRows(ctx.conn, 'predictive_vectors', out, []);
@@ -103,7 +103,7 @@ with events as (
   select * from temp.main.predictive_vectors
 ), labelled as (
   select e.*, v.${predicted} as predicted,
-    case when t.feature_key is not null then 'train' when v.${predicted} is not null then 'test' else 'apply' end as split
+    case when t.feature_key is not null then 'train' when v.${predicted} is not null and ${isStream('e')} then 'test' else 'apply' end as split
   from events e
   left join train_keys t on t.feature_key = e.feature_key
   left join vectors v on v.feature_key = e.feature_key

@@ -1,4 +1,5 @@
 import { defineTable } from '../../lib/table-spec.ts';
+import { MODEL_STREAMS_SENTENCE } from '../shared/feature-sql.ts';
 import { producedBy } from '../shared/produced-by.ts';
 
 export default defineTable({
@@ -8,7 +9,7 @@ export default defineTable({
   grainSentence: 'one row per listener (null for the catalog hold-out), model, evaluation set, actual and predicted class',
   grain: ['listener_id', 'model_name', 'evaluation_set', 'actual', 'predicted'],
   description:
-    "Counts of actual against predicted mood category for the mood classifier on test rows only: the held-out catalog tracks (listener_id null) and, per listener, the plays not trained on, with real and synthetic targets in separate evaluation sets. Every pair of the five categories has a row, zeros included.",
+    "Counts of actual against predicted mood category for the mood classifier on test rows only: the held-out catalog tracks (listener_id null) and, per listener, the plays not trained on, with real and synthetic targets in separate evaluation sets. Every pair of the five categories has a row, zeros included." + ' ' + MODEL_STREAMS_SENTENCE,
   columns: [
     { name: 'listener_id', type: 'VARCHAR', description: 'Listener of a listener-events set; null for catalog_holdout' },
     { name: 'model_name', type: 'VARCHAR', description: 'Classifier (mood_forest)' },

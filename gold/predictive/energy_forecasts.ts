@@ -1,4 +1,5 @@
 import { defineTable } from '../../lib/table-spec.ts';
+import { MODEL_STREAMS_SENTENCE } from '../shared/feature-sql.ts';
 import { producedBy } from '../shared/produced-by.ts';
 import { EVENT_ORDER, eventColumns } from './event-columns.ts';
 
@@ -9,7 +10,7 @@ export default defineTable({
   grainSentence: 'one row per listener and listening event',
   grain: ['listener_id', 'event_id'],
   description:
-    "Energy of every play forecast from its time alone: per listener, a linear regression (ml-regression) on two harmonics of the local hour (sin and cos of 2π·h/24 and 4π·h/24) and a weekend flag, trained on the listener's earlier plays with real energy (Spotify API or Kaggle) and tested on the latest 20 % of them (time-based split). baseline_energy is the stronger of two baselines computed from the same training plays only: the per-hour mean energy or the plain mean energy, whichever has the lower squared error on the latest 20 % of the training plays when fitted on the earlier ones (never chosen on test plays); model_performance_metrics.baseline_name says which. Listeners with fewer than 30 real training plays get no model (null forecasts). Synthetic energies are never trained on; later plays with them form a separate evaluation set.",
+    "Energy of every play forecast from its time alone: per listener, a linear regression (ml-regression) on two harmonics of the local hour (sin and cos of 2π·h/24 and 4π·h/24) and a weekend flag, trained on the listener's earlier plays with real energy (Spotify API or Kaggle) and tested on the latest 20 % of them (time-based split). baseline_energy is the stronger of two baselines computed from the same training plays only: the per-hour mean energy or the plain mean energy, whichever has the lower squared error on the latest 20 % of the training plays when fitted on the earlier ones (never chosen on test plays); model_performance_metrics.baseline_name says which. Listeners with fewer than 30 real training plays get no model (null forecasts). Synthetic energies are never trained on; later plays with them form a separate evaluation set." + ' ' + MODEL_STREAMS_SENTENCE,
   columns: [
     ...eventColumns.slice(0, 4),
     { name: 'is_weekend', type: 'BOOLEAN', description: 'Saturday or Sunday, local' },

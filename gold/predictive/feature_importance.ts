@@ -1,4 +1,5 @@
 import { defineTable } from '../../lib/table-spec.ts';
+import { MODEL_STREAMS_SENTENCE } from '../shared/feature-sql.ts';
 import { producedBy } from '../shared/produced-by.ts';
 
 export default defineTable({
@@ -8,7 +9,7 @@ export default defineTable({
   grainSentence: 'one row per listener (null for catalog models), model and feature',
   grain: ['listener_id', 'model_name', 'feature'],
   description:
-    "How much each feature matters to each model. Catalog forests: permutation importance on held-out catalog tracks (drop of R² or accuracy when the feature's column is shuffled; 3 seeded repeats), so it is measured on rows the model did not train on; zero or negative means the model does not use the feature usefully. Time model: |coefficient| times the feature's standard deviation over the listener's training plays.",
+    "How much each feature matters to each model. Catalog forests: permutation importance on held-out catalog tracks (drop of R² or accuracy when the feature's column is shuffled; 3 seeded repeats), so it is measured on rows the model did not train on; zero or negative means the model does not use the feature usefully. Time model: |coefficient| times the feature's standard deviation over the listener's training plays." + ' ' + MODEL_STREAMS_SENTENCE,
   columns: [
     { name: 'listener_id', type: 'VARCHAR', description: 'Listener of a per-listener model; null for the catalog models (valence_forest, mood_forest)' },
     { name: 'model_name', type: 'VARCHAR', description: 'Model (valence_forest, mood_forest, energy_time_linear)' },

@@ -1,6 +1,7 @@
 // The predictive job is declared here: it trains (or reuses) the models and writes all six tables of
 // gold/predictive; the other five declare build: producedBy('model_performance_metrics').
 import { defineTable } from '../../lib/table-spec.ts';
+import { MODEL_STREAMS_SENTENCE } from '../shared/feature-sql.ts';
 import { runPredictiveJob } from './predictive-job.ts';
 
 const text = (name: string, description: string) => ({ name, type: 'VARCHAR', description });
@@ -13,7 +14,7 @@ export default defineTable({
   grainSentence: 'one row per listener (null for catalog-level sets), model, evaluation set and metric',
   grain: ['listener_id', 'model_name', 'evaluation_set', 'metric_name'],
   description:
-    'Test metrics of every predictive model beside a baseline computed from the training data only and scored on the same test rows (train mean, train majority class; for energy the stronger of the per-hour and the plain training mean, chosen on a validation slice of the training plays), with a 95 % interval of the improvement over the baseline from a cluster bootstrap (1,000 seeded resamples of whole tracks, or of feature vectors on the catalog hold-out, since plays of one track share their error) and a verdict from it. No metric uses a row the model was trained on. Sets: catalog_holdout (held-out Kaggle tracks, with grouped 5-fold CV mean and std), listener_events / time_holdout (plays with real targets) and *_synthetic (plays whose target is synthetic, synthetic_target_share = 1, never mixed in).',
+    'Test metrics of every predictive model beside a baseline computed from the training data only and scored on the same test rows (train mean, train majority class; for energy the stronger of the per-hour and the plain training mean, chosen on a validation slice of the training plays), with a 95 % interval of the improvement over the baseline from a cluster bootstrap (1,000 seeded resamples of whole tracks, or of feature vectors on the catalog hold-out, since plays of one track share their error) and a verdict from it. No metric uses a row the model was trained on. Sets: catalog_holdout (held-out Kaggle tracks, with grouped 5-fold CV mean and std), listener_events / time_holdout (plays with real targets) and *_synthetic (plays whose target is synthetic, synthetic_target_share = 1, never mixed in).' + ' ' + MODEL_STREAMS_SENTENCE,
   columns: [
     text('listener_id', 'Listener of a listener-level set; null for catalog-level sets (catalog_holdout)'),
     text('model_name', 'valence_forest (mood_predictions), mood_forest (mood_classifications) or energy_time_linear (energy_forecasts)'),

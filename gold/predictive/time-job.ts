@@ -7,6 +7,7 @@ import { loadRows } from '../../lib/appender.ts';
 import { REGRESSION_SUMS, TRACK_CLUSTER_SQL, groupClusters, regressionMetrics, regressionSumsSql, type RegressionSums } from './evaluation.ts';
 import { BASELINE_VALIDATION_SHARE, ENERGY_MODEL, EVAL_SETS, MIN_EVAL_ROWS, REAL_SOURCE_SQL } from './model-settings.ts';
 import { CUTOFF_SQL, exactMeanSql, fitTimeModels, timePredictionSql, type TimeModel } from './time-model.ts';
+import { isStream } from '../shared/feature-sql.ts';
 import { assertBaselineFromTraining, assertTimeSplitHonest } from './time-guards.ts';
 import type { Report } from './report-rows.ts';
 import energyForecasts from './energy_forecasts.ts';
@@ -28,7 +29,7 @@ with events as (
 ), train as (
   select e.listener_id, e.played_at, e.hour_of_day, e.energy
   from events e join cut c on c.listener_id = e.listener_id
-  where ${real} and e.energy is not null and e.played_at < c.cutoff
+  where ${real} and e.energy is not null and ${isStream('e')} and e.played_at < c.cutoff
 ), validation_cut as (
   select listener_id, quantile_disc(played_at, ${1 - BASELINE_VALIDATION_SHARE}) as vcut from train group by 1
 ), fit as (
@@ -64,8 +65,8 @@ with events as (
 ), labelled as (
   select e.*, m.listener_id is not null as has_model, ${timePredictionSql('m')} as forecast,
     case when m.listener_id is null then 'apply'
-         when ${REAL_SOURCE_SQL.replace('feature_source', 'e.feature_source')} and e.energy is not null and e.played_at < c.cutoff then 'train'
-         when e.played_at >= c.cutoff and e.energy is not null then 'test'
+         when ${REAL_SOURCE_SQL.replace('feature_source', 'e.feature_source')} and e.energy is not null and ${isStream('e')} and e.played_at < c.cutoff then 'train'
+         when e.played_at >= c.cutoff and e.energy is not null and ${isStream('e')} then 'test'
          else 'apply' end as split
   from events e
   left join cut c on c.listener_id = e.listener_id

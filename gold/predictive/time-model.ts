@@ -14,6 +14,7 @@ import { createRequire } from 'node:module';
 import type { DuckDBConnection } from '../../lib/duckdb.ts';
 import { queryRows } from '../../lib/duckdb.ts';
 import { ENERGY_MODEL, MIN_TIME_TRAIN_ROWS, REAL_SOURCE_SQL, TIME_FEATURES_SQL, TIME_TEST_SHARE, timeFeatures } from './model-settings.ts';
+import { isStream } from '../shared/feature-sql.ts';
 
 const require = createRequire(import.meta.url);
 const { MultivariateLinearRegression } = require('ml-regression') as {
@@ -32,7 +33,7 @@ export function exactMeanSql(expr: string): string {
 export const CUTOFF_SQL = `
   select listener_id, quantile_disc(played_at, ${1 - TIME_TEST_SHARE}) as cutoff
   from silver.listening_with_features
-  where ${REAL_SOURCE_SQL} and energy is not null
+  where ${REAL_SOURCE_SQL} and energy is not null and ${isStream()}
   group by listener_id`;
 
 export interface HourGroup {
@@ -83,7 +84,7 @@ export async function fitTimeModels(conn: DuckDBConnection): Promise<TimeModel[]
     select e.listener_id, e.hour_of_day, e.is_weekend, count(*)::double as n, ${exactMeanSql('e.energy')} as mean_energy,
       max(e.played_at)::varchar as last_played
     from silver.listening_with_features e join cut c on c.listener_id = e.listener_id
-    where ${REAL_SOURCE_SQL.replace('feature_source', 'e.feature_source')} and e.energy is not null and e.played_at < c.cutoff
+    where ${REAL_SOURCE_SQL.replace('feature_source', 'e.feature_source')} and e.energy is not null and ${isStream('e')} and e.played_at < c.cutoff
     group by all order by all`);
   const byListener = new Map<string, HourGroup[]>();
   const ends = new Map<string, string>();

@@ -1,5 +1,5 @@
 import { defineTable } from '../../lib/table-spec.ts';
-import { HAS_FEATURES, avgOf, syntheticShare } from '../shared/feature-sql.ts';
+import { HAS_FEATURES, avgOf, syntheticShare, STREAMS_SENTENCE } from '../shared/feature-sql.ts';
 import { BEST_FEATURE_SOURCE, TRACK_KEY, TRACK_TIE_BREAK } from './track-sql.ts';
 
 export const UPLIFTING_VALENCE = 0.7;
@@ -19,7 +19,7 @@ export default defineTable({
     'valence (3 decimals), ties broken by play count, then track_id, then names, and the top ' +
     `${TOP_TRACKS} are kept. The reason is 'High energy track to boost mood' when avg_energy >= 0.7, else 'Danceable track to ` +
     "improve mood' when avg_danceability >= 0.7, else 'Positive track to enhance wellbeing'. A suggestion about listening habits " +
-    'based on audio features, not advice about health.',
+    'based on audio features, not advice about health.' + ' ' + STREAMS_SENTENCE,
   columns: [
     { name: 'listener_id', type: 'VARCHAR', description: 'Pseudonymous id of the listener' },
     { name: 'recommendation_rank', type: 'INTEGER', description: '1 = highest average valence; ties broken by play count, track_id, then names' },

@@ -1,5 +1,5 @@
 import { defineTable } from '../../lib/table-spec.ts';
-import { HAS_FEATURES, avgOf, rowsWithoutFeatures, syntheticShare } from '../shared/feature-sql.ts';
+import { HAS_FEATURES, avgOf, rowsWithoutFeatures, syntheticShare, STREAMS_SENTENCE } from '../shared/feature-sql.ts';
 
 export const LOW_MOOD_VALENCE = 0.3;
 export const HIGH_PRIORITY_BELOW = 0.3;
@@ -13,18 +13,18 @@ export default defineTable({
   grain: ['listener_id', 'hour_of_day'],
   description:
     "Hours of the day at which a listener's music is on average low in valence (musical positiveness). For each local hour: " +
-    `average valence and energy over the plays with features, the plays with valence below ${LOW_MOOD_VALENCE}, and the priority: ` +
+    `average valence and energy over the streams with features, the plays with valence below ${LOW_MOOD_VALENCE}, and the priority: ` +
     `'High Priority' when avg_valence (3 decimals) is below ${HIGH_PRIORITY_BELOW}, 'Medium Priority' when below ` +
     `${MEDIUM_PRIORITY_BELOW}; other hours are omitted. The suggestion points to one of the playlists of ` +
     "personalized_playlist_suggestions: 'Mood Lift' for High Priority hours; for Medium Priority hours 'Energy Boost' when the " +
     "music of that hour is also low in energy (avg_energy below 0.4), else 'Relaxation & Calm'. A prompt about listening " +
-    'habits drawn from audio features, not a clinical assessment.',
+    'habits drawn from audio features, not a clinical assessment.' + ' ' + STREAMS_SENTENCE,
   columns: [
     { name: 'listener_id', type: 'VARCHAR', description: 'Pseudonymous id of the listener' },
     { name: 'hour_of_day', type: 'INTEGER', description: 'Local hour 0-23' },
     { name: 'avg_valence', type: 'DOUBLE', description: 'Average valence (0-1) of the plays of this hour that have features, 3 decimals' },
     { name: 'avg_energy', type: 'DOUBLE', description: 'Average energy (0-1) of the same plays, 3 decimals' },
-    { name: 'low_mood_count', type: 'BIGINT', description: `Plays of this hour with valence below ${LOW_MOOD_VALENCE}` },
+    { name: 'low_mood_count', type: 'BIGINT', description: `Streams of this hour with valence below ${LOW_MOOD_VALENCE}` },
     { name: 'total_plays', type: 'BIGINT', description: 'All plays of this hour, with or without features' },
     { name: 'rows_without_features', type: 'BIGINT', description: 'Plays of this hour without audio features (not in the averages)' },
     { name: 'intervention_needed', type: 'VARCHAR', description: `High Priority (avg_valence below ${HIGH_PRIORITY_BELOW}) or Medium Priority (below ${MEDIUM_PRIORITY_BELOW})` },

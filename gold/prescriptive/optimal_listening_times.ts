@@ -1,5 +1,5 @@
 import { defineTable } from '../../lib/table-spec.ts';
-import { MOOD_HIGH, MOOD_LOW, rounded, syntheticShare } from '../shared/feature-sql.ts';
+import { MOOD_HIGH, MOOD_LOW, rounded, syntheticShare, PLAYS_SENTENCE } from '../shared/feature-sql.ts';
 
 /** State of an hour by its predicted valence and energy (3 decimals), with one activity and one tip each (our wording). */
 export const HOUR_STATES = [
@@ -37,7 +37,7 @@ export default defineTable({
     "of the hour. mood_state by the 3-decimal values: both >= 0.6 'Happy & Energetic'; valence >= 0.6 and energy < 0.4 'Happy & " +
     "Calm'; valence < 0.4 and energy >= 0.6 'Intense & Focused'; both < 0.4 'Reflective & Calm'; otherwise 'Neutral'. Hours " +
     'missing either prediction are omitted (plays without features have no valence prediction; listeners without an energy ' +
-    'model have no forecasts). Suggestions about listening habits, not health advice.',
+    'model have no forecasts). Suggestions about listening habits, not health advice.' + ' ' + PLAYS_SENTENCE,
   columns: [
     { name: 'listener_id', type: 'VARCHAR', description: 'Pseudonymous id of the listener' },
     { name: 'hour_of_day', type: 'INTEGER', description: 'Local hour 0-23' },
@@ -66,7 +66,7 @@ valence_by_hour as (
         hour_of_day,
         ${rounded('avg(predicted_valence)')} as predicted_valence,
         count(*)::bigint as valence_predictions,
-        ${syntheticShare()} as synthetic_share
+        ${syntheticShare('feature_source', 'true')} as synthetic_share
     from valence_predictions
     where predicted_valence is not null
     group by listener_id, hour_of_day

@@ -1,5 +1,5 @@
 import { defineTable } from '../../lib/table-spec.ts';
-import { HAS_FEATURES, avgOf, syntheticShare } from '../shared/feature-sql.ts';
+import { HAS_FEATURES, avgOf, syntheticShare, STREAMS_SENTENCE } from '../shared/feature-sql.ts';
 import { TRACK_KEY, TRACK_TIE_BREAK } from './track-sql.ts';
 
 export const PLAYLIST_SIZE = 10;
@@ -33,7 +33,7 @@ export default defineTable({
     '(rounded: 3 decimals, tempo 1) and the rules apply to those averages, ranges inclusive: ' +
     PLAYLISTS.map((p) => `'${p.name}' (${p.rule.replaceAll('avg_', '')}; ordered by ${p.by.replace('avg_', '')})`).join('; ') +
     `. Up to ${PLAYLIST_SIZE} tracks per playlist; ties broken by play count, then track_id, then names. A track can appear in ` +
-    'several playlists. Suggestions about listening habits, not advice about health.',
+    'several playlists. Suggestions about listening habits, not advice about health.' + ' ' + STREAMS_SENTENCE,
   columns: [
     { name: 'listener_id', type: 'VARCHAR', description: 'Pseudonymous id of the listener' },
     { name: 'playlist_name', type: 'VARCHAR', description: PLAYLISTS.map((p) => p.name).join(', ') },

@@ -2,8 +2,49 @@
 // synthetic_share, rounding, correlations that are undefined) is written once. Each function returns
 // a SQL expression over the columns of silver.listening_with_features; none takes user input.
 
-/** An event has features when its feature_source names a source (silver nulls features for 'none'). */
-export const HAS_FEATURES = "coalesce(feature_source, 'none') <> 'none'";
+/** Default of LAKEHOUSE_MIN_PLAY_MS: Spotify's (and most research's) 30 s threshold of a stream. */
+export const DEFAULT_MIN_PLAY_MS = 30_000;
+
+/** DuckDB variable holding the configured minimum (gold/build.ts sets it on the connection). */
+export const MIN_PLAY_MS_VARIABLE = 'min_play_ms';
+
+/**
+ * A stream: a play of at least LAKEHOUSE_MIN_PLAY_MS (default 30 s, 0 keeps every play). Plays whose
+ * length is unknown (ms_played null, e.g. Web API rows) are kept: nothing says they were short. The
+ * minimum is read from the connection's variable, so no configured value is spliced into SQL; outside
+ * a gold build (variable unset) the default applies.
+ */
+export function isStream(alias?: string): string {
+  const ms = alias ? `${alias}.ms_played` : 'ms_played';
+  return `(${ms} is null or ${ms} >= coalesce(getvariable('${MIN_PLAY_MS_VARIABLE}'), ${DEFAULT_MIN_PLAY_MS}))`;
+}
+
+/** Any play whose feature_source names a source (silver nulls features for 'none'), short or not. */
+export const HAS_ANY_FEATURES = "coalesce(feature_source, 'none') <> 'none'";
+
+/**
+ * A play that enters the feature statistics: it has features and is a stream (see isStream). Play
+ * counts (count(*)) stay counts of every play.
+ */
+export const HAS_FEATURES = `(${HAS_ANY_FEATURES} and ${isStream()})`;
+
+/** Sentence every gold table built from feature statistics adds to its description. */
+export const STREAMS_SENTENCE =
+  'Feature statistics (averages, spreads, correlations, shares, sample sizes) count streams: plays of at least ' +
+  'LAKEHOUSE_MIN_PLAY_MS (default 30 s; plays of unknown length kept); play counts count every play.';
+
+/** For tables built only from plays with features: every count and statistic in them counts streams. */
+export const STREAMS_ONLY_SENTENCE =
+  'Every count and statistic here counts streams with features: plays of at least LAKEHOUSE_MIN_PLAY_MS (default 30 s; ' +
+  'plays of unknown length kept); a shorter play counts as a play without features.';
+
+/** For the model tables: which plays train and evaluate the models. */
+export const MODEL_STREAMS_SENTENCE =
+  'Models train on and are evaluated on streams only: plays of at least LAKEHOUSE_MIN_PLAY_MS (default 30 s; plays of ' +
+  "unknown length kept); shorter plays still get a prediction, with split 'apply'.";
+
+/** For tables counting plays regardless of their length. */
+export const PLAYS_SENTENCE = 'Counts plays: every play, streams (plays of at least LAKEHOUSE_MIN_PLAY_MS) or not.';
 
 /** Mood thresholds of the issue, shared with the predictive and prescriptive tables. */
 export const MOOD_HIGH = 0.6;
@@ -23,12 +64,12 @@ export function moodCategory(valence = 'valence', energy = 'energy'): string {
 }
 
 /**
- * Aggregate: among the group's rows with features, the fraction whose features are synthetic;
+ * Aggregate: among the group's streams with features, the fraction whose features are synthetic;
  * 0 when none is synthetic, null when no row has features. Not rounded, so that one synthetic row
- * among thousands still shows.
+ * among thousands still shows. `stream` is the stream condition ('true' over rows without ms_played).
  */
-export function syntheticShare(source = 'feature_source'): string {
-  return `avg(case when coalesce(${source}, 'none') <> 'none' then (${source} = 'synthetic')::integer end)::double`;
+export function syntheticShare(source = 'feature_source', stream = isStream()): string {
+  return `avg(case when coalesce(${source}, 'none') <> 'none' and ${stream} then (${source} = 'synthetic')::integer end)::double`;
 }
 
 /** Aggregate: rows of the group without features. */
@@ -36,9 +77,9 @@ export function rowsWithoutFeatures(source = 'feature_source'): string {
   return `count(*) filter (where coalesce(${source}, 'none') = 'none')::bigint`;
 }
 
-/** Aggregate: rows of the group with features. */
+/** Aggregate: streams of the group with features. */
 export function rowsWithFeatures(source = 'feature_source'): string {
-  return `count(*) filter (where coalesce(${source}, 'none') <> 'none')::bigint`;
+  return `count(*) filter (where coalesce(${source}, 'none') <> 'none' and ${isStream()})::bigint`;
 }
 
 /** Rounding of the gold tables: averages and other statistics to 3 decimals, tempo to 1. */
@@ -50,12 +91,12 @@ export function rounded(expr: string, digits = 3): string {
   return `round(${expr}, ${digits})::double`;
 }
 
-/** Aggregate: rounded average of a feature over the group's rows with features. */
+/** Aggregate: rounded average of a feature over the group's streams with features. */
 export function avgOf(column: string): string {
   return rounded(`avg(${column}) filter (where ${HAS_FEATURES})`, digitsFor(column));
 }
 
-/** Aggregate: rounded sample standard deviation over the rows with features (null with fewer than two). */
+/** Aggregate: rounded sample standard deviation over the streams with features (null with fewer than two). */
 export function stddevOf(column: string): string {
   return rounded(`stddev_samp(${column}) filter (where ${HAS_FEATURES})`, digitsFor(column));
 }

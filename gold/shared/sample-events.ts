@@ -52,6 +52,7 @@ export function sampleEvents(listenerId: string, count: number, seed: number): R
       part_of_day: partOfDay(hour),
       session_id: `${listenerId}-s${Math.floor(i / 5)}`,
       session_position: (i % 5) + 1,
+      play_seq: i + 1,
       track_id: track === 8 ? null : `track${listenerId}${track % 4}${track}`,
       track_name: `Song ${track}`,
       artist_name: `Artist ${track % 3}`,
