@@ -57,6 +57,22 @@ export function isMissingVerb(r: CliResult): boolean {
   return r.status === 2 && /unknown command|unknown option|unknown (gold )?category|too many arguments|not (yet )?implemented/i.test(r.stderr);
 }
 
+/**
+ * Build time per table from the gold build's JSON log lines on stderr (`{"table":…,"ms":…,"msg":"built"}`;
+ * stderr is a pipe here, so the CLI logs JSON). Empty when the CLI logged none.
+ */
+export function tableTimes(stderr: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const line of stderr.split('\n')) {
+    if (!line.startsWith('{') || !line.includes('"built"')) continue;
+    try {
+      const o = JSON.parse(line) as { msg?: unknown; table?: unknown; ms?: unknown };
+      if (o.msg === 'built' && typeof o.table === 'string' && typeof o.ms === 'number') out[o.table] = (out[o.table] ?? 0) + o.ms;
+    } catch { /* not a log line */ }
+  }
+  return out;
+}
+
 /** The first error line of a failed run, for the report. */
 export function failureNote(r: CliResult): string {
   if (r.signal) return `killed by ${r.signal}`;

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseBenchArgs } from './args.ts';
-import { rowsWritten, type TableRow } from './cli.ts';
-import { aggregate, formatTable, median, ratios } from './report.ts';
+import { rowsWritten, tableTimes, type TableRow } from './cli.ts';
+import { aggregate, formatTable, goldShare, median, ratios } from './report.ts';
 import type { StageMeasure } from './stages.ts';
 
 const m = (stage: string, wall: number | null, extra: Partial<StageMeasure> = {}): StageMeasure => ({
@@ -54,4 +54,34 @@ test('arguments: scale, runs, large measured once, errors for bad input', () => 
   assert.throws(() => parseBenchArgs(['--scale', 'huge']), /unknown scale/);
   assert.throws(() => parseBenchArgs(['--runs', '0']), /positive integer/);
   assert.throws(() => parseBenchArgs(['--frobnicate']), /unknown argument/);
+});
+
+test('per-table build times come from the gold build\'s "built" log lines and are aggregated as medians', () => {
+  const stderr = [
+    '{"level":30,"time":1,"pid":7,"table":"gold.genre_mix","rows":12,"ms":40,"msg":"built"}',
+    'not json',
+    '{"level":30,"time":2,"pid":7,"tables":2,"msg":"gold published"}',
+    '{"level":30,"time":3,"pid":7,"table":"gold.circadian_profile","rows":24,"ms":250,"msg":"built"}',
+  ].join('\n');
+  assert.deepEqual(tableTimes(stderr), { 'gold.genre_mix': 40, 'gold.circadian_profile': 250 });
+  assert.deepEqual(tableTimes('{"msg":"gold published"}\n'), {});
+  const [fig] = aggregate([
+    [m('build gold behaviour', 900, { table_ms: { 'gold.genre_mix': 40, 'gold.circadian_profile': 250 } })],
+    [m('build gold behaviour', 1000, { table_ms: { 'gold.genre_mix': 60, 'gold.circadian_profile': 350 } })],
+    [m('build gold behaviour', 800, { table_ms: { 'gold.genre_mix': 50, 'gold.circadian_profile': 100 } })],
+  ]);
+  assert.deepEqual(fig.table_ms_median, { 'gold.circadian_profile': 250, 'gold.genre_mix': 50 });
+});
+
+test('the behaviour share is its median wall and CPU over the other gold stages together, cold training left out', () => {
+  const figs = aggregate([[
+    m('build silver', 5000, { cpu_ms: 9000 }),
+    m('build gold descriptive', 1000, { cpu_ms: 1500 }),
+    m('build gold behaviour', 600, { cpu_ms: 1000 }),
+    m('build gold predictive (cold: trains models)', 9000, { cpu_ms: 20000 }),
+    m('build gold predictive', 2000, { cpu_ms: 2500 }),
+  ]]);
+  assert.deepEqual(goldShare(figs, 'behaviour'), { category: 'behaviour', wall_ms: 600, cpu_ms: 1000, other_gold_wall_ms: 3000, other_gold_cpu_ms: 4000, wall_ratio: 0.2, cpu_ratio: 0.25 });
+  const failed = aggregate([[m('build gold descriptive', 1000), m('build gold behaviour', 600, { status: 'failed', note: 'exit 1' })]]);
+  assert.equal(goldShare(failed, 'behaviour'), null, 'no share from a failed stage');
 });

@@ -19,6 +19,8 @@ export interface StageFigure {
   peak_rss_mb: number | null;
   cpu_ms_median: number | null;
   sql_ms_median?: number | null;
+  /** Gold stages: median build ms per table over the ok passes. */
+  table_ms_median?: Record<string, number>;
   processes: number;
 }
 
@@ -51,6 +53,8 @@ export function aggregate(passes: readonly StageMeasure[][]): StageFigure[] {
     const note = bad?.note ?? ms.find((m) => m.note)?.note;
     if (note) fig.note = note;
     if (ok.some((m) => m.sql_ms !== undefined)) fig.sql_ms_median = median(nums(ok.map((m) => m.sql_ms)));
+    const tables = [...new Set(ok.flatMap((m) => Object.keys(m.table_ms ?? {})))].sort();
+    if (tables.length > 0) fig.table_ms_median = Object.fromEntries(tables.map((t) => [t, median(nums(ok.map((m) => m.table_ms?.[t])))!]));
     return fig;
   });
 }
@@ -65,6 +69,24 @@ export function ratios(figs: readonly StageFigure[]): Ratios {
     silver_over_floor: r(silver?.wall_ms_median, floor?.wall_ms_median),
     silver_cli_over_floor_statement: r(silver?.cli_wall_ms_median, floor?.sql_ms_median),
   };
+}
+
+export interface GoldShare { category: string; wall_ms: number; cpu_ms: number; other_gold_wall_ms: number; other_gold_cpu_ms: number; wall_ratio: number; cpu_ratio: number }
+
+/**
+ * What one gold category costs against the other gold stages together (medians; the cold predictive
+ * training excluded): issue 19's "adds no more than 20 % to the gold stage time". Null unless every
+ * gold stage is ok with wall and CPU figures.
+ */
+export function goldShare(figs: readonly StageFigure[], category: string): GoldShare | null {
+  const gold = figs.filter((f) => f.stage.startsWith('build gold ') && !f.stage.includes('(cold'));
+  const own = gold.find((f) => f.stage === `build gold ${category}`);
+  const others = gold.filter((f) => f !== own);
+  if (!own || others.length === 0 || gold.some((f) => f.status !== 'ok' || f.wall_ms_median === null || f.cpu_ms_median === null)) return null;
+  const wall = others.reduce((t, f) => t + f.wall_ms_median!, 0);
+  const cpu = others.reduce((t, f) => t + f.cpu_ms_median!, 0);
+  const r = (a: number, b: number) => Math.round((a / b) * 1000) / 1000;
+  return { category, wall_ms: own.wall_ms_median!, cpu_ms: own.cpu_ms_median!, other_gold_wall_ms: wall, other_gold_cpu_ms: cpu, wall_ratio: r(own.wall_ms_median!, wall), cpu_ratio: r(own.cpu_ms_median!, cpu) };
 }
 
 function pkgVersion(name: string): string | null {

@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { BenchUsageError, parseBenchArgs } from './args.ts';
 import { REPO_ROOT } from './cli.ts';
 import { cacheDir, ensureBenchData, type BenchData } from './data.ts';
-import { aggregate, formatTable, machineInfo, ratios } from './report.ts';
+import { aggregate, formatTable, goldShare, machineInfo, ratios } from './report.ts';
 import { SCALES } from './scales.ts';
 import { COLD_STAGE, runPass, type StageMeasure } from './stages.ts';
 import { formatStartup, measureStartup, type StartupFigure } from './startup.ts';
@@ -25,7 +25,7 @@ function buildResult(args: Args, machine: Record<string, unknown>, data: BenchDa
     machine: { ...machine, load_average_at_end: loadavg().map((x) => Math.round(x * 100) / 100) },
     scale: { ...scale, seed: args.seed, runs: args.runs, total_events: data.totalEvents, bad_catalog_rows: data.badCatalogRows },
     data: { dir: data.dir, reused: data.reused, generated_ms: data.generatedMs },
-    pipeline_wall_ms: Math.round(pipeline), ratios: ratios(stages), startup, stages, passes,
+    pipeline_wall_ms: Math.round(pipeline), ratios: ratios(stages), behaviour_share: goldShare(stages, 'behaviour'), startup, stages, passes,
   };
 }
 
@@ -84,7 +84,19 @@ async function main(): Promise<void> {
     + `median of ${args.runs} run(s) on ${String(machine.cpu_model)} (${String(machine.cores)} cores, load ${(machine.load_average_at_start as number[]).join(' ')})\n\n`
     + `${formatTable(result.stages)}\n\npipeline with trained models (sum of stage medians, floor and cold training excluded): ${result.pipeline_wall_ms.toLocaleString('en-US')} ms; `
     + `silver / engine floor: ${r.silver_over_floor ?? '-'} (process walls), ${r.silver_cli_over_floor_statement ?? '-'} (silver CLI / floor statement)\n`
-    + `${formatStartup(startup)}\n`);
+    + `${shareLine(result.behaviour_share)}\n${tableLines(result.stages)}${formatStartup(startup)}\n`);
+}
+
+function shareLine(s: ReturnType<typeof goldShare>): string {
+  if (!s) return 'gold behaviour against the other gold stages: - (a gold stage is missing or failed)';
+  const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
+  return `gold behaviour against the other gold stages (medians): CPU ${s.cpu_ms.toLocaleString('en-US')} / ${s.other_gold_cpu_ms.toLocaleString('en-US')} ms = ${pct(s.cpu_ratio)}, `
+    + `wall ${s.wall_ms.toLocaleString('en-US')} / ${s.other_gold_wall_ms.toLocaleString('en-US')} ms = ${pct(s.wall_ratio)}`;
+}
+
+function tableLines(stages: ReturnType<typeof aggregate>): string {
+  return stages.filter((s) => s.table_ms_median && s.stage.startsWith('build gold ')).map((s) =>
+    `  ${s.stage}, ms per table (median): ${Object.entries(s.table_ms_median!).map(([t, ms]) => `${t.replace(/^gold\./, '')} ${Math.round(ms).toLocaleString('en-US')}`).join(', ')}\n`).join('');
 }
 
 main().catch((err: unknown) => {

@@ -3,7 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { BenchData } from './data.ts';
-import { failureNote, isMissingVerb, listTables, rowsWritten, runCli, type CliResult, type TableRow } from './cli.ts';
+import { failureNote, isMissingVerb, listTables, rowsWritten, runCli, tableTimes, type CliResult, type TableRow } from './cli.ts';
 import { runEngineFloor } from './engine-floor.ts';
 
 export const GOLD_CATEGORIES = ['descriptive', 'diagnostic', 'behaviour', 'predictive', 'prescriptive', 'cognitive'] as const;
@@ -22,6 +22,8 @@ export interface StageMeasure {
   cpu_ms: number | null;
   rows: number | null;
   tables?: string[];
+  /** Gold stages: build ms per table, from the CLI's "built" log lines (one job may write several tables). */
+  table_ms?: Record<string, number>;
   /** The engine floor only: time of the statement alone, without process start-up. */
   sql_ms?: number;
   /** Child processes the stage took (one per listener for history ingestion). */
@@ -70,6 +72,8 @@ async function cliStage(stage: string, lake: Lake, invocations: Invocation[], lo
     cli_wall_ms: sum(results, (r) => r.rusage?.wall_ms), max_rss_kb: Math.max(...results.map((r) => r.rusage?.max_rss_kb ?? 0)) || null,
     cpu_ms: sum(results, (r) => (r.rusage ? r.rusage.user_ms + r.rusage.sys_ms : undefined)), rows, tables,
   };
+  const perTable = Object.assign({}, ...results.map((r) => tableTimes(r.stderr))) as Record<string, number>;
+  if (Object.keys(perTable).length > 0) m.table_ms = perTable;
   if (m.status === 'failed') m.note = `${invocations.length > 1 ? `call ${results.length} of ${invocations.length}: ` : ''}${failureNote(last)}`;
   else if (tables?.length === 0) Object.assign(m, { status: 'skipped', note: 'the CLI built no table for this stage' });
   log(`  ${stage}: ${m.status}${m.note ? ` (${m.note})` : ''} ${m.wall_ms} ms, ${rows} rows`);
