@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { checkTimeZone } from '../../bronze/listener-registry.ts';
 import { checkListenerId } from '../../lib/listener-id.ts';
 import { skippedLines } from '../../ingestion/exports/discover.ts';
+import { ingestLastfm } from '../../ingestion/lastfm/api.ts';
 import type { ExportIngestSummary } from '../../ingestion/exports/ingest.ts';
 
 /** `Europe/Berlin (given)` or `UTC (defaulted: LAKEHOUSE_TIMEZONE)`. */
@@ -38,6 +39,20 @@ export function register(program: Command): void {
       log.info(summary, `kaggle: ${summary.rows_added} rows added, ${summary.rows_rejected} rejected`);
       if (opts.json) printJson(summary);
       else io.out(`${summary.file}: ${summary.rows_read} rows read, ${summary.rows_added} added, ${summary.rows_rejected} rejected (see bronze.rejected_rows)\n`);
+    });
+
+  ingest
+    .command('lastfm')
+    .description('load a listener\'s Last.fm scrobbles from the API (user.getrecenttracks, paged, from the stored cursor on; LASTFM_API_KEY)')
+    .requiredOption('--listener <id>', 'pseudonymous listener id the scrobbles belong to')
+    .option('--user <name>', 'Last.fm user name (stored with the listener; needed the first time)')
+    .action(async function (this: Command, o: { listener: string; user?: string }) {
+      const { config, log, opts } = cliFor(this);
+      const listener = checkListenerId(o.listener, '--listener');
+      const summary = await withWriter(config, log, 'ingest lastfm', (s) => ingestLastfm(s, config, { listener, user: o.user }));
+      log.info({ listener, added: summary.rows_added, pages: summary.pages }, 'Last.fm scrobbles imported');
+      if (opts.json) printJson(summary);
+      else io.out(`${listener}: ${summary.pages} page(s), ${summary.tracks} entries, ${summary.rows_added} scrobbles added, ${summary.now_playing_skipped} now playing skipped, ${summary.rows_rejected} rejected\n`);
     });
 
   ingest

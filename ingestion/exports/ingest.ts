@@ -212,6 +212,24 @@ async function ingestDiscovered(ctx: BuildContext, batches: ExportBatch[], disco
 }
 
 /**
+ * Stages already parsed plays of one listener (an API reader's pages) and appends them like an
+ * import: same staging table, dedup and rejects. The listener is registered when new.
+ */
+export async function ingestParsedPlays(ctx: BuildContext, listenerId: string, files: { name: string; sha256: string; parsed: ParsedFile }[]): Promise<{ rows_added: number; rows_rejected: number; records: number }> {
+  await createStaging(ctx);
+  let rejected = 0;
+  for (const f of files) rejected += await stagePlatformRows(ctx.conn, f.parsed, { listenerId, file: f.name, sha256: f.sha256 });
+  await ensureListeners(ctx, [{ id: listenerId }]);
+  const added = await appendHistoryCounts(ctx, '_history_incoming');
+  await ctx.conn.run(`create or replace temp table _export_rejects as
+    select source, source_file, file_sha256, source_row, listener_id, reject_field as field, reject_reason as reason, raw_line
+    from _history_incoming where reject_reason is not null`);
+  if (rejected > 0) await writeRejectsFrom(ctx, '_export_rejects');
+  await ctx.conn.run('drop table if exists _history_incoming; drop table if exists _export_rejects');
+  return { rows_added: added.get(listenerId) ?? 0, rows_rejected: rejected, records: files.reduce((n, f) => n + f.parsed.records, 0) };
+}
+
+/**
  * Appends the valid rows of a staging relation to bronze.listening_history, skipping plays already
  * stored. The relation has every bronze history column except started_at, track_key, ingested_at
  * and run_id (derived here), plus reject_reason (null = valid row). Returns rows added per listener.
