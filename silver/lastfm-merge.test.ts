@@ -111,6 +111,9 @@ test('a scrobble outranks the same YouTube Music play; a URL title never matches
       { at: '11:00:10', history_source: 'youtube_music', artist_name: null, is_stream: null },
     ]);
     assert.deepEqual(pairs, [{ kept_source: 'lastfm', dropped_source: 'youtube_music', plays: 1 }]);
+    // Plays without a duration still form sessions: the gap is measured from their time (30 min apart at most here).
+    const [{ sessions }] = await withReader(config, silentLogger, (s) => queryRows<{ sessions: number }>(s.conn, 'select count(distinct session_id)::integer as sessions from silver.listening_with_features'));
+    assert.equal(sessions, 1);
     assert.match(plan, /HASH_JOIN/);
     for (const slow of ['NESTED_LOOP_JOIN', 'PIECEWISE_MERGE_JOIN', 'IE_JOIN', 'BLOCKWISE_NL_JOIN', 'CROSS_PRODUCT']) assert.ok(!plan.includes(slow), `${slow} in the silver plan`);
   } finally {

@@ -164,7 +164,7 @@ with listeners as (
 ), sessionised as (
   select *, sum(case when gap_ms is null or gap_ms > 30 * 60 * 1000 then 1 else 0 end)
               over (partition by listener_id order by ${PLAY_ORDER} rows unbounded preceding) as session_no
-  from (select *, epoch_ms(started_at) - epoch_ms(lag(played_at) over (partition by listener_id order by ${PLAY_ORDER})) as gap_ms
+  from (select *, epoch_ms(coalesce(started_at, played_at)) - epoch_ms(lag(played_at) over (partition by listener_id order by ${PLAY_ORDER})) as gap_ms
         from localised)
 )
 select
