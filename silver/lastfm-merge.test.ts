@@ -120,3 +120,35 @@ test('a scrobble outranks the same YouTube Music play; a URL title never matches
     cleanup();
   }
 });
+
+test('the same scrobbles from a layout with seconds (ghan.nl) and a minute layout (lastfm-to-csv) are kept once', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const { parse } = await import('csv-parse/sync');
+    const ghan = join(historyDir, '..', 'lastfm', 'SachaWheeler__last_fm_stats', 'scrobbles.csv');
+    const rows = parse(readFileSync(ghan), { columns: true }) as Record<string, string>[];
+    // The same account exported by benjaminbenben's tool: no header, minute precision, no quoting (rows with commas left out).
+    const minute = rows.filter((r) => ![r.artist, r.album, r.track].some((x) => x.includes(','))).slice(0, 3000);
+    const csv = join(dir, 'lastfm-to-csv.csv');
+    writeFileSync(csv, `${minute.map((r) => `${r.artist},${r.album},${r.track},${lastfmDate(Number(r.uts) * 1000)}`).join('\n')}\n`);
+    const config = testConfig(join(dir, 'lake'));
+    await withWriter(config, silentLogger, 'test', async (s) => {
+      await ingestExportStage(s, [ghan], 'p1', 'UTC');
+      await ingestExportStage(s, [csv], 'p1', 'UTC');
+      await silverStage(s);
+    });
+    const counts = await withReader(config, silentLogger, async (s) => ({
+      silver: (await queryRows<{ n: number }>(s.conn, "select count(*)::integer as n from silver.listening_with_features"))[0].n,
+      pairs: await crossSourceMerges(s.conn),
+    }));
+    assert.equal(counts.silver, rows.length);
+    // A scrobble at a whole minute is the identical row in both files (bronze keeps it once); the others merge in silver.
+    // Two scrobbles of a track in one minute are one row of the minute file.
+    const key = (r: Record<string, string>) => `${r.artist.toLowerCase()}|${r.track.toLowerCase()}|${Math.floor(Number(r.uts) / 60)}`;
+    const onMinute = new Set(minute.filter((r) => Number(r.uts) % 60 === 0).map(key));
+    const offMinute = new Set(minute.map(key).filter((k) => !onMinute.has(k))).size;
+    assert.deepEqual(counts.pairs, [{ kept_source: 'lastfm', dropped_source: 'lastfm', plays: offMinute }]);
+  } finally {
+    cleanup();
+  }
+});

@@ -43,6 +43,8 @@ export const RICHNESS = `case history_source when 'export_extended' then 1 when 
  * differ by seconds). A play without duration (YouTube Music, account data) is a point.
  */
 export const LASTFM_WINDOW_S = 120;
+/** Last.fm layouts whose times have minute precision (lastfm-to-csv, utc_time): the same scrobble elsewhere has seconds. */
+export const LASTFM_MINUTE_FORMATS = ['lastfm_csv_headerless', 'lastfm_csv_utc_time'];
 /** Bucket width of the hash join that finds such pairs (a play spans one bucket or a few). */
 const LASTFM_BUCKET_S = 600;
 
@@ -55,7 +57,7 @@ export function lastfmPairsSql(plays: string): string {
   return `(
   with lf_listeners as (select distinct listener_id from ${plays} where history_source = 'lastfm'),
   scrobbles as (
-    select listener_id, name_key, played_at, track_key, ms_played, richness, history_source,
+    select listener_id, name_key, played_at, track_key, ms_played, richness, history_source, source,
       (epoch(played_at) // ${LASTFM_BUCKET_S})::bigint as bucket
     from ${plays} where history_source = 'lastfm' and name_key is not null
   ), others as (
@@ -66,6 +68,14 @@ export function lastfmPairsSql(plays: string): string {
     from ${plays} o semi join lf_listeners l on l.listener_id = o.listener_id
     where o.history_source <> 'lastfm' and o.name_key is not null
   )
+  -- The same scrobble from a minute-precision layout and a layout with seconds (the API, ghan.nl,
+  -- Boeing, lastfmR): the minute row is the other's time cut to the minute; the row with seconds is kept.
+  select distinct s.history_source as kept_source, m.history_source as dropped_source,
+    m.listener_id, m.played_at, m.track_key, m.ms_played
+  from scrobbles s join scrobbles m on m.listener_id = s.listener_id and m.name_key = s.name_key
+    and m.played_at = date_trunc('minute', s.played_at)
+  where m.source in (${LASTFM_MINUTE_FORMATS.map((f) => `'${f}'`).join(', ')}) and s.source not in (${LASTFM_MINUTE_FORMATS.map((f) => `'${f}'`).join(', ')})
+  union
   select distinct
     case when o.richness < s.richness then o.history_source else s.history_source end as kept_source,
     case when o.richness < s.richness then s.history_source else o.history_source end as dropped_source,
