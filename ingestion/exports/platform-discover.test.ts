@@ -63,3 +63,21 @@ test('a Last.fm CSV with broken quoting is refused whole, naming the file', asyn
     work.cleanup();
   }
 });
+
+test('invalid UTF-8 in a Last.fm CSV or a watch history refuses the file naming it, never U+FFFD in bronze', async () => {
+  const work = tempDir();
+  try {
+    const csv = join(work.dir, 'scrobbles.csv');
+    writeFileSync(csv, Buffer.concat([Buffer.from('utc_time,artist,album,track\n"24 Jan 2023, 09:42",Caf'), Buffer.from([0xe9]), Buffer.from(',Album,Song\n')]));
+    const r = await runCli(['ingest', 'export', csv, '--listener', 'p1', '--data-dir', join(work.dir, 'lake')]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /scrobbles\.csv: not valid UTF-8 near byte 5[34]/);
+    const json = join(work.dir, 'watch-history.json');
+    writeFileSync(json, Buffer.concat([Buffer.from('[{"header":"YouTube Music","title":"Watched Caf'), Buffer.from([0xe9]), Buffer.from('","time":"2025-01-01T00:00:00.000Z"}]')]));
+    const y = await runCli(['ingest', 'export', json, '--listener', 'p1', '--data-dir', join(work.dir, 'lake')]);
+    assert.equal(y.code, 1);
+    assert.match(y.stderr, /watch-history\.json: not valid UTF-8/);
+  } finally {
+    work.cleanup();
+  }
+});

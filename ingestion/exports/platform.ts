@@ -2,7 +2,8 @@
 // the play row they produce, the value of bronze.listening_history.source (the file format) and the
 // platform it belongs to (silver's history_source), a CSV reader that keeps only the named columns,
 // and the staging of parsed rows into the export import's staging table.
-import { createReadStream } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
+import { Transform } from 'node:stream';
 import { parse } from 'csv-parse';
 import { parse as parseSync } from 'csv-parse/sync';
 import type { DuckDBConnection } from '../../lib/duckdb.ts';
@@ -102,7 +103,13 @@ const NAME = (s: string) => s.replace(/^\uFEFF/, '').trim().toLowerCase();
  */
 export async function readCsvColumns(path: string, wanted: string[], opts: { header: boolean; relaxQuotes?: boolean }):
   Promise<{ header: string[]; records: { row: number; fields: Record<string, string | null>; width: number }[] }> {
-  const parser = createReadStream(path).pipe(parse({ bom: true, relax_column_count: true, relax_quotes: opts.relaxQuotes ?? false, skip_empty_lines: true }));
+  const parser = parse({ bom: true, relax_column_count: true, relax_quotes: opts.relaxQuotes ?? false, skip_empty_lines: true });
+  const source = createReadStream(path);
+  const decoder = strictUtf8(path);
+  // pipe() does not forward errors: a read or decoding error ends the parser with it.
+  source.on('error', (e) => parser.destroy(e));
+  decoder.on('error', (e) => { source.destroy(); parser.destroy(e); });
+  source.pipe(decoder).pipe(parser);
   let header: string[] | null = opts.header ? null : wanted;
   let index: number[] = wanted.map((_, i) => i);
   const records: { row: number; fields: Record<string, string | null>; width: number }[] = [];
@@ -119,9 +126,48 @@ export async function readCsvColumns(path: string, wanted: string[], opts: { hea
       records.push({ row: records.length + 1, fields, width: rec.length });
     }
   } catch (err) {
+    if (err instanceof InputFileError) throw err;
     throw new InputFileError(path, `malformed CSV: ${errorMessage(err).split('\n')[0].slice(0, 300)}`);
   }
   return { header: header ?? [], records };
+}
+
+/** Decodes UTF-8 strictly: invalid bytes refuse the file naming the byte offset (never silently U+FFFD). */
+export function strictUtf8(path: string): Transform {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let offset = 0;
+  const fail = (chunk: Uint8Array) => {
+    // Find the first invalid byte of this chunk for the message.
+    // Prefixes decode (in stream mode) until the first invalid byte: a binary search finds it.
+    const ok = (n: number) => { try { new TextDecoder('utf-8', { fatal: true }).decode(chunk.subarray(0, n), { stream: true }); return true; } catch { return false; } };
+    let good = 0;
+    let bad = chunk.length;
+    while (bad - good > 1) { const mid = (good + bad) >> 1; if (ok(mid)) good = mid; else bad = mid; }
+    return new InputFileError(path, `not valid UTF-8 near byte ${offset + good + 1}`);
+  };
+  return new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      try {
+        const text = decoder.decode(chunk, { stream: true });
+        offset += chunk.length;
+        done(null, text);
+      } catch {
+        done(fail(chunk));
+      }
+    },
+    flush(done) {
+      try { done(null, decoder.decode()); } catch { done(new InputFileError(path, `not valid UTF-8: the file ends inside a character (byte ${offset})`)); }
+    },
+  });
+}
+
+/** A whole file as strictly decoded UTF-8 text (JSON readers). */
+export function readUtf8(path: string): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(readFileSync(path));
+  } catch {
+    throw new InputFileError(path, 'not valid UTF-8');
+  }
 }
 
 /** The first `n` CSV records of a file head (complete lines only), for recognising a file by its header; null when it is no CSV. */

@@ -2,7 +2,7 @@
 // user.getrecenttracks tracks) and turning every record into a play or a reject.
 import { readFileSync } from 'node:fs';
 import { InputFileError, errorMessage } from '../../lib/errors.ts';
-import { firstCsvRecords, readCsvColumns, type ParsedFile, type PlatformFormat, type PlayRow } from '../exports/platform.ts';
+import { firstCsvRecords, readCsvColumns, readUtf8, type ParsedFile, type PlatformFormat, type PlayRow } from '../exports/platform.ts';
 import { lastfmApiRow, lastfmCsvRow, lastfmLayout, type ApiTrack, type CsvLayout } from './parse.ts';
 
 /** The Last.fm format of a file head (text), or null. */
@@ -39,9 +39,10 @@ export function apiTracks(doc: unknown): unknown[] | null {
 }
 
 async function readApiFile(path: string, nowMs: number): Promise<ParsedFile> {
+  const text = readUtf8(path);
   let doc: unknown;
   try {
-    doc = JSON.parse(readFileSync(path, 'utf8'));
+    doc = JSON.parse(text);
   } catch (err) {
     throw new InputFileError(path, `malformed JSON: ${errorMessage(err).slice(0, 300)}`);
   }
