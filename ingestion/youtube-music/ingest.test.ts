@@ -50,16 +50,18 @@ test('a music entry whose title is a URL keeps a null artist; broken music entri
       { header: 'YouTube Music', title: 'Watched Song B', titleUrl: 'https://music.youtube.com/watch?v=x', subtitles: [{ name: 'Band - Topic' }], time: 'yesterday', products: ['YouTube'] },
       { header: 'YouTube', title: 'Watched a cat video', titleUrl: 'https://www.youtube.com/watch?v=y', time: '2025-01-01T11:00:00.000Z', products: ['YouTube'] },
       { header: 'YouTube Music', title: 'Watched Song C', titleUrl: 'https://music.youtube.com/watch?v=z', subtitles: [{ name: 'Some Channel' }], time: '2025-01-01T12:00:00.000Z', products: ['YouTube'] },
+      { header: 'YouTube Music', title: 'Searched for planted search words', titleUrl: 'https://music.youtube.com/search?q=x', time: '2025-01-01T12:01:00.000Z', products: ['YouTube'] },
     ]));
     const config = testConfig(join(data, 'lake'));
     const r = await importAs(config, [f], 'p1');
     assert.equal(r.rows_added, 2);
-    assert.equal(r.not_plays, 1);
+    assert.equal(r.not_plays, 2);
     assert.deepEqual(await rejectsByReason(config, 'p1'), { 'unparsable timestamp': 1 });
     const rows = await lakeRows(config, 'select artist_name, track_name from bronze.listening_history order by played_at');
     assert.deepEqual(rows, [{ artist_name: null, track_name: 'https://music.youtube.com/watch?v=CEyJ4wk10SM' }, { artist_name: 'Some Channel', track_name: 'Song C' }]);
     const dump = JSON.stringify(await lakeRows(config, 'select * from bronze.rejected_rows'));
     assert.ok(!dump.includes('cat video'), 'a YouTube view is not stored anywhere');
+    assert.ok(!dump.includes('planted search words'), 'a search is not stored anywhere');
   } finally {
     cleanup();
   }

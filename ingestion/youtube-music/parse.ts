@@ -9,9 +9,15 @@ export const MUSIC_HEADER = 'YouTube Music';
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 const URL_TITLE = /^https?:\/\//i;
 
-/** Whether a watch-history element is a YouTube Music entry at all (else it is dropped uncounted as a play). */
+/**
+ * Whether a Takeout activity element is a YouTube Music play at all: header "YouTube Music" and a title
+ * starting with "Watched " (search history and other activity files share the entry shape: a
+ * "Searched for …" entry is no play and is never stored, not even as a reject).
+ */
 export function isMusicEntry(e: unknown): boolean {
-  return !!e && typeof e === 'object' && !Array.isArray(e) && (e as Record<string, unknown>).header === MUSIC_HEADER;
+  if (!e || typeof e !== 'object' || Array.isArray(e)) return false;
+  const o = e as Record<string, unknown>;
+  return o.header === MUSIC_HEADER && typeof o.title === 'string' && o.title.startsWith('Watched ');
 }
 
 /** A YouTube Music entry as a play or a reject (README "YouTube Music"). */
