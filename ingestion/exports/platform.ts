@@ -12,7 +12,7 @@ import { InputFileError, errorMessage } from '../../lib/errors.ts';
 
 /**
  * bronze.listening_history.source of the other platforms: the file format (a Last.fm CSV layout, an
- * Apple file, a Takeout file, the Last.fm API). silver's history_source is the platform (PLATFORM_OF).
+ * Apple file, a Takeout file, the Last.fm API). silver's history_source is the platform (historySourceSql).
  */
 export type PlatformFormat =
   | 'lastfm_csv_headerless' | 'lastfm_csv_ghan' | 'lastfm_csv_utc_time' | 'lastfm_csv_lastfmr' | 'lastfm_csv_boeing'
