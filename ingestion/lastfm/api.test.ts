@@ -69,3 +69,27 @@ test('lakehouse ingest lastfm: a missing API key is a usage error; a wrong key f
     await fake.stop();
   }
 });
+
+test('a scheduled run fetches linked listeners; a failing one is a warn-level ingest check, not a failed run', async () => {
+  const { ingestChecks } = await import('../../pipeline/ingest-checks.ts');
+  const fake = new FakeLastfm({ sharedDataDir: sharedData, apiKey: KEY, user: 'rec' });
+  await fake.start();
+  const { dir, cleanup } = tempDir();
+  try {
+    const config = testConfig(dir, {}, { LASTFM_API_KEY: KEY, LASTFM_API_BASE_URL: fake.url });
+    await withWriter(config, silentLogger, 'test', (s) => ingestLastfm(s, config, { listener: 'p1', user: 'rec', policy: FAST }));
+    // p2 is linked to a user the service does not know.
+    const { writeFileSync, mkdirSync } = await import('node:fs');
+    mkdirSync(join(dir, 'state', 'lastfm'), { recursive: true });
+    writeFileSync(join(dir, 'state', 'lastfm', 'p2.json'), JSON.stringify({ listener_id: 'p2', user: 'nobody', from_uts: null, last_run_id: null, last_success_at: null }));
+    const stage = await withWriter(config, silentLogger, 'test', (s) => lastfmStage(s, { policy: FAST }));
+    assert.deepEqual(stage.detail!.listeners.map((l) => [l.listener_id, l.status]), [['p1', 'ok'], ['p2', 'failed']]);
+    const [check] = ingestChecks([stage]);
+    assert.equal(check.status, 'fail');
+    assert.equal(check.level, 'warn');
+    assert.match(check.detail, /p2 \(.*error 6: User not found/);
+  } finally {
+    cleanup();
+    await fake.stop();
+  }
+});
