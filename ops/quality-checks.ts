@@ -7,7 +7,7 @@ import { quoteIdent, queryRows } from '../lib/duckdb.ts';
 import { readCatalog, type TableVersionMeta } from '../lib/lake.ts';
 import { grainDuplicates } from '../lib/table-loader.ts';
 import { historySourceSql } from '../ingestion/exports/platform.ts';
-import { RICHNESS, lastfmPairsSql, playNameKeySql } from '../silver/listening-with-features-sql.ts';
+import { RICHNESS, applePairsSql, lastfmPairsSql, playNameKeySql } from '../silver/listening-with-features-sql.ts';
 
 export type CheckLevel = 'error' | 'warn';
 
@@ -134,7 +134,8 @@ export async function crossSourceMerges(conn: DuckDBConnection): Promise<{ kept_
       select *, ${historySourceSql('source')} as history_source from bronze.listening_history where content_type = 'track'
     ), plays as (select *, ${playNameKeySql()} as name_key, ${RICHNESS} as richness from sourced)
     select kept_source, dropped_source, count(*)::double as plays
-    from (select distinct kept_source, dropped_source, listener_id, played_at, track_key, ms_played from ${lastfmPairsSql('plays')})
+    from (select distinct kept_source, dropped_source, listener_id, played_at, track_key, ms_played
+          from (select * from ${lastfmPairsSql('plays')} union all select * from ${applePairsSql('plays')}))
     group by all order by all`);
 }
 
@@ -147,7 +148,7 @@ async function mergeChecks(conn: DuckDBConnection): Promise<CheckResult[]> {
   const never = Number.MAX_SAFE_INTEGER;
   return [
     ...pairs.map((p) => result('cross_source_merges', SILVER, `${p.kept_source}<-${p.dropped_source}`, 'warn', p.plays, never,
-      `plays of ${p.dropped_source} that are the same play as a ${p.kept_source} play (same listener and name key, scrobble within ${'the'} Last.fm window): kept once, from ${p.kept_source}`)),
+      `plays of ${p.dropped_source} that are the same play as a ${p.kept_source} play (the Last.fm rule, or Apple Recently Played against Play Activity): kept once, from ${p.kept_source}`)),
     ...dropped.map((d) => result('plays_folded_per_source', SILVER, d.history_source, 'warn', d.n, never,
       `bronze music plays from ${d.history_source} that silver keeps from a richer source instead (every dedup rule)`)),
   ];

@@ -152,3 +152,35 @@ test('the same scrobbles from a layout with seconds (ghan.nl) and a minute layou
     cleanup();
   }
 });
+
+test('Apple Recently Played rows of plays that Play Activity holds too are kept once (real Play Activity)', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const { parse } = await import('csv-parse/sync');
+    const activity = join(historyDir, '..', 'apple-music', 'vietvudanh__apple-music-st', 'Apple Music Play Activity.csv');
+    const rows = (parse(readFileSync(activity), { columns: true }) as Record<string, string>[])
+      .filter((r) => r['Item Type'] === 'ITUNES_STORE_CONTENT' && r['Event Type'] !== 'LYRIC_DISPLAY' && r['Content Name'] && r['Artist Name'] && Number(r['Play Duration Milliseconds']) > 0
+        && r['Event End Timestamp'] && ![r['Artist Name'], r['Content Name']].some((x) => x.includes(',') || x.includes('"')))
+      .sort((a, b) => b['Event End Timestamp'].localeCompare(a['Event End Timestamp']));
+    // The package's Recently Played file: each of the 40 latest distinct tracks once, with its last play (2024 layout).
+    const seen = new Set<string>();
+    const recent = rows.filter((r) => !seen.has(`${r['Artist Name']} - ${r['Content Name']}`) && seen.add(`${r['Artist Name']} - ${r['Content Name']}`)).slice(0, 40);
+    const rp = join(dir, 'Apple Music - Recently Played Tracks.csv');
+    writeFileSync(rp, `Last Modified,Container Type,Container Description,Track Description,Last Event End Timestamp,Total plays,Total play duration in millis\n${
+      recent.map((r) => `${r['Event End Timestamp']},N/A,N/A,${r['Artist Name']} - ${r['Content Name']},${r['Event End Timestamp']},2,${Number(r['Play Duration Milliseconds']) * 2}`).join('\n')}\n`);
+    const config = testConfig(join(dir, 'lake'));
+    await withWriter(config, silentLogger, 'test', async (s) => {
+      await ingestExportStage(s, [activity, rp], 'p1', 'UTC');
+      await silverStage(s);
+    });
+    const r = await withReader(config, silentLogger, async (s) => ({
+      bronzeActivity: (await queryRows<{ n: number }>(s.conn, "select count(*)::integer as n from bronze.listening_history where source = 'apple_play_activity'"))[0].n,
+      silver: (await queryRows<{ n: number }>(s.conn, 'select count(*)::integer as n from silver.listening_with_features'))[0].n,
+      pairs: await crossSourceMerges(s.conn),
+    }));
+    assert.equal(r.silver, r.bronzeActivity, 'no Recently Played row doubles a play');
+    assert.deepEqual(r.pairs, [{ kept_source: 'apple_music', dropped_source: 'apple_music', plays: 40 }]);
+  } finally {
+    cleanup();
+  }
+});

@@ -88,6 +88,31 @@ export function lastfmPairsSql(plays: string): string {
 )`;
 }
 
+/** Recently Played and Play Activity rows of one Apple play are this close (the same event's end time). */
+export const APPLE_WINDOW_MS = 60_000;
+
+/**
+ * Pairs (kept, superseded) of Apple Music's own files: a Recently Played row (a track's last play) is
+ * the same play as the listener's Play Activity row of the same title (normalised; the newest Play
+ * Activity schema has no artist) ending within 60 s. A hash join on listener and title; Recently
+ * Played holds a few hundred rows per person, so the matches stay small.
+ */
+export function applePairsSql(plays: string): string {
+  return `(
+  with recent as (
+    select listener_id, played_at, track_key, ms_played, ${normaliseSql('track_name')} as title_key
+    from ${plays} where source = 'apple_recently_played'
+  ), activity as (
+    select a.listener_id, a.played_at, ${normaliseSql('a.track_name')} as title_key
+    from ${plays} a semi join (select distinct listener_id from recent) r on r.listener_id = a.listener_id
+    where a.source = 'apple_play_activity'
+  )
+  select distinct 'apple_music' as kept_source, 'apple_music' as dropped_source, r.listener_id, r.played_at, r.track_key, r.ms_played
+  from recent r join activity a on a.listener_id = r.listener_id and a.title_key = r.title_key
+  where r.title_key <> '' and abs(epoch_ms(a.played_at) - epoch_ms(r.played_at)) <= ${APPLE_WINDOW_MS}
+)`;
+}
+
 /** The name key of a play, or null when the platform gave no artist (never matched by name: YouTube URL titles). */
 export function playNameKeySql(): string {
   return `case when history_source in ('lastfm', 'apple_music', 'youtube_music') and artist_name is null then null
@@ -128,6 +153,8 @@ with listeners as (
        or (next_name_source <> 'export_account' and date_trunc('minute', next_name_at) = played_at)))
   union all
   select listener_id, played_at, track_key, ms_played from ${lastfmPairsSql('plays')}
+  union all
+  select listener_id, played_at, track_key, ms_played from ${applePairsSql('plays')}
 ), events as (
   select p.* from plays p
   anti join superseded s on s.listener_id = p.listener_id and s.played_at = p.played_at
