@@ -20,7 +20,7 @@ export interface ListenerRow {
   consent_recorded_at: string | null;
   status: 'active' | 'paused' | 'withdrawn';
   /** Whether the time zone was given or defaulted to LAKEHOUSE_TIMEZONE (null: registered before this was recorded). */
-  timezone_source: 'given' | 'default' | null;
+  timezone_source: 'given' | 'default' | 'file' | null;
 }
 
 const REGISTRY_COLUMNS: AppendColumn[] = ['listener_id', 'display_label', 'timezone', 'created_at', 'consent_recorded_at', 'status', 'timezone_source'].map((name) => ({ name, type: 'VARCHAR' }));
@@ -57,7 +57,7 @@ export async function writeListeners(ctx: BuildContext, rows: ListenerRow[]): Pr
  * withdrawn listener is refused: ingestion must not add to their data; so is a listener whose erasure
  * was interrupted (lib/erasure-marker.ts).
  */
-export async function ensureListeners(ctx: BuildContext, wanted: { id: string; timezone?: string }[]): Promise<{ rows: ListenerRow[]; added: string[] }> {
+export async function ensureListeners(ctx: BuildContext, wanted: { id: string; timezone?: string; timezoneSource?: 'file' }[]): Promise<{ rows: ListenerRow[]; added: string[] }> {
   const erasing = readErasureMarker(ctx.config.dataDir);
   const refused = wanted.find((w) => w.id === erasing?.listener_id);
   if (refused) {
@@ -81,12 +81,12 @@ export async function ensureListeners(ctx: BuildContext, wanted: { id: string; t
     checkListenerId(w.id, 'listener');
     const row: ListenerRow = {
       listener_id: w.id, display_label: null, timezone: w.timezone ?? ctx.config.timezone, created_at: utcNow(),
-      consent_recorded_at: null, status: 'active', timezone_source: w.timezone ? 'given' : 'default',
+      consent_recorded_at: null, status: 'active', timezone_source: w.timezone ? w.timezoneSource ?? 'given' : 'default',
     };
     byId.set(w.id, row);
     added.push(w.id);
     ctx.log.info({ listener: w.id, timezone: row.timezone, timezone_source: row.timezone_source },
-      row.timezone_source === 'given' ? `new listener ${w.id}: time zone ${row.timezone} (given)` : `new listener ${w.id}: time zone ${row.timezone} (defaulted to LAKEHOUSE_TIMEZONE; set it with \`lakehouse listeners set ${w.id} --timezone <zone>\`)`);
+      row.timezone_source !== 'default' ? `new listener ${w.id}: time zone ${row.timezone} (${row.timezone_source === 'file' ? 'from the UTC offset in their Apple Music file' : 'given'})` : `new listener ${w.id}: time zone ${row.timezone} (defaulted to LAKEHOUSE_TIMEZONE; set it with \`lakehouse listeners set ${w.id} --timezone <zone>\`)`);
   }
   const rows = [...byId.values()].sort((a, b) => a.listener_id.localeCompare(b.listener_id));
   if (added.length > 0) await writeListeners(ctx, rows);

@@ -4,7 +4,7 @@ const text = (name: string, description: string): ColumnSpec => ({ name, type: '
 
 export const historyColumns: ColumnSpec[] = [
   text('listener_id', 'Pseudonymous id of the listener the play belongs to'),
-  text('source', 'spotify_api, export_extended (Streaming_History_Audio_*), export_extended_legacy (endsong_*), export_account (StreamingHistory*_music) or export_account_podcast'),
+  text('source', 'The file format: spotify_api, export_extended (Streaming_History_Audio_*), export_extended_legacy (endsong_*), export_account (StreamingHistory*_music), export_account_podcast, lastfm_csv_* / lastfm_api, apple_play_activity / apple_recently_played, youtube_watch_history (silver history_source is the platform)'),
   text('source_file', 'File the row came from (base name; for the API, the landed raw response)'),
   text('file_sha256', 'SHA-256 of the file content'),
   { name: 'source_row', type: 'BIGINT', description: 'Position of the record in its file (1-based)' },

@@ -34,7 +34,7 @@ test('run --demo as a real child process builds bronze, silver and gold; tables 
       "select listener_id, count(*) as plays, min(played_at) as first_at, min(date_local) as first_day, avg(valence) as v, bool_or(is_weekend) as any_weekend from silver.listening_with_features group by all order by 1"]);
     assert.equal(q.code, 0, q.stderr);
     const rows = JSON.parse(q.stdout) as Record<string, unknown>[];
-    assert.deepEqual(rows.map((r) => r.listener_id), ['demo-amsterdam', 'demo-newyork', 'demo-tokyo']);
+    assert.deepEqual(rows.map((r) => r.listener_id), ['demo-amsterdam', 'demo-apple', 'demo-lastfm', 'demo-newyork', 'demo-tokyo', 'demo-youtube']);
     for (const r of rows) {
       assert.equal(typeof r.plays, 'number');
       assert.match(String(r.first_at), /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);

@@ -70,6 +70,7 @@ const schema = z.object({
     accountsBaseUrl: z.string().url(),
     tokenDir: z.string().optional(),
   }),
+  lastfm: z.object({ apiKey: z.string().optional(), apiBaseUrl: z.string().url() }),
   trino: z.object({ url: optionalUrl, user: z.string().min(1) }),
   superset: z.object({
     url: optionalUrl,
@@ -138,6 +139,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: Env = process.e
       accountsBaseUrl: get('SPOTIFY_ACCOUNTS_BASE_URL') ?? 'https://accounts.spotify.com',
       tokenDir: get('SPOTIFY_TOKEN_DIR'),
     },
+    lastfm: { apiKey: get('LASTFM_API_KEY'), apiBaseUrl: get('LASTFM_API_BASE_URL') ?? 'https://ws.audioscrobbler.com/2.0/' },
     trino: { url: get('TRINO_URL'), user: get('TRINO_USER') ?? 'lakehouse' },
     superset: {
       url: get('SUPERSET_URL'),

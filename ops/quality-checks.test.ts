@@ -34,7 +34,7 @@ test('planted problems fail their checks: feature out of range, events without b
     await withWriter(config, silentLogger, 'test', async (s) => {
       const tx = s.begin();
       await tx.write(silver, { sql: `
-        with base as (select * from silver.listening_with_features where listener_id <> 'demo-tokyo'),
+        with base as (select * from silver.listening_with_features where listener_id not in ('demo-tokyo', 'demo-apple')),
              ghost as (select * replace ('ghost' as listener_id) from base order by event_id limit 5)
         select * replace (case when event_id = (select min(event_id) from base) then 1.5 else valence end as valence) from base
         union all

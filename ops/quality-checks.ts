@@ -6,6 +6,8 @@ import type { DuckDBConnection } from '../lib/duckdb.ts';
 import { quoteIdent, queryRows } from '../lib/duckdb.ts';
 import { readCatalog, type TableVersionMeta } from '../lib/lake.ts';
 import { grainDuplicates } from '../lib/table-loader.ts';
+import { historySourceSql } from '../ingestion/exports/platform.ts';
+import { RICHNESS, applePairsSql, lastfmPairsSql, playNameKeySql } from '../silver/listening-with-features-sql.ts';
 
 export type CheckLevel = 'error' | 'warn';
 
@@ -122,6 +124,36 @@ async function reconciliation(conn: DuckDBConnection, o: QualityOptions): Promis
   ];
 }
 
+/**
+ * How many plays silver folded into another source's play under the Last.fm rule, per pair of
+ * sources (kept ← dropped), and how many bronze music plays of each history source silver left out
+ * (every dedup rule). Informational: they never fail.
+ */
+export async function crossSourceMerges(conn: DuckDBConnection): Promise<{ kept_source: string; dropped_source: string; plays: number }[]> {
+  return queryRows(conn, `with sourced as (
+      select *, ${historySourceSql('source')} as history_source from bronze.listening_history where content_type = 'track'
+    ), plays as (select *, ${playNameKeySql()} as name_key, ${RICHNESS} as richness from sourced)
+    select kept_source, dropped_source, count(*)::double as plays
+    from (select distinct kept_source, dropped_source, listener_id, played_at, track_key, ms_played
+          from (select * from ${lastfmPairsSql('plays')} union all select * from ${applePairsSql('plays')}))
+    group by all order by all`);
+}
+
+async function mergeChecks(conn: DuckDBConnection): Promise<CheckResult[]> {
+  const pairs = await crossSourceMerges(conn);
+  const dropped = await queryRows<{ history_source: string; n: number }>(conn, `
+    with b as (select ${historySourceSql('source')} as history_source, count(*)::double as n from bronze.listening_history where content_type = 'track' group by all),
+         s as (select history_source, count(*)::double as n from ${SILVER} group by all)
+    select b.history_source, b.n - coalesce(s.n, 0) as n from b left join s using (history_source) order by 1`);
+  const never = Number.MAX_SAFE_INTEGER;
+  return [
+    ...pairs.map((p) => result('cross_source_merges', SILVER, `${p.kept_source}<-${p.dropped_source}`, 'warn', p.plays, never,
+      `plays of ${p.dropped_source} that are the same play as a ${p.kept_source} play (the Last.fm rule, or Apple Recently Played against Play Activity): kept once, from ${p.kept_source}`)),
+    ...dropped.map((d) => result('plays_folded_per_source', SILVER, d.history_source, 'warn', d.n, never,
+      `bronze music plays from ${d.history_source} that silver keeps from a richer source instead (every dedup rule)`)),
+  ];
+}
+
 async function silverChecks(conn: DuckDBConnection, o: QualityOptions): Promise<CheckResult[]> {
   const now = (o.now ?? new Date()).toISOString().replace('Z', '');
   const s = await one(conn, `select
@@ -172,7 +204,7 @@ export async function runQualityChecks(conn: DuckDBConnection, dataDir: string, 
     out.push(...(await nullChecks(conn, m)), ...(await rangeChecks(conn, m)));
   }
   const names = new Set(tables.map(qualified));
-  if (names.has(SILVER) && names.has('bronze.listening_history')) out.push(...(await reconciliation(conn, o)));
+  if (names.has(SILVER) && names.has('bronze.listening_history')) out.push(...(await reconciliation(conn, o)), ...(await mergeChecks(conn)));
   if (names.has(SILVER)) out.push(...(await silverChecks(conn, o)));
   const registry = tables.find((m) => qualified(m) === 'bronze.listeners');
   if (registry?.columns.some((c) => c.name === 'timezone_source')) out.push(await defaultZoneCheck(conn));

@@ -9,7 +9,7 @@ import type { Config } from '../lib/config.ts';
 import { spotifyListenerPaths } from '../ingestion/spotify/erase.ts';
 import { tokenPattern } from './erase-rules.ts';
 
-export type PersonalFileKind = 'spotify' | 'inbox' | 'model' | 'demo_input';
+export type PersonalFileKind = 'spotify' | 'lastfm' | 'inbox' | 'model' | 'demo_input';
 
 export interface PersonalPath {
   kind: PersonalFileKind;
@@ -24,6 +24,8 @@ const BY_FOLDER: { root: string; kind: PersonalFileKind; anyDepth: boolean }[] =
   { root: 'inbox', kind: 'inbox', anyDepth: false }, { root: 'processed', kind: 'inbox', anyDepth: false },
   { root: 'failed', kind: 'inbox', anyDepth: false },
   { root: '_demo_input', kind: 'demo_input', anyDepth: true }, { root: 'models', kind: 'model', anyDepth: true },
+  // Last.fm API pages landed per listener and the listener's cursor with their Last.fm user name (ingestion/lastfm/api.ts).
+  { root: join('raw', 'lastfm'), kind: 'lastfm', anyDepth: false }, { root: join('state', 'lastfm'), kind: 'lastfm', anyDepth: false },
 ];
 
 const MAX_SCAN_BYTES = 256 * 1024 * 1024;

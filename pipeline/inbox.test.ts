@@ -198,3 +198,28 @@ test('a lake from before keeps no export copies: processed/ copies become manife
     work.cleanup();
   }
 });
+
+test('Last.fm, Apple Music and YouTube Music files dropped into the inbox are recognised by content and imported', async () => {
+  const work = tempDir();
+  try {
+    const config = testConfig(join(work.dir, 'lake'), {}, { LAKEHOUSE_TIMEZONE: 'UTC' });
+    const dir = join(config.dataDir, 'inbox', 'p-platforms', 'downloads');
+    mkdirSync(dir, { recursive: true });
+    copyFileSync(join(sharedData, 'lastfm', 'Djivs__lastfmprostats', 'scrobbles.csv'), join(dir, 'export.csv'));
+    copyFileSync(join(sharedData, 'apple-music', 'nerveband__Apple-Music-Play-History-Converter', 'Apple Music Play Activity small.csv'), join(dir, 'activity.csv'));
+    copyFileSync(join(sharedData, 'youtube-music', 'tunaerol__DSA210-Project', 'watch-history.json'), join(dir, 'watch-history.json'));
+    writeFileSync(join(dir, 'notes.csv'), 'title,comment\nx,y\n');
+    const run = await executeRun(config, silentLogger, { ...FAST_GOLD, inbox: { settleMs: 0 }, publish: null, spotify: false });
+    assert.equal(run.status, 'succeeded', run.error ?? '');
+    const detail = run.stages.find((s) => s.stage === 'ingest inbox')?.detail as InboxSummary;
+    assert.equal(detail.imported, 3);
+    assert.deepEqual(detail.files.filter((f) => f.status === 'skipped').map((f) => f.file), [join('downloads', 'notes.csv')]);
+    const bySource = await withReader(config, silentLogger, (s) => queryRows<{ source: string; n: number }>(s.conn,
+      'select source, count(*)::integer as n from bronze.listening_history group by all order by all'));
+    // SOURCES.md: 11,387 scrobbles (16 duplicates), 17 Apple rows (1 negative duration), 727 YouTube Music entries.
+    assert.deepEqual(bySource, [{ source: 'apple_play_activity', n: 16 }, { source: 'lastfm_csv_utc_time', n: 11371 }, { source: 'youtube_watch_history', n: 727 }]);
+    assert.ok(!existsSync(join(dir, 'notes.csv')), 'a file that is no history is deleted unread');
+  } finally {
+    work.cleanup();
+  }
+});

@@ -51,7 +51,7 @@ export interface InboxSummary {
   /** Inbox entries that are not in a valid listener folder: left alone, reported as a warning. */
   ignored: InboxProblem[];
   /** Listeners this run registered, with the zone they got: given, or defaulted to LAKEHOUSE_TIMEZONE. */
-  new_listeners: { listener_id: string; timezone: string; timezone_source: 'given' | 'default' | null }[];
+  new_listeners: { listener_id: string; timezone: string; timezone_source: 'given' | 'default' | 'file' | null }[];
 }
 
 export interface InboxOptions {

@@ -15,6 +15,7 @@ import { RunInterruptedError, type RunControl } from './run-control.ts';
 import { ingestExportStage, ingestKaggleStage, silverStage, summarise, type StageResult } from './stages.ts';
 import { importInbox, inboxProblems, pendingInbox, tidyInboxAreas, type InboxOptions } from './inbox.ts';
 import { connectedListeners, spotifyStage, type SpotifyStageOptions } from './spotify-stage.ts';
+import { lastfmStage, lastfmStageWanted, type LastfmStageOptions } from './lastfm-stage.ts';
 
 /** Publishes the lake (default: publishLake to TRINO_URL). */
 export type Publisher = (config: Config, log: Logger) => Promise<unknown>;
@@ -38,6 +39,8 @@ export interface RunOptions {
   inbox?: InboxOptions | false;
   /** The Spotify API stage runs when a listener is connected (never with --demo); false: never. */
   spotify?: false | SpotifyStageOptions;
+  /** The Last.fm API stage runs when LASTFM_API_KEY is set and a listener is linked (never with --demo); false: never. */
+  lastfm?: false | LastfmStageOptions;
 }
 
 export interface RunState {
@@ -153,6 +156,7 @@ export async function dataStages(state: RunState, opts: RunOptions): Promise<voi
   if (!opts.demo && opts.spotify !== false && connectedListeners(session).length > 0) {
     await step(state, 'ingest spotify', () => spotifyStage(session, state.control, opts.spotify || {}));
   }
+  if (!opts.demo && opts.lastfm !== false && lastfmStageWanted(session)) await step(state, 'ingest lastfm', () => lastfmStage(session, opts.lastfm || {}));
   if (!(await relationExists(session.conn, 'bronze', 'listening_history'))) {
     state.log.warn('no listening history yet: nothing to build; drop export files into <data dir>/inbox/<listener>/ or connect a listener (lakehouse auth login)');
     return;

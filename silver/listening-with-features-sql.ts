@@ -2,6 +2,7 @@
 // and the synthetic table are optional; synthetic is left out entirely when ALLOW_SYNTHETIC=false).
 import { nameKeySql, kaggleMainArtistSql, normaliseSql } from '../lib/name-key.ts';
 import { CATALOG_FEATURES, CATALOG_INT_FEATURES } from './catalog_tracks.ts';
+import { historySourceSql } from '../ingestion/exports/platform.ts';
 
 export interface SilverInputs {
   hasApiFeatures: boolean;
@@ -27,20 +28,109 @@ export const STREAM_MIN_MS = 30_000;
  */
 const PLAY_ORDER = 'played_at, source_file, source_row, track_key, ms_played';
 
-/** Lower number = richer source; the richer row wins when two sources saw the same play. */
-const RICHNESS = `case source when 'export_extended' then 1 when 'export_extended_legacy' then 2 when 'spotify_api' then 3 else 4 end`;
+/**
+ * Lower number = richer source; the richer row wins when two sources saw the same play
+ * (CONVENTIONS: export_extended > export_extended_legacy > spotify_api > apple_music > lastfm >
+ * youtube_music > export_account). Over history_source (the platform), not the file format.
+ */
+export const RICHNESS = `case history_source when 'export_extended' then 1 when 'export_extended_legacy' then 2 when 'spotify_api' then 3
+  when 'apple_music' then 4 when 'lastfm' then 5 when 'youtube_music' then 6 else 7 end`;
+
+/**
+ * The Last.fm window: a scrobble is the same play as another source's play of the same listener and
+ * name key when its time lies between that play's start minus 120 s and its end plus 120 s
+ * (Last.fm records roughly the start; CSV layouts cut it to the minute; clocks of two services
+ * differ by seconds). A play without duration (YouTube Music, account data) is a point.
+ */
+export const LASTFM_WINDOW_S = 120;
+/** Last.fm layouts whose times have minute precision (lastfm-to-csv, utc_time): the same scrobble elsewhere has seconds. */
+export const LASTFM_MINUTE_FORMATS = ['lastfm_csv_headerless', 'lastfm_csv_utc_time'];
+/** Bucket width of the hash join that finds such pairs (a play spans one bucket or a few). */
+const LASTFM_BUCKET_S = 600;
+
+/**
+ * Pairs (kept row, superseded row) of the Last.fm rule over a relation of plays with history_source,
+ * name_key and richness: equality on listener, name key and a 10-minute bucket (a hash join; the
+ * window is a filter on its matches), never a range join.
+ */
+export function lastfmPairsSql(plays: string): string {
+  return `(
+  with lf_listeners as (select distinct listener_id from ${plays} where history_source = 'lastfm'),
+  scrobbles as (
+    select listener_id, name_key, played_at, track_key, ms_played, richness, history_source, source,
+      (epoch(played_at) // ${LASTFM_BUCKET_S})::bigint as bucket
+    from ${plays} where history_source = 'lastfm' and name_key is not null
+  ), others as (
+    select o.listener_id, o.name_key, o.played_at, o.track_key, o.ms_played, o.richness, o.history_source,
+      coalesce(o.started_at, o.played_at) - interval ${LASTFM_WINDOW_S} second as win_from, o.played_at + interval ${LASTFM_WINDOW_S} second as win_to,
+      unnest(range(((epoch(coalesce(o.started_at, o.played_at)) - ${LASTFM_WINDOW_S}) // ${LASTFM_BUCKET_S})::bigint,
+                   ((epoch(o.played_at) + ${LASTFM_WINDOW_S}) // ${LASTFM_BUCKET_S})::bigint + 1)) as bucket
+    from ${plays} o semi join lf_listeners l on l.listener_id = o.listener_id
+    where o.history_source <> 'lastfm' and o.name_key is not null
+  )
+  -- The same scrobble from a minute-precision layout and a layout with seconds (the API, ghan.nl,
+  -- Boeing, lastfmR): the minute row is the other's time cut to the minute; the row with seconds is kept.
+  select distinct s.history_source as kept_source, m.history_source as dropped_source,
+    m.listener_id, m.played_at, m.track_key, m.ms_played
+  from scrobbles s join scrobbles m on m.listener_id = s.listener_id and m.name_key = s.name_key
+    and m.played_at = date_trunc('minute', s.played_at)
+  where m.source in (${LASTFM_MINUTE_FORMATS.map((f) => `'${f}'`).join(', ')}) and s.source not in (${LASTFM_MINUTE_FORMATS.map((f) => `'${f}'`).join(', ')})
+  union
+  select distinct
+    case when o.richness < s.richness then o.history_source else s.history_source end as kept_source,
+    case when o.richness < s.richness then s.history_source else o.history_source end as dropped_source,
+    case when o.richness < s.richness then s.listener_id else o.listener_id end as listener_id,
+    case when o.richness < s.richness then s.played_at else o.played_at end as played_at,
+    case when o.richness < s.richness then s.track_key else o.track_key end as track_key,
+    case when o.richness < s.richness then s.ms_played else o.ms_played end as ms_played
+  from scrobbles s join others o on o.listener_id = s.listener_id and o.name_key = s.name_key and o.bucket = s.bucket
+  where s.played_at between o.win_from and o.win_to
+)`;
+}
+
+/** Recently Played and Play Activity rows of one Apple play are this close (the same event's end time). */
+export const APPLE_WINDOW_MS = 60_000;
+
+/**
+ * Pairs (kept, superseded) of Apple Music's own files: a Recently Played row (a track's last play) is
+ * the same play as the listener's Play Activity row of the same title (normalised; the newest Play
+ * Activity schema has no artist) ending within 60 s. A hash join on listener and title; Recently
+ * Played holds a few hundred rows per person, so the matches stay small.
+ */
+export function applePairsSql(plays: string): string {
+  return `(
+  with recent as (
+    select listener_id, played_at, track_key, ms_played, ${normaliseSql('track_name')} as title_key
+    from ${plays} where source = 'apple_recently_played'
+  ), activity as (
+    select a.listener_id, a.played_at, ${normaliseSql('a.track_name')} as title_key
+    from ${plays} a semi join (select distinct listener_id from recent) r on r.listener_id = a.listener_id
+    where a.source = 'apple_play_activity'
+  )
+  select distinct 'apple_music' as kept_source, 'apple_music' as dropped_source, r.listener_id, r.played_at, r.track_key, r.ms_played
+  from recent r join activity a on a.listener_id = r.listener_id and a.title_key = r.title_key
+  where r.title_key <> '' and abs(epoch_ms(a.played_at) - epoch_ms(r.played_at)) <= ${APPLE_WINDOW_MS}
+)`;
+}
+
+/** The name key of a play, or null when the platform gave no artist (never matched by name: YouTube URL titles). */
+export function playNameKeySql(): string {
+  return `case when history_source in ('lastfm', 'apple_music', 'youtube_music') and artist_name is null then null
+    else ${nameKeySql('artist_name', 'track_name')} end`;
+}
 
 export function silverSql(inputs: SilverInputs): string {
   const synthetic = inputs.allowSynthetic && inputs.hasSynthetic;
   return `
 with listeners as (
   select listener_id, timezone from bronze.listeners
+), sourced as (
+  select *, ${historySourceSql('source')} as history_source from bronze.listening_history where content_type = 'track'
 ), plays as (
-  select *, ${nameKeySql('artist_name', 'track_name')} as name_key, nullif(${normaliseSql('artist_name')}, '') as artist_key,
-    coalesce(${nameKeySql('artist_name', 'track_name')}, track_key) as song_key,
+  select *, ${playNameKeySql()} as name_key, nullif(${normaliseSql('artist_name')}, '') as artist_key,
+    coalesce(${playNameKeySql()}, track_key) as song_key,
     ${RICHNESS} as richness
-  from bronze.listening_history
-  where content_type = 'track'
+  from sourced
 ), multi_source as (
   select listener_id from plays group by listener_id having count(distinct source) > 1
 ), neighbours as (
@@ -61,6 +151,10 @@ with listeners as (
      or (source = 'export_account' and (
           (prev_name_source <> 'export_account' and date_trunc('minute', prev_name_at) = played_at)
        or (next_name_source <> 'export_account' and date_trunc('minute', next_name_at) = played_at)))
+  union all
+  select listener_id, played_at, track_key, ms_played from ${lastfmPairsSql('plays')}
+  union all
+  select listener_id, played_at, track_key, ms_played from ${applePairsSql('plays')}
 ), events as (
   select p.* from plays p
   anti join superseded s on s.listener_id = p.listener_id and s.played_at = p.played_at
@@ -107,7 +201,7 @@ with listeners as (
 ), sessionised as (
   select *, sum(case when gap_ms is null or gap_ms > 30 * 60 * 1000 then 1 else 0 end)
               over (partition by listener_id order by ${PLAY_ORDER} rows unbounded preceding) as session_no
-  from (select *, epoch_ms(started_at) - epoch_ms(lag(played_at) over (partition by listener_id order by ${PLAY_ORDER})) as gap_ms
+  from (select *, epoch_ms(coalesce(started_at, played_at)) - epoch_ms(lag(played_at) over (partition by listener_id order by ${PLAY_ORDER})) as gap_ms
         from localised)
 )
 select
@@ -128,11 +222,12 @@ select
   row_number() over (partition by listener_id, song_key order by ${PLAY_ORDER}) = 1 as is_first_track_play,
   case when artist_key is not null then row_number() over (partition by listener_id, artist_key order by ${PLAY_ORDER}) = 1 end as is_first_artist_play,
   ms_played,
-  ms_played >= ${STREAM_MIN_MS} as is_stream,
+  -- A scrobble is a stream by Last.fm's own rule (longer than 30 s, played for half its length or 4 min).
+  case when history_source = 'lastfm' then true else ms_played >= ${STREAM_MIN_MS} end as is_stream,
   case when skipped or reason_end in ('fwdbtn', 'backbtn') then true
        when skipped is null and reason_end is null then null else false end as is_skip,
   skipped, shuffle, reason_start, reason_end,
-  source as history_source, feature_source,
+  history_source, feature_source,
   case when feature_source = 'none' then 'none' else via end as feature_match,
   ${FEATURES.map((f) => `f_${f}::double as ${f}`).join(', ')},
   ${INT_FEATURES.map((f) => `f_${f}::integer as ${f}`).join(', ')},

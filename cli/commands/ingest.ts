@@ -11,11 +11,14 @@ import { join } from 'node:path';
 import { checkTimeZone } from '../../bronze/listener-registry.ts';
 import { checkListenerId } from '../../lib/listener-id.ts';
 import { skippedLines } from '../../ingestion/exports/discover.ts';
+import { ingestLastfm } from '../../ingestion/lastfm/api.ts';
 import type { ExportIngestSummary } from '../../ingestion/exports/ingest.ts';
 
 /** `Europe/Berlin (given)` or `UTC (defaulted: LAKEHOUSE_TIMEZONE)`. */
 function zoneNote(s: ExportIngestSummary): string {
-  return `${s.timezone} (${s.timezone_source === 'default' ? 'defaulted: LAKEHOUSE_TIMEZONE; change it with `lakehouse listeners set`' : 'given'})`;
+  const how = s.timezone_source === 'default' ? 'defaulted: LAKEHOUSE_TIMEZONE; change it with `lakehouse listeners set`'
+    : s.timezone_source === 'file' ? 'from the UTC offset in their Apple Music file; change it with `lakehouse listeners set`' : 'given';
+  return `${s.timezone} (${how})`;
 }
 
 export function register(program: Command): void {
@@ -40,8 +43,22 @@ export function register(program: Command): void {
     });
 
   ingest
+    .command('lastfm')
+    .description('load a listener\'s Last.fm scrobbles from the API (user.getrecenttracks, paged, from the stored cursor on; LASTFM_API_KEY)')
+    .requiredOption('--listener <id>', 'pseudonymous listener id the scrobbles belong to')
+    .option('--user <name>', 'Last.fm user name (stored with the listener; needed the first time)')
+    .action(async function (this: Command, o: { listener: string; user?: string }) {
+      const { config, log, opts } = cliFor(this);
+      const listener = checkListenerId(o.listener, '--listener');
+      const summary = await withWriter(config, log, 'ingest lastfm', (s) => ingestLastfm(s, config, { listener, user: o.user }));
+      log.info({ listener, added: summary.rows_added, pages: summary.pages }, 'Last.fm scrobbles imported');
+      if (opts.json) printJson(summary);
+      else io.out(`${listener}: ${summary.pages} page(s), ${summary.tracks} entries, ${summary.rows_added} scrobbles added, ${summary.now_playing_skipped} now playing skipped, ${summary.rows_rejected} rejected\n`);
+    });
+
+  ingest
     .command('export')
-    .description('load Spotify privacy-export histories (extended, legacy endsong, account data) of one listener, or of many with --listener-dirs; takes the download as it is (folder or .zip) and skips what is not a listening history')
+    .description('load listening histories of one listener (Spotify privacy exports, Last.fm CSV/JSON, Apple Music CSVs, YouTube Music Takeout watch-history.json), or of many with --listener-dirs; takes the download as it is (folder or .zip) and skips what is not a listening history')
     .argument('<paths...>', 'export files, folders (searched recursively) or .zip archives (read in place)')
     .option('--listener <id>', 'pseudonymous listener id the files belong to')
     .option('--listener-dirs', 'each subfolder of the given folders is one listener, named like the folder')
@@ -68,7 +85,7 @@ listener its time zone; --timezone is the fallback. Files that are not a listeni
       if (opts.json) printJson(o.listenerDirs ? summaries : summaries[0]);
       else {
         for (const summary of summaries) {
-          for (const f of summary.files) io.out(`${f.file}: ${f.format}, ${f.records} records, ${f.rejected} rejected\n`);
+          for (const f of summary.files) io.out(`${f.file}: ${f.format}, ${f.records} records, ${f.rejected} rejected${f.not_plays ? `, ${f.not_plays} no plays (${f.format === 'apple_daily_tracks' ? 'daily aggregates, kept in bronze.apple_music_daily_tracks' : 'not YouTube Music, not stored'})` : ''}\n`);
           for (const line of skippedLines(summary.skipped)) io.out(`${line}\n`);
           io.out(`${summary.listener_id}: ${summary.rows_added} plays added, ${summary.duplicates_skipped} already stored, ${summary.rows_rejected} rejected\n`);
           if (summary.new_listener) io.out(`${summary.listener_id}: new listener, time zone ${zoneNote(summary)}\n`);

@@ -12,6 +12,8 @@ import type { Readable } from 'node:stream';
 import yauzl from 'yauzl';
 import { InputFileError, UsageError, errorMessage } from '../../lib/errors.ts';
 import { detectFormat, type ExportFormat } from './formats.ts';
+import type { PlatformFormat } from './platform.ts';
+import { recognisePlatform } from './platforms.ts';
 
 /** A history to import: `path` is readable on disk (the file itself, or a temp copy of a zip entry). */
 export interface FoundHistory {
@@ -21,6 +23,8 @@ export interface FoundHistory {
   /** The file on disk it comes from (the archive for a zip entry). */
   origin: string;
   format: ExportFormat | null;
+  /** Set for a Last.fm, Apple Music or YouTube Music file (then `format` is null). */
+  platform?: PlatformFormat;
 }
 
 export interface SkippedFile {
@@ -51,7 +55,7 @@ const HEAD_BYTES = 256 * 1024;
 export const NOT_HISTORY = 'not a listening history';
 
 type Verdict =
-  | { kind: 'history'; format: ExportFormat | null }
+  | { kind: 'history'; format: ExportFormat | null; platform?: PlatformFormat }
   | { kind: 'skip'; reason: string }
   /** Looks like JSON but its head does not parse (truncated, broken): the importer refuses it. */
   | { kind: 'broken' }
@@ -68,6 +72,11 @@ export function classifyHead(head: Buffer, complete: boolean, name: string): Ver
   const text = head.toString('utf8').replace(/^\uFEFF/, '');
   const keys = firstRecordKeys(text, complete);
   const isJsonName = name.toLowerCase().endsWith('.json');
+  // Spotify's shapes first; then Last.fm CSV/JSON, Apple Music CSV and the Takeout watch history.
+  if (!(Array.isArray(keys) && detectFormat(keys))) {
+    const platform = recognisePlatform(text, keys);
+    if (platform) return { kind: 'history', format: null, platform };
+  }
   if (keys === 'object') return { kind: 'skip', reason: NOT_HISTORY };
   if (keys === 'invalid' || keys === 'undecided') return isJsonName ? { kind: 'broken' } : { kind: 'skip', reason: `${NOT_HISTORY}: not JSON` };
   if (keys === 'no-records') return HISTORY_NAME.test(name) ? { kind: 'history', format: null } : { kind: 'skip', reason: `${NOT_HISTORY}: an empty list` };
@@ -237,12 +246,19 @@ export async function discoverExports(paths: string[], opts: DiscoverOptions = {
     const name = basename(path);
     if (!given && isHidden(name)) return void skipped.push({ file: display, origin: path, reason: 'hidden file' });
     if (name.toLowerCase().endsWith('.zip')) return readArchive(path, display);
-    if (given && !opts.classifyGivenFiles) return void histories.push({ path, display: path, origin: path, format: null });
-    const { head, complete } = readHead(path);
-    const v = classifyHead(head, complete, name);
+    let v: Verdict;
+    try {
+      const { head, complete } = readHead(path);
+      v = classifyHead(head, complete, name);
+    } catch (err) {
+      if (given && !opts.classifyGivenFiles) return void histories.push({ path, display: path, origin: path, format: null });
+      throw new InputFileError(path, `cannot be read: ${errorMessage(err)}`);
+    }
+    // A file named directly is imported as given (a broken one is refused naming it), unless it is another platform's.
+    if (given && !opts.classifyGivenFiles && !(v.kind === 'history' && v.platform)) return void histories.push({ path, display: path, origin: path, format: null });
     if (v.kind === 'archive') return readArchive(path, display);
     if (v.kind === 'skip') return void skipped.push({ file: display, origin: path, reason: v.reason });
-    histories.push({ path, display: given ? path : display, origin: path, format: v.kind === 'history' ? v.format : null });
+    histories.push({ path, display: given ? path : display, origin: path, format: v.kind === 'history' ? v.format : null, ...(v.kind === 'history' && v.platform ? { platform: v.platform } : {}) });
   };
 
   const walk = async (path: string, root: string, given: boolean) => {
@@ -288,7 +304,7 @@ export async function discoverExports(paths: string[], opts: DiscoverOptions = {
         const entryDir = mkdtempSync(join(tempRoot(), 'entry-'));
         const path = join(entryDir, name);
         await pipeline(await open(e), createWriteStream(path, { mode: 0o600 }));
-        histories.push({ path, display: file, origin: zipPath, format: v.kind === 'history' ? v.format : null });
+        histories.push({ path, display: file, origin: zipPath, format: v.kind === 'history' ? v.format : null, ...(v.kind === 'history' && v.platform ? { platform: v.platform } : {}) });
       }
     } catch (err) {
       if (err instanceof InputFileError) throw err;

@@ -12,12 +12,24 @@ import { ensureListeners } from '../../bronze/listener-registry.ts';
 import { FORMAT_KEYS, TRACK_KEY_SQL, mappingSql, recordChecks, type ExportFormat } from './formats.ts';
 import { inspectExportFile, loadExportFile, type ExportFile } from './source.ts';
 import { discoverExports, readdressError, type ExportDiscovery } from './discover.ts';
+import { basename } from 'node:path';
+import { fileSha256 } from '../../lib/files.ts';
+import { loadRows, type AppendColumn } from '../../lib/appender.ts';
+import appleDailyTracks from '../../bronze/apple_music_daily_tracks.ts';
+import { rejectsByReason, stagePlatformRows, type DailyTrackRow, type ParsedFile, type PlatformFormat } from './platform.ts';
+import { readPlatformFile } from './platforms.ts';
+import { zoneForOffset } from '../apple-music/parse.ts';
 
 export interface ExportFileSummary {
   file: string;
-  format: ExportFormat | 'empty';
+  /** Spotify's export shapes, or another platform's file format (bronze `source`, e.g. lastfm_csv_ghan). */
+  format: ExportFormat | PlatformFormat | 'empty';
   records: number;
   rejected: number;
+  /** Other platforms: records that are no plays (YouTube entries that are not YouTube Music, Apple daily aggregates). */
+  not_plays?: number;
+  /** Other platforms: rejected records per reason. */
+  rejected_by_reason?: Record<string, number>;
 }
 
 export interface ExportIngestSummary {
@@ -28,11 +40,15 @@ export interface ExportIngestSummary {
   duplicates_skipped: number;
   rows_rejected: number;
   by_content_type: Record<string, number>;
+  /** Records that are no plays (see ExportFileSummary.not_plays), not counted as duplicates. */
+  not_plays: number;
+  /** Apple Music daily aggregates added to bronze.apple_music_daily_tracks. */
+  daily_rows_added: number;
   /** Files of a folder or archive that are not a listening history (never read beyond their start). */
   skipped: { file: string; reason: string }[];
   /** The listener's time zone, whether it was given or defaulted (LAKEHOUSE_TIMEZONE), and whether this import registered them. */
   timezone: string;
-  timezone_source: 'given' | 'default' | null;
+  timezone_source: 'given' | 'default' | 'file' | null;
   new_listener: boolean;
 }
 
@@ -69,6 +85,39 @@ async function createStaging(ctx: BuildContext): Promise<void> {
   await ctx.conn.run(`create or replace temp table _history_incoming (listener_id VARCHAR, source VARCHAR, source_file VARCHAR, file_sha256 VARCHAR, source_row BIGINT, ${cols}, context_type VARCHAR, context_uri VARCHAR, raw_line VARCHAR, reject_field VARCHAR, reject_reason VARCHAR)`);
 }
 
+type PlannedFile =
+  | { kind: 'spotify'; file: ExportFile }
+  | { kind: 'platform'; name: string; sha256: string; parsed: ParsedFile };
+
+interface DailyStaged { listenerId: string; file: string; sha256: string; row: DailyTrackRow }
+
+const DAILY_COLUMNS: AppendColumn[] = [
+  { name: 'listener_id', type: 'VARCHAR' }, { name: 'source_file', type: 'VARCHAR' }, { name: 'file_sha256', type: 'VARCHAR' },
+  { name: 'source_row', type: 'BIGINT' }, { name: 'date_played', type: 'VARCHAR' }, { name: 'hours', type: 'VARCHAR' },
+  { name: 'play_duration_ms', type: 'BIGINT' }, { name: 'play_count', type: 'INTEGER' }, { name: 'skip_count', type: 'INTEGER' },
+  { name: 'end_reason_type', type: 'VARCHAR' }, { name: 'source_type', type: 'VARCHAR' }, { name: 'track_identifier', type: 'VARCHAR' },
+  { name: 'track_description', type: 'VARCHAR' }, { name: 'artist_name', type: 'VARCHAR' }, { name: 'track_name', type: 'VARCHAR' },
+];
+
+/** Appends Apple daily aggregates to bronze.apple_music_daily_tracks (a re-import of the same file adds nothing); rows added per listener. */
+async function appendDailyTracks(ctx: BuildContext, rows: DailyStaged[]): Promise<Map<string, number>> {
+  if (rows.length === 0) return new Map();
+  await loadRows(ctx.conn, '_daily_incoming', DAILY_COLUMNS, rows.map(({ listenerId, file, sha256, row: d }) => [
+    listenerId, file, sha256, d.sourceRow, d.datePlayed, d.hours, d.playDurationMs, d.playCount, d.skipCount, d.endReasonType,
+    d.sourceType, d.trackIdentifier, d.trackDescription, d.artist, d.track,
+  ]));
+  const exists = await relationExists(ctx.conn, 'bronze', 'apple_music_daily_tracks');
+  await ctx.conn.run(`create or replace temp table _daily_fresh as
+    select listener_id, source_file, file_sha256, source_row, date_played::date as date_played, hours, play_duration_ms, play_count, skip_count,
+      end_reason_type, source_type, track_identifier, track_description, artist_name, track_name, $now::timestamp as ingested_at, $run as run_id
+    from (select * from _daily_incoming qualify row_number() over (partition by listener_id, file_sha256, source_row order by source_file) = 1) i
+    ${exists ? 'anti join bronze.apple_music_daily_tracks b using (listener_id, file_sha256, source_row)' : ''}`, { now: utcNow(), run: ctx.runId });
+  const counts = await queryRows<{ listener_id: string; n: number }>(ctx.conn, 'select listener_id, count(*)::integer as n from _daily_fresh group by all');
+  await ctx.tx.write(appleDailyTracks, { mode: 'append', sql: 'select * from _daily_fresh', orderBy: 'listener_id, date_played, file_sha256, source_row', inputs: [] });
+  await ctx.conn.run('drop table if exists _daily_fresh; drop table if exists _daily_incoming');
+  return new Map(counts.map((c) => [c.listener_id, c.n]));
+}
+
 export interface ExportBatch {
   listenerId: string;
   paths: string[];
@@ -96,7 +145,7 @@ export async function ingestExportBatches(ctx: BuildContext, batches: ExportBatc
 }
 
 async function ingestDiscovered(ctx: BuildContext, batches: ExportBatch[], discoveries: ExportDiscovery[]): Promise<ExportIngestSummary[]> {
-  const planned: { batch: ExportBatch; files: ExportFile[] }[] = [];
+  const planned: { batch: ExportBatch; files: PlannedFile[] }[] = [];
   const skipped = new Map<string, { file: string; reason: string }[]>();
   for (const batch of batches) {
     const found = await discoverExports(batch.paths);
@@ -106,18 +155,37 @@ async function ingestDiscovered(ctx: BuildContext, batches: ExportBatch[], disco
     if (found.histories.length === 0) {
       throw new UsageError(`ingest export: no listening history found in ${batch.paths.join(', ')}${skips.length ? ` (skipped: ${skips.map((s) => `${s.file} (${s.reason})`).join(', ')})` : ''}`);
     }
-    const files: ExportFile[] = [];
-    for (const h of found.histories) files.push(await inspectExportFile(ctx.conn, h.path));
+    const files: PlannedFile[] = [];
+    for (const h of found.histories) {
+      if (h.platform) {
+        const parsed = await readPlatformFile(h.path, h.platform);
+        files.push({ kind: 'platform', name: basename(h.path), sha256: await fileSha256(h.path), parsed });
+      } else files.push({ kind: 'spotify', file: await inspectExportFile(ctx.conn, h.path) });
+    }
     planned.push({ batch, files });
   }
   await createStaging(ctx);
   const perListener = new Map<string, ExportFileSummary[]>();
+  const daily: DailyStaged[] = [];
   for (const { batch, files } of planned) {
     const list = perListener.get(batch.listenerId) ?? [];
-    for (const f of files) list.push(await stageFile(ctx, f, batch.listenerId));
+    for (const f of files) {
+      if (f.kind === 'spotify') { list.push(await stageFile(ctx, f.file, batch.listenerId)); continue; }
+      const rejected = await stagePlatformRows(ctx.conn, f.parsed, { listenerId: batch.listenerId, file: f.name, sha256: f.sha256 });
+      for (const d of f.parsed.daily ?? []) daily.push({ listenerId: batch.listenerId, file: f.name, sha256: f.sha256, row: d });
+      list.push({ file: f.name, format: f.parsed.format, records: f.parsed.records, rejected, not_plays: f.parsed.notPlays, rejected_by_reason: rejectsByReason(f.parsed) });
+    }
     perListener.set(batch.listenerId, list);
   }
-  const registry = await ensureListeners(ctx, batches.map((b) => ({ id: b.listenerId, timezone: b.timezone })));
+  // A new listener without --timezone takes the zone of their Apple Music offset (UTC Offset In Seconds) when a file gives one.
+  const fileZone = (b: ExportBatch) => {
+    // The offset of the file with the most records, when the listener's files disagree.
+    const offset = (planned.find((p) => p.batch === b)?.files ?? []).flatMap((f) => (f.kind === 'platform' && f.parsed.utcOffsetSeconds != null ? [f.parsed] : []))
+      .sort((x, y) => y.records - x.records)[0]?.utcOffsetSeconds;
+    return offset === undefined || offset === null ? undefined : zoneForOffset(offset) ?? undefined;
+  };
+  const registry = await ensureListeners(ctx, batches.map((b) => (b.timezone ? { id: b.listenerId, timezone: b.timezone } : fileZone(b) ? { id: b.listenerId, timezone: fileZone(b), timezoneSource: 'file' as const } : { id: b.listenerId })));
+  const dailyAdded = await appendDailyTracks(ctx, daily);
   const added = await appendHistoryCounts(ctx, '_history_incoming');
   await ctx.conn.run(`create or replace temp table _export_rejects as
     select source, source_file, file_sha256, source_row, listener_id, reject_field as field, reject_reason as reason, raw_line
@@ -129,16 +197,36 @@ async function ingestDiscovered(ctx: BuildContext, batches: ExportBatch[], disco
   return [...perListener.entries()].map(([listenerId, files]) => {
     const records = files.reduce((sum, f) => sum + f.records, 0);
     const rejected = files.reduce((sum, f) => sum + f.rejected, 0);
+    const notPlays = files.reduce((sum, f) => sum + (f.not_plays ?? 0), 0);
     const rowsAdded = added.get(listenerId) ?? 0;
     const listener = registry.rows.find((r) => r.listener_id === listenerId);
     return {
       listener_id: listenerId, files, records, rows_added: rowsAdded,
       skipped: skipped.get(listenerId) ?? [], timezone: listener?.timezone ?? ctx.config.timezone,
       timezone_source: listener?.timezone_source ?? null, new_listener: registry.added.includes(listenerId),
-      duplicates_skipped: records - rejected - rowsAdded, rows_rejected: rejected,
+      duplicates_skipped: records - rejected - notPlays - rowsAdded, rows_rejected: rejected,
+      not_plays: notPlays, daily_rows_added: dailyAdded.get(listenerId) ?? 0,
       by_content_type: Object.fromEntries(byType.filter((r) => r.listener_id === listenerId).map((r) => [r.content_type, r.n])),
     };
   });
+}
+
+/**
+ * Stages already parsed plays of one listener (an API reader's pages) and appends them like an
+ * import: same staging table, dedup and rejects. The listener is registered when new.
+ */
+export async function ingestParsedPlays(ctx: BuildContext, listenerId: string, files: { name: string; sha256: string; parsed: ParsedFile }[]): Promise<{ rows_added: number; rows_rejected: number; records: number }> {
+  await createStaging(ctx);
+  let rejected = 0;
+  for (const f of files) rejected += await stagePlatformRows(ctx.conn, f.parsed, { listenerId, file: f.name, sha256: f.sha256 });
+  await ensureListeners(ctx, [{ id: listenerId }]);
+  const added = await appendHistoryCounts(ctx, '_history_incoming');
+  await ctx.conn.run(`create or replace temp table _export_rejects as
+    select source, source_file, file_sha256, source_row, listener_id, reject_field as field, reject_reason as reason, raw_line
+    from _history_incoming where reject_reason is not null`);
+  if (rejected > 0) await writeRejectsFrom(ctx, '_export_rejects');
+  await ctx.conn.run('drop table if exists _history_incoming; drop table if exists _export_rejects');
+  return { rows_added: added.get(listenerId) ?? 0, rows_rejected: rejected, records: files.reduce((n, f) => n + f.parsed.records, 0) };
 }
 
 /**

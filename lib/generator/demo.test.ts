@@ -33,11 +33,17 @@ test('the demo set: three listeners, three formats, a DST change, signal for the
   first = demo;
   assert.ok(Date.now() - t0 < 10_000, 'demo generation is quick');
   assert.deepEqual(demo.listeners.map((l) => [l.id, l.timezone]), [
-    ['demo-amsterdam', 'Europe/Amsterdam'], ['demo-newyork', 'America/New_York'], ['demo-tokyo', 'Asia/Tokyo']]);
+    ['demo-amsterdam', 'Europe/Amsterdam'], ['demo-newyork', 'America/New_York'], ['demo-tokyo', 'Asia/Tokyo'],
+    ['demo-lastfm', 'Europe/London'], ['demo-apple', 'America/Sao_Paulo'], ['demo-youtube', 'Asia/Kolkata']]);
+  // One listener per other platform, in a file the importer recognises by content.
+  const { discoverExports } = await import('../../ingestion/exports/discover.ts');
+  const found = await discoverExports(demo.listeners.slice(3).flatMap((l) => l.files));
+  assert.deepEqual(found.histories.map((h) => h.platform), ['lastfm_csv_ghan', 'apple_play_activity', 'youtube_watch_history']);
+  found.cleanup();
   const cat = catalogFeatures(demo.catalogCsv);
   assert.equal(cat.bad, demo.badCatalogRows);
   assert.ok(demo.badCatalogRows >= 3 && demo.badCatalogRows <= 30);
-  for (const l of demo.listeners) {
+  for (const l of demo.listeners.slice(0, 3)) {
     const rows = records(l.files);
     assert.equal(rows.length, 1500);
     const plays = rows.flatMap((r) => {

@@ -1,6 +1,8 @@
 // The small demo data set behind `lakehouse run --demo`: a few thousand catalog rows (with a handful
 // of bad ones) and three listeners in three zones and three export formats, over six months that
-// span the 2025 spring DST changes in New York (9 March) and Amsterdam (30 March).
+// span the 2025 spring DST changes in New York (9 March) and Amsterdam (30 March); plus one smaller
+// listener per other platform (a Last.fm CSV, an Apple Music Play Activity CSV, a YouTube Music
+// Takeout watch history).
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateCatalog } from './catalog.ts';
@@ -22,19 +24,33 @@ export const DEMO_LISTENERS = [
   { id: 'demo-newyork', timezone: 'America/New_York', format: 'legacy' },
   { id: 'demo-tokyo', timezone: 'Asia/Tokyo', format: 'account' },
 ] as const;
+/** One listener per other platform (smaller histories, to keep the demo fast). */
+export const DEMO_PLATFORM_LISTENERS = [
+  { id: 'demo-lastfm', timezone: 'Europe/London', format: 'lastfm' },
+  { id: 'demo-apple', timezone: 'America/Sao_Paulo', format: 'apple' },
+  { id: 'demo-youtube', timezone: 'Asia/Kolkata', format: 'youtube' },
+] as const;
+export const DEMO_PLATFORM_EVENTS = 600;
 
 export async function generateDemo(dir: string): Promise<DemoResult> {
   mkdirSync(dir, { recursive: true });
   const catalogCsv = join(dir, 'demo_tracks.csv');
   const catalog = await generateCatalog({ file: catalogCsv, rows: 3000, seed: DEMO_SEED, badRowShare: 0.003 });
+  const tracks = await readCatalogTracks(catalogCsv);
   const histories = await generateHistories({
     dir: join(dir, 'exports'), listeners: DEMO_LISTENERS.length, eventsPerListener: 1500, seed: DEMO_SEED,
-    catalog: await readCatalogTracks(catalogCsv), listenerIds: DEMO_LISTENERS.map((l) => l.id),
+    catalog: tracks, listenerIds: DEMO_LISTENERS.map((l) => l.id),
     timezones: DEMO_LISTENERS.map((l) => l.timezone), formats: DEMO_LISTENERS.map((l) => l.format),
     startDate: '2025-01-20', days: 181, notInCatalogShare: 0.12, podcastShare: 0.03,
   });
+  const platforms = await generateHistories({
+    dir: join(dir, 'exports'), listeners: DEMO_PLATFORM_LISTENERS.length, eventsPerListener: DEMO_PLATFORM_EVENTS, seed: DEMO_SEED,
+    catalog: tracks, listenerIds: DEMO_PLATFORM_LISTENERS.map((l) => l.id),
+    timezones: DEMO_PLATFORM_LISTENERS.map((l) => l.timezone), formats: DEMO_PLATFORM_LISTENERS.map((l) => l.format),
+    startDate: '2025-01-20', days: 181, notInCatalogShare: 0.12, podcastShare: 0,
+  });
   return {
     catalogCsv, badCatalogRows: catalog.badRows, catalogRows: catalog.rows,
-    listeners: histories.map((h) => ({ id: h.id, timezone: h.timezone, format: h.format, files: h.files, events: h.events })),
+    listeners: [...histories, ...platforms].map((h) => ({ id: h.id, timezone: h.timezone, format: h.format, files: h.files, events: h.events })),
   };
 }

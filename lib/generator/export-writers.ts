@@ -1,13 +1,14 @@
 // Writes one listener's plays in the three Spotify export shapes (plus the account-data podcast file),
 // record layouts and file naming as the real exports have them.
 import { join } from 'node:path';
-import { BufferedFileWriter } from './format.ts';
+import { BufferedFileWriter, csvField } from './format.ts';
+import { zoneOffsetMs } from './tz.ts';
 import type { Play } from './sessions.ts';
 import { makeRng, type Rng } from './rng.ts';
 
-export type ExportFormat = 'extended' | 'legacy' | 'account';
+export type ExportFormat = 'extended' | 'legacy' | 'account' | 'lastfm' | 'apple' | 'youtube';
 
-export interface ListenerIdentity { id: string; country: string; platform: string; legacyPlatform: string; username: string; ip: string }
+export interface ListenerIdentity { id: string; country: string; platform: string; legacyPlatform: string; username: string; ip: string; timezone?: string }
 
 const iso = (ms: number) => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 const minute = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
@@ -117,10 +118,62 @@ function writeAccount(dir: string, plays: readonly Play[], perFile: number): str
   return files;
 }
 
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const p2 = (n: number) => String(n).padStart(2, '0');
+
+/** Last.fm (lastfm.ghan.nl layout, every field quoted, newest first): music plays of 30 s or more, at their start. */
+function writeLastfm(dir: string, plays: readonly Play[]): string[] {
+  const file = join(dir, 'scrobbles.csv');
+  const out = new BufferedFileWriter(file);
+  const q = (v: string) => `"${v.replace(/"/g, '""')}"`;
+  out.write('uts,utc_time,artist,artist_mbid,album,album_mbid,track,track_mbid\r\n');
+  for (const p of [...plays].filter((x) => x.track && x.msPlayed >= 30_000).reverse()) {
+    const uts = Math.floor(p.startMs / 1000);
+    const d = new Date(uts * 1000);
+    const t = `${p2(d.getUTCDate())} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}, ${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}`;
+    out.write(`${[String(uts), t, p.track!.artist, '', p.track!.album, '', p.track!.title, ''].map(q).join(',')}\r\n`);
+  }
+  out.close();
+  return [file];
+}
+
+/** Apple Music Play Activity (the older schema's columns, personal ones blank), one row per music play. */
+function writeApple(dir: string, plays: readonly Play[], who: ListenerIdentity): string[] {
+  const file = join(dir, 'Apple Music Play Activity.csv');
+  const out = new BufferedFileWriter(file);
+  out.write('Apple Id Number,Artist Name,Content Name,Device Identifier,End Reason Type,Event End Timestamp,Event Start Timestamp,Event Type,Item Type,Media Duration In Milliseconds,Play Duration Milliseconds,UTC Offset In Seconds\n');
+  const reason = (p: Play) => (p.skipped ? 'TRACK_SKIPPED_FORWARDS' : p.reasonEnd === 'trackdone' ? 'NATURAL_END_OF_TRACK' : 'MANUALLY_SELECTED_PLAYBACK_OF_A_DIFF_ITEM');
+  for (const p of plays.filter((x) => x.track)) {
+    const offset = Math.round(zoneOffsetMs(who.timezone ?? 'UTC', p.startMs) / 1000);
+    out.write(`${['', p.track!.artist, p.track!.title, '', reason(p), new Date(p.endMs).toISOString(), new Date(p.startMs).toISOString(), 'PLAY_END',
+      'ITUNES_STORE_CONTENT', String(p.msPlayed), String(p.msPlayed), String(offset)].map(csvField).join(',')}\n`);
+  }
+  out.close();
+  return [file];
+}
+
+/** Google Takeout watch-history.json (newest first): music plays as "YouTube Music" entries, and a few ordinary YouTube views. */
+function writeYoutube(dir: string, plays: readonly Play[], rng: Rng): string[] {
+  const file = join(dir, 'watch-history.json');
+  const entries: Record<string, unknown>[] = [];
+  for (const p of [...plays].filter((x) => x.track).reverse()) {
+    const id = p.track!.id.slice(0, 11);
+    entries.push({ header: 'YouTube Music', title: `Watched ${p.track!.title}`, titleUrl: `https://music.youtube.com/watch?v\u003d${id}`,
+      subtitles: [{ name: `${p.track!.artist} - Topic`, url: `https://www.youtube.com/channel/UC${id}` }], time: new Date(p.startMs).toISOString(),
+      products: ['YouTube'], activityControls: ['YouTube watch history'] });
+    if (rng() < 0.05) entries.push({ header: 'YouTube', title: 'Watched a video', titleUrl: 'https://www.youtube.com/watch?v\u003dxxxxxxxxxxx', time: new Date(p.startMs - 60_000).toISOString(), products: ['YouTube'], activityControls: ['YouTube watch history'] });
+  }
+  writeArray(file, pretty(entries, false));
+  return [file];
+}
+
 /** Writes the plays (in time order) in the given format; returns the files written. */
 export function writeExport(format: ExportFormat, dir: string, plays: readonly Play[], who: ListenerIdentity, seed: string): string[] {
   const rng = makeRng(`${seed}:export`);
   if (format === 'extended') return writeExtended(dir, plays, who, rng);
   if (format === 'legacy') return writeLegacy(dir, plays, who, rng, 15000);
+  if (format === 'lastfm') return writeLastfm(dir, plays);
+  if (format === 'apple') return writeApple(dir, plays, who);
+  if (format === 'youtube') return writeYoutube(dir, plays, rng);
   return writeAccount(dir, plays, 10000);
 }

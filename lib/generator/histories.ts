@@ -92,7 +92,7 @@ export async function generateHistories(o: HistoriesOptions): Promise<ListenerHi
     }, localHourFn(timezone));
     const dir = join(o.dir, id);
     mkdirSync(dir, { recursive: true });
-    const files = writeExport(format, dir, plays, identity(lseed, id, timezone), lseed);
+    const files = writeExport(format, dir, plays, { ...identity(lseed, id, timezone), timezone }, lseed);
     const music = plays.filter((p) => p.track);
     out.push({
       id, timezone, format, files, events: plays.length, musicEvents: music.length,
