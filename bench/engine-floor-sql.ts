@@ -79,6 +79,7 @@ export function floorSql(i: FloorInputs, outFile: string): string {
          when hour(played_at_local) between 18 and 22 then 'evening' else 'night' end as part_of_day,
     listener_id || '-s' || lpad(session_no::varchar, 6, '0') as session_id,
     row_number() over (partition by listener_id, session_no order by ${ORDER})::integer as session_position,
+    row_number() over (partition by listener_id order by ${ORDER})::bigint as play_seq,
     track_id, track_name, artist_name, album_name, coalesce(name_key, track_key) as song_key, artist_key,
     row_number() over (partition by listener_id, coalesce(name_key, track_key) order by ${ORDER}) = 1 as is_first_track_play,
     case when artist_key is not null then row_number() over (partition by listener_id, artist_key order by ${ORDER}) = 1 end as is_first_artist_play,

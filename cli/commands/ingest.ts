@@ -47,6 +47,7 @@ export function register(program: Command): void {
     .description('load a listener\'s Last.fm scrobbles from the API (user.getrecenttracks, paged, from the stored cursor on; LASTFM_API_KEY)')
     .requiredOption('--listener <id>', 'pseudonymous listener id the scrobbles belong to')
     .option('--user <name>', 'Last.fm user name (stored with the listener; needed the first time)')
+    .addHelpText('after', '\nExamples:\n  $ LASTFM_API_KEY=… lakehouse ingest lastfm --listener p07 --user some_scrobbler\n  $ lakehouse ingest lastfm --listener p07     # later runs: from the stored cursor on')
     .action(async function (this: Command, o: { listener: string; user?: string }) {
       const { config, log, opts } = cliFor(this);
       const listener = checkListenerId(o.listener, '--listener');
