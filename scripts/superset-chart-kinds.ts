@@ -167,7 +167,7 @@ export function chartParams(k: ChartKind): Json {
       return {
         viz_type, x_axis: dimParam(k.x), groupby: dimParam(k.y), metric: adhocMetric(k.metric), adhoc_filters: filters(k.where), row_limit: 10000,
         sort_x_axis: 'alpha_asc', sort_y_axis: 'alpha_desc', normalize_across: 'heatmap', legend_type: 'continuous',
-        linear_color_scheme: k.diverging ? 'schemeRdBu' : 'superset_seq_1', xscale_interval: -1, yscale_interval: -1, left_margin: 'auto',
+        linear_color_scheme: k.diverging ? 'schemeRdBu' : 'superset_seq_1', xscale_interval: 1, yscale_interval: 1, left_margin: 'auto',
         bottom_margin: 'auto', value_bounds: k.diverging ?? [null, null], y_axis_format: 'SMART_NUMBER', x_axis_time_format: 'smart_date',
         show_legend: true, show_percentage: false, show_values: true, extra_form_data: {}, dashboards: [],
       };

@@ -13,7 +13,7 @@ export const PREDICTIVE: DashboardSpec = {
   intro: '## Predictive analytics\nModels that predict valence, energy and the mood category. Every metric is computed on rows the model did not train on and is shown next to a baseline computed from the training data only; a model that does not beat its baseline has learnt nothing useful. ' +
     'Rows whose target comes from synthetic features form their own evaluation sets (`*_synthetic`); **synthetic target share** and **synthetic share** say how much of what a chart shows is generated.',
   charts: [
-    { key: 'predictive-headline', title: 'Catalog hold-out: models against baselines', table: 'gold.model_performance_metrics',
+    { key: 'predictive-headline', title: 'Catalog hold-out: models against baselines', table: 'gold.model_performance_metrics', width: 12,
       description: 'R², accuracy and macro-F1 of the catalog models on held-out Kaggle tracks (never trained on) next to the training-data baseline, with the 95 % interval of the improvement (track-clustered bootstrap). One row per model and metric: nothing is averaged.',
       chart: { kind: 'raw', where: "evaluation_set = 'catalog_holdout' AND metric_name IN ('r2', 'accuracy', 'macro_f1')",
         columns: ['model_name', 'metric_name', 'metric_value', 'baseline_value', 'diff_ci_low', 'diff_ci_high', 'verdict', 'n_tracks', 'cv_mean', 'cv_std'],
