@@ -72,7 +72,7 @@ test('--study filters the participants once bronze.listeners has study_id; an un
     assert.deepEqual([...new Set(keyed.map((v) => v.key.listener_id))], ['demo-tokyo']);
     assert.doesNotMatch(pilot.html, /This lake has no studies yet/);
     const rest = await buildReport(config, silentLogger, { kind: 'study' });
-    assert.deepEqual([...new Set(tracedValues(rest.html).map((v) => v.key.listener_id).filter((id) => typeof id === 'string'))].sort(), ['demo-amsterdam', 'demo-newyork']);
+    assert.deepEqual([...new Set(tracedValues(rest.html).map((v) => v.key.listener_id).filter((id) => typeof id === 'string'))].sort(), ['demo-amsterdam', 'demo-apple', 'demo-lastfm', 'demo-newyork', 'demo-youtube']);
     const unknown = await runCli(['--data-dir', config.dataDir, 'report', 'study', '--study', 'nope', '--out', '-']);
     assert.equal(unknown.code, 2);
     assert.match(unknown.stderr, /--study nope: no listener of this lake is in that study; studies: default, pilot/);
