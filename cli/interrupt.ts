@@ -87,4 +87,9 @@ export function installSignalHandlers(): void {
   installed = true;
   process.on('SIGINT', () => handle('SIGINT'));
   process.on('SIGTERM', () => handle('SIGTERM'));
+  // Whatever drew on the terminal while the verb stopped (a last spinner frame), the cursor is shown
+  // when an interrupted process ends.
+  process.on('exit', () => {
+    if (caught && process.stderr.isTTY) process.stderr.write(SHOW_CURSOR);
+  });
 }
