@@ -2,6 +2,7 @@
 // once (listener isolation, recomputation): several sessions, all hours and weekdays, a mix of
 // feature sources including plays without features, repeated tracks.
 import type { Row } from './fixture-runner.ts';
+import { mulberry32 } from '../../lib/ml/rng.ts';
 
 const SOURCES = ['kaggle', 'synthetic', 'spotify_api', 'kaggle', 'none', 'kaggle', 'synthetic'];
 const DAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
@@ -13,20 +14,8 @@ function partOfDay(hour: number): string {
   return 'night';
 }
 
-/** A small seeded generator (mulberry32), so the rows are the same on every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function sampleEvents(listenerId: string, count: number, seed: number): Row[] {
-  const rand = rng(seed);
+  const rand = mulberry32(seed);
   const rows: Row[] = [];
   let t = Date.UTC(2024, 0, 1, 0, 0, 0) + seed * 3_600_000;
   for (let i = 0; i < count; i++) {
