@@ -1,4 +1,4 @@
-// Retrying with exponential backoff and jitter, shared by the Spotify HTTP layer and the alert
+// Retrying with exponential backoff and jitter, shared by the retrying fetch (`http.ts`) and the alert
 // channels: attempt n (0-based) waits between half and all of min(maxDelay, base * 2^n).
 export interface BackoffPolicy {
   baseDelayMs: number;

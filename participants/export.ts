@@ -12,7 +12,7 @@ import { withReader, type LakeSession } from '../lib/session.ts';
 import { listTables } from '../lib/lake.ts';
 import { quoteIdent, quoteLiteral, queryRows } from '../lib/duckdb.ts';
 import { checkErasableListenerId } from '../lib/listener-id.ts';
-import { TokenStore } from '../lib/spotify/tokens.ts';
+import { TokenStore } from '../ingestion/spotify/tokens.ts';
 import { personalPaths, relativeTo } from './personal-files.ts';
 
 export interface ExportedTable {

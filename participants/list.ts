@@ -4,7 +4,7 @@
 import type { LakeSession } from '../lib/session.ts';
 import { relationExists } from '../lib/lake.ts';
 import { queryRows } from '../lib/duckdb.ts';
-import { TokenStore } from '../lib/spotify/tokens.ts';
+import { TokenStore } from '../ingestion/spotify/tokens.ts';
 import { readListeners, type ListenerRow } from '../bronze/listener-registry.ts';
 
 export interface ListedListener extends Omit<ListenerRow, 'status' | 'created_at'> {

@@ -9,7 +9,7 @@ import { historyDir, runCli, tempDir, testConfig } from '../test/helpers.ts';
 import { silentLogger } from '../lib/logger.ts';
 import { withReader, withWriter } from '../lib/session.ts';
 import { queryRows } from '../lib/duckdb.ts';
-import { TokenStore } from '../lib/spotify/tokens.ts';
+import { TokenStore } from '../ingestion/spotify/tokens.ts';
 import { LISTENER_ID_RULE, checkListenerId, isListenerId } from '../lib/listener-id.ts';
 import { ensureListeners, readListeners, writeListeners } from '../bronze/listener-registry.ts';
 import { pendingInbox } from '../pipeline/inbox.ts';

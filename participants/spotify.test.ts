@@ -10,7 +10,7 @@ import { runCli, runCliChild, tempDir } from '../test/helpers.ts';
 import { silentLogger } from '../lib/logger.ts';
 import { withReader } from '../lib/session.ts';
 import { queryRows } from '../lib/duckdb.ts';
-import { TokenStore } from '../lib/spotify/tokens.ts';
+import { TokenStore } from '../ingestion/spotify/tokens.ts';
 import { connect, fakeConfig, fakeSpotify } from '../ingestion/spotify/test-support.ts';
 import { findResidue, findUnusedKeys } from './residue.ts';
 

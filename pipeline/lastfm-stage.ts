@@ -4,7 +4,7 @@
 import type { LakeSession } from '../lib/session.ts';
 import { readCatalog } from '../lib/lake.ts';
 import { errorMessage } from '../lib/errors.ts';
-import type { FetchLike, RetryPolicy } from '../lib/spotify/http.ts';
+import type { FetchLike, RetryPolicy } from '../lib/http.ts';
 import { readListeners } from '../bronze/listener-registry.ts';
 import { ingestLastfm, lastfmListeners, type LastfmIngestSummary } from '../ingestion/lastfm/api.ts';
 import { changedTables, type StageResult } from './stages.ts';

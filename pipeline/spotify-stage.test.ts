@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { silentLogger } from '../lib/logger.ts';
 import { withReader } from '../lib/session.ts';
 import { queryRows } from '../lib/duckdb.ts';
-import { TokenStore } from '../lib/spotify/tokens.ts';
+import { TokenStore } from '../ingestion/spotify/tokens.ts';
 import { connect, fakeSpotify } from '../ingestion/spotify/test-support.ts';
 import type { SpotifyIngestSummary } from '../ingestion/spotify/ingest.ts';
 import { executeRun } from './run.ts';

@@ -4,9 +4,9 @@
 // pass after a longer backoff, as long as the run is not being stopped.
 import type { LakeSession } from '../lib/session.ts';
 import { readCatalog } from '../lib/lake.ts';
-import { TokenStore } from '../lib/spotify/tokens.ts';
+import { TokenStore } from '../ingestion/spotify/tokens.ts';
 import { ingestSpotifyInSession, summarise, type ListenerIngestSummary, type SpotifyIngestSummary } from '../ingestion/spotify/ingest.ts';
-import type { RetryPolicy } from '../lib/spotify/http.ts';
+import type { RetryPolicy } from '../lib/http.ts';
 import type { RunControl } from './run-control.ts';
 import { changedTables, type StageResult } from './stages.ts';
 

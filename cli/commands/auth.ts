@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { cliFor, printJson, printTable } from '../app.ts';
 import { io } from '../output.ts';
-import { login } from '../../lib/spotify/login.ts';
-import { DEFAULT_SCOPES } from '../../lib/spotify/oauth.ts';
-import { TokenStore } from '../../lib/spotify/tokens.ts';
+import { login } from '../../ingestion/spotify/login.ts';
+import { DEFAULT_SCOPES } from '../../ingestion/spotify/oauth.ts';
+import { TokenStore } from '../../ingestion/spotify/tokens.ts';
 import { checkListenerId } from '../../lib/listener-id.ts';
 
 export function register(program: Command): void {

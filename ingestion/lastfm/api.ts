@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { LakeSession } from '../../lib/session.ts';
 import type { Config } from '../../lib/config.ts';
 import { ConfigError, LakehouseError, errorMessage } from '../../lib/errors.ts';
-import { createResilientFetch, emptyStats, type FetchLike, type HttpStats, type RetryPolicy } from '../../lib/spotify/http.ts';
+import { createResilientFetch, emptyStats, type FetchLike, type HttpStats, type RetryPolicy } from '../../lib/http.ts';
 import { ingestParsedPlays } from '../exports/ingest.ts';
 import type { ParsedFile, PlayRow } from '../exports/platform.ts';
 import { apiTracks } from './source.ts';
@@ -71,7 +71,7 @@ export async function ingestLastfm(session: LakeSession, config: Config, o: Last
   if (!user) throw new ConfigError(`ingest lastfm: no Last.fm user for listener ${o.listener}: give --user <name>`);
   const from = stored && stored.user === user ? stored.from_uts : null;
   const stats = emptyStats();
-  const fetch = createResilientFetch({ policy: o.policy, stats, log: session.log, fetchImpl: o.fetchImpl });
+  const fetch = createResilientFetch({ service: 'Last.fm', policy: o.policy, stats, log: session.log, fetchImpl: o.fetchImpl });
   const limit = o.limit ?? 200;
   const nowMs = Date.now();
   const rawDir = join(config.dataDir, 'raw', 'lastfm', o.listener);

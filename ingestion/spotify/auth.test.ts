@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from '../../test/helpers.ts';
-import { login } from '../../lib/spotify/login.ts';
-import { TokenStore } from '../../lib/spotify/tokens.ts';
-import { createSpotifyClient } from '../../lib/spotify/client.ts';
-import { SpotifyAuthError } from '../../lib/spotify/errors.ts';
+import { login } from './login.ts';
+import { TokenStore } from './tokens.ts';
+import { createSpotifyClient } from './client.ts';
+import { SpotifyAuthError } from './errors.ts';
 import { ConfigError } from '../../lib/errors.ts';
 import { capturingLogger, connect, driveAuthorize, fakeConfig, fakeSpotify, leakedTokens } from './test-support.ts';
 

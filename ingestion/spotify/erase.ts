@@ -3,7 +3,7 @@
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../../lib/config.ts';
-import { TokenStore } from '../../lib/spotify/tokens.ts';
+import { TokenStore } from './tokens.ts';
 import { checkErasableListenerId } from '../../lib/listener-id.ts';
 import { rawRoot } from './source.ts';
 import { statePath } from './state.ts';

@@ -1,9 +1,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { tempDir } from '../../test/helpers.ts';
-import { createSpotifyClient } from '../../lib/spotify/client.ts';
-import { SpotifyHttpError } from '../../lib/spotify/errors.ts';
-import { backoffDelay, DEFAULT_POLICY, parseRetryAfter } from '../../lib/spotify/http.ts';
+import { createSpotifyClient } from './client.ts';
+import { SpotifyHttpError } from './errors.ts';
 import type { Config } from '../../lib/config.ts';
 import { capturingLogger, connect, fakeConfig, fakeSpotify, leakedTokens } from './test-support.ts';
 import type { FakeSpotify } from './fake-server.ts';
@@ -80,16 +79,4 @@ test('the SDK URL is rewritten to the configured base and the bearer is checked'
   assert.deepEqual(seen.map((r) => [r.route, r.query.after, r.status]), [['recently-played', '0', 200]]);
   const anonymous = await fetch(`${fake.apiBaseUrl}/me/player/recently-played`);
   assert.equal(anonymous.status, 401);
-});
-
-test('backoff grows exponentially with jitter and is capped; Retry-After parses seconds and dates', () => {
-  const p = { ...DEFAULT_POLICY, baseDelayMs: 100, maxDelayMs: 1000 };
-  assert.equal(backoffDelay(0, p, () => 0), 50);
-  assert.equal(backoffDelay(0, p, () => 1), 100);
-  assert.equal(backoffDelay(3, p, () => 1), 800);
-  assert.equal(backoffDelay(10, p, () => 1), 1000);
-  assert.equal(parseRetryAfter('7'), 7000);
-  assert.equal(parseRetryAfter(new Date(Date.UTC(2030, 0, 1, 0, 0, 10)).toUTCString(), Date.UTC(2030, 0, 1)), 10_000);
-  assert.equal(parseRetryAfter(null), null);
-  assert.equal(parseRetryAfter('soon'), null);
 });

@@ -6,8 +6,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Logger } from '../../lib/logger.ts';
-import type { SpotifyClient } from '../../lib/spotify/client.ts';
-import { SpotifyHttpError } from '../../lib/spotify/errors.ts';
+import type { SpotifyClient } from './client.ts';
+import { SpotifyHttpError } from './errors.ts';
 import { items, playedAtMs, type LandedMeta } from './parse.ts';
 
 export interface LandedFile extends LandedMeta {

@@ -3,7 +3,7 @@
 import { Writable } from 'node:stream';
 import { pino, type Logger } from 'pino';
 import type { Config } from '../../lib/config.ts';
-import { login } from '../../lib/spotify/login.ts';
+import { login } from './login.ts';
 import { sharedData, testConfig } from '../../test/helpers.ts';
 import { startFakeSpotify, type FakeSpotify, type FakeSpotifyOptions } from './fake-server.ts';
 

@@ -4,8 +4,8 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import type { Config } from '../config.ts';
-import { checkErasableListenerId, checkListenerId, isListenerId } from '../listener-id.ts';
+import type { Config } from '../../lib/config.ts';
+import { checkErasableListenerId, checkListenerId, isListenerId } from '../../lib/listener-id.ts';
 import { SpotifyAuthError, reloginHint } from './errors.ts';
 
 export interface StoredToken {

@@ -1,11 +1,28 @@
-// The fetch every Spotify call goes through: a timeout on every attempt (body included), 429 honours
-// Retry-After, 5xx / network errors / timeouts / unreadable JSON bodies are retried with exponential
-// backoff and jitter up to a limit, base URLs are rewritten to the configured ones, and the counts end
-// up in the run summary. Bodies are read here, so callers get a complete, already-checked Response.
-import type { Logger } from '../logger.ts';
-import { errorMessage } from '../errors.ts';
-import { SpotifyNetworkError, redactUrl } from './errors.ts';
-import { backoffDelay, sleep } from '../retry.ts';
+// The retrying fetch the API clients (Spotify, Last.fm) go through: a timeout on every attempt (body
+// included), 429 honours Retry-After, 5xx / network errors / timeouts / unreadable JSON bodies are
+// retried with exponential backoff and jitter up to a limit, URLs may be rewritten to a configured
+// base, and the counts end up in the run summary. Bodies are read here, so callers get a complete,
+// already-checked Response. URLs in messages and logs lose their query string (keys, codes).
+import type { Logger } from './logger.ts';
+import { LakehouseError, errorMessage } from './errors.ts';
+import { backoffDelay, sleep } from './retry.ts';
+
+/** A request could not be completed at all (network error, timeout, unreadable body) after every retry. */
+export class HttpNetworkError extends LakehouseError {
+  constructor(readonly url: string, detail: string, options?: { cause?: unknown }) {
+    super(`${redactUrl(url)}: ${detail}`, options);
+  }
+}
+
+/** Query strings may carry API keys or codes; only the path is shown in messages and logs. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.origin}${u.pathname}`;
+  } catch {
+    return '<url>';
+  }
+}
 
 export interface RetryPolicy {
   maxRetries: number;
@@ -27,6 +44,7 @@ export interface HttpStats {
   network_errors: number;
   timeouts: number;
   malformed_bodies: number;
+  /** Counted by clients that refresh an OAuth token (Spotify); 0 for the others. */
   token_refreshes: number;
   waited_ms: number;
 }
@@ -38,10 +56,12 @@ export function emptyStats(): HttpStats {
 export type FetchLike = (url: string, init?: RequestInit) => Promise<Response>;
 
 export interface ResilientFetchOptions {
+  /** Names the service in retry logs ("retrying Spotify request"). */
+  service?: string;
   policy?: Partial<RetryPolicy>;
   stats?: HttpStats;
   log?: Logger;
-  /** Maps the URL the SDK built (always https://api.spotify.com/v1/…) to the configured base. */
+  /** Maps the URL the caller built (e.g. the Spotify SDK's fixed root) to the configured base. */
   rewrite?: (url: string) => string;
   /** Sees every final body exactly as received (raw landing). */
   onBody?: (url: string, status: number, body: string) => void;
@@ -50,8 +70,6 @@ export interface ResilientFetchOptions {
 }
 
 type Attempt = { kind: 'response'; res: Response; body: string } | { kind: 'error'; error: unknown; timeout: boolean };
-
-export { backoffDelay };
 
 /** Seconds or an HTTP date, as RFC 9110 allows; null when absent or unparsable. */
 export function parseRetryAfter(value: string | null, now = Date.now()): number | null {
@@ -111,11 +129,11 @@ export function createResilientFetch(opts: ResilientFetchOptions = {}): FetchLik
       if (last || wait > policy.maxRetryAfterMs) {
         stats.failures++;
         if (a.kind === 'response' && !verdict.malformed) return rebuild(a.res, a.body);
-        throw new SpotifyNetworkError(url, `${verdict.reason} after ${n + 1} attempt(s)`, { cause: a.kind === 'error' ? a.error : undefined });
+        throw new HttpNetworkError(url, `${verdict.reason} after ${n + 1} attempt(s)`, { cause: a.kind === 'error' ? a.error : undefined });
       }
       stats.retries++;
       stats.waited_ms += wait;
-      opts.log?.warn({ url: redactUrl(url), reason: verdict.reason, attempt: n + 1, wait_ms: wait }, 'retrying Spotify request');
+      opts.log?.warn({ url: redactUrl(url), reason: verdict.reason, attempt: n + 1, wait_ms: wait }, `retrying ${opts.service ?? 'HTTP'} request`);
       await sleep(wait);
     }
   };

@@ -4,13 +4,13 @@
 // (Spotify accepts any port for a loopback URI registered without one; the tests use it too).
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Config } from '../config.ts';
-import { ConfigError } from '../errors.ts';
-import type { Logger } from '../logger.ts';
+import type { Config } from '../../lib/config.ts';
+import { ConfigError } from '../../lib/errors.ts';
+import type { Logger } from '../../lib/logger.ts';
 import { SpotifyAuthError } from './errors.ts';
 import { DEFAULT_SCOPES, authorizeUrl, createPkce, exchangeCode, randomState, requireClientId } from './oauth.ts';
 import { TokenStore, type TokenStatus } from './tokens.ts';
-import { checkListenerId } from '../listener-id.ts';
+import { checkListenerId } from '../../lib/listener-id.ts';
 
 export interface LoginOptions {
   listener: string;

@@ -2,11 +2,11 @@
 // (retries, timeouts, configured base URL, one token refresh on a 401). Each call also returns the
 // raw body exactly as received, for landing.
 import { SpotifyApi, type AudioFeatures, type IValidateResponses, type RecentlyPlayedTracksPage } from '@spotify/web-api-ts-sdk';
-import type { Config } from '../config.ts';
-import type { Logger } from '../logger.ts';
+import type { Config } from '../../lib/config.ts';
+import type { Logger } from '../../lib/logger.ts';
 import { ListenerAuthStrategy } from './auth-strategy.ts';
 import { SpotifyHttpError, reloginHint } from './errors.ts';
-import { createResilientFetch, emptyStats, type FetchLike, type HttpStats, type RetryPolicy } from './http.ts';
+import { createResilientFetch, emptyStats, type FetchLike, type HttpStats, type RetryPolicy } from '../../lib/http.ts';
 import type { TokenStore } from './tokens.ts';
 
 export interface ClientOptions {
@@ -73,7 +73,7 @@ export function createSpotifyClient(config: Config, listener: string, opts: Clie
   let last = { url: '', body: '' };
   const strategy = new ListenerAuthStrategy(config, listener, { store: opts.store, stats, policy: opts.policy, log: opts.log });
   const http = createResilientFetch({
-    stats, policy: opts.policy, log: opts.log,
+    service: 'Spotify', stats, policy: opts.policy, log: opts.log,
     rewrite,
     onBody: (url, _status, body) => void (last = { url, body }),
   });

@@ -1,9 +1,9 @@
 // Our IAuthStrategy for the SDK: reads the listener's stored token, refreshes it shortly before it
 // expires (and on demand after a 401), and writes the refreshed token back (mode 0600).
 import type { AccessToken, IAuthStrategy, SdkConfiguration } from '@spotify/web-api-ts-sdk';
-import type { Config } from '../config.ts';
-import type { Logger } from '../logger.ts';
-import type { HttpStats, RetryPolicy } from './http.ts';
+import type { Config } from '../../lib/config.ts';
+import type { Logger } from '../../lib/logger.ts';
+import type { HttpStats, RetryPolicy } from '../../lib/http.ts';
 import { refreshToken } from './oauth.ts';
 import { TokenStore, type StoredToken } from './tokens.ts';
 

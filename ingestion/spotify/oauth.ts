@@ -3,10 +3,10 @@
 // app is a public PKCE client. We refresh ourselves because the SDK's own refresh fails for apps that
 // use a client secret.
 import { createHash, randomBytes } from 'node:crypto';
-import type { Config } from '../config.ts';
-import { ConfigError } from '../errors.ts';
+import type { Config } from '../../lib/config.ts';
+import { ConfigError } from '../../lib/errors.ts';
 import { SpotifyAuthError, reloginHint } from './errors.ts';
-import { createResilientFetch, type FetchLike, type HttpStats, type RetryPolicy } from './http.ts';
+import { createResilientFetch, type FetchLike, type HttpStats, type RetryPolicy } from '../../lib/http.ts';
 import type { StoredToken } from './tokens.ts';
 
 export const DEFAULT_SCOPES = ['user-read-recently-played'];
@@ -79,7 +79,7 @@ async function postToken(config: Config, form: Record<string, string>, opts: Tok
   if (config.spotify.clientSecret) {
     headers.Authorization = `Basic ${Buffer.from(`${clientId}:${config.spotify.clientSecret}`).toString('base64')}`;
   }
-  const http = createResilientFetch({ stats: opts.stats, policy: opts.policy, fetchImpl: opts.fetchImpl });
+  const http = createResilientFetch({ service: 'Spotify', stats: opts.stats, policy: opts.policy, fetchImpl: opts.fetchImpl });
   const res = await http(accountsUrl(config, '/api/token'), { method: 'POST', headers, body: new URLSearchParams({ client_id: clientId, ...form }).toString() });
   const text = await res.text();
   let body: TokenResponse = {};
