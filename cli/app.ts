@@ -1,12 +1,14 @@
 // What every verb shares: the global options, the config and logger built from them, and the
-// printing helpers (data to stdout, logs to stderr).
+// printing helpers (data to stdout, logs to stderr). Every verb file imports this one when the CLI
+// starts, so it stays light: nothing here may load the database, the terminal view (ora) or a layer
+// (cli/lazy-load.test.ts checks what `--help` loads).
 import type { Command } from 'commander';
 import { loadConfig, type Config, type ConfigOverrides } from '../lib/config.ts';
 import { createLogger, type Logger } from '../lib/logger.ts';
 import { UsageError } from '../lib/errors.ts';
-import { requireDataDir } from '../lib/session.ts';
+import { requireDataDir } from '../lib/files.ts';
 import { io } from './output.ts';
-import { TerminalView } from './terminal-view.ts';
+import type { TerminalView } from './terminal-view.ts';
 import { emitProgress } from '../lib/progress.ts';
 import { formatDuration } from '../pipeline/run-control.ts';
 
@@ -33,20 +35,29 @@ export function wantsTerminalView(opts: GlobalOptions): boolean {
   return process.stderr.isTTY === true && !opts.json && opts.logFormat !== 'json';
 }
 
+/** Builds config and logger for a verb; call inside the action. */
+export function cliFor(cmd: Command, overrides: ConfigOverrides = {}): Cli {
+  return buildCli(cmd, overrides, null);
+}
+
 /**
- * Builds config and logger for a verb; call inside the action. With `{ view: true }` (long writing
- * verbs) a person at a terminal gets the progress view, which also shows the logs: warnings always,
- * everything with -v.
+ * cliFor for long writing verbs: a person at a terminal gets the progress view, which also shows the
+ * logs (warnings always, everything with -v). The view is loaded only then.
  */
-export function cliFor(cmd: Command, overrides: ConfigOverrides = {}, o: { view?: boolean } = {}): Cli {
+export async function cliWithView(cmd: Command, overrides: ConfigOverrides = {}): Promise<Cli> {
+  const wanted = wantsTerminalView(cmd.optsWithGlobals() as GlobalOptions);
+  return buildCli(cmd, overrides, wanted ? (await import('./terminal-view.ts')).TerminalView : null);
+}
+
+function buildCli(cmd: Command, overrides: ConfigOverrides, View: typeof TerminalView | null): Cli {
   const opts = cmd.optsWithGlobals() as GlobalOptions;
   if (opts.logFormat !== undefined && !LOG_FORMATS.includes(opts.logFormat)) {
     throw new UsageError(`--log-format ${opts.logFormat}: expected ${LOG_FORMATS.join(' or ')}`);
   }
   const config = loadConfig({ dataDir: opts.dataDir, ...overrides });
   const level = opts.verbose ? 'debug' : opts.quiet ? 'warn' : config.logLevel;
-  if (o.view && wantsTerminalView(opts)) {
-    const view = new TerminalView(process.stderr, { verbose: opts.verbose === true });
+  if (View && wantsTerminalView(opts)) {
+    const view = new View(process.stderr, { verbose: opts.verbose === true });
     const viewLevel = opts.verbose ? 'debug' : config.logLevel === 'silent' ? 'silent' : 'warn';
     return { opts, config, log: createLogger(viewLevel, false, view.logSink), view };
   }

@@ -1,7 +1,14 @@
 // Small file helpers shared by the importers.
 import { createHash } from 'node:crypto';
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream, existsSync, statSync } from 'node:fs';
 import { UsageError } from './errors.ts';
+
+/** A read-only command on a data dir that does not exist: an error naming it (reading never creates it). */
+export function requireDataDir(dataDir: string): void {
+  if (!existsSync(dataDir)) {
+    throw new UsageError(`${dataDir}: data dir does not exist (set --data-dir or LAKEHOUSE_DATA_DIR; \`lakehouse run --demo\` or \`lakehouse ingest …\` creates one)`);
+  }
+}
 
 /** A file the user named: missing or a folder is a usage error (exit code 2) naming the path. */
 export function requireInputFile(path: string): void {

@@ -2,7 +2,7 @@
 // (strings beyond 2^53), decimals and doubles as numbers, timestamps as ISO-8601 UTC, dates as
 // YYYY-MM-DD, NULL as null.
 import type { DuckDBResultReader } from '@duckdb/node-api';
-import { DuckDBTypeId } from '@duckdb/node-api';
+import { DuckDBTypeId } from './duckdb.ts';
 
 export function jsonNumber(v: bigint): number | string {
   return v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(v) : v.toString();

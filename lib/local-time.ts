@@ -5,8 +5,7 @@
 //   2. a `timezone` column in the row (IANA name, as silver carries it);
 //   3. a `listener_id` column, looked up in bronze.listeners.
 // When none gives one, the value is written without any zone designator.
-import { DuckDBTypeId } from '@duckdb/node-api';
-import { queryRows, quoteIdent, quoteLiteral, type DuckDBConnection } from './duckdb.ts';
+import { DuckDBTypeId, queryRows, quoteIdent, quoteLiteral, type DuckDBConnection } from './duckdb.ts';
 import { relationExists } from './lake.ts';
 
 const WALL_CLOCK = new Set([DuckDBTypeId.TIMESTAMP, DuckDBTypeId.TIMESTAMP_S, DuckDBTypeId.TIMESTAMP_MS, DuckDBTypeId.TIMESTAMP_NS]);

@@ -9,8 +9,7 @@
 import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
-import { quoteIdent, quoteLiteral } from './duckdb.ts';
+import { DuckDBInstance, quoteIdent, quoteLiteral } from './duckdb.ts';
 import { type Catalog } from './lake.ts';
 import { LAYERS } from './table-spec.ts';
 

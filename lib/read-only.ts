@@ -10,9 +10,9 @@
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, sep } from 'node:path';
-import { DuckDBInstance, StatementType, type DuckDBConnection, type DuckDBPreparedStatement } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBPreparedStatement } from '@duckdb/node-api';
 import type { Config } from './config.ts';
-import { quoteLiteral } from './duckdb.ts';
+import { DuckDBInstance, StatementType, quoteLiteral } from './duckdb.ts';
 import { attachLake, readCatalog } from './lake.ts';
 import { UsageError } from './errors.ts';
 

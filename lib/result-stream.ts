@@ -2,8 +2,8 @@
 // `lakehouse query` and `lakehouse export`, so a result of any size runs in bounded memory. Values
 // follow the JSON contract of lib/json-values.ts; local wall-clock columns (*_local) are written
 // with the listener's UTC offset (lib/local-time.ts), never with Z.
-import { DuckDBTypeId, JSDuckDBValueConverter, JsonDuckDBValueConverter, type DuckDBDataChunk, type DuckDBPreparedStatement } from '@duckdb/node-api';
-import type { DuckDBConnection } from './duckdb.ts';
+import type { DuckDBDataChunk, DuckDBPreparedStatement } from '@duckdb/node-api';
+import { DuckDBTypeId, JSDuckDBValueConverter, JsonDuckDBValueConverter, type DuckDBConnection } from './duckdb.ts';
 import { convertValue } from './json-values.ts';
 import { localTimeSql } from './local-time.ts';
 import type { GuardedStatement } from './read-only.ts';

@@ -1,7 +1,6 @@
 // Opening the lake for reading or writing. Writers hold the data-dir lock for their whole run, clear
 // staging folders left by killed runs, and get a connection with every current table attached.
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import type { Config } from './config.ts';
 import { openDuckDB, settingsFromConfig, type DuckDBConnection } from './duckdb.ts';
 import { acquireLock, type HeldLock } from './lock.ts';
@@ -9,8 +8,9 @@ import { attachLake } from './lake.ts';
 import { removeStaleStaging, LakeTransaction } from './table-writer.ts';
 import type { Logger } from './logger.ts';
 import type { BuildContext } from './build-context.ts';
-import { InterruptedError, UsageError } from './errors.ts';
+import { InterruptedError } from './errors.ts';
 import { registerWriter } from './writer-registry.ts';
+import { requireDataDir } from './files.ts';
 
 export function newRunId(now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
@@ -35,13 +35,6 @@ export interface LakeSession {
   refresh(): Promise<void>;
   context(tx: LakeTransaction): BuildContext;
   close(): void;
-}
-
-/** A read-only command on a data dir that does not exist: an error naming it (reading never creates it). */
-export function requireDataDir(dataDir: string): void {
-  if (!existsSync(dataDir)) {
-    throw new UsageError(`${dataDir}: data dir does not exist (set --data-dir or LAKEHOUSE_DATA_DIR; \`lakehouse run --demo\` or \`lakehouse ingest …\` creates one)`);
-  }
 }
 
 async function open(config: Config, log: Logger, lock: HeldLock | null, runId: string, onClose: () => void = () => {}): Promise<LakeSession> {

@@ -2,9 +2,6 @@ import type { Command } from 'commander';
 import { cliFor, printJson, printTable, verb } from '../app.ts';
 import { io } from '../output.ts';
 import { LakehouseError, UsageError } from '../../lib/errors.ts';
-import { withReader, withWriter } from '../../lib/session.ts';
-import { loadAlertRules } from '../../ops/alert-rules.ts';
-import { readAlerts, sendTestAlert } from '../../ops/alerts-evaluate.ts';
 
 export function register(program: Command): void {
   const alerts = verb(program, 'alerts', 'alert rules (alerts.yaml, see ops/README.md) and the alerts they raised (ops.alerts)');
@@ -18,6 +15,7 @@ export function register(program: Command): void {
       const { config, log, opts } = cliFor(this);
       const limit = Number(o.limit);
       if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit ${o.limit}: expected a positive whole number`);
+      const [{ loadAlertRules }, { readAlerts }, { withReader }] = await Promise.all([import('../../ops/alert-rules.ts'), import('../../ops/alerts-evaluate.ts'), import('../../lib/session.ts')]);
       const rules = loadAlertRules(config.alerts.rulesFile);
       io.err(rules ? `rules: ${rules.rules.length} in ${rules.file}\n` : `rules: none (no file at ${config.alerts.rulesFile}; no alerts are raised)\n`);
       const rows = await withReader(config, log, (s) => readAlerts(s.conn, limit));
@@ -30,6 +28,7 @@ export function register(program: Command): void {
     .addHelpText('after', '\nExamples:\n  $ ALERT_WEBHOOK_URL=https://hooks.slack.com/services/… lakehouse alerts test run-failed')
     .action(async function (this: Command, rule: string) {
       const { config, log, opts } = cliFor(this);
+      const [{ sendTestAlert }, { withWriter }] = await Promise.all([import('../../ops/alerts-evaluate.ts'), import('../../lib/session.ts')]);
       const row = await withWriter(config, log, 'alerts test', (s) => sendTestAlert(s, rule, log));
       if (opts.json) printJson({ ...row, details: JSON.parse(row.details) });
       else printTable([{ ...row }], ['rule_name', 'severity', 'sent_to', 'delivery_status', 'attempts', 'last_error']);

@@ -1,9 +1,6 @@
 import type { Command } from 'commander';
 import { cliFor, printJson, printTable } from '../app.ts';
 import { io } from '../output.ts';
-import { login } from '../../ingestion/spotify/login.ts';
-import { DEFAULT_SCOPES } from '../../ingestion/spotify/oauth.ts';
-import { TokenStore } from '../../ingestion/spotify/tokens.ts';
 import { checkListenerId } from '../../lib/listener-id.ts';
 
 export function register(program: Command): void {
@@ -19,6 +16,7 @@ export function register(program: Command): void {
     .addHelpText('after', '\nExample:\n  $ lakehouse auth login --listener p01     # open the printed URL as participant p01')
     .action(async function (this: Command, o: { listener: string; timeout: string; scope?: string[] }) {
       const { config, log, opts } = cliFor(this);
+      const [{ login }, { DEFAULT_SCOPES }] = await Promise.all([import('../../ingestion/spotify/login.ts'), import('../../ingestion/spotify/oauth.ts')]);
       const scopes = [...new Set([...DEFAULT_SCOPES, ...(o.scope ?? [])])];
       const status = await login(config, { listener: checkListenerId(o.listener), scopes, timeoutMs: Number(o.timeout) * 1000, log });
       if (opts.json) printJson(status);
@@ -30,8 +28,9 @@ export function register(program: Command): void {
     .description('per listener: connected or not, scopes, token expiry (never the token)')
     .option('--listener <id>', 'only this listener')
     .addHelpText('after', '\nExamples:\n  $ lakehouse auth status\n  $ lakehouse auth status --listener p01 --json')
-    .action(function (this: Command, o: { listener?: string }) {
+    .action(async function (this: Command, o: { listener?: string }) {
       const { config, opts } = cliFor(this);
+      const { TokenStore } = await import('../../ingestion/spotify/tokens.ts');
       const store = TokenStore.fromConfig(config);
       const ids = o.listener ? [checkListenerId(o.listener)] : store.listeners();
       const rows = ids.map((id) => store.status(id));
@@ -44,8 +43,9 @@ export function register(program: Command): void {
     .description("delete a listener's stored Spotify tokens")
     .requiredOption('--listener <id>', 'pseudonymous listener id')
     .addHelpText('after', '\nExample:\n  $ lakehouse auth logout --listener p01')
-    .action(function (this: Command, o: { listener: string }) {
+    .action(async function (this: Command, o: { listener: string }) {
       const { config } = cliFor(this);
+      const { TokenStore } = await import('../../ingestion/spotify/tokens.ts');
       const removed = TokenStore.fromConfig(config).remove(checkListenerId(o.listener));
       io.out(`${o.listener}: ${removed ? 'tokens deleted' : 'was not connected'}\n`);
     });

@@ -2,9 +2,7 @@
 // The `build` verb is shared with build.ts (build synthetic, build silver): whichever file registers
 // first creates it (`verb`), the other one finds it.
 import type { Command } from 'commander';
-import { cliFor, printJson, printTable, verb, viewReplacesData, withProgress } from '../app.ts';
-import { withWriter } from '../../lib/session.ts';
-import { buildGold, loadGoldTables, selectGoldTables } from '../../gold/build.ts';
+import { cliWithView, printJson, printTable, verb, viewReplacesData, withProgress } from '../app.ts';
 
 interface GoldOptions {
   category?: string;
@@ -20,7 +18,8 @@ function addGold(build: Command): void {
     .option('--table <name>', 'only this table, e.g. mood_time_correlations')
     .addHelpText('after', '\nExamples:\n  $ lakehouse build gold\n  $ lakehouse build gold --category descriptive\n  $ lakehouse build gold --table mood_time_correlations')
     .action(async function (this: Command, opts: GoldOptions) {
-      const cli = cliFor(this, {}, { view: true });
+      const cli = await cliWithView(this);
+      const [{ buildGold, loadGoldTables, selectGoldTables }, { withWriter }] = await Promise.all([import('../../gold/build.ts'), import('../../lib/session.ts')]);
       const plan = cli.view ? selectGoldTables(await loadGoldTables(), opts).map((s) => `gold.${s.name}`) : [];
       const published = await withProgress(cli, 'lakehouse build gold', 'gold', () => withWriter(cli.config, cli.log, 'build gold', (s) => buildGold(s, opts)), plan);
       const rows = published.map((m) => ({ table: `${m.layer}.${m.table}`, rows: m.rows, version: m.version, duration_ms: m.duration_ms }));

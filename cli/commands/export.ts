@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { cliFor, printJson } from '../app.ts';
 import { stdoutSink } from '../output.ts';
-import { runExport, exportFormat } from '../../lib/export.ts';
 import { UsageError } from '../../lib/errors.ts';
 
 export function register(program: Command): void {
@@ -23,6 +22,7 @@ Examples:
   $ lakehouse export --sql "select listener_id, count(*) as plays from silver.listening_with_features group by 1" --format json`)
     .action(async function (this: Command, table: string | undefined, opts: { format?: string; out?: string; where?: string; sql?: string }) {
       const { config, log, opts: g } = cliFor(this);
+      const { runExport, exportFormat } = await import('../../lib/export.ts');
       if (exportFormat(opts.format, opts.out) === 'parquet' && !opts.out && process.stdout.isTTY) {
         throw new UsageError('export: Parquet is binary; give --out <file> or redirect stdout');
       }

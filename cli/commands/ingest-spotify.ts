@@ -5,9 +5,7 @@ import type { Command } from 'commander';
 import { cliFor, printJson, printTable } from '../app.ts';
 import { io } from '../output.ts';
 import { LakehouseError } from '../../lib/errors.ts';
-import { ingestSpotify, type SpotifyIngestSummary } from '../../ingestion/spotify/ingest.ts';
-import { rebuildSpotifyFromRaw } from '../../ingestion/spotify/rebuild.ts';
-import { withWriter } from '../../lib/session.ts';
+import type { SpotifyIngestSummary } from '../../ingestion/spotify/ingest.ts';
 
 function printSummary(s: SpotifyIngestSummary): void {
   printTable(s.listeners.map((l) => ({
@@ -39,11 +37,13 @@ function addSpotify(ingest: Command): void {
     .action(async function (this: Command, o: { listener?: string; all?: boolean; fromRaw?: boolean }) {
       const { config, log, opts } = cliFor(this);
       if (o.fromRaw) {
+        const [{ rebuildSpotifyFromRaw }, { withWriter }] = await Promise.all([import('../../ingestion/spotify/rebuild.ts'), import('../../lib/session.ts')]);
         const rebuilt = await withWriter(config, log, 'ingest spotify --from-raw', (s) => rebuildSpotifyFromRaw(s, o.listener));
         if (opts.json) printJson(rebuilt);
         else printTable(rebuilt.map((r) => ({ ...r })));
         return;
       }
+      const { ingestSpotify } = await import('../../ingestion/spotify/ingest.ts');
       const summary = await ingestSpotify(config, log, { listener: o.listener, all: o.all });
       if (opts.json) printJson(summary);
       else printSummary(summary);

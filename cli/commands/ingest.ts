@@ -1,18 +1,11 @@
 import type { Command } from 'commander';
 import { cliFor, printJson, verb } from '../app.ts';
 import { io } from '../output.ts';
-import { withWriter } from '../../lib/session.ts';
-import { ingestKaggle } from '../../ingestion/kaggle/ingest.ts';
-import { ingestExportBatches, type ExportBatch } from '../../ingestion/exports/ingest.ts';
 import { UsageError } from '../../lib/errors.ts';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { parse } from 'csv-parse/sync';
 import { join } from 'node:path';
-import { checkTimeZone } from '../../bronze/listener-registry.ts';
 import { checkListenerId } from '../../lib/listener-id.ts';
-import { skippedLines } from '../../ingestion/exports/discover.ts';
-import { ingestLastfm } from '../../ingestion/lastfm/api.ts';
-import type { ExportIngestSummary } from '../../ingestion/exports/ingest.ts';
+import type { ExportBatch, ExportIngestSummary } from '../../ingestion/exports/ingest.ts';
 
 /** `Europe/Berlin (given)` or `UTC (defaulted: LAKEHOUSE_TIMEZONE)`. */
 function zoneNote(s: ExportIngestSummary): string {
@@ -31,6 +24,7 @@ export function register(program: Command): void {
     .addHelpText('after', '\nExamples:\n  $ lakehouse ingest kaggle ~/Downloads/dataset.csv\n  $ lakehouse ingest kaggle dataset.csv --json --data-dir ./study-lake')
     .action(async function (this: Command, csv: string) {
       const { config, log, opts } = cliFor(this);
+      const [{ ingestKaggle }, { withWriter }] = await Promise.all([import('../../ingestion/kaggle/ingest.ts'), import('../../lib/session.ts')]);
       const summary = await withWriter(config, log, 'ingest kaggle', async (s) => {
         const tx = s.begin();
         const result = await ingestKaggle(s.context(tx), csv);
@@ -51,6 +45,7 @@ export function register(program: Command): void {
     .action(async function (this: Command, o: { listener: string; user?: string }) {
       const { config, log, opts } = cliFor(this);
       const listener = checkListenerId(o.listener, '--listener');
+      const [{ ingestLastfm }, { withWriter }] = await Promise.all([import('../../ingestion/lastfm/api.ts'), import('../../lib/session.ts')]);
       const summary = await withWriter(config, log, 'ingest lastfm', (s) => ingestLastfm(s, config, { listener, user: o.user }));
       log.info({ listener, added: summary.rows_added, pages: summary.pages }, 'Last.fm scrobbles imported');
       if (opts.json) printJson(summary);
@@ -74,8 +69,11 @@ listener its time zone; --timezone is the fallback. Files that are not a listeni
 (Userdata.json, Playlist1.json, PDFs, …) are listed as skipped and never read further or stored.`)
     .action(async function (this: Command, paths: string[], o: { listener?: string; listenerDirs?: boolean; timezone?: string }) {
       const { config, log, opts } = cliFor(this);
+      const [{ checkTimeZone }, { ingestExportBatches }, { skippedLines }, { withWriter }] = await Promise.all([
+        import('../../bronze/listener-registry.ts'), import('../../ingestion/exports/ingest.ts'), import('../../ingestion/exports/discover.ts'), import('../../lib/session.ts'),
+      ]);
       const timezone = o.timezone ? checkTimeZone(o.timezone) : undefined;
-      const batches = exportBatches(paths, o, timezone);
+      const batches = await exportBatches(paths, o, timezone);
       const summaries = await withWriter(config, log, 'ingest export', async (s) => {
         const tx = s.begin();
         const result = await ingestExportBatches(s.context(tx), batches);
@@ -97,12 +95,12 @@ listener its time zone; --timezone is the fallback. Files that are not a listeni
     });
 }
 
-function exportBatches(paths: string[], o: { listener?: string; listenerDirs?: boolean }, timezone: string | undefined): ExportBatch[] {
+async function exportBatches(paths: string[], o: { listener?: string; listenerDirs?: boolean }, timezone: string | undefined): Promise<ExportBatch[]> {
   if (!!o.listener === !!o.listenerDirs) throw new UsageError('ingest export: give exactly one of --listener <id> or --listener-dirs');
   if (o.listener) return [{ listenerId: checkListenerId(o.listener, '--listener'), paths, timezone }];
   const batches: ExportBatch[] = [];
   for (const root of paths) {
-    const zones = readZoneManifest(join(root, 'listeners.csv'));
+    const zones = await readZoneManifest(join(root, 'listeners.csv'));
     const dirs = readdirSync(root).filter((d) => statSync(join(root, d)).isDirectory()).sort();
     for (const d of dirs) batches.push({ listenerId: checkListenerId(d, `--listener-dirs folder ${join(root, d)}`), paths: [join(root, d)], timezone: zones.get(d) ?? timezone });
   }
@@ -111,8 +109,9 @@ function exportBatches(paths: string[], o: { listener?: string; listenerDirs?: b
 }
 
 /** listener_id → time zone from an optional listeners.csv beside the listeners' folders. */
-function readZoneManifest(file: string): Map<string, string> {
+async function readZoneManifest(file: string): Promise<Map<string, string>> {
   if (!existsSync(file)) return new Map();
+  const [{ parse }, { checkTimeZone }] = await Promise.all([import('csv-parse/sync'), import('../../bronze/listener-registry.ts')]);
   const rows = parse(readFileSync(file), { columns: true, skip_empty_lines: true, trim: true, bom: true }) as Record<string, string>[];
   if (rows.length > 0 && !('listener_id' in rows[0] && 'timezone' in rows[0])) {
     throw new UsageError(`${file}: expected the header listener_id,timezone`);

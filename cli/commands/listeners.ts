@@ -1,18 +1,20 @@
 import type { Command } from 'commander';
 import { cliFor, printJson, printTable, type Cli } from '../app.ts';
 import { io } from '../output.ts';
-import { withReader, withWriter } from '../../lib/session.ts';
 import { LakehouseError, UsageError } from '../../lib/errors.ts';
 import type { ListenerRow } from '../../bronze/listener-registry.ts';
-import { addListener, checkLabel, checkStatus, parseInstant, updateListener, type ListenerPatch } from '../../participants/registry.ts';
-import { listListeners } from '../../participants/list.ts';
-import { eraseListener, type ErasureSummary } from '../../participants/erase.ts';
-import { exportListener } from '../../participants/export.ts';
+import type { ListenerPatch } from '../../participants/registry.ts';
+import type { ErasureSummary } from '../../participants/erase.ts';
 import { LISTENER_ID_RULE } from '../../lib/listener-id.ts';
+
+// The participant modules and the database are loaded when a subcommand runs, not at start-up.
+const registry = () => import('../../participants/registry.ts');
+const session = () => import('../../lib/session.ts');
 
 interface RowOptions { label?: string; timezone?: string; consentRecordedAt?: string; status?: string }
 
-function patchFrom(o: RowOptions): ListenerPatch {
+async function patchFrom(o: RowOptions): Promise<ListenerPatch> {
+  const { checkLabel, checkStatus, parseInstant } = await registry();
   const patch: ListenerPatch = {};
   if (o.label !== undefined) patch.label = checkLabel(o.label);
   if (o.timezone !== undefined) patch.timezone = o.timezone;
@@ -22,6 +24,7 @@ function patchFrom(o: RowOptions): ListenerPatch {
 }
 
 async function change(cli: Cli, command: string, id: string, patch: ListenerPatch): Promise<void> {
+  const [{ updateListener }, { withWriter }] = await Promise.all([registry(), session()]);
   const { before, after } = await withWriter(cli.config, cli.log, command, async (s) => {
     const tx = s.begin();
     try {
@@ -61,6 +64,7 @@ export function register(program: Command): void {
     .addHelpText('after', '\nExamples:\n  $ lakehouse listeners list\n  $ lakehouse listeners list --json')
     .action(async function (this: Command) {
       const cli = cliFor(this);
+      const [{ listListeners }, { withReader }] = await Promise.all([import('../../participants/list.ts'), session()]);
       const rows = await withReader(cli.config, cli.log, (s) => listListeners(s));
       if (cli.opts.json) printJson(rows);
       else printTable(rows.map((r) => ({ ...r })), ['listener_id', 'display_label', 'timezone', 'timezone_source', 'status', 'consent_recorded_at', 'created_at', 'plays', 'spotify_connected']);
@@ -74,7 +78,8 @@ export function register(program: Command): void {
     .addHelpText('after', '\nExamples:\n  $ lakehouse listeners add --timezone Europe/Berlin --consent-recorded-at now\n  $ lakehouse listeners add p07 --label "cohort B" --timezone America/New_York')
     .action(async function (this: Command, id: string | undefined, o: RowOptions) {
       const cli = cliFor(this);
-      const p = patchFrom(o);
+      const p = await patchFrom(o);
+      const [{ addListener }, { withWriter }] = await Promise.all([registry(), session()]);
       const row = await withWriter(cli.config, cli.log, 'listeners add', async (s) => {
         const tx = s.begin();
         try {
@@ -97,7 +102,7 @@ export function register(program: Command): void {
     .option('--status <status>', 'active, paused or withdrawn')
     .addHelpText('after', '\nExamples:\n  $ lakehouse listeners set p01 --timezone Europe/Amsterdam\n  $ lakehouse listeners set p01 --consent-recorded-at 2026-03-01T09:30:00Z')
     .action(async function (this: Command, id: string, o: RowOptions) {
-      const patch = patchFrom(o);
+      const patch = await patchFrom(o);
       if (Object.keys(patch).length === 0) throw new UsageError('listeners set: give at least one of --timezone, --label, --consent-recorded-at, --status');
       await change(cliFor(this), 'listeners set', id, patch);
     });
@@ -118,6 +123,7 @@ export function register(program: Command): void {
     .addHelpText('after', '\nExamples:\n  $ lakehouse listeners delete p03            # preview\n  $ lakehouse listeners delete p03 --confirm')
     .action(async function (this: Command, id: string, o: { confirm?: boolean }) {
       const cli = cliFor(this);
+      const { eraseListener } = await import('../../participants/erase.ts');
       const summary = await eraseListener(cli.config, cli.log, id, { dryRun: !o.confirm });
       printErasure(cli, summary);
       if (!o.confirm) throw new UsageError(`listeners delete: nothing was erased; repeat with --confirm to erase ${id}`);
@@ -130,6 +136,7 @@ export function register(program: Command): void {
     .addHelpText('after', '\nExample:\n  $ lakehouse listeners export p03 ./p03-data     # answer a data-access request')
     .action(async function (this: Command, id: string, dir: string) {
       const cli = cliFor(this);
+      const { exportListener } = await import('../../participants/export.ts');
       const result = await exportListener(cli.config, cli.log, id, dir);
       if (cli.opts.json) printJson(result);
       else {

@@ -2,9 +2,6 @@ import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { cliFor, printJson } from '../app.ts';
 import { io } from '../output.ts';
-import { readCatalog } from '../../lib/lake.ts';
-import { withLock } from '../../lib/lock.ts';
-import { writeNotebookDb } from '../../lib/notebook-db.ts';
 import { UsageError } from '../../lib/errors.ts';
 
 export function register(program: Command): void {
@@ -21,6 +18,7 @@ Examples:
     .action(async function (this: Command) {
       const { config, opts: g } = cliFor(this);
       if (!existsSync(config.dataDir)) throw new UsageError(`${config.dataDir}: data dir does not exist (check --data-dir or LAKEHOUSE_DATA_DIR)`);
+      const [{ readCatalog }, { withLock }, { writeNotebookDb }] = await Promise.all([import('../../lib/lake.ts'), import('../../lib/lock.ts'), import('../../lib/notebook-db.ts')]);
       const catalog = readCatalog(config.dataDir);
       const path = await withLock(config.dataDir, 'notebook', () => writeNotebookDb(config.dataDir, catalog));
       if (g.json) printJson({ path, tables: Object.keys(catalog.tables).length });

@@ -1,8 +1,5 @@
 import type { Command } from 'commander';
 import { cliFor, printJson, printTable } from '../app.ts';
-import { withLock } from '../../lib/lock.ts';
-import { publishLake } from '../../lib/trino/publish.ts';
-import { trinoFromConfig } from '../../lib/trino/client.ts';
 
 export function register(program: Command): void {
   program
@@ -17,6 +14,7 @@ Examples:
   $ lakehouse publish --json`)
     .action(async function (this: Command) {
       const { config, log, opts } = cliFor(this);
+      const [{ withLock }, { publishLake }, { trinoFromConfig }] = await Promise.all([import('../../lib/lock.ts'), import('../../lib/trino/publish.ts'), import('../../lib/trino/client.ts')]);
       const trino = trinoFromConfig(config);
       const summary = await withLock(config.dataDir, 'publish', () => publishLake(config, log, trino), { leaseMs: config.ops.lockLeaseMs });
       if (opts.json) printJson(summary);

@@ -1,14 +1,13 @@
 import type { Command } from 'commander';
 import { cliFor } from '../app.ts';
 import { stdoutSink } from '../output.ts';
-import { prepareReadOnly, withReadOnlyLake } from '../../lib/read-only.ts';
-import { parseOutputFormat, streamResult, writeRows, type OutputFormat, type TextSink } from '../../lib/result-stream.ts';
+import type { OutputFormat, TextSink } from '../../lib/result-stream.ts';
 import type { DuckDBConnection } from '../../lib/duckdb.ts';
 import { UsageError } from '../../lib/errors.ts';
-import { localTimesInRows } from '../../lib/local-time.ts';
 
 /** Runs one read-only statement over the lake and streams its result to sink; returns the row count. */
 export async function queryDuckDB(conn: DuckDBConnection, sql: string, format: OutputFormat, sink: TextSink): Promise<number> {
+  const [{ prepareReadOnly }, { streamResult }] = await Promise.all([import('../../lib/read-only.ts'), import('../../lib/result-stream.ts')]);
   return streamResult(conn, await prepareReadOnly(conn, sql, 'query'), format, sink);
 }
 
@@ -30,12 +29,14 @@ Examples:
   $ lakehouse query --engine trino --json "select * from gold.feature_source_coverage"`)
     .action(async function (this: Command, sql: string, opts: { engine: string; format?: string }) {
       const { config, opts: g } = cliFor(this);
+      const { parseOutputFormat, writeRows } = await import('../../lib/result-stream.ts');
       const format = parseOutputFormat(opts.format ?? (g.json ? 'json' : 'table'));
       if (opts.format && g.json && format !== 'json') throw new UsageError(`--json and --format ${format} contradict each other`);
       if (opts.engine === 'duckdb') {
+        const { withReadOnlyLake } = await import('../../lib/read-only.ts');
         await withReadOnlyLake(config, (lake) => queryDuckDB(lake.conn, sql, format, stdoutSink()));
       } else if (opts.engine === 'trino') {
-        const { queryTrino } = await import('../../lib/trino/query.ts');
+        const [{ queryTrino }, { localTimesInRows }] = await Promise.all([import('../../lib/trino/query.ts'), import('../../lib/local-time.ts')]);
         await writeRows(localTimesInRows(await queryTrino(config, sql)), format, stdoutSink());
       } else {
         throw new UsageError(`--engine: expected duckdb or trino, got "${opts.engine}"`);

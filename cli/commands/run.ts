@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
-import { cliFor, printJson, printTable, viewReplacesData } from '../app.ts';
+import { cliWithView, printJson, printTable, viewReplacesData } from '../app.ts';
 import { io } from '../output.ts';
 import { onInterrupt } from '../interrupt.ts';
 import type { TerminalView } from '../terminal-view.ts';
-import { executeRun, RunFailedError, type RunSummary } from '../../pipeline/run.ts';
+import type { RunSummary } from '../../pipeline/run.ts';
 import { RunControl, formatDuration } from '../../pipeline/run-control.ts';
 
 function summarise(view: TerminalView, s: RunSummary, dataDir: string): void {
@@ -39,8 +39,9 @@ Examples:
   $ lakehouse run --data-dir /srv/lake
   $ lakehouse run --log-format json 2> run.log`)
     .action(async function (this: Command, o: { demo?: boolean }) {
-      const cli = cliFor(this, {}, { view: true });
+      const cli = await cliWithView(this);
       const { config, log, opts, view } = cli;
+      const { executeRun, RunFailedError } = await import('../../pipeline/run.ts');
       const control = new RunControl();
       const off = onInterrupt((reason) => control.abort('shutdown', reason));
       view?.start(`lakehouse run${o.demo ? ' --demo' : ''}  ·  ${config.dataDir}`);

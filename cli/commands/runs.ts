@@ -2,8 +2,6 @@ import type { Command } from 'commander';
 import { cliFor, printJson, printTable, requireExistingDataDir } from '../app.ts';
 import { io } from '../output.ts';
 import { UsageError } from '../../lib/errors.ts';
-import { withReader } from '../../lib/session.ts';
-import { readChecks, readRuns } from '../../ops/run-history.ts';
 
 export function register(program: Command): void {
   program
@@ -17,6 +15,7 @@ export function register(program: Command): void {
       requireExistingDataDir(config);
       const limit = Number(o.limit);
       if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit ${o.limit}: expected a positive whole number`);
+      const [{ withReader }, { readChecks, readRuns }] = await Promise.all([import('../../lib/session.ts'), import('../../ops/run-history.ts')]);
       const { runs, checks } = await withReader(config, log, async (s) => {
         const all = await readRuns(s.conn, o.run ? 1_000_000 : limit);
         const runs = o.run ? all.filter((r) => r.run_id === o.run) : all;

@@ -2,8 +2,6 @@ import type { Command } from 'commander';
 import { rmSync } from 'node:fs';
 import { leaveSignalsToVerb } from '../interrupt.ts';
 import { cliFor } from '../app.ts';
-import { releaseHeldLocks } from '../../lib/lock.ts';
-import { PipelineScheduler } from '../../pipeline/scheduler.ts';
 
 /** After the grace period, how long a stage that ignores its abort may still take before the process exits anyway. */
 export const FORCE_EXIT_AFTER_GRACE_MS = 10_000;
@@ -26,6 +24,7 @@ Examples:
   $ SCHEDULE_CRON="30 2 * * *" SCHEDULE_TIMEZONE=Europe/Berlin lakehouse schedule`)
     .action(async function (this: Command, o: { runAtStart?: boolean; cron?: string }) {
       const { config, log } = cliFor(this);
+      const [{ releaseHeldLocks }, { PipelineScheduler }] = await Promise.all([import('../../lib/lock.ts'), import('../../pipeline/scheduler.ts')]);
       leaveSignalsToVerb();
       const scheduler = new PipelineScheduler({ config, log, cron: o.cron });
       scheduler.start();

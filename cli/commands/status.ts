@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { cliFor, printJson, printTable, requireExistingDataDir } from '../app.ts';
 import { io } from '../output.ts';
-import { lakeStatus, type StatusReport } from '../../pipeline/status.ts';
+import type { StatusReport } from '../../pipeline/status.ts';
 
 function printText(r: StatusReport): void {
   const lines = [`data dir:      ${r.data_dir}`, `health:        ${r.healthy ? 'ok' : 'NOT OK'}`];
@@ -36,6 +36,7 @@ Examples:
     .action(async function (this: Command) {
       const { config, log, opts } = cliFor(this);
       requireExistingDataDir(config);
+      const { lakeStatus } = await import('../../pipeline/status.ts');
       const report = await lakeStatus(config, log);
       if (opts.json) printJson(report);
       else printText(report);

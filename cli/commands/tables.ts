@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { cliFor, printJson, printTable, requireExistingDataDir } from '../app.ts';
-import { listTables } from '../../lib/lake.ts';
 import { LAYERS } from '../../lib/table-spec.ts';
 import { UsageError } from '../../lib/errors.ts';
 import { join } from 'node:path';
@@ -11,12 +10,13 @@ export function register(program: Command): void {
     .description('list the current version of every table: layer, table, rows, version, built at, path')
     .option('--layer <layer>', `only this layer (${LAYERS.join(', ')})`)
     .addHelpText('after', '\nExamples:\n  $ lakehouse tables\n  $ lakehouse tables --layer gold --json')
-    .action(function (this: Command, opts: { layer?: string }) {
+    .action(async function (this: Command, opts: { layer?: string }) {
       const { config, opts: g } = cliFor(this);
       if (opts.layer !== undefined && !(LAYERS as readonly string[]).includes(opts.layer)) {
         throw new UsageError(`--layer ${opts.layer}: unknown layer; valid: ${LAYERS.join(', ')}`);
       }
       requireExistingDataDir(config);
+      const { listTables } = await import('../../lib/lake.ts');
       const rows = listTables(config.dataDir)
         .filter((t) => !opts.layer || t.layer === opts.layer)
         .map((t) => ({ layer: t.layer, table: t.table, rows: t.rows, version: t.version, built_at: t.built_at, path: join(config.dataDir, t.path), run_id: t.run_id }));

@@ -1,0 +1,60 @@
+// Start-up stays cheap because the verb files load their heavy modules only when their action runs
+// (cli/README.md "Start-up"): `--version`, `--help`, a verb's help and a usage error load no
+// database, no Trino or Spotify client, no charting and no terminal spinner. Checked on real child
+// processes of bin/lakehouse.js, with test/module-log.mjs listing every module they load.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot, tempDir } from '../test/helpers.ts';
+
+/** Packages that cost start-up time and that only some verbs need. */
+const HEAVY = [
+  '@duckdb/node-api', '@duckdb/node-bindings', 'trino-client', '@spotify/web-api-ts-sdk', 'vega', 'vega-lite', 'ora',
+  'yaml', 'node-schedule', 'ml-random-forest', 'ml-kmeans', 'ml-regression', 'ml-cart', 'yauzl', 'csv-parse', 'seedrandom', 'cli-progress',
+];
+
+function loadedPackages(args: string[], dataDir: string, log: string): { status: number | null; stderr: string; packages: Set<string> } {
+  const r = spawnSync(process.execPath, ['--import', join(repoRoot, 'test', 'module-log.mjs'), join(repoRoot, 'bin', 'lakehouse.js'), ...args], {
+    cwd: repoRoot, encoding: 'utf8',
+    env: { ...process.env, MODULE_LOG: log, LAKEHOUSE_DATA_DIR: dataDir, DUCKDB_THREADS: '1', LOG_LEVEL: 'warn' },
+  });
+  const urls = readFileSync(log, 'utf8').split('\n').filter(Boolean);
+  const packages = new Set(urls.map((u) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(u)?.[1]).filter((p): p is string => !!p));
+  return { status: r.status, stderr: r.stderr, packages };
+}
+
+test('--version, --help, a verb\'s help and a usage error load none of the heavy packages', () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const calls: { args: string[]; status: number }[] = [
+      { args: ['--version'], status: 0 },
+      { args: ['--help'], status: 0 },
+      { args: ['query', '--help'], status: 0 },
+      { args: ['ingest', 'export', '--help'], status: 0 },
+      { args: ['query'], status: 2 },
+      { args: ['no-such-verb'], status: 2 },
+    ];
+    for (const [i, c] of calls.entries()) {
+      const r = loadedPackages(c.args, dir, join(dir, `modules-${i}.log`));
+      assert.equal(r.status, c.status, `lakehouse ${c.args.join(' ')}: ${r.stderr}`);
+      assert.ok(r.packages.has('commander'), `lakehouse ${c.args.join(' ')}: the module log sees packages`);
+      assert.deepEqual(HEAVY.filter((p) => r.packages.has(p)), [], `lakehouse ${c.args.join(' ')} loaded heavy packages`);
+    }
+  } finally {
+    cleanup();
+  }
+});
+
+test('a small query loads DuckDB (also through require) and nothing another verb needs', () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const r = loadedPackages(['query', '--json', 'select 42 as n'], dir, join(dir, 'modules.log'));
+    assert.equal(r.status, 0, r.stderr);
+    assert.ok(r.packages.has('@duckdb/node-api'), 'the module log sees the DuckDB binding');
+    assert.deepEqual(HEAVY.filter((p) => r.packages.has(p) && !p.startsWith('@duckdb/')), []);
+  } finally {
+    cleanup();
+  }
+});
