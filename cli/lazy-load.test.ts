@@ -1,5 +1,5 @@
 // Start-up stays cheap because the verb files load their heavy modules only when their action runs
-// (cli/README.md "Start-up"): `--version`, `--help`, a verb's help and a usage error load no
+// (cli/README.md "Start-up"): `--version`, `--help`, a verb's help, a usage error and `tables` load no
 // database, no Trino or Spotify client, no charting and no terminal spinner. Checked on real child
 // processes of bin/lakehouse.js, with test/module-log.mjs listing every module they load.
 import { test } from 'node:test';
@@ -25,7 +25,7 @@ function loadedPackages(args: string[], dataDir: string, log: string): { status:
   return { status: r.status, stderr: r.stderr, packages };
 }
 
-test('--version, --help, a verb\'s help and a usage error load none of the heavy packages', () => {
+test('--version, --help, a verb\'s help, usage errors and `tables` load none of the heavy packages', () => {
   const { dir, cleanup } = tempDir();
   try {
     const calls: { args: string[]; status: number }[] = [
@@ -35,6 +35,8 @@ test('--version, --help, a verb\'s help and a usage error load none of the heavy
       { args: ['ingest', 'export', '--help'], status: 0 },
       { args: ['query'], status: 2 },
       { args: ['no-such-verb'], status: 2 },
+      // The catalog is JSON: listing tables needs no database.
+      { args: ['tables', '--json'], status: 0 },
     ];
     for (const [i, c] of calls.entries()) {
       const r = loadedPackages(c.args, dir, join(dir, `modules-${i}.log`));

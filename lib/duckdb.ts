@@ -8,6 +8,7 @@ import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import type { Config } from './config.ts';
 
 export type { DuckDBConnection, DuckDBValue };
+export { quoteIdent, quoteLiteral } from './sql-quote.ts';
 
 // The binding's JavaScript (about 180 CommonJS files) is loaded with require, and every other module
 // takes its DuckDB values from here: an ESM `import` of the package makes Node scan each of those
@@ -58,15 +59,6 @@ export async function withDuckDB<T>(settings: DuckDBSettings, fn: (conn: DuckDBC
     connection.closeSync();
     instance.closeSync();
   }
-}
-
-export function quoteIdent(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
-}
-
-/** A SQL string literal; used only where DuckDB cannot bind a parameter (file paths in DDL/COPY). */
-export function quoteLiteral(value: string): string {
-  return `'${value.replaceAll("'", "''")}'`;
 }
 
 /** Rows as plain JSON-friendly objects (BIGINT as number when safe, timestamps as strings). */

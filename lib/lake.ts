@@ -4,7 +4,7 @@
 import { existsSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DuckDBConnection } from './duckdb.ts';
-import { quoteIdent, quoteLiteral } from './duckdb.ts';
+import { quoteIdent, quoteLiteral } from './sql-quote.ts';
 import { LAYERS, type Layer } from './table-spec.ts';
 import { UsageError } from './errors.ts';
 
