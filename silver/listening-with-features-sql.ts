@@ -205,7 +205,7 @@ with listeners as (
 ), zone_days as (
   -- A zone's UTC offset once per zone and UTC day instead of once per play: ICU's conversion cost
   -- 2.6 s of CPU per million plays and does not run in parallel. Exact wherever the offsets at the
-  -- day's first and last microsecond agree (a zone never changes its offset and back within a day);
+  -- day's first and last microsecond agree (assumed: no zone changes its offset and back within one day);
   -- plays on a day with a change are converted one by one.
   select timezone, day, off_first, off_first = off_last as is_constant
   from (select timezone, day, timezone(timezone, day::timestamptz) - day as off_first,

@@ -237,3 +237,30 @@ test('the plan sorts plays for two windows only (plus the dedup neighbours) and 
     cleanup();
   }
 });
+
+test('local time on ordinary days (no offset change) in zones with whole and half-hour offsets', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    mkdirSync(join(dir, 'in'));
+    const file = join(dir, 'in', 'Streaming_History_Audio_2025.json');
+    writeFileSync(file, JSON.stringify([
+      extended('2025-01-15T10:00:00Z', 'spotify:track:aaaaaaaaaaaaaaaaaaaaaa', 'A', 'X'),
+      extended('2025-05-22T13:01:24Z', 'spotify:track:bbbbbbbbbbbbbbbbbbbbbb', 'B', 'X'),
+      extended('2025-07-01T23:30:00Z', 'spotify:track:cccccccccccccccccccccc', 'C', 'X'),
+    ]));
+    const config = testConfig(join(dir, 'lake'));
+    await build(config, async (s) => {
+      await ingestExportStage(s, [file], 'ams', 'Europe/Amsterdam');
+      await ingestExportStage(s, [file], 'kol', 'Asia/Kolkata');
+      await silverStage(s);
+    });
+    const rows = await withReader(config, silentLogger, (s) => queryRows<Record<string, unknown>>(s.conn, `
+      select listener_id, strftime(played_at_local, '%Y-%m-%d %H:%M:%S') as local, hour_of_day from silver.listening_with_features order by listener_id, played_at`));
+    assert.deepEqual(rows.map((r) => [r.listener_id, r.local, r.hour_of_day]), [
+      ['ams', '2025-01-15 11:00:00', 11], ['ams', '2025-05-22 15:01:24', 15], ['ams', '2025-07-02 01:30:00', 1],
+      ['kol', '2025-01-15 15:30:00', 15], ['kol', '2025-05-22 18:31:24', 18], ['kol', '2025-07-02 05:00:00', 5],
+    ]);
+  } finally {
+    cleanup();
+  }
+});
