@@ -162,7 +162,9 @@ with listeners as (
   select listener_id, played_at, track_key, ms_played from ${lastfmPairsSql('plays')}
   union all
   select listener_id, played_at, track_key, ms_played from ${applePairsSql('plays')}
-), events as (
+), events as not materialized (
+  -- not materialised: a second and third copy of the wide rows cost 0.5 GiB of peak memory at 1M
+  -- plays; the anti join is cheap to run again
   select p.* from plays p
   anti join superseded s on s.listener_id = p.listener_id and s.played_at = p.played_at
     and s.track_key = p.track_key and s.ms_played is not distinct from p.ms_played
@@ -210,7 +212,7 @@ with listeners as (
   select timezone, day, off_first, off_first = off_last as is_constant
   from (select timezone, day, timezone(timezone, day::timestamptz) - day as off_first,
       timezone(timezone, (day + interval 1 day - interval 1 microsecond)::timestamptz) - (day + interval 1 day - interval 1 microsecond) as off_last
-    from (select distinct l.timezone, date_trunc('day', e.played_at) as day from events e join listeners l using (listener_id)))
+    from (select distinct l.timezone, date_trunc('day', e.played_at) as day from plays e join listeners l using (listener_id)))
 ), localised as (
   select f.*, l.timezone,
     case when z.is_constant then f.played_at + z.off_first else timezone(l.timezone, f.played_at::timestamptz) end as played_at_local
