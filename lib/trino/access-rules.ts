@@ -13,6 +13,7 @@
 //     declared when the rules were generated) is not readable by analysts at all;
 //   - every user sees only their own queries; no procedures, no functions but the built-in ones, no
 //     impersonation, no ALTER ... SET AUTHORIZATION.
+import { STUDY_ID_RULE, isStudyId } from '../study-id.ts';
 import { TRINO_CATALOG } from './client.ts';
 
 export const PIPELINE_USER = 'lakehouse';
@@ -27,9 +28,6 @@ export const STUDIES_TABLE = `${TRINO_CATALOG}.silver.listener_studies`;
 /** Analyst user names: short and plain, so they are safe in the rules' regular expressions and in the password file. */
 const ANALYST_NAME = /^[a-z][a-z0-9_-]{0,31}$/;
 export const ANALYST_NAME_RULE = "1-32 characters: lowercase letters, digits, '_' and '-', starting with a letter";
-/** Same rule as lib/study-id.ts (the study ids of bronze.listeners): safe inside a plain SQL string literal. */
-const STUDY_ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
-export const STUDY_ID_RULE = "1-64 characters: lowercase letters, digits, '_' and '-', starting with a letter or digit";
 
 export function analystNameProblem(name: string): string | null {
   if (!ANALYST_NAME.test(name)) return `"${name}" is not a valid analyst name (${ANALYST_NAME_RULE})`;
@@ -37,8 +35,9 @@ export function analystNameProblem(name: string): string | null {
   return null;
 }
 
+/** The study ids of bronze.listeners (lib/study-id.ts): safe inside a plain SQL string literal. */
 export function studyIdProblem(id: string): string | null {
-  return STUDY_ID.test(id) ? null : `"${id}" is not a valid study id (${STUDY_ID_RULE})`;
+  return isStudyId(id) ? null : `"${id}" is not a valid study id (${STUDY_ID_RULE})`;
 }
 
 /** analyst name → the study ids granted to them. */
