@@ -20,7 +20,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
-import { loadTables } from '../lib/table-loader.ts';
 import {
   PIPELINE_USER, READABLE_LAYERS, SERVICE_USERS, SUPERSET_USER, accessRules, analystNameProblem, studyIdProblem,
   type DeclaredTable, type Grants,
@@ -40,6 +39,7 @@ const say = (msg: string) => process.stderr.write(`trino-security: ${msg}\n`);
 
 /** silver/gold/ops tables of the declarations, and whether each has a listener_id column. */
 export async function declaredTables(repoRoot = REPO_ROOT): Promise<DeclaredTable[]> {
+  const { loadTables } = await import('../lib/table-loader.ts'); // loads DuckDB: only when rules are written
   const out: DeclaredTable[] = [];
   for (const root of DECLARATION_ROOTS) {
     for (const { spec } of await loadTables(join(repoRoot, root))) {
