@@ -3,7 +3,10 @@
 // (analysts) and scripts/trino-start.sh (`init`); compose runs the same in its trino-init service.
 //
 //   init                       TLS certificate, shared secret, the service users lakehouse and
-//                              superset, rules.json (idempotent; run at every start)
+//                              superset, rules.json (idempotent; run at every start). Env:
+//                              TRINO_PASSWORD, TRINO_SUPERSET_PASSWORD (else generated into
+//                              <user>.password), TRINO_TLS_HOSTNAMES (more names for the
+//                              certificate), TRINO_CA_EXPORT (also copy the certificate there)
 //   add <name> [--study <id>]... [--password-stdin]
 //                              a new analyst; prints the generated password once on stdout
 //   password <name> [--password-stdin]
@@ -167,6 +170,8 @@ export async function init(dir: string, env: NodeJS.ProcessEnv = process.env, re
   ensureServiceUser(dir, SUPERSET_USER, 'TRINO_SUPERSET_PASSWORD', env);
   if (!existsSync(join(dir, GRANTS_FILE))) writeGrants(join(dir, GRANTS_FILE), {});
   await writeRules(dir, repoRoot);
+  // compose: the certificate alone, in a volume the clients mount (they never see the security dir).
+  if (env.TRINO_CA_EXPORT?.trim()) writePrivateFile(env.TRINO_CA_EXPORT, readFileSync(join(dir, TLS_CA), 'utf8'), 0o644);
 }
 
 // --- the CLI ----------------------------------------------------------------------------------

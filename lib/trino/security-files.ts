@@ -44,9 +44,10 @@ export function ensurePrivateDir(dir: string): void {
   chmodSync(dir, 0o700);
 }
 
-/** Atomically replaces `file` with `content`, mode `mode` (0600 unless said otherwise). */
+/** Atomically replaces `file` with `content`, mode `mode` (0600 unless said otherwise; a private file's folder is made 0700). */
 export function writePrivateFile(file: string, content: string, mode = 0o600): void {
-  ensurePrivateDir(dirname(file));
+  if (mode & 0o077) mkdirSync(dirname(file), { recursive: true });
+  else ensurePrivateDir(dirname(file));
   const tmp = `${file}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
   const fd = openSync(tmp, 'wx', mode);
   try {
