@@ -113,8 +113,8 @@ mkdir -p "$STATE/var" "$LAKEHOUSE_DATA_DIR/_trino/metastore"
 
 started=$(date +%s)
 # The shared secret reaches Trino through its environment only (config.properties reads
-# ${ENV:TRINO_SHARED_SECRET}); it is never on a command line.
-TRINO_SHARED_SECRET="$(cat "$TRINO_SECURITY_DIR/shared-secret")" \
+# ${ENV:TRINO_SHARED_SECRET}); it is never on a command line. Client passwords stay out of it.
+TRINO_SHARED_SECRET="$(cat "$TRINO_SECURITY_DIR/shared-secret")" env -u TRINO_PASSWORD -u TRINO_SUPERSET_PASSWORD \
   setsid nohup "$TRINO_HOME/bin/launcher" run --etc-dir "$ROOT/trino/etc" --data-dir "$STATE/var" \
   --jvm-dir "$JDK" >"$LOG_FILE" 2>&1 < /dev/null &
 echo $! > "$PID_FILE"
