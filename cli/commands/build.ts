@@ -2,6 +2,8 @@ import type { Command } from 'commander';
 import { cliFor, printJson, printTable, verb, viewReplacesData, withProgress, type Cli } from '../app.ts';
 import { withWriter } from '../../lib/session.ts';
 import { silverStage, syntheticStage, type StageResult } from '../../pipeline/stages.ts';
+import { checkStudy, scopeToStudy } from '../../pipeline/study-scope.ts';
+import { checkStudyId } from '../../lib/study-id.ts';
 
 function report(result: StageResult, cli: Cli): void {
   if (cli.opts.json) printJson(result);
@@ -23,11 +25,16 @@ export function register(program: Command): void {
 
   build
     .command('silver')
-    .description('build silver.listening_with_features (generates missing synthetic features first)')
-    .addHelpText('after', '\nExamples:\n  $ lakehouse build silver\n  $ ALLOW_SYNTHETIC=false lakehouse build silver')
-    .action(async function (this: Command) {
+    .description('build the silver tables (generates missing synthetic features first)')
+    .option('--study <id>', "only this study's listeners' rows are rebuilt; the other studies' rows are kept unchanged")
+    .addHelpText('after', '\nExamples:\n  $ lakehouse build silver\n  $ lakehouse build silver --study pilot\n  $ ALLOW_SYNTHETIC=false lakehouse build silver')
+    .action(async function (this: Command, o: { study?: string }) {
       const cli = cliFor(this, {}, { view: true });
+      if (o.study !== undefined) checkStudyId(o.study);
       const plan = ['silver.listening_with_features', 'silver.catalog_tracks'];
-      report(await withProgress(cli, 'lakehouse build silver', 'silver', () => withWriter(cli.config, cli.log, 'build silver', (s) => silverStage(s)), plan), cli);
+      report(await withProgress(cli, 'lakehouse build silver', 'silver', () => withWriter(cli.config, cli.log, 'build silver', async (s) => {
+        if (o.study !== undefined) await scopeToStudy(s, await checkStudy(s.conn, o.study));
+        return silverStage(s);
+      }), plan), cli);
     });
 }
