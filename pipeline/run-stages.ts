@@ -161,7 +161,7 @@ export async function dataStages(state: RunState, opts: RunOptions): Promise<voi
   // --study: a listener is in the study by the registry; a new one by the study its export brings (else default).
   const member = opts.study ? await studyMembership(session.conn, opts.study) : null;
   const registered = new Set((await readListeners(session.conn)).map((l) => l.listener_id));
-  const only = member ? (listener: string) => member(listener) : undefined;
+  const only = member ?? undefined;
   const wanted = (e: { listener: string; study?: string }) => !opts.study || (registered.has(e.listener) ? member!(e.listener) : (e.study ?? DEFAULT_STUDY) === opts.study);
   if (inputs.kaggleCsv) await step(state, 'ingest kaggle', () => ingestKaggleStage(session, inputs.kaggleCsv!));
   for (const e of (inputs.exports ?? []).filter(wanted)) await step(state, `ingest export ${e.listener}`, () => ingestExportStage(session, e.paths, e.listener, e.timezone, e.study));
