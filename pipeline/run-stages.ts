@@ -159,10 +159,11 @@ export async function dataStages(state: RunState, opts: RunOptions): Promise<voi
   const { session } = state;
   const inputs = opts.demo ? await stage(state, 'demo', () => demoInputs(state)) : opts;
   // --study: a listener is in the study by the registry; a new one by the study its export brings (else default).
+  // (Without --study nothing is awaited here: the first stage starts at once, as before studies.)
   const member = opts.study ? await studyMembership(session.conn, opts.study) : null;
-  const registered = new Set((await readListeners(session.conn)).map((l) => l.listener_id));
+  const registered = opts.study ? new Set((await readListeners(session.conn)).map((l) => l.listener_id)) : new Set<string>();
   const only = member ?? undefined;
-  const wanted = (e: { listener: string; study?: string }) => !opts.study || (registered.has(e.listener) ? member!(e.listener) : (e.study ?? DEFAULT_STUDY) === opts.study);
+  const wanted = (e: { listener: string; study?: string }) => !member || (registered.has(e.listener) ? member(e.listener) : (e.study ?? DEFAULT_STUDY) === opts.study);
   if (inputs.kaggleCsv) await step(state, 'ingest kaggle', () => ingestKaggleStage(session, inputs.kaggleCsv!));
   for (const e of (inputs.exports ?? []).filter(wanted)) await step(state, `ingest export ${e.listener}`, () => ingestExportStage(session, e.paths, e.listener, e.timezone, e.study));
   if (!opts.demo && opts.inbox !== false) await step(state, 'ingest inbox', () => inboxStage(state, { ...(opts.inbox || {}), only }));
