@@ -11,6 +11,8 @@ import { readCatalog } from '../lib/lake.ts';
 import { ingestExportStage, silverStage } from '../pipeline/stages.ts';
 import { addListener, updateListener } from '../participants/registry.ts';
 import { eraseListener } from '../participants/erase.ts';
+import { exportListener } from '../participants/export.ts';
+import { readFileSync } from 'node:fs';
 import { readListeners, registryHasStudyColumn } from '../bronze/listener-registry.ts';
 import listeners from '../bronze/listeners.ts';
 
@@ -54,7 +56,13 @@ test('silver.listener_studies holds every registered listener with their study; 
     assert.deepEqual((await studies(s)).map((r) => r.study_id), ['pilot', 'pilot', 'main-2026'], 'listeners set --study reaches silver with the next build');
   });
 
-  await eraseListener(config, silentLogger, 'a1');
+  const out = tempDir();
+  t.after(out.cleanup);
+  const exported = await exportListener(config, silentLogger, 'a1', join(out.dir, 'export-a1'));
+  assert.deepEqual(exported.tables.filter((x) => x.table === 'silver.listener_studies').map((x) => x.rows), [1], 'listeners export includes the study row');
+  assert.match(readFileSync(join(out.dir, 'export-a1', 'bronze.listeners.csv'), 'utf8'), /study_id[\s\S]*pilot/);
+  const erased = await eraseListener(config, silentLogger, 'a1');
+  assert.ok(erased.tables.some((x) => x.table === 'silver.listener_studies' && x.rows_removed === 1), 'the erasure names the study row it removed');
   await withReader(config, silentLogger, async (s) => {
     assert.deepEqual((await studies(s)).map((r) => r.listener_id), ['a2', 'a3'], 'the erased listener has no row left');
   });

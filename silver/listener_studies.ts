@@ -31,5 +31,7 @@ export async function buildListenerStudies(ctx: BuildContext): Promise<TableVers
   const sql = registry === null
     ? 'select null::varchar as listener_id, null::varchar as study_id where false'
     : `with registry as (\n  ${registry}\n)\nselect listener_id, study_id from registry`;
-  return ctx.tx.write(spec, { sql, orderBy: spec.orderBy, inputs: registry === null ? [] : spec.inputs });
+  // Always whole, also under --study: it is what Trino and Superset filter studies by, so it must follow
+  // the registry for every listener (a listener moved to another study included).
+  return ctx.tx.write(spec, { sql, orderBy: spec.orderBy, inputs: registry === null ? [] : spec.inputs, wholeTable: true });
 }

@@ -34,6 +34,7 @@ export const DEMO_PLATFORM_LISTENERS = [
 export const DEMO_PLATFORM_EVENTS = 600;
 /** The demo's two studies (so dashboards and stack tests have studies to keep apart): three listeners each. */
 const STUDY_OF: ReadonlyMap<string, string> = new Map([...DEMO_LISTENERS, ...DEMO_PLATFORM_LISTENERS].map((l) => [l.id, l.study]));
+export const DEMO_STUDIES: readonly string[] = [...new Set(STUDY_OF.values())].sort();
 
 export async function generateDemo(dir: string): Promise<DemoResult> {
   mkdirSync(dir, { recursive: true });
