@@ -2,11 +2,12 @@
 // evaluation, predict every distinct feature vector the listeners' plays carry, and write
 // mood_predictions and mood_classifications with a split per play plus per-listener test metrics.
 import type { BuildContext } from '../../lib/build-context.ts';
-import { queryRows, scalar } from '../../lib/duckdb.ts';
-import { appendRows, loadRows, type AppendColumn } from '../../lib/appender.ts';
+import { queryRows } from '../../lib/duckdb.ts';
+import { loadRows } from '../../lib/appender.ts';
+import { compileForestClassifier, compileForestRegressor, forestClassifierSelect } from '../../lib/ml/sql-compile.ts';
 import { featureKeySql } from '../../silver/catalog_tracks.ts';
 import { HAS_ANY_FEATURES, isStream, moodCategory } from '../shared/feature-sql.ts';
-import { planModel, featureMatrix, loadCatalogData, splitCatalog, type CatalogData, type FittedCatalogModel } from './catalog-models.ts';
+import { planModel, loadCatalogData, splitCatalog, type CatalogData, type FittedCatalogModel } from './catalog-models.ts';
 import type { CatalogSplit, CatalogSplitOptions } from './catalog-split.ts';
 import { fitMissing } from './parallel-fit.ts';
 import {
@@ -14,7 +15,7 @@ import {
 } from './evaluation.ts';
 import {
   CATALOG_MODELS, CV_CAP, CV_FOLDS, EVAL_SETS, HOLDOUT_SHARE, MIN_CATALOG_GROUPS, MIN_EVAL_ROWS, MOODS, REAL_SOURCE_SQL, SEED,
-  MOOD_MODEL, VALENCE_MODEL, type CatalogModelSpec,
+  MOOD_MODEL, VALENCE_MODEL,
 } from './model-settings.ts';
 import type { MetricContext, Report } from './report-rows.ts';
 import moodPredictions from './mood_predictions.ts';
@@ -64,33 +65,34 @@ export async function fitCatalogModels(ctx: BuildContext, report: Report): Promi
   return { data, split, models };
 }
 
-const VECTOR_FEATURES = [...new Set(CATALOG_MODELS.flatMap((s) => s.features))];
+export const VECTOR_FEATURES = [...new Set(CATALOG_MODELS.flatMap((s) => s.features))];
 
-/** Feature vectors predicted per batch: bounds the JS side (300k vectors at 10M plays took ~450 MB as one array). */
-const PREDICT_BATCH = 25_000;
+/**
+ * The forests' predictions as SQL (lib/ml/sql-compile.ts): each tree a nested CASE, the regressor
+ * the mean of its trees, the classifier ml-random-forest's vote. Null without a model.
+ */
+export function vectorPredictionSql(cm: CatalogModels | null, from: string): string {
+  const valence = cm?.models.get(VALENCE_MODEL.name);
+  const mood = cm?.models.get(MOOD_MODEL.name);
+  const valenceSql = valence ? compileForestRegressor(valence.artifact.forest.model, VALENCE_MODEL.features) : 'null::double';
+  const withValence = `(select feature_key, ${VECTOR_FEATURES.join(', ')}, ${valenceSql} as predicted_valence from ${from}) as "valence"`;
+  if (!mood) return `select feature_key, predicted_valence, null::varchar as predicted_mood from ${withValence}`;
+  const classes = (mood.artifact.forest.classes ?? []).map(String);
+  return forestClassifierSelect(compileForestClassifier(mood.artifact.forest.model, MOOD_MODEL.features, classes), { from: withValence, keep: ['feature_key', 'predicted_valence'], as: 'predicted_mood' });
+}
 
-/** Temp tables: the training split's feature keys, and one prediction per distinct feature vector of the plays. */
+/**
+ * Temp tables: the training split's feature keys, and one prediction per distinct feature vector of
+ * the plays, computed by DuckDB from the compiled forests (a vector with a missing feature gets none).
+ */
 async function stagePredictions(ctx: BuildContext, cm: CatalogModels | null): Promise<void> {
   const trainKeys = cm ? [...new Set(cm.split.train.map((i) => cm.data.keys[i]))] : [];
   await loadRows(ctx.conn, 'predictive_train_keys', [{ name: 'feature_key', type: 'VARCHAR' }], trainKeys.map((k) => [k]));
-  await ctx.conn.run(`create or replace temp table predictive_vector_inputs as
-    select row_number() over (order by feature_key) as i, * from (
-      select distinct ${featureKeySql()} as feature_key, ${VECTOR_FEATURES.join(', ')}
-      from silver.listening_with_features where ${HAS_ANY_FEATURES} and ${VECTOR_FEATURES.map((f) => `${f} is not null`).join(' and ')})`);
-  const total = Number(await scalar(ctx.conn, 'select count(*) from temp.main.predictive_vector_inputs'));
-  const out: AppendColumn[] = [{ name: 'feature_key', type: 'VARCHAR' }, { name: 'predicted_valence', type: 'DOUBLE' }, { name: 'predicted_mood', type: 'VARCHAR' }];
-  await loadRows(ctx.conn, 'predictive_vectors', out, []);
-  for (let from = 0; from < total; from += PREDICT_BATCH) {
-    const vectors = await queryRows<Record<string, number | string>>(ctx.conn,
-      'select * exclude (i) from temp.main.predictive_vector_inputs where i > $from and i <= $to order by i', { from, to: from + PREDICT_BATCH });
-    const columns = { values: Object.fromEntries(VECTOR_FEATURES.map((f) => [f, vectors.map((v) => Number(v[f]))])) };
-    const idx = vectors.map((_, i) => i);
-    const predict = (spec: CatalogModelSpec) => (cm ? cm.models.get(spec.name)!.forest.predict(featureMatrix(columns, idx, spec.features)) as (number | string)[] : vectors.map(() => null));
-    const valence = predict(VALENCE_MODEL);
-    const mood = predict(MOOD_MODEL);
-    await appendRows(ctx.conn, 'predictive_vectors', out, vectors.map((v, i) => [String(v.feature_key), valence[i], mood[i]]));
-  }
-  await ctx.conn.run('drop table temp.main.predictive_vector_inputs');
+  const inputs = `(select distinct ${featureKeySql()} as feature_key, ${VECTOR_FEATURES.join(', ')}
+      from silver.listening_with_features where ${HAS_ANY_FEATURES} and ${VECTOR_FEATURES.map((f) => `${f} is not null`).join(' and ')}) as "vectors"`;
+  const started = Date.now();
+  await ctx.conn.run(`create or replace temp table predictive_vectors as ${vectorPredictionSql(cm, inputs)}`);
+  ctx.log.debug({ ms: Date.now() - started }, 'catalog forests scored in SQL');
 }
 
 function eventSql(actual: string, predicted: string, model: FittedCatalogModel | undefined, name: string): string {
