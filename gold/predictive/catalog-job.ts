@@ -2,12 +2,12 @@
 // evaluation, predict every distinct feature vector the listeners' plays carry, and write
 // mood_predictions and mood_classifications with a split per play plus per-listener test metrics.
 import type { BuildContext } from '../../lib/build-context.ts';
-import { queryRows } from '../../lib/duckdb.ts';
-import { loadRows } from '../../lib/appender.ts';
-import { compileForestClassifier, compileForestRegressor, forestClassifierSelect } from '../../lib/ml/sql-compile.ts';
+import { queryRows, scalar } from '../../lib/duckdb.ts';
+import { appendRows, loadRows, type AppendColumn } from '../../lib/appender.ts';
+import { FOREST_NODE_COLUMNS, forestClassifierNodeSql, forestNodes, forestRegressorNodeSql, type ForestNodes } from '../../lib/ml/sql-compile.ts';
 import { featureKeySql } from '../../silver/catalog_tracks.ts';
 import { HAS_ANY_FEATURES, isStream, moodCategory } from '../shared/feature-sql.ts';
-import { planModel, loadCatalogData, splitCatalog, type CatalogData, type FittedCatalogModel } from './catalog-models.ts';
+import { planModel, featureMatrix, loadCatalogData, splitCatalog, type CatalogData, type FittedCatalogModel } from './catalog-models.ts';
 import type { CatalogSplit, CatalogSplitOptions } from './catalog-split.ts';
 import { fitMissing } from './parallel-fit.ts';
 import {
@@ -15,7 +15,7 @@ import {
 } from './evaluation.ts';
 import {
   CATALOG_MODELS, CV_CAP, CV_FOLDS, EVAL_SETS, HOLDOUT_SHARE, MIN_CATALOG_GROUPS, MIN_EVAL_ROWS, MOODS, REAL_SOURCE_SQL, SEED,
-  MOOD_MODEL, VALENCE_MODEL,
+  MOOD_MODEL, VALENCE_MODEL, type CatalogModelSpec,
 } from './model-settings.ts';
 import type { MetricContext, Report } from './report-rows.ts';
 import moodPredictions from './mood_predictions.ts';
@@ -67,32 +67,72 @@ export async function fitCatalogModels(ctx: BuildContext, report: Report): Promi
 
 export const VECTOR_FEATURES = [...new Set(CATALOG_MODELS.flatMap((s) => s.features))];
 
-/**
- * The forests' predictions as SQL (lib/ml/sql-compile.ts): each tree a nested CASE, the regressor
- * the mean of its trees, the classifier ml-random-forest's vote. Null without a model.
- */
-export function vectorPredictionSql(cm: CatalogModels | null, from: string): string {
-  const valence = cm?.models.get(VALENCE_MODEL.name);
-  const mood = cm?.models.get(MOOD_MODEL.name);
-  const valenceSql = valence ? compileForestRegressor(valence.artifact.forest.model, VALENCE_MODEL.features) : 'null::double';
-  const withValence = `(select feature_key, ${VECTOR_FEATURES.join(', ')}, ${valenceSql} as predicted_valence from ${from}) as "valence"`;
-  if (!mood) return `select feature_key, predicted_valence, null::varchar as predicted_mood from ${withValence}`;
-  const classes = (mood.artifact.forest.classes ?? []).map(String);
-  return forestClassifierSelect(compileForestClassifier(mood.artifact.forest.model, MOOD_MODEL.features, classes), { from: withValence, keep: ['feature_key', 'predicted_valence'], as: 'predicted_mood' });
-}
+const VECTOR_COLUMNS: AppendColumn[] = [{ name: 'feature_key', type: 'VARCHAR' }, { name: 'predicted_valence', type: 'DOUBLE' }, { name: 'predicted_mood', type: 'VARCHAR' }];
+
+/** Feature vectors predicted per batch: bounds the JS side (300k vectors at 10M plays took ~450 MB as one array). */
+const PREDICT_BATCH = 25_000;
+
+/** The distinct feature vectors of the plays with every feature the forests use. */
+const vectorsSql = () => `select distinct ${featureKeySql()} as feature_key, ${VECTOR_FEATURES.join(', ')}
+  from silver.listening_with_features where ${HAS_ANY_FEATURES} and ${VECTOR_FEATURES.map((f) => `${f} is not null`).join(' and ')}`;
 
 /**
- * Temp tables: the training split's feature keys, and one prediction per distinct feature vector of
- * the plays, computed by DuckDB from the compiled forests (a vector with a missing feature gets none).
+ * The forests' predictions as SQL over `from` (feature_key and the features), from node tables the
+ * caller loaded with forestNodes() (lib/ml/sql-compile.ts): valence the mean of the trees, mood
+ * ml-random-forest's vote. Equal to the JS forests' predictions (sql-scoring.test.ts).
  */
+export function vectorPredictionSql(cm: CatalogModels, nodes: { valence: { table: string; nodes: ForestNodes }; mood: { table: string; nodes: ForestNodes } }, from: string): string {
+  const valence = cm.models.get(VALENCE_MODEL.name)!.artifact.forest;
+  const mood = cm.models.get(MOOD_MODEL.name)!.artifact.forest;
+  const v = forestRegressorNodeSql(valence.model, nodes.valence.nodes, { nodes: nodes.valence.table, from, keys: ['feature_key'], features: VALENCE_MODEL.features, as: 'predicted_valence' });
+  const m = forestClassifierNodeSql(nodes.mood.nodes, (mood.classes ?? []).map(String), { nodes: nodes.mood.table, from, keys: ['feature_key'], features: MOOD_MODEL.features, as: 'predicted_mood' });
+  return `select v.feature_key, v.predicted_valence, m.predicted_mood from (${v}) as v join (${m}) as m using (feature_key)`;
+}
+
+/** Loads a forest's node table; returns its name and shape. */
+export async function loadForestNodes(ctx: Pick<BuildContext, 'conn'>, name: string, model: FittedCatalogModel): Promise<{ table: string; nodes: ForestNodes }> {
+  const nodes = forestNodes(model.artifact.forest.model);
+  await loadRows(ctx.conn, name, FOREST_NODE_COLUMNS.map((c) => ({ ...c })), nodes.rows);
+  return { table: `temp.main.${name}`, nodes };
+}
+
+/** predictive_vectors from the compiled forests: DuckDB walks the node tables (LAKEHOUSE_FOREST_SCORING=sql). */
+async function scoreVectorsInSql(ctx: BuildContext, cm: CatalogModels): Promise<void> {
+  const nodes = {
+    valence: await loadForestNodes(ctx, 'predictive_valence_nodes', cm.models.get(VALENCE_MODEL.name)!),
+    mood: await loadForestNodes(ctx, 'predictive_mood_nodes', cm.models.get(MOOD_MODEL.name)!),
+  };
+  await ctx.conn.run(`create or replace temp table predictive_vectors as ${vectorPredictionSql(cm, nodes, `(${vectorsSql()})`)}`);
+  for (const t of ['predictive_valence_nodes', 'predictive_mood_nodes']) await ctx.conn.run(`drop table temp.main.${t}`);
+}
+
+/** predictive_vectors from the JS forests, in batches of feature vectors (the default). */
+async function scoreVectorsInJs(ctx: BuildContext, cm: CatalogModels | null): Promise<void> {
+  await ctx.conn.run(`create or replace temp table predictive_vector_inputs as
+    select row_number() over (order by feature_key) as i, * from (${vectorsSql()})`);
+  const total = Number(await scalar(ctx.conn, 'select count(*) from temp.main.predictive_vector_inputs'));
+  await loadRows(ctx.conn, 'predictive_vectors', VECTOR_COLUMNS, []);
+  for (let from = 0; from < total; from += PREDICT_BATCH) {
+    const vectors = await queryRows<Record<string, number | string>>(ctx.conn,
+      'select * exclude (i) from temp.main.predictive_vector_inputs where i > $from and i <= $to order by i', { from, to: from + PREDICT_BATCH });
+    const columns = { values: Object.fromEntries(VECTOR_FEATURES.map((f) => [f, vectors.map((v) => Number(v[f]))])) };
+    const idx = vectors.map((_, i) => i);
+    const predict = (spec: CatalogModelSpec) => (cm ? cm.models.get(spec.name)!.forest.predict(featureMatrix(columns, idx, spec.features)) as (number | string)[] : vectors.map(() => null));
+    const valence = predict(VALENCE_MODEL);
+    const mood = predict(MOOD_MODEL);
+    await appendRows(ctx.conn, 'predictive_vectors', VECTOR_COLUMNS, vectors.map((v, i) => [String(v.feature_key), valence[i], mood[i]]));
+  }
+  await ctx.conn.run('drop table temp.main.predictive_vector_inputs');
+}
+
+/** Temp tables: the training split's feature keys, and one prediction per distinct feature vector of the plays. */
 async function stagePredictions(ctx: BuildContext, cm: CatalogModels | null): Promise<void> {
   const trainKeys = cm ? [...new Set(cm.split.train.map((i) => cm.data.keys[i]))] : [];
   await loadRows(ctx.conn, 'predictive_train_keys', [{ name: 'feature_key', type: 'VARCHAR' }], trainKeys.map((k) => [k]));
-  const inputs = `(select distinct ${featureKeySql()} as feature_key, ${VECTOR_FEATURES.join(', ')}
-      from silver.listening_with_features where ${HAS_ANY_FEATURES} and ${VECTOR_FEATURES.map((f) => `${f} is not null`).join(' and ')}) as "vectors"`;
   const started = Date.now();
-  await ctx.conn.run(`create or replace temp table predictive_vectors as ${vectorPredictionSql(cm, inputs)}`);
-  ctx.log.debug({ ms: Date.now() - started }, 'catalog forests scored in SQL');
+  if (cm && ctx.config.forestScoring === 'sql') await scoreVectorsInSql(ctx, cm);
+  else await scoreVectorsInJs(ctx, cm);
+  ctx.log.debug({ ms: Date.now() - started, scoring: ctx.config.forestScoring }, 'catalog forests scored');
 }
 
 function eventSql(actual: string, predicted: string, model: FittedCatalogModel | undefined, name: string): string {

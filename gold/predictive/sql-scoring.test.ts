@@ -1,6 +1,7 @@
 // The catalog forests scored by DuckDB from their compiled SQL equal the JavaScript forests'
 // predictions, on the real Kaggle sample with the real exports (every catalog feature vector and every
-// play) and on the demo lake: classes exactly, valence bit for bit.
+// play, built with LAKEHOUSE_FOREST_SCORING=sql) and on the demo lake: classes exactly, valence bit
+// for bit.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
@@ -14,7 +15,7 @@ import { ingestExportStage, ingestKaggleStage, silverStage } from '../../pipelin
 import { demoLake } from '../../pipeline/test-support.ts';
 import { HAS_ANY_FEATURES } from '../shared/feature-sql.ts';
 import { buildGold } from '../build.ts';
-import { VECTOR_FEATURES, vectorPredictionSql, type CatalogModels } from './catalog-job.ts';
+import { VECTOR_FEATURES, loadForestNodes, vectorPredictionSql, type CatalogModels } from './catalog-job.ts';
 import { featureMatrix, fitted, loadCatalogData, planModel, splitCatalog } from './catalog-models.ts';
 import { CATALOG_MODELS, CV_CAP, CV_FOLDS, HOLDOUT_SHARE, MOOD_MODEL, SEED, VALENCE_MODEL } from './model-settings.ts';
 
@@ -55,10 +56,14 @@ async function checkParity(s: LakeSession, config: Config): Promise<number> {
   const cm = await savedModels(s, config);
   // every feature vector of the catalog, held-out and trained alike
   const catalog = `(select distinct feature_key, ${VECTOR_FEATURES.join(', ')} from silver.catalog_tracks where ${complete}) as "catalog"`;
-  const fromSql = await queryRows<Vector>(s.conn, `select * from (${vectorPredictionSql(cm, catalog)}) order by feature_key`);
+  const nodes = {
+    valence: await loadForestNodes(s, 'test_valence_nodes', cm.models.get(VALENCE_MODEL.name)!),
+    mood: await loadForestNodes(s, 'test_mood_nodes', cm.models.get(MOOD_MODEL.name)!),
+  };
+  const fromSql = await queryRows<Vector>(s.conn, `select * from (${vectorPredictionSql(cm, nodes, catalog)}) order by feature_key`);
   const vectors = await queryRows<Vector>(s.conn, `select distinct feature_key, ${VECTOR_FEATURES.join(', ')} from silver.catalog_tracks where ${complete} order by feature_key`);
   assertSame('catalog vectors', fromSql, jsPredictions(cm, vectors));
-  // every play of the published tables
+  // every play of the published tables (built with LAKEHOUSE_FOREST_SCORING=sql)
   const plays = await queryRows<Vector>(s.conn, `
     select e.*, p.predicted_valence, c.predicted_mood
     from silver.listening_with_features e
@@ -77,7 +82,7 @@ async function checkParity(s: LakeSession, config: Config): Promise<number> {
 test('compiled forests = JS forests on the real Kaggle sample and exports (every catalog vector and every play)', async () => {
   const { dir, cleanup } = tempDir();
   try {
-    const config = { ...testConfig(dir), trainCap: 2000 };
+    const config: Config = { ...testConfig(dir), trainCap: 2000, forestScoring: 'sql' };
     await withWriter(config, silentLogger, 'test', async (s) => {
       await ingestKaggleStage(s, kaggleSample);
       for (const [i, folder] of readdirSync(historyDir).sort().entries()) await ingestExportStage(s, [join(historyDir, folder)], `p${i + 1}`);
@@ -91,7 +96,9 @@ test('compiled forests = JS forests on the real Kaggle sample and exports (every
 });
 
 test('compiled forests = JS forests on the demo lake', async () => {
-  const { config, cleanup } = await demoLake();
+  const demo = await demoLake();
+  const config: Config = { ...demo.config, forestScoring: 'sql' };
+  const cleanup = demo.cleanup;
   try {
     await withWriter(config, silentLogger, 'test', async (s) => {
       await buildGold(s, { category: 'predictive' });

@@ -12,8 +12,8 @@ import { RandomForestClassifier, type ForestModelJSON } from './ml-libs.ts';
 import { seededRng } from './rng.ts';
 import { makeTestData } from './test-data.ts';
 import {
-  SqlCompileError, compileForestClassifier, compileForestRegressor, compileMultivariateLinear, compileTree, forestClassifierSelect,
-  modeWinnerSql, nearestCentroidSelect, sqlDouble, sqlIdent,
+  FOREST_NODE_COLUMNS, SqlCompileError, compileForestClassifier, compileForestRegressor, compileMultivariateLinear, compileTree, forestClassifierNodeSql,
+  forestClassifierSelect, forestNodes, forestRegressorNodeSql, modeWinnerSql, nearestCentroidSelect, sqlDouble, sqlIdent,
 } from './sql-compile.ts';
 
 const require = createRequire(import.meta.url);
@@ -162,6 +162,42 @@ describe('compiled forests and trees equal ml-random-forest on DuckDB', () => {
     const model = (forest.toJSON() as ForestArtifact).model;
     assert.throws(() => compileForestRegressor({ ...model, selectionMethod: 'median' }, NAMES), /median/);
     assert.throws(() => compileForestRegressor(model, NAMES.slice(0, 2)), /features were given/);
+  });
+});
+
+describe('forests scored from node tables equal ml-random-forest on DuckDB', () => {
+  const train = makeTestData(500, 'node-train');
+  const test = makeTestData(300, 'node-test');
+  const X = [...test.X, ...edgeRows(5)];
+  const opts = (as: string) => ({ nodes: 'nodes', from: 'points', keys: ['i'], features: NAMES, as });
+
+  it('regressor: bit for bit, NaN and infinities included; rows with a missing feature are left out', async () => {
+    const forest = trainForestRegressor(train.X, train.y, { ...small, seed: 4, maxFeatures: 0.6, featureNames: NAMES });
+    const model = (JSON.parse(JSON.stringify(forest)) as ForestArtifact).model;
+    const js = loadForest(JSON.parse(JSON.stringify(forest)) as ForestArtifact).predict(X);
+    const nodes = forestNodes(model);
+    assert.equal(nodes.trees, 9);
+    await withDb(async (conn) => {
+      await loadRows(conn, 'nodes', FOREST_NODE_COLUMNS.map((c) => ({ ...c })), nodes.rows);
+      await loadPoints(conn, [...X, [0.1, null, 0.2, 0.3, 0.4]]);
+      const got = await queryRows<{ i: number; p: number | string }>(conn, `select i, p from (${forestRegressorNodeSql(model, nodes, opts('p'))}) order by i`);
+      assert.deepEqual(got.map((r) => r.i), X.map((_, i) => i), 'every complete row once, the incomplete one left out');
+      js.forEach((v, i) => assert.ok(Object.is(Number(got[i].p), v), `row ${i}: SQL ${got[i].p} vs JS ${v}`));
+    });
+  });
+
+  it('classifier: every class exactly, tied votes included', async () => {
+    const labels = train.classes.map((c) => ['w', 'x', 'y', 'z'][c]);
+    const forest = trainForestClassifier(train.X, labels, { ...small, nEstimators: 6, maxDepth: 3, seed: 12, maxFeatures: 0.6, featureNames: NAMES });
+    const artifact = JSON.parse(JSON.stringify(forest)) as ForestArtifact;
+    const js = loadForest(artifact).predict(X);
+    const nodes = forestNodes(artifact.model);
+    await withDb(async (conn) => {
+      await loadRows(conn, 'nodes', FOREST_NODE_COLUMNS.map((c) => ({ ...c })), nodes.rows);
+      await loadPoints(conn, X);
+      const got = await column<string>(conn, `select p from (${forestClassifierNodeSql(nodes, artifact.classes!, opts('p'))}) order by i`);
+      assert.deepEqual(got, js);
+    });
   });
 });
 
