@@ -55,7 +55,7 @@ const complete = VECTOR_FEATURES.map((f) => `${f} is not null`).join(' and ');
 async function checkParity(s: LakeSession, config: Config): Promise<number> {
   const cm = await savedModels(s, config);
   // every feature vector of the catalog, held-out and trained alike
-  const catalog = `(select distinct feature_key, ${VECTOR_FEATURES.join(', ')} from silver.catalog_tracks where ${complete}) as "catalog"`;
+  const catalog = `(select distinct feature_key, ${VECTOR_FEATURES.join(', ')} from silver.catalog_tracks where ${complete})`;
   const nodes = {
     valence: await loadForestNodes(s, 'test_valence_nodes', cm.models.get(VALENCE_MODEL.name)!),
     mood: await loadForestNodes(s, 'test_mood_nodes', cm.models.get(MOOD_MODEL.name)!),

@@ -289,7 +289,7 @@ export function forestNodes(model: ForestModelJSON): ForestNodes {
 export interface NodeScoringOptions {
   /** The node table (loaded from forestNodes().rows). */
   nodes: string;
-  /** The relation of rows to score; rows with a missing feature are left out of the result. */
+  /** The rows to score: a table name or a parenthesised query, without an alias; rows with a missing feature are left out. */
   from: string;
   /** Key columns (plain names) carried to the result. */
   keys: readonly string[];
