@@ -4,7 +4,7 @@
 import type { BuildContext } from '../../lib/build-context.ts';
 import { queryRows, scalar } from '../../lib/duckdb.ts';
 import { appendRows, loadRows, type AppendColumn } from '../../lib/appender.ts';
-import { FOREST_NODE_COLUMNS, forestClassifierNodeSql, forestNodes, forestRegressorNodeSql, type ForestNodes } from '../../lib/ml/sql-compile.ts';
+import { FOREST_NODE_COLUMNS, forestClassifierNodeSql, forestNodes, forestRegressorNodeSql, type ForestNodes } from '../../lib/ml/forest-node-sql.ts';
 import { featureKeySql } from '../../silver/catalog_tracks.ts';
 import { HAS_ANY_FEATURES, isStream, moodCategory } from '../shared/feature-sql.ts';
 import { planModel, featureMatrix, loadCatalogData, splitCatalog, type CatalogData, type FittedCatalogModel } from './catalog-models.ts';

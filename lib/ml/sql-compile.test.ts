@@ -12,9 +12,10 @@ import { RandomForestClassifier, type ForestModelJSON } from './ml-libs.ts';
 import { seededRng } from './rng.ts';
 import { makeTestData } from './test-data.ts';
 import {
-  FOREST_NODE_COLUMNS, SqlCompileError, compileForestClassifier, compileForestRegressor, compileMultivariateLinear, compileTree, forestClassifierNodeSql,
-  forestClassifierSelect, forestNodes, forestRegressorNodeSql, modeWinnerSql, nearestCentroidSelect, sqlDouble, sqlIdent,
+  SqlCompileError, compileForestClassifier, compileForestRegressor, compileMultivariateLinear, compileTree,
+  forestClassifierSelect, modeWinnerSql, nearestCentroidSelect, sqlDouble, sqlIdent,
 } from './sql-compile.ts';
+import { FOREST_NODE_COLUMNS, forestClassifierNodeSql, forestNodes, forestRegressorNodeSql } from './forest-node-sql.ts';
 
 const require = createRequire(import.meta.url);
 const arrayMode = require('ml-array-mode') as (v: number[]) => number;
