@@ -59,6 +59,8 @@ const schema = z.object({
   trainCap: z.coerce.number().int().min(100).optional(),
   /** Where trained model artifacts are kept (default <dataDir>/models); several lakes may share one. */
   modelsDir: z.string().min(1),
+  /** Where the catalog forests score the plays' feature vectors: `js` (the library, default) or `sql` (the engine, from their node tables). */
+  forestScoring: z.enum(['js', 'sql']),
   /** Shortest play (ms) the gold feature statistics and models count as a stream; 0 counts every play. */
   minPlayMs: z.coerce.number().int().min(0).max(86_400_000),
   logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']),
@@ -131,6 +133,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: Env = process.e
     trainCap: get('LAKEHOUSE_TRAIN_CAP'),
     modelsDir: get('LAKEHOUSE_MODELS_DIR') !== undefined ? resolve(cwd, get('LAKEHOUSE_MODELS_DIR')!) : resolve(cwd, overrides.dataDir ?? get('LAKEHOUSE_DATA_DIR') ?? 'data', 'models'),
     minPlayMs: get('LAKEHOUSE_MIN_PLAY_MS') ?? 30_000,
+    forestScoring: get('LAKEHOUSE_FOREST_SCORING') ?? 'js',
     logLevel: get('LOG_LEVEL') ?? 'info',
     spotify: {
       clientId: get('SPOTIFY_CLIENT_ID'),
