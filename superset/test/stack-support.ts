@@ -6,9 +6,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import YAML from 'yaml';
-import { TrinoClient } from '../lib/trino/client.ts';
-import { supersetHome, type SupersetApi } from './superset-api.ts';
-import { ASSETS_DIR, REPO_ROOT } from './superset-datasets.ts';
+import { TrinoClient } from '../../lib/trino/client.ts';
+import { supersetHome, type SupersetApi } from './api.ts';
+import { ASSETS_DIR, REPO_ROOT } from '../lib/datasets.ts';
 
 export interface BundleDashboard {
   title: string; slug: string; charts: number; tables: string[]; listenerFilter: string | null;
