@@ -6,6 +6,7 @@ import { buildSynthetic } from '../bronze/track_features_synthetic.ts';
 import { buildSilver } from '../silver/listening_with_features.ts';
 import { buildCatalogTracks } from '../silver/catalog_tracks.ts';
 import { buildListeningSessions } from '../silver/listening_sessions.ts';
+import { buildListenerStudies } from '../silver/listener_studies.ts';
 import { ingestKaggle, type KaggleIngestSummary } from '../ingestion/kaggle/ingest.ts';
 import { ingestExports, type ExportIngestSummary } from '../ingestion/exports/ingest.ts';
 
@@ -56,5 +57,6 @@ export const silverStage = (s: LakeSession) =>
     const silver = await buildSilver(ctx);
     await buildListeningSessions(ctx);
     await buildCatalogTracks(ctx);
+    await buildListenerStudies(ctx);
     return { synthetic_generated: synthetic.generated, silver_rows: silver.rows };
   });
