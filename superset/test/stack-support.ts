@@ -46,13 +46,19 @@ export function bundleDashboards(assetsDir = importedBundleDir()): BundleDashboa
   });
 }
 
-export interface BundleChart { name: string; table: string; queryContext: string }
+export interface BundleChart {
+  name: string; table: string; queryContext: string;
+  /** Its dataset has listener_id: analysts see it, filtered to their studies. */
+  perListener: boolean;
+}
 
 /** Every chart of a bundle by name, with its dataset's layer.table and its saved query context. */
 export function bundleCharts(assetsDir = importedBundleDir()): Map<string, BundleChart> {
-  const datasets = new Map(yamlFiles(join(assetsDir, 'datasets')).map((d) => [d.uuid, `${d.schema}.${d.table_name}`]));
+  const docs = yamlFiles(join(assetsDir, 'datasets'));
+  const datasets = new Map(docs.map((d) => [d.uuid, `${d.schema}.${d.table_name}`]));
+  const perListener = new Set(docs.filter((d) => (d.columns as { column_name: string }[]).some((c) => c.column_name === 'listener_id')).map((d) => d.uuid));
   return new Map(yamlFiles(join(assetsDir, 'charts')).map((c) => [String(c.slice_name),
-    { name: String(c.slice_name), table: String(datasets.get(c.dataset_uuid)), queryContext: String(c.query_context) }]));
+    { name: String(c.slice_name), table: String(datasets.get(c.dataset_uuid)), queryContext: String(c.query_context), perListener: perListener.has(c.dataset_uuid) }]));
 }
 
 /** Rows of a query through the embedded engine, as `lakehouse query --json` prints them. */
@@ -97,7 +103,8 @@ export function filteredUrl(base: string, filterId: string, listener: string): s
   return `${base}?native_filters=${encodeURIComponent(state)}`;
 }
 
-function lakehouse(args: string[], dataDir: string): void {
+/** Runs a `lakehouse` verb on the data dir Trino serves; throws with its stderr when it fails. */
+export function lakehouse(args: string[], dataDir: string): void {
   const res = spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'lakehouse.js'), ...args, '--data-dir', dataDir], {
     cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, TRINO_URL: trinoUrl(), LOG_LEVEL: 'warn' }, timeout: 600_000,
   });
@@ -112,9 +119,9 @@ export function publishDemo(dataDir: string): boolean {
   return true;
 }
 
-export function runScript(script: string, args: string[] = [], env: Record<string, string> = {}): { status: number | null; stderr: string } {
+export function runScript(script: string, args: string[] = [], env: Record<string, string> = {}): { status: number | null; stdout: string; stderr: string } {
   const res = spawnSync('bash', [join(REPO_ROOT, 'scripts', script), ...args], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 600_000, env: { ...process.env, ...env } });
-  return { status: res.status, stderr: `${res.stderr ?? ''}${res.error ? String(res.error) : ''}` };
+  return { status: res.status, stdout: res.stdout ?? '', stderr: `${res.stderr ?? ''}${res.error ? String(res.error) : ''}` };
 }
 
 /** Superset's objects (ids and names) and its full export (scripts/superset-export.sh), minus the timestamp. */
