@@ -65,8 +65,16 @@ export class SupersetApi {
     this.token = ((await res.json()) as { access_token: string }).access_token;
   }
 
-  async get<T>(path: string): Promise<T> {
+  /** GET with the token; logs in again once when Superset says the token expired (it lives 15 minutes). */
+  private async authed(path: string): Promise<Response> {
     const res = await fetchRetry(`${this.settings.url}${path}`, { headers: { authorization: `Bearer ${this.token}` } });
+    if (res.status !== 401) return res;
+    await this.login();
+    return fetchRetry(`${this.settings.url}${path}`, { headers: { authorization: `Bearer ${this.token}` } });
+  }
+
+  async get<T>(path: string): Promise<T> {
+    const res = await this.authed(path);
     if (!res.ok) throw new SupersetApiError(`GET ${path}: HTTP ${res.status}: ${(await res.text()).slice(0, 300)}`);
     return (await res.json()) as T;
   }
@@ -88,7 +96,7 @@ export class SupersetApi {
 
   /** The chart's data as its saved query context asks for it. */
   async chartData(id: number): Promise<ChartData> {
-    const res = await fetchRetry(`${this.settings.url}/api/v1/chart/${id}/data/`, { headers: { authorization: `Bearer ${this.token}` } });
+    const res = await this.authed(`/api/v1/chart/${id}/data/`);
     const body = await res.text();
     let results: ChartData['results'] = [];
     try {

@@ -9,7 +9,7 @@ import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { SupersetApi, supersetSettings, type ChartData } from './api.ts';
-import { bundleCharts, bundleDashboards, duckdbRows, lakehouse, publishDemo, publishedTables, runScript, trinoUp, trinoUrl, type BundleChart } from './stack-support.ts';
+import { bundleCharts, bundleDashboards, duckdbRows, lakeRows, lakehouse, publishDemo, publishedTables, runScript, trinoUp, trinoUrl, type BundleChart } from './stack-support.ts';
 import { compareRows, expectedSql, savedQueries, type SavedQuery } from './expected.ts';
 
 const admin = new SupersetApi(supersetSettings());
@@ -74,13 +74,17 @@ const restrictTo = (q: SavedQuery, ids: string[]): SavedQuery => {
   return { ...q, where: q.where ? `(${q.where}) and ${only}` : only };
 };
 
-/** Differences between a chart's data and the same queries over the lake through DuckDB (optionally restricted to listeners). */
-function differences(data: ChartData, saved: BundleChart, listeners?: string[]): string[] {
-  const limits = (JSON.parse(saved.queryContext) as { queries: { row_limit?: number }[] }).queries.map((q) => q.row_limit ?? 10000);
-  return savedQueries(saved.queryContext).flatMap((q, i) => {
-    const expected = duckdbRows(expectedSql(listeners ? restrictTo(q, listeners) : q, saved.table), dataDir!);
-    return compareRows(data.results[i]?.data ?? [], expected, q, limits[i]).map((p) => `${saved.name}: ${p}`);
+interface Checked { data: ChartData; saved: BundleChart; listeners?: string[] }
+
+/** Differences between charts' data and the same queries over the lake through DuckDB (optionally restricted to listeners). */
+async function differences(checked: Checked[]): Promise<string[]> {
+  const jobs = checked.flatMap(({ data, saved, listeners }) => {
+    const limits = (JSON.parse(saved.queryContext) as { queries: { row_limit?: number }[] }).queries.map((q) => q.row_limit ?? 10000);
+    return savedQueries(saved.queryContext).map((q, i) => ({ q, data: data.results[i]?.data ?? [], saved, limit: limits[i],
+      sql: expectedSql(listeners ? restrictTo(q, listeners) : q, saved.table) }));
   });
+  const expected = await lakeRows(jobs.map((j) => j.sql), dataDir!);
+  return jobs.flatMap((j, k) => compareRows(j.data, expected[k], j.q, j.limit).map((p) => `${j.saved.name}: ${p}`));
 }
 
 const listenersIn = (data: ChartData) => new Set(data.results.flatMap((r) => r.data.map((row) => row.listener_id)).filter((v) => v !== undefined).map(String));
@@ -106,6 +110,7 @@ describe('two studies: each analyst sees only their study in every chart, the ad
       const mine = who === 'a' ? listenerA : listenerB;
       const api = analysts[who];
       const problems: string[] = [];
+      const checked: Checked[] = [];
       let withRows = 0;
       for (const c of await allCharts()) {
         const data = await api.chartData(c.id);
@@ -118,8 +123,9 @@ describe('two studies: each analyst sees only their study in every chart, the ad
         const seen = listenersIn(data);
         for (const l of seen) if (l !== mine) problems.push(`${c.name}: row of listener ${l}`);
         if (data.results.some((r) => r.rowcount > 0)) withRows++;
-        problems.push(...differences(data, c.saved, [mine]));
+        checked.push({ data, saved: c.saved, listeners: [mine] });
       }
+      problems.push(...await differences(checked));
       assert.deepEqual(problems.slice(0, 20), [], `${problems.length} problems`);
       assert.ok(withRows > 10, `only ${withRows} charts returned rows for analyst ${who}`);
     });
@@ -184,12 +190,14 @@ test('after listeners delete, no chart returns the erased listener, with the cha
   assert.ok(sawB > 0, `no chart showed ${listenerB} before the erasure`);
   lakehouse(['listeners', 'delete', listenerB, '--confirm'], dataDir!);
   const problems: string[] = [];
+  const checked: Checked[] = [];
   for (const c of all) {
     const data = await admin.chartData(c.id);
     assert.equal(data.status, 200, `${c.dashboard} / ${c.name}: HTTP ${data.status}: ${data.body}`);
     if (listenersIn(data).has(listenerB)) problems.push(`${c.dashboard} / ${c.name}: still shows ${listenerB}`);
-    problems.push(...differences(data, c.saved));
+    checked.push({ data, saved: c.saved });
   }
+  problems.push(...await differences(checked));
   assert.deepEqual(problems.slice(0, 20), [], `${problems.length} problems after the erasure`);
   const b = await analysts.b.chartData(all.find((c) => c.saved.perListener)!.id);
   assert.ok(b.results.every((r) => r.rowcount === 0), 'analyst B (whose only listener was erased) sees no row');

@@ -70,6 +70,18 @@ export function duckdbRows(sql: string, dataDir: string): Record<string, unknown
   return JSON.parse(res.stdout) as Record<string, unknown>[];
 }
 
+/** Rows of many queries through one read-only embedded lake (as `lakehouse query --json` prints them, minus local offsets). */
+export async function lakeRows(sqls: string[], dataDir: string): Promise<Record<string, unknown>[][]> {
+  const { withReadOnlyLake } = await import('../../lib/read-only.ts');
+  const { loadConfig } = await import('../../lib/config.ts');
+  const { readerToJsonRows } = await import('../../lib/json-values.ts');
+  return withReadOnlyLake(loadConfig({ dataDir }), async (lake) => {
+    const out: Record<string, unknown>[][] = [];
+    for (const sql of sqls) out.push(readerToJsonRows(await lake.conn.runAndReadAll(sql)));
+    return out;
+  });
+}
+
 export function trinoUrl(): string {
   return process.env.TRINO_URL ?? `http://127.0.0.1:${process.env.TRINO_PORT ?? '8080'}`;
 }
