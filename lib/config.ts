@@ -71,7 +71,8 @@ const schema = z.object({
     tokenDir: z.string().optional(),
   }),
   lastfm: z.object({ apiKey: z.string().optional(), apiBaseUrl: z.string().url() }),
-  trino: z.object({ url: optionalUrl, user: z.string().min(1) }),
+  /** password: TRINO_PASSWORD (never logged); caFile: TRINO_CA_FILE, the PEM certificate an https TRINO_URL is trusted by. */
+  trino: z.object({ url: optionalUrl, user: z.string().min(1), password: z.string().optional(), caFile: z.string().optional() }),
   superset: z.object({
     url: optionalUrl,
     secretKey: z.string().optional(),
@@ -140,7 +141,10 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: Env = process.e
       tokenDir: get('SPOTIFY_TOKEN_DIR'),
     },
     lastfm: { apiKey: get('LASTFM_API_KEY'), apiBaseUrl: get('LASTFM_API_BASE_URL') ?? 'https://ws.audioscrobbler.com/2.0/' },
-    trino: { url: get('TRINO_URL'), user: get('TRINO_USER') ?? 'lakehouse' },
+    trino: {
+      url: get('TRINO_URL'), user: get('TRINO_USER') ?? 'lakehouse', password: e.TRINO_PASSWORD || undefined,
+      caFile: get('TRINO_CA_FILE') !== undefined ? resolve(cwd, get('TRINO_CA_FILE')!) : undefined,
+    },
     superset: {
       url: get('SUPERSET_URL'),
       secretKey: get('SUPERSET_SECRET_KEY'),

@@ -24,7 +24,7 @@ export interface RunOptions {
   demo?: boolean;
   /** Kaggle CSV and export folders to ingest before building (optional). */
   kaggleCsv?: string;
-  exports?: { listener: string; paths: string[]; timezone?: string }[];
+  exports?: { listener: string; paths: string[]; timezone?: string; study?: string }[];
   /** cli (lakehouse run), schedule (a cron tick) or startup (schedule --run-at-start). */
   trigger?: string;
   /** Lets the caller stop the run (the scheduler on shutdown). */
@@ -108,7 +108,7 @@ async function demoInputs(state: RunState): Promise<Pick<RunOptions, 'kaggleCsv'
   const dir = join(state.session.config.dataDir, '_demo_input');
   const demo = await generateDemo(dir);
   state.log.info({ dir, catalog_rows: demo.catalogRows, listeners: demo.listeners.length }, 'demo data generated');
-  return { kaggleCsv: demo.catalogCsv, exports: demo.listeners.map((l) => ({ listener: l.id, paths: l.files, timezone: l.timezone })) };
+  return { kaggleCsv: demo.catalogCsv, exports: demo.listeners.map((l) => ({ listener: l.id, paths: l.files, timezone: l.timezone, study: l.study })) };
 }
 
 const hasGold = () => existsSync(join(import.meta.dirname, '..', 'gold', `build${MODULE_EXT}`));
@@ -151,7 +151,7 @@ export async function dataStages(state: RunState, opts: RunOptions): Promise<voi
   const { session } = state;
   const inputs = opts.demo ? await stage(state, 'demo', () => demoInputs(state)) : opts;
   if (inputs.kaggleCsv) await step(state, 'ingest kaggle', () => ingestKaggleStage(session, inputs.kaggleCsv!));
-  for (const e of inputs.exports ?? []) await step(state, `ingest export ${e.listener}`, () => ingestExportStage(session, e.paths, e.listener, e.timezone));
+  for (const e of inputs.exports ?? []) await step(state, `ingest export ${e.listener}`, () => ingestExportStage(session, e.paths, e.listener, e.timezone, e.study));
   if (!opts.demo && opts.inbox !== false) await step(state, 'ingest inbox', () => inboxStage(state, opts.inbox || {}));
   if (!opts.demo && opts.spotify !== false && connectedListeners(session).length > 0) {
     await step(state, 'ingest spotify', () => spotifyStage(session, state.control, opts.spotify || {}));

@@ -45,8 +45,8 @@ export function changedTables(before: Catalog, dataDir: string): { table: string
 export const ingestKaggleStage = (s: LakeSession, csv: string): Promise<StageResult<KaggleIngestSummary>> =>
   inTransaction(s, 'ingest kaggle', (ctx) => ingestKaggle(ctx, csv));
 
-export const ingestExportStage = (s: LakeSession, paths: string[], listener: string, timezone?: string): Promise<StageResult<ExportIngestSummary>> =>
-  inTransaction(s, `ingest export ${listener}`, (ctx) => ingestExports(ctx, paths, listener, timezone));
+export const ingestExportStage = (s: LakeSession, paths: string[], listener: string, timezone?: string, study?: string): Promise<StageResult<ExportIngestSummary>> =>
+  inTransaction(s, `ingest export ${listener}`, (ctx) => ingestExports(ctx, paths, listener, timezone, study));
 
 export const syntheticStage = (s: LakeSession) => inTransaction(s, 'synthetic', (ctx) => buildSynthetic(ctx));
 

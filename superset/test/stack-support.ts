@@ -94,16 +94,21 @@ export async function trinoUp(url = trinoUrl()): Promise<boolean> {
   }
 }
 
+/** Trino as Superset's connection sees it: the read-only user superset (scripts/test-stack.sh sets its password and the CA). */
+function supersetTrino(url: string): TrinoClient {
+  return new TrinoClient(url, 'superset', { password: process.env.TRINO_SUPERSET_PASSWORD, caFile: process.env.TRINO_CA_FILE });
+}
+
 /** gold.* and ops.* tables (and views) Trino serves in the lakehouse catalog. */
 export async function publishedTables(url = trinoUrl()): Promise<Set<string>> {
-  const trino = new TrinoClient(url, 'lakehouse-superset-test');
+  const trino = supersetTrino(url);
   const res = await trino.query("select table_schema || '.' || table_name from lakehouse.information_schema.tables where table_schema in ('gold', 'ops')");
   return new Set(res.rows.map((r) => String(r[0])));
 }
 
 /** One listener that has rows in the table, to apply a dashboard's listener filter with. */
 export async function someListener(table: string, url = trinoUrl()): Promise<string | null> {
-  const trino = new TrinoClient(url, 'lakehouse-superset-test');
+  const trino = supersetTrino(url);
   const res = await trino.query(`select min(listener_id) from lakehouse.${table}`);
   return (res.rows[0]?.[0] as string | null) ?? null;
 }
