@@ -68,6 +68,14 @@ ss_load_secrets() {
     fi
     if [ -z "${TRINO_CA_FILE:-}" ] && [ -r "$security/tls/ca.pem" ]; then export TRINO_CA_FILE="$security/tls/ca.pem"; fi
   fi
+  # requests lets REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE override the trino driver's `verify`: where one is
+  # set (a corporate CA bundle), hand it a copy that also holds Trino's certificate.
+  local bundle="${REQUESTS_CA_BUNDLE:-${CURL_CA_BUNDLE:-}}"
+  if [ -n "${TRINO_CA_FILE:-}" ] && [ -n "$bundle" ] && [ -r "$bundle" ] && [ "$bundle" != "$SUPERSET_HOME/ca-bundle.pem" ]; then
+    mkdir -p "$SUPERSET_HOME"
+    (umask 077 && cat "$bundle" "$TRINO_CA_FILE" >"$SUPERSET_HOME/ca-bundle.pem")
+    export REQUESTS_CA_BUNDLE="$SUPERSET_HOME/ca-bundle.pem" CURL_CA_BUNDLE="$SUPERSET_HOME/ca-bundle.pem"
+  fi
 }
 
 # The admin comes from SUPERSET_ADMIN_USER / SUPERSET_ADMIN_PASSWORD (no default, no weak password):

@@ -21,6 +21,7 @@ import argparse
 import io
 import json
 import os
+import re
 import ssl
 import sys
 import urllib.request
@@ -187,7 +188,7 @@ def main(argv: list[str]) -> int:
 
         analysts = sync_analysts()
     summary = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()))
-    shown = trino_sqlalchemy_uri(trino_url, trino_user, "***") if urlparse(trino_url).scheme == "https" else uri
+    shown = re.sub(r"^(trino://[^:/@]+:)[^@]*@", r"\1***@", uri)
     log(f"imported bundle ({summary}) with database uri {shown}; {analysts} analyst(s) re-synced")
     return 0
 
