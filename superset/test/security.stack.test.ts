@@ -25,6 +25,7 @@ let listenerB = '';
 const analysts: Record<'a' | 'b', SupersetApi> = {} as Record<'a' | 'b', SupersetApi>;
 
 function addAnalyst(name: string, study: string): SupersetApi {
+  runScript('superset-user.sh', ['remove', name]); // left by an earlier run (its password is gone)
   const pw = password();
   const res = runScript('superset-user.sh', ['add', name, '--study', study], { SUPERSET_USER_PASSWORD: pw });
   assert.equal(res.status, 0, `superset-user.sh add ${name}:\n${res.stderr.slice(-2000)}`);
