@@ -147,8 +147,17 @@ describe('two studies: each analyst sees only their study in every chart, the ad
     const login = await fetch(`${settings.url}/api/v1/security/login`, { method: 'POST', headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ username: settings.user, password: settings.password, provider: 'db', refresh: false }) });
     const token = ((await login.json()) as { access_token: string }).access_token;
+    // Writes need Superset's CSRF token and the session cookie it belongs to, as the web app sends them.
+    const csrf = await fetch(`${settings.url}/api/v1/security/csrf_token/`, { headers: { authorization: `Bearer ${token}` } });
+    const csrfToken = ((await csrf.json()) as { result: string }).result;
+    const cookie = (csrf.headers.getSetCookie?.() ?? []).map((c) => c.split(';')[0]).join('; ');
     const call = (method: string, path: string, body?: unknown) => fetch(`${settings.url}${path}`, {
-      method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+      method, body: body === undefined ? undefined : JSON.stringify(body),
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'x-csrftoken': csrfToken, cookie, referer: settings.url } });
+    // The same request path works for what an analyst may write (explore state), so a refusal below is the role's.
+    const dataset = (await admin.list('dataset', ['table_name', 'schema'])).find((d) => `${d.schema}.${d.table_name}` === chart.saved.table)!;
+    const allowed = await call('POST', '/api/v1/explore/form_data', { datasource_id: dataset.id, datasource_type: 'table', chart_id: chart.id, form_data: '{}' });
+    assert.ok(allowed.status === 200 || allowed.status === 201, `explore state: HTTP ${allowed.status} ${(await allowed.text()).slice(0, 200)}`);
     const databases = await admin.list('database', ['database_name']);
     const datasets = await admin.list('dataset', ['table_name']);
     for (const [method, path, body] of [
