@@ -24,6 +24,7 @@ rule as the admin's). Exit codes: 0 ok, 1 failure, 2 usage error.
 """
 
 import argparse
+import contextlib
 import json
 import os
 import re
@@ -281,6 +282,13 @@ def main(argv: list[str]) -> int:
         check_name(args.name)
     for s in getattr(args, "study", None) or []:
         check_study(s)
+    # Superset prints to stdout while loading ("Loaded your LOCAL configuration…"); stdout is for data only.
+    out = sys.stdout
+    with contextlib.redirect_stdout(sys.stderr):
+        return run(args, out)
+
+
+def run(args: argparse.Namespace, out) -> int:
     from superset.app import create_app
 
     with create_app().app_context():
@@ -288,7 +296,7 @@ def main(argv: list[str]) -> int:
             password = add(args.name, args.study)
             log(f"{'created' if password else 'updated'} analyst {args.name!r} with studies {', '.join(sorted(set(args.study)))}")
             if password and not os.environ.get("SUPERSET_USER_PASSWORD"):
-                print(password)
+                print(password, file=out, flush=True)
                 log("the line above is the analyst's password, shown once; hand it over privately")
         elif args.command == "remove":
             remove(args.name)
@@ -296,10 +304,10 @@ def main(argv: list[str]) -> int:
         elif args.command == "list":
             rows = list_analysts()
             if args.json:
-                print(json.dumps(rows))
+                print(json.dumps(rows), file=out, flush=True)
             else:
                 for r in rows:
-                    print(f"{r['name']}\t{','.join(r['studies'])}\t{'active' if r['active'] else 'inactive'}")
+                    print(f"{r['name']}\t{','.join(r['studies'])}\t{'active' if r['active'] else 'inactive'}", file=out)
         else:
             log(f"re-synced {sync_analysts()} analyst(s)")
     return 0
