@@ -18,9 +18,11 @@ Every analyst gets two roles:
 
       listener_id IN (SELECT listener_id FROM lakehouse.silver.listener_studies WHERE study_id IN ('a', 'b'))
 
-An analyst without any study gets `1 = 0` (no rows), never every row. A new password is generated
-on `add` (printed once on stdout) unless SUPERSET_USER_PASSWORD is set (then it must pass the same
-rule as the admin's). Exit codes: 0 ok, 1 failure, 2 usage error.
+An analyst without any study gets `1 = 0` (no rows), never every row. `add` sets a password for a
+new or removed account, and for any account when SUPERSET_USER_PASSWORD is set (it must pass the
+admin's rule); otherwise one is generated and printed once on stdout. `remove` deletes the account,
+or, when Superset keeps rows that refer to it, leaves it inactive without roles or a known password.
+Exit codes: 0 ok, 1 failure, 2 usage error.
 """
 
 import argparse
@@ -214,26 +216,35 @@ def add(name: str, studies: list[str]) -> str | None:
     shared = ensure_analyst_role(sm, filtered)
     personal = apply_rule(sm, name, studies, filtered)
     user = sm.find_user(username=name)
+    if user is not None and any(r.name == "Admin" for r in user.roles):
+        raise UsageError(f"{name!r} is an admin account; not turned into an analyst")
+    # A new account, a removed (inactive) one, or SUPERSET_USER_PASSWORD given: set a password.
     password = None
-    if user is None:
+    if user is None or not user.active or os.environ.get("SUPERSET_USER_PASSWORD"):
         password = os.environ.get("SUPERSET_USER_PASSWORD") or secrets.token_urlsafe(18)
         try:
             check_password(name, password, "SUPERSET_USER_PASSWORD")
         except WeakPasswordError as err:
             raise UsageError(str(err)) from err
+    if user is None:
         user = sm.add_user(name, name, "Analyst", f"{name}@lakehouse.local", [shared, personal], password)
         if not user:
             raise RuntimeError(f"analyst {name!r}: Superset could not create the user")
     else:
-        if any(r.name == "Admin" for r in user.roles):
-            raise UsageError(f"{name!r} is an admin account; not turned into an analyst")
         user.roles = [shared, personal]
+        user.active = True
         sm.update_user(user)
+        if password:
+            sm.reset_password(user.id, password)
     db.session.commit()
     return password
 
 
-def remove(name: str) -> None:
+def remove(name: str) -> str:
+    """Deletes the analyst's rule, roles and account; an account Superset cannot delete (it owns
+    objects or log rows) is kept inactive, without roles and with an unknown password."""
+    from sqlalchemy.exc import IntegrityError
+
     from superset import security_manager as sm
     from superset.connectors.sqla.models import RowLevelSecurityFilter
     from superset.extensions import db
@@ -244,11 +255,21 @@ def remove(name: str) -> None:
     rule = db.session.query(RowLevelSecurityFilter).filter_by(name=RLS_PREFIX + name).one_or_none()
     if rule is not None:
         db.session.delete(rule)
-    db.session.delete(user)
+    user.roles = []
+    user.active = False
+    sm.update_user(user)
+    sm.reset_password(user.id, secrets.token_urlsafe(32))
     personal = sm.find_role(PERSONAL_ROLE_PREFIX + name)
     if personal is not None:
         db.session.delete(personal)
     db.session.commit()
+    try:
+        db.session.delete(sm.find_user(username=name))
+        db.session.commit()
+        return "removed"
+    except IntegrityError:
+        db.session.rollback()
+        return "deactivated (Superset keeps rows that refer to the account)"
 
 
 def list_analysts() -> list[dict]:
@@ -294,13 +315,12 @@ def run(args: argparse.Namespace, out) -> int:
     with create_app().app_context():
         if args.command == "add":
             password = add(args.name, args.study)
-            log(f"{'created' if password else 'updated'} analyst {args.name!r} with studies {', '.join(sorted(set(args.study)))}")
+            log(f"analyst {args.name!r}: studies {', '.join(sorted(set(args.study)))}, password {'set' if password else 'kept'}")
             if password and not os.environ.get("SUPERSET_USER_PASSWORD"):
                 print(password, file=out, flush=True)
                 log("the line above is the analyst's password, shown once; hand it over privately")
         elif args.command == "remove":
-            remove(args.name)
-            log(f"removed analyst {args.name!r}")
+            log(f"analyst {args.name!r}: {remove(args.name)}")
         elif args.command == "list":
             rows = list_analysts()
             if args.json:
