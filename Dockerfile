@@ -25,7 +25,7 @@ ENV LAKEHOUSE_CACHE_DIR=/opt/lakehouse \
     SUPERSET_CONFIG_PATH=/app/superset/superset_config.py \
     PATH=/opt/lakehouse/superset-venv/bin:$PATH
 COPY superset ./superset
-COPY scripts/superset-common.sh scripts/superset-install.sh scripts/superset-bootstrap.sh ./scripts/
+COPY scripts/superset-common.sh scripts/superset-install.sh scripts/superset-bootstrap.sh scripts/superset-user.sh ./scripts/
 # The compose deployment keeps Superset's metadata in PostgreSQL (psycopg2) and its cache in Redis
 # (redis is already pinned in constraints.txt).
 RUN bash scripts/superset-install.sh \

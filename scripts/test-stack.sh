@@ -48,7 +48,12 @@ if wants trino && [ -x scripts/trino-start.sh ]; then
 fi
 
 # --- superset start (owned by the Superset scripts) ---
+# The browser tests drive Debian's chromium; the admin of this run gets a random password (there is
+# no default one), unless the caller set SUPERSET_ADMIN_USER / SUPERSET_ADMIN_PASSWORD.
 if wants superset && [ -x scripts/superset-start.sh ]; then
+  scripts/install-chromium.sh || echo "test-stack: warning: chromium install failed; browser tests will fail" >&2
+  export SUPERSET_ADMIN_USER="${SUPERSET_ADMIN_USER:-stack-admin}"
+  export SUPERSET_ADMIN_PASSWORD="${SUPERSET_ADMIN_PASSWORD:-$(node -e "process.stdout.write(require('node:crypto').randomBytes(24).toString('base64url'))")}"
   scripts/superset-start.sh
 fi
 

@@ -6,9 +6,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import YAML from 'yaml';
-import { TrinoClient } from '../lib/trino/client.ts';
-import { supersetHome, type SupersetApi } from './superset-api.ts';
-import { ASSETS_DIR, REPO_ROOT } from './superset-datasets.ts';
+import { TrinoClient } from '../../lib/trino/client.ts';
+import { supersetHome, type SupersetApi } from './api.ts';
+import { ASSETS_DIR, REPO_ROOT } from '../lib/datasets.ts';
 
 export interface BundleDashboard {
   title: string; slug: string; charts: number; tables: string[]; listenerFilter: string | null;
@@ -46,13 +46,19 @@ export function bundleDashboards(assetsDir = importedBundleDir()): BundleDashboa
   });
 }
 
-export interface BundleChart { name: string; table: string; queryContext: string }
+export interface BundleChart {
+  name: string; table: string; queryContext: string;
+  /** Its dataset has listener_id: analysts see it, filtered to their studies. */
+  perListener: boolean;
+}
 
 /** Every chart of a bundle by name, with its dataset's layer.table and its saved query context. */
 export function bundleCharts(assetsDir = importedBundleDir()): Map<string, BundleChart> {
-  const datasets = new Map(yamlFiles(join(assetsDir, 'datasets')).map((d) => [d.uuid, `${d.schema}.${d.table_name}`]));
+  const docs = yamlFiles(join(assetsDir, 'datasets'));
+  const datasets = new Map(docs.map((d) => [d.uuid, `${d.schema}.${d.table_name}`]));
+  const perListener = new Set(docs.filter((d) => (d.columns as { column_name: string }[]).some((c) => c.column_name === 'listener_id')).map((d) => d.uuid));
   return new Map(yamlFiles(join(assetsDir, 'charts')).map((c) => [String(c.slice_name),
-    { name: String(c.slice_name), table: String(datasets.get(c.dataset_uuid)), queryContext: String(c.query_context) }]));
+    { name: String(c.slice_name), table: String(datasets.get(c.dataset_uuid)), queryContext: String(c.query_context), perListener: perListener.has(c.dataset_uuid) }]));
 }
 
 /** Rows of a query through the embedded engine, as `lakehouse query --json` prints them. */
@@ -62,6 +68,18 @@ export function duckdbRows(sql: string, dataDir: string): Record<string, unknown
   });
   if (res.status !== 0) throw new Error(`lakehouse query ${sql}: exit ${res.status}\n${res.stderr.slice(-2000)}`);
   return JSON.parse(res.stdout) as Record<string, unknown>[];
+}
+
+/** Rows of many queries through one read-only embedded lake (as `lakehouse query --json` prints them, minus local offsets). */
+export async function lakeRows(sqls: string[], dataDir: string): Promise<Record<string, unknown>[][]> {
+  const { withReadOnlyLake } = await import('../../lib/read-only.ts');
+  const { loadConfig } = await import('../../lib/config.ts');
+  const { readerToJsonRows } = await import('../../lib/json-values.ts');
+  return withReadOnlyLake(loadConfig({ dataDir }), async (lake) => {
+    const out: Record<string, unknown>[][] = [];
+    for (const sql of sqls) out.push(readerToJsonRows(await lake.conn.runAndReadAll(sql)));
+    return out;
+  });
 }
 
 export function trinoUrl(): string {
@@ -76,16 +94,21 @@ export async function trinoUp(url = trinoUrl()): Promise<boolean> {
   }
 }
 
+/** Trino as Superset's connection sees it: the read-only user superset (scripts/test-stack.sh sets its password and the CA). */
+function supersetTrino(url: string): TrinoClient {
+  return new TrinoClient(url, 'superset', { password: process.env.TRINO_SUPERSET_PASSWORD, caFile: process.env.TRINO_CA_FILE });
+}
+
 /** gold.* and ops.* tables (and views) Trino serves in the lakehouse catalog. */
 export async function publishedTables(url = trinoUrl()): Promise<Set<string>> {
-  const trino = new TrinoClient(url, 'lakehouse-superset-test');
+  const trino = supersetTrino(url);
   const res = await trino.query("select table_schema || '.' || table_name from lakehouse.information_schema.tables where table_schema in ('gold', 'ops')");
   return new Set(res.rows.map((r) => String(r[0])));
 }
 
 /** One listener that has rows in the table, to apply a dashboard's listener filter with. */
 export async function someListener(table: string, url = trinoUrl()): Promise<string | null> {
-  const trino = new TrinoClient(url, 'lakehouse-superset-test');
+  const trino = supersetTrino(url);
   const res = await trino.query(`select min(listener_id) from lakehouse.${table}`);
   return (res.rows[0]?.[0] as string | null) ?? null;
 }
@@ -97,7 +120,8 @@ export function filteredUrl(base: string, filterId: string, listener: string): s
   return `${base}?native_filters=${encodeURIComponent(state)}`;
 }
 
-function lakehouse(args: string[], dataDir: string): void {
+/** Runs a `lakehouse` verb on the data dir Trino serves; throws with its stderr when it fails. */
+export function lakehouse(args: string[], dataDir: string): void {
   const res = spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'lakehouse.js'), ...args, '--data-dir', dataDir], {
     cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, TRINO_URL: trinoUrl(), LOG_LEVEL: 'warn' }, timeout: 600_000,
   });
@@ -112,9 +136,9 @@ export function publishDemo(dataDir: string): boolean {
   return true;
 }
 
-export function runScript(script: string, args: string[] = [], env: Record<string, string> = {}): { status: number | null; stderr: string } {
+export function runScript(script: string, args: string[] = [], env: Record<string, string> = {}): { status: number | null; stdout: string; stderr: string } {
   const res = spawnSync('bash', [join(REPO_ROOT, 'scripts', script), ...args], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 600_000, env: { ...process.env, ...env } });
-  return { status: res.status, stderr: `${res.stderr ?? ''}${res.error ? String(res.error) : ''}` };
+  return { status: res.status, stdout: res.stdout ?? '', stderr: `${res.stderr ?? ''}${res.error ? String(res.error) : ''}` };
 }
 
 /** Superset's objects (ids and names) and its full export (scripts/superset-export.sh), minus the timestamp. */

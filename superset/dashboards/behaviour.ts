@@ -1,11 +1,11 @@
 // The "Listening behaviour" dashboard: tables built from the real events only (streams, skips,
 // sessions, discovery, diversity, genres), so its charts need no synthetic share.
-import type { DashboardSpec } from './superset-charts.ts';
-import { avg, sum, weightedAvg } from './superset-metrics.ts';
+import type { DashboardSpec } from '../lib/dashboard-spec.ts';
+import { avg, sum, weightedAvg } from '../lib/metrics.ts';
 
 const MONTH = 'month_local';
 
-export const BEHAVIOUR: DashboardSpec = {
+const dashboard: DashboardSpec = {
   key: 'behaviour',
   title: 'Listening behaviour',
   slug: 'listening-behaviour',
@@ -56,3 +56,5 @@ export const BEHAVIOUR: DashboardSpec = {
         columns: ['model', 'k', 'hit_rate', 'baseline_hit_rate', 'diff', 'diff_ci_low', 'diff_ci_high', 'verdict', 'evaluable_listeners', 'cutoff_date'] } },
   ],
 };
+
+export default dashboard;

@@ -1,18 +1,19 @@
 // The generated Superset bundle against the real table declarations: descriptions come from the
 // declarations, every gold table has a chart, every chart reads declared columns, charts of
 // feature-derived values show the synthetic share, every listener dashboard has its filter, and the
-// references between the YAML files hold.
+// references between the YAML files hold; the committed bundle is what the generator writes, and a
+// dashboard file dropped into a dashboards folder is found without any registry.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import YAML from 'yaml';
-import type { TableSpec } from '../lib/table-spec.ts';
-import { chartColumns, fallbackChart, missingFor, renderAssets } from './superset-assets.ts';
-import { DASHBOARDS } from './superset-charts.ts';
-import { DATABASE_UUID, datasetUuid, loadDatasetSpecs } from './superset-datasets.ts';
-import { assetUuid, uuid5 } from './superset-uuid.ts';
+import type { TableSpec } from '../../lib/table-spec.ts';
+import { chartColumns, fallbackChart, missingFor, renderAssets } from './assets.ts';
+import { DASHBOARDS, DASHBOARDS_DIR, loadDashboards } from './dashboard-spec.ts';
+import { ASSETS_DIR, DATABASE_UUID, datasetUuid, loadDatasetSpecs } from './datasets.ts';
+import { assetUuid, uuid5 } from './uuid.ts';
 
 type Doc = Record<string, any>;
 const specs = await loadDatasetSpecs();
@@ -95,5 +96,37 @@ test('chart YAML carries params and a query context Superset can run', () => {
     assert.equal(c.params.viz_type, c.viz_type);
     const qc = JSON.parse(c.query_context);
     assert.ok(qc.queries.length >= 1 && qc.queries.every((q: Doc) => Array.isArray(q.columns)), `${c.slice_name}: query context`);
+  }
+});
+
+test('the committed superset/assets is exactly what superset/generate.ts writes', () => {
+  const { files: current } = renderAssets(specs, ASSETS_DIR);
+  const stale = [...current].filter(([rel, text]) => {
+    try {
+      return readFileSync(join(ASSETS_DIR, rel), 'utf8') !== text;
+    } catch {
+      return true;
+    }
+  }).map(([rel]) => rel);
+  assert.deepEqual(stale, [], 'run `npx tsx superset/generate.ts` and commit superset/assets');
+});
+
+test('every file in superset/dashboards is a dashboard, found by listing the folder', async () => {
+  const stems = readdirSync(DASHBOARDS_DIR).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')).map((f) => f.replace(/\.ts$/, '')).sort();
+  assert.deepEqual(DASHBOARDS.map((d) => d.key), stems);
+  const dir = mkdtempSync(join(tmpdir(), 'superset-dashboards-'));
+  try {
+    writeFileSync(join(dir, 'trends.ts'), `export default { key: 'trends', title: 'Trends', slug: 'trends', intro: '## Trends', categories: [],
+      charts: [{ key: 'trends-plays', title: 'Plays', table: 'gold.temporal_trends', description: 'Plays per day.', countsOnly: true,
+        chart: { kind: 'big_number', metric: { label: 'plays', sql: 'SUM(total_plays)' } } }] };\n`);
+    const added = [...DASHBOARDS, ...(await loadDashboards(dir))];
+    const { files: withNew } = renderAssets(specs, tmpdir(), added);
+    const dash = YAML.parse(withNew.get('dashboards/trends.yaml')!) as Doc;
+    assert.equal(dash.slug, 'trends');
+    assert.ok(withNew.has('charts/trends-plays.yaml'));
+    writeFileSync(join(dir, 'other.ts'), "export default { key: 'wrong', title: 'W', slug: 'w', intro: '', charts: [] };\n");
+    await assert.rejects(loadDashboards(dir), /other\.ts: key 'wrong' must be the file name 'other'/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -3,7 +3,7 @@
 // failed, and saves a PNG of the whole dashboard.
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import type { SupersetSettings } from './superset-api.ts';
+import type { SupersetSettings } from './api.ts';
 
 export const CHROMIUM = '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',

@@ -3,12 +3,12 @@
 // literal bug) is reported with both values. Also: no built-in chart writes a decimal literal.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { withDuckDB } from '../lib/duckdb.ts';
-import { readerToJsonRows } from '../lib/json-values.ts';
-import { DASHBOARDS } from './superset-charts.ts';
-import { decimalLiterals } from './superset-metrics.ts';
-import { queryContext } from './superset-query-context.ts';
-import { compareRows, expectedSql, savedQueries } from './superset-expected.ts';
+import { withDuckDB } from '../../lib/duckdb.ts';
+import { readerToJsonRows } from '../../lib/json-values.ts';
+import { DASHBOARDS } from '../lib/dashboard-spec.ts';
+import { decimalLiterals } from '../lib/metrics.ts';
+import { queryContext } from '../lib/query-context.ts';
+import { compareRows, expectedSql, savedQueries } from './expected.ts';
 
 test('no built-in chart uses a decimal literal (Trino would keep its one decimal)', () => {
   assert.deepEqual(decimalLiterals("AVG(CASE WHEN a = 'x.5' THEN 1.0 ELSE 0.0 END) + 1e0 + ROUND(x, 1)"), ['1.0', '0.0']);

@@ -1,7 +1,7 @@
 // The saved query context of a chart: what GET /api/v1/chart/<id>/data/ runs. The browser builds
 // its own queries from the params; this one asks for the same columns and metrics, without the
 // chart-specific post-processing, so the API returns the chart's rows as a table.
-import { adhocMetric, chartParams, type ChartKind, type Dim, type Metric } from './superset-chart-kinds.ts';
+import { adhocMetric, chartParams, type ChartKind, type Dim, type Metric } from './chart-kinds.ts';
 
 type Json = Record<string, unknown>;
 

@@ -1,6 +1,6 @@
-// A small client of Superset's REST API for the stack tests: logs in as the admin (JWT), lists
-// dashboards and their charts, and requests a chart's data through GET /api/v1/chart/<id>/data/.
-import { existsSync, readFileSync } from 'node:fs';
+// A small client of Superset's REST API for the stack tests: logs in (JWT) as the admin or an
+// analyst, lists dashboards and their charts, and requests a chart's data through
+// GET /api/v1/chart/<id>/data/.
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
@@ -20,15 +20,13 @@ export function supersetHome(): string {
   return process.env.SUPERSET_HOME ?? join(cache, 'superset-home');
 }
 
-/** URL and admin credentials: the environment, else the local password the start script generated. */
+/** URL and admin credentials from the environment (scripts/test-stack.sh sets a random admin password). */
 export function supersetSettings(): SupersetSettings {
   const url = (process.env.SUPERSET_URL ?? `http://127.0.0.1:${process.env.SUPERSET_PORT ?? '8088'}`).replace(/\/$/, '');
-  const file = join(supersetHome(), 'admin_password');
-  const password = process.env.SUPERSET_ADMIN_PASSWORD ?? (existsSync(file) ? readFileSync(file, 'utf8').trim() : '');
-  return { url, user: process.env.SUPERSET_ADMIN_USER ?? 'admin', password };
+  return { url, user: process.env.SUPERSET_ADMIN_USER ?? '', password: process.env.SUPERSET_ADMIN_PASSWORD ?? '' };
 }
 
-export interface ChartResult { rowcount: number; error: string | null; data: Record<string, unknown>[] }
+export interface ChartResult { rowcount: number; error: string | null; data: Record<string, unknown>[]; isCached: boolean }
 export interface ChartData { status: number; results: ChartResult[]; body: string }
 
 /** fetch, retried on network errors (a kept-alive connection the server closed meanwhile). */
@@ -63,12 +61,20 @@ export class SupersetApi {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ username: this.settings.user, password: this.settings.password, provider: 'db', refresh: false }),
     });
-    if (!res.ok) throw new SupersetApiError(`login as ${this.settings.user}: HTTP ${res.status}`);
+    if (!res.ok) throw new SupersetApiError(`login as ${this.settings.user || '(SUPERSET_ADMIN_USER unset)'}: HTTP ${res.status}`);
     this.token = ((await res.json()) as { access_token: string }).access_token;
   }
 
-  async get<T>(path: string): Promise<T> {
+  /** GET with the token; logs in again once when Superset says the token expired (it lives 15 minutes). */
+  private async authed(path: string): Promise<Response> {
     const res = await fetchRetry(`${this.settings.url}${path}`, { headers: { authorization: `Bearer ${this.token}` } });
+    if (res.status !== 401) return res;
+    await this.login();
+    return fetchRetry(`${this.settings.url}${path}`, { headers: { authorization: `Bearer ${this.token}` } });
+  }
+
+  async get<T>(path: string): Promise<T> {
+    const res = await this.authed(path);
     if (!res.ok) throw new SupersetApiError(`GET ${path}: HTTP ${res.status}: ${(await res.text()).slice(0, 300)}`);
     return (await res.json()) as T;
   }
@@ -90,12 +96,12 @@ export class SupersetApi {
 
   /** The chart's data as its saved query context asks for it. */
   async chartData(id: number): Promise<ChartData> {
-    const res = await fetchRetry(`${this.settings.url}/api/v1/chart/${id}/data/`, { headers: { authorization: `Bearer ${this.token}` } });
+    const res = await this.authed(`/api/v1/chart/${id}/data/`);
     const body = await res.text();
     let results: ChartData['results'] = [];
     try {
       results = ((JSON.parse(body) as { result?: ChartData['results'] }).result ?? [])
-        .map((r) => ({ rowcount: r.rowcount, error: r.error ?? null, data: r.data ?? [] }));
+        .map((r) => ({ rowcount: r.rowcount, error: r.error ?? null, data: r.data ?? [], isCached: !!(r as { is_cached?: boolean }).is_cached }));
     } catch {
       // not JSON: the status and body tell what went wrong
     }

@@ -1,20 +1,17 @@
-// Writes one Superset dataset YAML per published gold (and ops) table into
+// One Superset dataset YAML per published gold (and ops) table, for
 // superset/assets/datasets/Lakehouse_Trino/, from the table declarations: the dataset description is
 // the table's description and grain, each column's description is the declared one. Descriptions are
-// never typed twice: change them in the declaration and rerun
-//   npx tsx scripts/superset-datasets.ts          (write)
-//   npx tsx scripts/superset-datasets.ts --check  (exit 1 when a file is out of date)
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// never typed twice: change them in the declaration and rerun `npx tsx superset/generate.ts`.
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
-import { loadTables } from '../lib/table-loader.ts';
-import type { TableSpec } from '../lib/table-spec.ts';
-import { duckdbToTrinoType } from '../lib/trino/types.ts';
-import { isPublished } from '../lib/trino/unpublished-columns.ts';
-import { assetUuid } from './superset-uuid.ts';
+import { loadTables } from '../../lib/table-loader.ts';
+import type { TableSpec } from '../../lib/table-spec.ts';
+import { duckdbToTrinoType } from '../../lib/trino/types.ts';
+import { isPublished } from '../../lib/trino/unpublished-columns.ts';
+import { assetUuid } from './uuid.ts';
 
-export const REPO_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
+export const REPO_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 export const ASSETS_DIR = join(REPO_ROOT, 'superset', 'assets');
 export const DATABASE_UUID = assetUuid('database', 'trino');
 export const DATASET_DIR = 'datasets/Lakehouse_Trino';
@@ -118,44 +115,3 @@ export function datasetFile(spec: TableSpec): string {
 export function renderDatasets(specs: TableSpec[]): Map<string, string> {
   return new Map(specs.map((s) => [datasetFile(s), toYaml(datasetConfig(s))]));
 }
-
-/** Generated dataset files that no declaration backs any more (same folder, gold/ops schema). */
-function staleFiles(assetsDir: string, wanted: Map<string, string>): string[] {
-  const dir = join(assetsDir, DATASET_DIR);
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .map((f) => `${DATASET_DIR}/${f}`)
-    .filter((rel) => rel.endsWith('.yaml') && !wanted.has(rel))
-    .filter((rel) => DATASET_LAYERS.has(String(YAML.parse(readFileSync(join(assetsDir, rel), 'utf8'))?.schema)));
-}
-
-export async function syncDatasets(assetsDir: string, check: boolean): Promise<string[]> {
-  const wanted = renderDatasets(await loadDatasetSpecs());
-  const changed: string[] = [];
-  for (const [rel, text] of wanted) {
-    const path = join(assetsDir, rel);
-    if (existsSync(path) && readFileSync(path, 'utf8') === text) continue;
-    changed.push(rel);
-    if (!check) {
-      mkdirSync(join(assetsDir, DATASET_DIR), { recursive: true });
-      writeFileSync(path, text);
-    }
-  }
-  for (const rel of staleFiles(assetsDir, wanted)) {
-    changed.push(rel);
-    if (!check) rmSync(join(assetsDir, rel));
-  }
-  return changed;
-}
-
-async function main(): Promise<void> {
-  const check = process.argv.includes('--check');
-  const changed = await syncDatasets(ASSETS_DIR, check);
-  for (const rel of changed) process.stderr.write(`superset datasets: ${check ? 'out of date' : 'wrote'} ${rel}\n`);
-  if (check && changed.length > 0) {
-    process.stderr.write('superset datasets: run `npx tsx scripts/superset-datasets.ts` and commit the result\n');
-    process.exitCode = 1;
-  }
-}
-
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main();

@@ -1,7 +1,7 @@
 // One fixed colour per series name on every dashboard (Superset's dashboard `label_colors`), from
 // the Okabe-Ito palette, which stays distinguishable with the common colour-vision deficiencies.
 // A name means the same thing in every chart (the synthetic share is always vermillion), and two
-// series shown together never share a colour (checked in superset-colours.test.ts).
+// series shown together never share a colour (checked in colours.test.ts).
 
 const OKABE_ITO = {
   orange: '#E69F00', sky: '#56B4E9', green: '#009E73', yellow: '#F0E442',

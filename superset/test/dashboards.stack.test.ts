@@ -11,11 +11,11 @@ import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { SupersetApi, supersetSettings } from './superset-api.ts';
-import { loggedInPage, openBrowser, renderDashboard, screenshotDashboard } from './superset-browser.ts';
-import { REPO_ROOT } from './superset-datasets.ts';
-import { bundleCharts, bundleDashboards, duckdbRows, filteredUrl, publishDemo, publishedTables, runScript, snapshot, someListener, trinoUp, trinoUrl } from './superset-stack-support.ts';
-import { compareRows, expectedSql, savedQueries } from './superset-expected.ts';
+import { SupersetApi, supersetSettings } from './api.ts';
+import { loggedInPage, openBrowser, renderDashboard, screenshotDashboard } from './browser.ts';
+import { REPO_ROOT } from '../lib/datasets.ts';
+import { bundleCharts, bundleDashboards, duckdbRows, filteredUrl, publishDemo, publishedTables, runScript, snapshot, someListener, trinoUp, trinoUrl } from './stack-support.ts';
+import { compareRows, expectedSql, savedQueries } from './expected.ts';
 
 const SCREENSHOTS = join(REPO_ROOT, 'artifacts', 'screenshots');
 const api = new SupersetApi(supersetSettings());

@@ -1,9 +1,9 @@
 // Chart and dashboard configs in Superset's export format (the same keys its export writes).
-import { chartParams, vizType } from './superset-chart-kinds.ts';
-import type { ChartSpec, DashboardSpec } from './superset-charts.ts';
-import { queryContext } from './superset-query-context.ts';
-import { assetUuid } from './superset-uuid.ts';
-import { SERIES_COLOURS } from './superset-colours.ts';
+import { chartParams, vizType } from './chart-kinds.ts';
+import type { ChartSpec, DashboardSpec } from './dashboard-spec.ts';
+import { queryContext } from './query-context.ts';
+import { assetUuid } from './uuid.ts';
+import { SERIES_COLOURS } from './colours.ts';
 
 type Json = Record<string, unknown>;
 

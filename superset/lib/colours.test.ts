@@ -2,9 +2,9 @@
 // together in one chart have different colours.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DASHBOARDS } from './superset-charts.ts';
-import { dashboardConfig } from './superset-dashboard-yaml.ts';
-import { SERIES_COLOURS } from './superset-colours.ts';
+import { DASHBOARDS } from './dashboard-spec.ts';
+import { dashboardConfig } from './dashboard-yaml.ts';
+import { SERIES_COLOURS } from './colours.ts';
 
 /** Values of the categorical columns charts split series by (pies, groupby). */
 const CATEGORIES: Record<string, string[]> = {

@@ -1,7 +1,7 @@
 // SQL metrics shared by the built-in charts. Gold tables hold per-group averages; combining groups
 // (several hours, days or listeners) weights each average by the plays that had features, so a
 // chart over all listeners shows the average of the plays, not the average of the averages.
-import type { Metric } from './superset-chart-kinds.ts';
+import type { Metric } from './chart-kinds.ts';
 
 /** Plays with features, for tables that count plays and the plays without features. */
 export const FEATURED = (plays: string) => `(${plays} - COALESCE(rows_without_features, 0))`;

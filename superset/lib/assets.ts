@@ -1,22 +1,18 @@
-// Generates the Superset export bundle under superset/assets/ from the table declarations (datasets)
-// and scripts/superset-charts*.ts (built-in charts and dashboards):
-//   npx tsx scripts/superset-assets.ts          write the YAML files
-//   npx tsx scripts/superset-assets.ts --check  exit 1 when a file is out of date
-//   npx tsx scripts/superset-assets.ts --out D  write into D instead (the native bootstrap does this)
-// A declared table that no built-in chart covers yet (not in the charts spec, or a column renamed)
-// gets a table chart of all its columns on its category's dashboard, so every table has a chart.
-// Charts an analyst added in the UI and exported (scripts/superset-export.sh) are kept: their files
-// are never touched, and a built-in dashboard keeps them at its end.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+// Renders the Superset export bundle (superset/assets/) from the table declarations (datasets) and
+// the dashboard files under superset/dashboards/ (built-in charts and dashboards); superset/generate.ts
+// writes or checks it. A declared table that no built-in chart covers yet (not in a dashboard file, or
+// a column renamed) gets a table chart of all its columns on the dashboard that lists its category, so
+// every table has a chart. Charts an analyst added in the UI and exported (scripts/superset-export.sh)
+// are kept: their files are never touched, and a built-in dashboard keeps them at its end.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import YAML from 'yaml';
-import type { TableSpec } from '../lib/table-spec.ts';
-import type { ChartKind } from './superset-chart-kinds.ts';
-import { DASHBOARDS, type ChartSpec, type DashboardSpec } from './superset-charts.ts';
-import { chartConfig, chartUuid, dashboardConfig } from './superset-dashboard-yaml.ts';
-import { ASSETS_DIR, datasetUuid, loadDatasetSpecs, renderDatasets, toYaml } from './superset-datasets.ts';
-import { columnsIn } from './superset-metrics.ts';
+import type { TableSpec } from '../../lib/table-spec.ts';
+import type { ChartKind } from './chart-kinds.ts';
+import { DASHBOARDS, type ChartSpec, type DashboardSpec } from './dashboard-spec.ts';
+import { chartConfig, chartUuid, dashboardConfig } from './dashboard-yaml.ts';
+import { datasetUuid, renderDatasets, toYaml } from './datasets.ts';
+import { columnsIn } from './metrics.ts';
 
 const COLUMN_KEYS = ['x', 'y', 'groupby', 'columns', 'orderBy', 'where', 'metric', 'metrics', 'metricsB', 'sortBy'];
 
@@ -66,11 +62,6 @@ function foreignCharts(assetsDir: string, dash: DashboardSpec, generated: ChartS
 
 export interface RenderResult { files: Map<string, string>; skipped: string[]; fallbacks: string[] }
 
-const CATEGORY_DASHBOARD: Record<string, string> = {
-  descriptive: 'descriptive', diagnostic: 'diagnostic', predictive: 'predictive',
-  prescriptive: 'prescriptive', cognitive: 'cognitive', ops: 'operations',
-};
-
 /** A plain table of every column, for a declared table no built-in chart covers yet. */
 export function fallbackChart(spec: TableSpec): ChartSpec {
   return {
@@ -84,10 +75,11 @@ export function fallbackChart(spec: TableSpec): ChartSpec {
 }
 
 /** The charts each dashboard gets: its spec's buildable charts, plus fallbacks for uncovered tables. */
-function planCharts(specs: TableSpec[], byName: Map<string, TableSpec>, skipped: string[], fallbacks: string[]): Map<string, ChartSpec[]> {
+function planCharts(dashboards: DashboardSpec[], specs: TableSpec[], byName: Map<string, TableSpec>, skipped: string[], fallbacks: string[]): Map<string, ChartSpec[]> {
   const plan = new Map<string, ChartSpec[]>();
   const covered = new Set<string>();
-  for (const dash of DASHBOARDS) {
+  const byCategory = new Map(dashboards.flatMap((d) => (d.categories ?? []).map((c) => [c, d.key] as const)));
+  for (const dash of dashboards) {
     plan.set(dash.key, dash.charts.filter((c) => {
       const why = missingFor(c, byName);
       if (why) skipped.push(`${dash.title} / ${c.title}: ${why}`);
@@ -96,7 +88,7 @@ function planCharts(specs: TableSpec[], byName: Map<string, TableSpec>, skipped:
     }));
   }
   for (const spec of specs) {
-    const dashKey = CATEGORY_DASHBOARD[spec.layer === 'ops' ? 'ops' : spec.category ?? ''];
+    const dashKey = byCategory.get(spec.layer === 'ops' ? 'ops' : spec.category ?? '');
     if (covered.has(`${spec.layer}.${spec.name}`) || !dashKey) continue;
     plan.get(dashKey)!.push(fallbackChart(spec));
     fallbacks.push(`${spec.layer}.${spec.name}`);
@@ -104,13 +96,13 @@ function planCharts(specs: TableSpec[], byName: Map<string, TableSpec>, skipped:
   return plan;
 }
 
-export function renderAssets(specs: TableSpec[], assetsDir: string): RenderResult {
+export function renderAssets(specs: TableSpec[], assetsDir: string, dashboards: DashboardSpec[] = DASHBOARDS): RenderResult {
   const byName = new Map(specs.map((s) => [`${s.layer}.${s.name}`, s]));
   const files = renderDatasets(specs);
   const skipped: string[] = [];
   const fallbacks: string[] = [];
-  const plan = planCharts(specs, byName, skipped, fallbacks);
-  for (const dash of DASHBOARDS) {
+  const plan = planCharts(dashboards, specs, byName, skipped, fallbacks);
+  for (const dash of dashboards) {
     const charts = plan.get(dash.key)!;
     if (charts.length === 0) continue;
     for (const c of charts) files.set(chartFile(c), toYaml(chartConfig(c, datasetUuid(byName.get(c.table)!))));
@@ -122,28 +114,3 @@ export function renderAssets(specs: TableSpec[], assetsDir: string): RenderResul
   }
   return { files, skipped, fallbacks };
 }
-
-async function main(): Promise<void> {
-  const check = process.argv.includes('--check');
-  const outIndex = process.argv.indexOf('--out');
-  const out = outIndex > 0 ? resolve(process.argv[outIndex + 1]) : ASSETS_DIR;
-  const { files, skipped, fallbacks } = renderAssets(await loadDatasetSpecs(), out);
-  for (const s of skipped) process.stderr.write(`superset assets: skipped ${s}\n`);
-  for (const t of fallbacks) process.stderr.write(`superset assets: ${t} has no built-in chart yet; added a table of all its columns\n`);
-  let outdated = 0;
-  for (const [rel, text] of files) {
-    const path = join(out, rel);
-    if (existsSync(path) && readFileSync(path, 'utf8') === text) continue;
-    outdated++;
-    if (check) { process.stderr.write(`superset assets: out of date ${rel}\n`); continue; }
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, text);
-    process.stderr.write(`superset assets: wrote ${rel}\n`);
-  }
-  if (check && outdated > 0) {
-    process.stderr.write('superset assets: run `npx tsx scripts/superset-assets.ts` and commit the result\n');
-    process.exitCode = 1;
-  }
-}
-
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main();
