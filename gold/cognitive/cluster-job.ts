@@ -26,6 +26,14 @@ const POINTS_TABLE = 'mood_cluster_points';
 const STATS_TABLE = 'mood_cluster_stats';
 const SAMPLE_TABLE = 'mood_cluster_sample';
 const CENTROIDS_TABLE = 'mood_cluster_centroids';
+const BATCH_TABLE = 'mood_cluster_batch';
+
+/**
+ * Plays per batch of listeners. The ordered sums keep every play of the listeners in a batch in
+ * memory at once: all 10M plays of the large benchmark in one statement ran out of DuckDB's 2 GB;
+ * whole listeners are batched, so no result depends on the batch size (cluster-sql.test.ts).
+ */
+export const CLUSTER_BATCH_PLAYS = 500_000;
 
 const s = (j: number) => `s${j}`;
 const z = (j: number) => `z${j}`;
@@ -38,14 +46,15 @@ const PLAYS_WHERE = `${HAS_FEATURES} and ${FEATURES.map((f) => `${f} is not null
  * Every play of every listener: its position in the canonical order (feature values, then the order
  * plays are read in: kmeans-model.ts' stable sort) and its features scaled to [0, 1] as standardise() does.
  */
-export function pointsSql(): string {
+export function pointsSql(listenersTable?: string): string {
   const scaled = CLUSTER_FEATURES.map((f, j) => `least(1e0, greatest(0e0, (${f.name} - ${sqlDouble(f.min)}) / ${sqlDouble(f.max - f.min)})) as ${s(j)}`);
+  const batch = listenersTable ? `\n  and listener_id in (select listener_id from temp.main.${listenersTable})` : '';
   return `
 select listener_id, event_id,
   (row_number() over (partition by listener_id order by ${FEATURES.join(', ')}, played_at, play_seq, event_id) - 1)::integer as pos,
   ${scaled.join(', ')}
 from silver.listening_with_features
-where ${PLAYS_WHERE}`;
+where ${PLAYS_WHERE}${batch}`;
 }
 
 /** A left-to-right sum in canonical order from 0, as the JS reduce: the same double, whatever the threads. */
@@ -125,20 +134,38 @@ function membersSql(kMax: number): string {
  * per-play work runs in DuckDB (canonical order, scaling, standardising, nearest centroid); only each
  * listener's sample (at most sampleSize plays) goes to JavaScript, where the k-means fits run.
  */
-export async function clusterListeners(ctx: BuildContext, settings: ClusterSettings = CLUSTER_SETTINGS): Promise<void> {
+export async function clusterListeners(ctx: BuildContext, settings: ClusterSettings = CLUSTER_SETTINGS, batchPlays = CLUSTER_BATCH_PLAYS): Promise<void> {
   const started = Date.now();
-  await ctx.conn.run(`create or replace temp table ${POINTS_TABLE} as ${pointsSql()}`);
-  await ctx.conn.run(`create or replace temp table ${STATS_TABLE} as ${statsSql()}`);
-  const { scores, centroids } = await fitListeners(ctx, settings);
-  const centroidColumns: AppendColumn[] = Array.from({ length: settings.kMax }, (_, c) => FEATURES.map((__, j) => ({ name: centroidColumn(c, j), type: 'DOUBLE' as const }))).flat();
-  await loadRows(ctx.conn, CENTROIDS_TABLE, [{ name: 'listener_id', type: 'VARCHAR' }, ...centroidColumns], centroids);
-  await ctx.conn.run(`create or replace temp table ${MEMBERS_TABLE} as ${membersSql(settings.kMax)}`);
+  const counts = await queryValues<{ listener_id: string; n: number }>(ctx.conn,
+    `select listener_id, count(*)::double as n from silver.listening_with_features where ${PLAYS_WHERE} group by listener_id order by listener_id`);
+  const batches: string[][] = [];
+  let size = 0;
+  for (const { listener_id: listener, n } of counts) {
+    if (batches.length === 0 || (size > 0 && size + Number(n) > batchPlays)) { batches.push([]); size = 0; }
+    batches[batches.length - 1].push(listener);
+    size += Number(n);
+  }
+  if (batches.length === 0) batches.push([]);
+  const scores: AppendValue[][] = [];
+  let clustered = 0;
+  for (const [b, batch] of batches.entries()) {
+    await loadRows(ctx.conn, BATCH_TABLE, [{ name: 'listener_id', type: 'VARCHAR' }], batch.map((l) => [l]));
+    await ctx.conn.run(`create or replace temp table ${POINTS_TABLE} as ${pointsSql(BATCH_TABLE)}`);
+    await ctx.conn.run(`create or replace temp table ${STATS_TABLE} as ${statsSql()}`);
+    const fitted = await fitListeners(ctx, settings);
+    scores.push(...fitted.scores);
+    clustered += fitted.centroids.length;
+    const centroidColumns: AppendColumn[] = Array.from({ length: settings.kMax }, (_, c) => FEATURES.map((__, j) => ({ name: centroidColumn(c, j), type: 'DOUBLE' as const }))).flat();
+    await loadRows(ctx.conn, CENTROIDS_TABLE, [{ name: 'listener_id', type: 'VARCHAR' }, ...centroidColumns], fitted.centroids);
+    await ctx.conn.run(b === 0 ? `create or replace temp table ${MEMBERS_TABLE} as ${membersSql(settings.kMax)}` : `insert into temp.main.${MEMBERS_TABLE} ${membersSql(settings.kMax)}`);
+    if (batches.length > 1) ctx.log.debug({ batch: b + 1, of: batches.length, listeners: batch.length }, 'mood clusters batch');
+  }
   await loadRows(ctx.conn, SCORES_TABLE, SCORE_COLUMNS, scores);
   const listeners = Number(await scalar(ctx.conn, 'select count(distinct listener_id) from silver.listening_with_features'));
-  if (centroids.length < listeners) ctx.log.info({ listeners, clustered: centroids.length, min_plays: settings.minPlays }, 'mood clusters: listeners with too few plays with features are skipped');
-  ctx.log.info({ listeners, ms: Date.now() - started }, 'mood clusters done');
+  if (clustered < listeners) ctx.log.info({ listeners, clustered, min_plays: settings.minPlays }, 'mood clusters: listeners with too few plays with features are skipped');
+  ctx.log.info({ listeners, batches: batches.length, ms: Date.now() - started }, 'mood clusters done');
 }
 
 export async function dropClusterTables(ctx: BuildContext): Promise<void> {
-  for (const t of [MEMBERS_TABLE, SCORES_TABLE, POINTS_TABLE, STATS_TABLE, SAMPLE_TABLE, CENTROIDS_TABLE]) await ctx.conn.run(`drop table if exists temp.main.${t}`);
+  for (const t of [MEMBERS_TABLE, SCORES_TABLE, POINTS_TABLE, STATS_TABLE, SAMPLE_TABLE, CENTROIDS_TABLE, BATCH_TABLE]) await ctx.conn.run(`drop table if exists temp.main.${t}`);
 }
