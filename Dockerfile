@@ -25,7 +25,7 @@ ENV LAKEHOUSE_CACHE_DIR=/opt/lakehouse \
     SUPERSET_CONFIG_PATH=/app/superset/superset_config.py \
     PATH=/opt/lakehouse/superset-venv/bin:$PATH
 COPY superset ./superset
-COPY scripts/superset-common.sh scripts/superset-install.sh scripts/superset-bootstrap.sh ./scripts/
+COPY scripts/superset-common.sh scripts/superset-install.sh scripts/superset-bootstrap.sh scripts/superset-user.sh ./scripts/
 # The compose deployment keeps Superset's metadata in PostgreSQL (psycopg2) and its cache in Redis
 # (redis is already pinned in constraints.txt).
 RUN bash scripts/superset-install.sh \
@@ -44,7 +44,9 @@ COPY --from=deps /app/node_modules ./node_modules
 COPY . .
 # The compiled CLI (dist/, see scripts/build-dist.mjs): the deps stage's `npm ci` ran its `prepare`
 # before the sources were there. esbuild stays after the prune: tsx, a runtime dependency, needs it.
-RUN node scripts/build-dist.mjs && mkdir -p /data && chown node:node /data
+# openssl: scripts/trino-user.sh init (compose's trino-init) generates Trino's self-signed certificate.
+RUN apt-get update && apt-get install -y --no-install-recommends openssl && rm -rf /var/lib/apt/lists/* \
+ && node scripts/build-dist.mjs && mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]
 ENTRYPOINT ["node", "bin/lakehouse.js"]

@@ -59,6 +59,8 @@ const schema = z.object({
   trainCap: z.coerce.number().int().min(100).optional(),
   /** Where trained model artifacts are kept (default <dataDir>/models); several lakes may share one. */
   modelsDir: z.string().min(1),
+  /** Where the catalog forests score the plays' feature vectors: `js` (the library, default) or `sql` (the engine, from their node tables). */
+  forestScoring: z.enum(['js', 'sql']),
   /** Shortest play (ms) the gold feature statistics and models count as a stream; 0 counts every play. */
   minPlayMs: z.coerce.number().int().min(0).max(86_400_000),
   logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']),
@@ -71,7 +73,8 @@ const schema = z.object({
     tokenDir: z.string().optional(),
   }),
   lastfm: z.object({ apiKey: z.string().optional(), apiBaseUrl: z.string().url() }),
-  trino: z.object({ url: optionalUrl, user: z.string().min(1) }),
+  /** password: TRINO_PASSWORD (never logged); caFile: TRINO_CA_FILE, the PEM certificate an https TRINO_URL is trusted by. */
+  trino: z.object({ url: optionalUrl, user: z.string().min(1), password: z.string().optional(), caFile: z.string().optional() }),
   superset: z.object({
     url: optionalUrl,
     secretKey: z.string().optional(),
@@ -130,6 +133,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: Env = process.e
     trainCap: get('LAKEHOUSE_TRAIN_CAP'),
     modelsDir: get('LAKEHOUSE_MODELS_DIR') !== undefined ? resolve(cwd, get('LAKEHOUSE_MODELS_DIR')!) : resolve(cwd, overrides.dataDir ?? get('LAKEHOUSE_DATA_DIR') ?? 'data', 'models'),
     minPlayMs: get('LAKEHOUSE_MIN_PLAY_MS') ?? 30_000,
+    forestScoring: get('LAKEHOUSE_FOREST_SCORING') ?? 'js',
     logLevel: get('LOG_LEVEL') ?? 'info',
     spotify: {
       clientId: get('SPOTIFY_CLIENT_ID'),
@@ -140,7 +144,10 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: Env = process.e
       tokenDir: get('SPOTIFY_TOKEN_DIR'),
     },
     lastfm: { apiKey: get('LASTFM_API_KEY'), apiBaseUrl: get('LASTFM_API_BASE_URL') ?? 'https://ws.audioscrobbler.com/2.0/' },
-    trino: { url: get('TRINO_URL'), user: get('TRINO_USER') ?? 'lakehouse' },
+    trino: {
+      url: get('TRINO_URL'), user: get('TRINO_USER') ?? 'lakehouse', password: e.TRINO_PASSWORD || undefined,
+      caFile: get('TRINO_CA_FILE') !== undefined ? resolve(cwd, get('TRINO_CA_FILE')!) : undefined,
+    },
     superset: {
       url: get('SUPERSET_URL'),
       secretKey: get('SUPERSET_SECRET_KEY'),

@@ -6,6 +6,7 @@ import { openDuckDB, settingsFromConfig, type DuckDBConnection } from './duckdb.
 import { acquireLock, type HeldLock } from './lock.ts';
 import { attachLake } from './lake.ts';
 import { removeStaleStaging, LakeTransaction } from './table-writer.ts';
+import type { ListenerScope } from './listener-scope.ts';
 import type { Logger } from './logger.ts';
 import type { BuildContext } from './build-context.ts';
 import { InterruptedError } from './errors.ts';
@@ -31,6 +32,11 @@ export interface LakeSession {
    * the abort came between two queries and interrupted none.
    */
   commitGuard: () => void;
+  /**
+   * When set, transactions begun from now on build silver and gold for these listeners only and carry
+   * every other listener's rows over from the current versions (lib/listener-scope.ts).
+   */
+  listenerScope: ListenerScope | null;
   /** Re-points every view at the catalog's current versions (after another writer's commit). */
   refresh(): Promise<void>;
   context(tx: LakeTransaction): BuildContext;
@@ -53,8 +59,9 @@ async function open(config: Config, log: Logger, lock: HeldLock | null, runId: s
     begin: () => new LakeTransaction(connection, config.dataDir, runId, config.retainVersions, () => {
       lock?.assertHeld();
       session.commitGuard();
-    }),
+    }, session.listenerScope),
     commitGuard: () => {},
+    listenerScope: null,
     refresh: async () => void (await attachLake(connection, config.dataDir)),
     context: (tx) => ({ config, conn: connection, runId, log, tx }),
     close: () => {

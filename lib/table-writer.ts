@@ -15,6 +15,7 @@ import type { ColumnSpec, Layer } from './table-spec.ts';
 import { TableContractError, errorMessage } from './errors.ts';
 import { writeNotebookDb } from './notebook-db.ts';
 import { emitProgress } from './progress.ts';
+import { carryOverOtherListeners, type ListenerScope } from './listener-scope.ts';
 
 export interface WriteSpec {
   layer: Layer;
@@ -33,6 +34,11 @@ export interface WriteOptions {
   mode?: 'replace' | 'append';
   orderBy?: string;
   inputs?: string[];
+  /**
+   * Under a listener scope (run/build --study), silver and gold tables keep the other listeners' rows
+   * of their current version (lib/listener-scope.ts); true: this table is always rebuilt whole.
+   */
+  wholeTable?: boolean;
 }
 
 interface Staged {
@@ -54,6 +60,8 @@ export class LakeTransaction {
     private readonly retainVersions = 5,
     /** Called first thing in commit(); throwing there publishes nothing (the caller then aborts). */
     private readonly beforeCommit: () => void = () => {},
+    /** Build for these listeners only: see WriteOptions.wholeTable. */
+    readonly scope: ListenerScope | null = null,
   ) {
     this.catalog = readCatalog(dataDir);
   }
@@ -74,6 +82,9 @@ export class LakeTransaction {
       const select = opts.orderBy ? `select * from (${opts.sql}) order by ${opts.orderBy}` : opts.sql;
       const copied = await this.conn.run(`copy (${select}) to ${quoteLiteral(join(tmpDir, partName))} ${PARQUET_OPTIONS}`, opts.params);
       const newRows = Number(copied.rowsChanged);
+      if (this.scope && previous && opts.mode !== 'append' && !opts.wholeTable && (spec.layer === 'silver' || spec.layer === 'gold')) {
+        await carryOverOtherListeners(this.conn, key, join(tmpDir, partName), join(this.dataDir, previous.path, '*.parquet'), this.scope, opts.orderBy);
+      }
       if (previous && opts.mode === 'append' && newRows === 0) {
         // Nothing new: keep the current version instead of publishing an identical one.
         rmSync(tmpDir, { recursive: true, force: true });

@@ -66,6 +66,7 @@ const KEY_COLUMNS: Record<string, string[]> = {
   'bronze.kaggle_tracks': ['track_id'],
   'bronze.rejected_rows': ['file_sha256', 'source_row', 'reason'],
   'silver.listening_with_features': ['listener_id', 'event_id', 'played_at', 'played_at_local', 'date_local', 'timezone', 'feature_source', 'feature_match'],
+  'silver.listener_studies': ['listener_id', 'study_id'],
 };
 
 /**

@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { historyDir, repoRoot } from '../test/helpers.ts';
-import { TrinoClient } from '../lib/trino/client.ts';
+import { trinoFromEnv } from '../lib/trino/client.ts';
 
 const dataDir = process.env.LAKEHOUSE_DATA_DIR ?? '';
 const trinoUrl = process.env.TRINO_URL ?? '';
@@ -25,7 +25,7 @@ function ok(args: string[]): string {
 }
 
 test('listeners delete republishes: Trino no longer returns the erased listener, the label never was', { skip: !dataDir || !trinoUrl ? 'needs TRINO_URL and LAKEHOUSE_DATA_DIR' : false }, async () => {
-  const trino = new TrinoClient(trinoUrl, 'lakehouse-test');
+  const trino = trinoFromEnv();
   ok(['ingest', 'export', join(historyDir, 'Efrrowini__spotify-music-analysis', 'Streaming_History_Audio_2022.json'), '--listener', GONE]);
   ok(['ingest', 'export', join(historyDir, 'Khushi-203006__Spotify_Data_Analysis_Project', 'Streaming_History_Audio_2023.json'), '--listener', KEPT]);
   ok(['listeners', 'set', GONE, '--label', `label-${suffix}`]);

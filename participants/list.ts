@@ -6,6 +6,7 @@ import { relationExists } from '../lib/lake.ts';
 import { queryRows } from '../lib/duckdb.ts';
 import { TokenStore } from '../ingestion/spotify/tokens.ts';
 import { readListeners, type ListenerRow } from '../bronze/listener-registry.ts';
+import { DEFAULT_STUDY } from '../lib/study-id.ts';
 
 export interface ListedListener extends Omit<ListenerRow, 'status' | 'created_at'> {
   created_at: string | null;
@@ -28,7 +29,7 @@ export async function listListeners(s: LakeSession): Promise<ListedListener[]> {
     if (listed.some((l) => l.listener_id === id)) continue;
     listed.push({
       listener_id: id, display_label: null, timezone: s.config.timezone, created_at: null, consent_recorded_at: null,
-      status: 'unregistered', timezone_source: null, plays: plays.get(id) ?? 0, spotify_connected: connected.has(id),
+      status: 'unregistered', timezone_source: null, study_id: DEFAULT_STUDY, plays: plays.get(id) ?? 0, spotify_connected: connected.has(id),
     });
   }
   return listed.sort((a, b) => a.listener_id.localeCompare(b.listener_id));

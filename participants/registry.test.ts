@@ -49,7 +49,7 @@ test('lakehouse listeners: add, set, pause, resume, list, delete preview; the la
   const cli = (...args: string[]) => runCli([...args, '--data-dir', dir]);
   const added = await cli('listeners', 'add', 'p01', '--label', 'cohort A', '--timezone', 'Europe/Berlin', '--consent-recorded-at', '2026-02-01T09:00:00Z', '--json');
   assert.equal(added.code, 0, added.stderr);
-  assert.deepEqual(JSON.parse(added.stdout), { listener_id: 'p01', display_label: 'cohort A', timezone: 'Europe/Berlin', created_at: JSON.parse(added.stdout).created_at, consent_recorded_at: '2026-02-01 09:00:00.000', status: 'active', timezone_source: 'given' });
+  assert.deepEqual(JSON.parse(added.stdout), { listener_id: 'p01', display_label: 'cohort A', timezone: 'Europe/Berlin', created_at: JSON.parse(added.stdout).created_at, consent_recorded_at: '2026-02-01 09:00:00.000', status: 'active', timezone_source: 'given', study_id: 'default' });
   assert.equal((await cli('listeners', 'add', '--json')).code, 0);
 
   const bad = await cli('listeners', 'set', 'p01', '--timezone', 'Europe/Nowhere');
@@ -84,4 +84,32 @@ test('lakehouse listeners: add, set, pause, resume, list, delete preview; the la
   const plan = planTable(dir, meta);
   assert.deepEqual(plan.skipped.map((c) => c.name), ['display_label']);
   assert.ok(plan.columns.some((c) => c.name === 'timezone'));
+});
+
+test('lakehouse listeners --study: add and set validate the id, list shows it (text and JSON)', async (t) => {
+  const { dir, cleanup } = tempDir();
+  t.after(cleanup);
+  const cli = (...args: string[]) => runCli([...args, '--data-dir', dir]);
+  const added = await cli('listeners', 'add', 's1', '--study', 'pilot', '--json');
+  assert.equal(added.code, 0, added.stderr);
+  assert.equal(JSON.parse(added.stdout).study_id, 'pilot');
+  assert.equal((await cli('listeners', 'add', 's2')).code, 0);
+  for (const bad of ['Pilot', 'a b', '-x', '', 'x'.repeat(65), "p'; drop"]) {
+    const refused = await cli('listeners', 'add', 's3', '--study', bad);
+    assert.equal(refused.code, 2, `add --study ${JSON.stringify(bad)}`);
+    assert.match(refused.stderr, /--study: ".*" is not a valid study id \(1-64 characters: lowercase letters/);
+  }
+  const badSet = await cli('listeners', 'set', 's2', '--study', 'UPPER');
+  assert.equal(badSet.code, 2);
+  assert.match(badSet.stderr, /--study: "UPPER" is not a valid study id/);
+  assert.equal((await cli('listeners', 'add', 's4', '--study', `a${'_-9'.repeat(21)}`)).code, 0, 'a 64-character slug is accepted');
+
+  const moved = await cli('listeners', 'set', 's2', '--study', 'main-2026');
+  assert.equal(moved.code, 0, moved.stderr);
+  assert.match(moved.stderr, /study of s2 changed from default to main-2026/);
+  const listed = JSON.parse((await cli('listeners', 'list', '--json')).stdout) as { listener_id: string; study_id: string }[];
+  assert.deepEqual(listed.map((l) => [l.listener_id, l.study_id]), [['s1', 'pilot'], ['s2', 'main-2026'], ['s4', `a${'_-9'.repeat(21)}`]], 'refused adds registered nothing');
+  const text = await cli('listeners', 'list');
+  assert.match(text.stdout.split('\n')[0], /\bstudy_id\b/);
+  assert.match(text.stdout.split('\n').find((l) => l.startsWith('s1')) ?? '', /\bpilot\b/);
 });

@@ -5,6 +5,7 @@ import type { BuildContext } from '../lib/build-context.ts';
 import { UsageError } from '../lib/errors.ts';
 import { checkTimeZone, readListeners, writeListeners, type ListenerRow } from '../bronze/listener-registry.ts';
 import { checkErasableListenerId, checkListenerId } from '../lib/listener-id.ts';
+import { DEFAULT_STUDY, checkStudyId } from '../lib/study-id.ts';
 
 export type ListenerStatus = ListenerRow['status'];
 export const STATUSES: readonly ListenerStatus[] = ['active', 'paused', 'withdrawn'];
@@ -43,6 +44,7 @@ export interface NewListener {
   /** UTC TIMESTAMP literal (see parseInstant). */
   consentRecordedAt?: string | null;
   status?: ListenerStatus;
+  study?: string;
 }
 
 /** Registers a listener; the id is generated when none is given. Refuses an id already registered. */
@@ -58,6 +60,7 @@ export async function addListener(ctx: BuildContext, wanted: NewListener): Promi
     consent_recorded_at: wanted.consentRecordedAt ?? null,
     status: wanted.status ?? 'active',
     timezone_source: wanted.timezone ? 'given' : 'default',
+    study_id: wanted.study === undefined ? DEFAULT_STUDY : checkStudyId(wanted.study),
   };
   await writeListeners(ctx, sortRows([...rows, row]));
   return row;
@@ -69,6 +72,7 @@ export interface ListenerPatch {
   label?: string | null;
   consentRecordedAt?: string | null;
   status?: ListenerStatus;
+  study?: string;
 }
 
 /** Changes a registered listener; returns the row before and after. */
@@ -84,6 +88,7 @@ export async function updateListener(ctx: BuildContext, id: string, patch: Liste
   if (patch.label !== undefined) after.display_label = patch.label;
   if (patch.consentRecordedAt !== undefined) after.consent_recorded_at = patch.consentRecordedAt;
   if (patch.status !== undefined) after.status = patch.status;
+  if (patch.study !== undefined) after.study_id = checkStudyId(patch.study);
   const changed = JSON.stringify(after) !== JSON.stringify(before);
   if (changed) await writeListeners(ctx, sortRows(rows.map((r) => (r.listener_id === id ? after : r))));
   return { before, after };

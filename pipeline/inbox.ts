@@ -58,6 +58,8 @@ export interface InboxOptions {
   /** Files modified less than this long ago may still be being copied: left for the next run. */
   settleMs?: number;
   now?: number;
+  /** Only these listeners' folders (run --study); the others are left for a later run. */
+  only?: (listener: string) => boolean;
 }
 
 export interface ProcessedManifest {
@@ -110,7 +112,7 @@ export function pendingInbox(dataDir: string, opts: InboxOptions = {}): { listen
   const now = opts.now ?? Date.now();
   const settle = opts.settleMs ?? 5000;
   return readdirSync(root).sort()
-    .filter((l) => !l.startsWith('.') && isListenerId(l) && statSync(join(root, l)).isDirectory())
+    .filter((l) => !l.startsWith('.') && isListenerId(l) && statSync(join(root, l)).isDirectory() && (!opts.only || opts.only(l)))
     .map((listener) => {
       const all = listFiles(join(root, listener));
       const files = all.filter((f) => now - statSync(f).mtimeMs >= settle);

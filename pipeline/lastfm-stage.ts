@@ -12,6 +12,8 @@ import { changedTables, type StageResult } from './stages.ts';
 export interface LastfmStageOptions {
   policy?: Partial<RetryPolicy>;
   fetchImpl?: FetchLike;
+  /** Only these linked listeners (run --study). */
+  only?: (listener: string) => boolean;
 }
 
 export interface LastfmStageSummary {
@@ -29,7 +31,7 @@ export async function lastfmStage(session: LakeSession, o: LastfmStageOptions = 
   const before = readCatalog(session.config.dataDir);
   const inactive = new Set((await readListeners(session.conn)).filter((l) => l.status !== 'active').map((l) => l.listener_id));
   const out: LastfmStageSummary = { listeners: [], rows_added: 0 };
-  for (const listener of lastfmListeners(session.config.dataDir)) {
+  for (const listener of lastfmListeners(session.config.dataDir).filter((l) => !o.only || o.only(l))) {
     if (inactive.has(listener)) { out.listeners.push({ listener_id: listener, status: 'skipped' }); continue; }
     try {
       const s = await ingestLastfm(session, session.config, { listener, policy: o.policy, fetchImpl: o.fetchImpl });

@@ -9,15 +9,14 @@ import { join } from 'node:path';
 import { tempDir, testConfig } from '../test/helpers.ts';
 import { silentLogger } from '../lib/logger.ts';
 import { readCatalog } from '../lib/lake.ts';
-import { TrinoClient } from '../lib/trino/client.ts';
-import { publishedState } from '../lib/trino/stack-test-support.ts';
+import { pipelineTrino, publishedState, trinoEnv } from '../lib/trino/stack-test-support.ts';
 import { executeRun, type RunOptions } from './run.ts';
 import { FAST_GOLD } from './test-support.ts';
 
 const dataDir = process.env.LAKEHOUSE_DATA_DIR ?? '';
 const trinoUrl = process.env.TRINO_URL ?? '';
-const config = testConfig(dataDir, {}, { TRINO_URL: trinoUrl });
-const trino = new TrinoClient(trinoUrl, 'lakehouse-test');
+const config = testConfig(dataDir, {}, trinoEnv());
+const trino = pipelineTrino();
 const OPTS: RunOptions = { ...FAST_GOLD, inbox: false, spotify: false };
 const TABLE = 'gold.temporal_trends';
 

@@ -9,6 +9,8 @@ import { readCatalog, relationExists, type Catalog } from '../lib/lake.ts';
 import { MODULE_EXT } from '../lib/module-ext.ts';
 import { emitProgress } from '../lib/progress.ts';
 import { generateDemo } from '../lib/generator/index.ts';
+import { DEFAULT_STUDY } from '../lib/study-id.ts';
+import { readListeners } from '../bronze/listener-registry.ts';
 import type { CheckResult } from '../ops/quality-checks.ts';
 import type { PublishStatus, RunStatus, TableWritten } from '../ops/run-history.ts';
 import { RunInterruptedError, type RunControl } from './run-control.ts';
@@ -16,6 +18,7 @@ import { ingestExportStage, ingestKaggleStage, silverStage, summarise, type Stag
 import { importInbox, inboxProblems, pendingInbox, tidyInboxAreas, type InboxOptions } from './inbox.ts';
 import { connectedListeners, spotifyStage, type SpotifyStageOptions } from './spotify-stage.ts';
 import { lastfmStage, lastfmStageWanted, type LastfmStageOptions } from './lastfm-stage.ts';
+import { scopeToStudy, studyMembership } from './study-scope.ts';
 
 /** Publishes the lake (default: publishLake to TRINO_URL). */
 export type Publisher = (config: Config, log: Logger) => Promise<unknown>;
@@ -24,7 +27,7 @@ export interface RunOptions {
   demo?: boolean;
   /** Kaggle CSV and export folders to ingest before building (optional). */
   kaggleCsv?: string;
-  exports?: { listener: string; paths: string[]; timezone?: string }[];
+  exports?: { listener: string; paths: string[]; timezone?: string; study?: string }[];
   /** cli (lakehouse run), schedule (a cron tick) or startup (schedule --run-at-start). */
   trigger?: string;
   /** Lets the caller stop the run (the scheduler on shutdown). */
@@ -41,6 +44,11 @@ export interface RunOptions {
   spotify?: false | SpotifyStageOptions;
   /** The Last.fm API stage runs when LASTFM_API_KEY is set and a listener is linked (never with --demo); false: never. */
   lastfm?: false | LastfmStageOptions;
+  /**
+   * Only this study's listeners (run --study): ingestion of their exports, inbox folders and APIs, and
+   * their silver and gold rows; every other listener's rows are carried over (pipeline/study-scope.ts).
+   */
+  study?: string;
 }
 
 export interface RunState {
@@ -108,7 +116,7 @@ async function demoInputs(state: RunState): Promise<Pick<RunOptions, 'kaggleCsv'
   const dir = join(state.session.config.dataDir, '_demo_input');
   const demo = await generateDemo(dir);
   state.log.info({ dir, catalog_rows: demo.catalogRows, listeners: demo.listeners.length }, 'demo data generated');
-  return { kaggleCsv: demo.catalogCsv, exports: demo.listeners.map((l) => ({ listener: l.id, paths: l.files, timezone: l.timezone })) };
+  return { kaggleCsv: demo.catalogCsv, exports: demo.listeners.map((l) => ({ listener: l.id, paths: l.files, timezone: l.timezone, study: l.study })) };
 }
 
 const hasGold = () => existsSync(join(import.meta.dirname, '..', 'gold', `build${MODULE_EXT}`));
@@ -150,16 +158,26 @@ async function inboxStage(state: RunState, opts: InboxOptions): Promise<StageRes
 export async function dataStages(state: RunState, opts: RunOptions): Promise<void> {
   const { session } = state;
   const inputs = opts.demo ? await stage(state, 'demo', () => demoInputs(state)) : opts;
+  // --study: a listener is in the study by the registry; a new one by the study its export brings (else default).
+  // (Without --study nothing is awaited here: the first stage starts at once, as before studies.)
+  const member = opts.study ? await studyMembership(session.conn, opts.study) : null;
+  const registered = opts.study ? new Set((await readListeners(session.conn)).map((l) => l.listener_id)) : new Set<string>();
+  const only = member ?? undefined;
+  const wanted = (e: { listener: string; study?: string }) => !member || (registered.has(e.listener) ? member(e.listener) : (e.study ?? DEFAULT_STUDY) === opts.study);
   if (inputs.kaggleCsv) await step(state, 'ingest kaggle', () => ingestKaggleStage(session, inputs.kaggleCsv!));
-  for (const e of inputs.exports ?? []) await step(state, `ingest export ${e.listener}`, () => ingestExportStage(session, e.paths, e.listener, e.timezone));
-  if (!opts.demo && opts.inbox !== false) await step(state, 'ingest inbox', () => inboxStage(state, opts.inbox || {}));
-  if (!opts.demo && opts.spotify !== false && connectedListeners(session).length > 0) {
-    await step(state, 'ingest spotify', () => spotifyStage(session, state.control, opts.spotify || {}));
+  for (const e of (inputs.exports ?? []).filter(wanted)) await step(state, `ingest export ${e.listener}`, () => ingestExportStage(session, e.paths, e.listener, e.timezone, e.study));
+  if (!opts.demo && opts.inbox !== false) await step(state, 'ingest inbox', () => inboxStage(state, { ...(opts.inbox || {}), only }));
+  if (!opts.demo && opts.spotify !== false && connectedListeners(session).filter((l) => !only || only(l)).length > 0) {
+    await step(state, 'ingest spotify', () => spotifyStage(session, state.control, { ...(opts.spotify || {}), only }));
   }
-  if (!opts.demo && opts.lastfm !== false && lastfmStageWanted(session)) await step(state, 'ingest lastfm', () => lastfmStage(session, opts.lastfm || {}));
+  if (!opts.demo && opts.lastfm !== false && lastfmStageWanted(session)) await step(state, 'ingest lastfm', () => lastfmStage(session, { ...(opts.lastfm || {}), only }));
   if (!(await relationExists(session.conn, 'bronze', 'listening_history'))) {
     state.log.warn('no listening history yet: nothing to build; drop export files into <data dir>/inbox/<listener>/ or connect a listener (lakehouse auth login)');
     return;
+  }
+  if (opts.study) {
+    state.notes.study = opts.study;
+    state.notes.study_listeners = await scopeToStudy(session, opts.study);
   }
   emitProgress({ kind: 'plan', tables: await buildPlan(opts.gold) });
   await step(state, 'silver', () => silverStage(session));

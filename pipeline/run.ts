@@ -17,6 +17,9 @@ import { dataStages, stage, tablesWritten, type RunOptions, type RunState } from
 import type { StageResult } from './stages.ts';
 import { ingestChecks } from './ingest-checks.ts';
 import { runAlerts } from './run-alerts.ts';
+import { checkStudy } from './study-scope.ts';
+import { checkStudyId } from '../lib/study-id.ts';
+import { DEMO_STUDIES } from '../lib/generator/index.ts';
 
 export type { RunOptions, Publisher } from './run-stages.ts';
 
@@ -112,16 +115,19 @@ export async function executeRun(config: Config, log: Logger, opts: RunOptions =
   const control = opts.control ?? new RunControl();
   const runId = newRunId();
   const timeoutMs = opts.timeoutMs ?? config.ops.runTimeoutMs;
-  const command = opts.demo ? 'run --demo' : opts.trigger === 'schedule' || opts.trigger === 'startup' ? `schedule (${opts.trigger} run)` : 'run';
+  if (opts.study !== undefined) checkStudyId(opts.study);
+  const command = opts.study !== undefined ? `run${opts.demo ? ' --demo' : ''} --study ${opts.study}` : opts.demo ? 'run --demo' : opts.trigger === 'schedule' || opts.trigger === 'startup' ? `schedule (${opts.trigger} run)` : 'run';
   const runLog = log.child({ run_id: runId });
   return withWriter(config, runLog, command, async (session) => {
+    // An unknown study is a usage error before anything runs (nothing recorded, exit code 2).
+    if (opts.study !== undefined) await checkStudy(session.conn, opts.study, opts.demo ? DEMO_STUDIES : []);
     const state: RunState = {
       session, log: runLog, control, trigger: opts.trigger ?? 'cli', started: new Date(),
       stages: [], durations: {}, checks: [], status: 'succeeded', failedStage: null, error: null, publishStatus: 'skipped', notes: {},
     };
     const timer = setTimeout(() => control.abort('timeout', `the run's time limit of ${formatDuration(timeoutMs)} passed`), timeoutMs);
     const before = readCatalog(config.dataDir);
-    runLog.info({ trigger: state.trigger, demo: Boolean(opts.demo) }, 'run started');
+    runLog.info({ trigger: state.trigger, demo: Boolean(opts.demo), study: opts.study ?? null }, 'run started');
     const recovered = session.lock?.recovered;
     if (recovered) {
       state.notes.recovered_lock = recovered.holder ?? 'unreadable lock file';

@@ -28,12 +28,22 @@ export interface SpotifyStageOptions {
   retryDelaysMs?: number[];
   /** Per-request retry policy of the HTTP layer (default DEFAULT_POLICY). */
   policy?: Partial<RetryPolicy>;
+  /** Only these connected listeners (run --study). */
+  only?: (listener: string) => boolean;
+}
+
+/** The first pass: every connected listener, or (run --study) those the filter keeps, one by one. */
+async function firstPass(session: LakeSession, o: SpotifyStageOptions): Promise<SpotifyIngestSummary> {
+  if (!o.only) return ingestSpotifyInSession(session, { all: true, policy: o.policy });
+  const summaries: SpotifyIngestSummary[] = [];
+  for (const listener of connectedListeners(session).filter(o.only)) summaries.push(await ingestSpotifyInSession(session, { listener, policy: o.policy }));
+  return summarise(session.runId, summaries.flatMap((x) => x.listeners), { featuresUnavailable: summaries.some((x) => x.audio_features === 'unavailable') });
 }
 
 export async function spotifyStage(session: LakeSession, control: RunControl, o: SpotifyStageOptions = {}): Promise<StageResult<SpotifyIngestSummary>> {
   const started = Date.now();
   const before = readCatalog(session.config.dataDir);
-  const first = await ingestSpotifyInSession(session, { all: true, policy: o.policy });
+  const first = await firstPass(session, o);
   const byListener = new Map<string, ListenerIngestSummary>(first.listeners.map((l) => [l.listener_id, l]));
   for (const delay of o.retryDelaysMs ?? DEFAULT_SPOTIFY_RETRY_DELAYS_MS) {
     const retry = [...byListener.values()].filter((l) => l.status === 'failed' && isTransient(l.error));

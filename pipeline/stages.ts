@@ -6,6 +6,7 @@ import { buildSynthetic } from '../bronze/track_features_synthetic.ts';
 import { buildSilver } from '../silver/listening_with_features.ts';
 import { buildCatalogTracks } from '../silver/catalog_tracks.ts';
 import { buildListeningSessions } from '../silver/listening_sessions.ts';
+import { buildListenerStudies } from '../silver/listener_studies.ts';
 import { ingestKaggle, type KaggleIngestSummary } from '../ingestion/kaggle/ingest.ts';
 import { ingestExports, type ExportIngestSummary } from '../ingestion/exports/ingest.ts';
 
@@ -44,8 +45,8 @@ export function changedTables(before: Catalog, dataDir: string): { table: string
 export const ingestKaggleStage = (s: LakeSession, csv: string): Promise<StageResult<KaggleIngestSummary>> =>
   inTransaction(s, 'ingest kaggle', (ctx) => ingestKaggle(ctx, csv));
 
-export const ingestExportStage = (s: LakeSession, paths: string[], listener: string, timezone?: string): Promise<StageResult<ExportIngestSummary>> =>
-  inTransaction(s, `ingest export ${listener}`, (ctx) => ingestExports(ctx, paths, listener, timezone));
+export const ingestExportStage = (s: LakeSession, paths: string[], listener: string, timezone?: string, study?: string): Promise<StageResult<ExportIngestSummary>> =>
+  inTransaction(s, `ingest export ${listener}`, (ctx) => ingestExports(ctx, paths, listener, timezone, study));
 
 export const syntheticStage = (s: LakeSession) => inTransaction(s, 'synthetic', (ctx) => buildSynthetic(ctx));
 
@@ -56,5 +57,6 @@ export const silverStage = (s: LakeSession) =>
     const silver = await buildSilver(ctx);
     await buildListeningSessions(ctx);
     await buildCatalogTracks(ctx);
+    await buildListenerStudies(ctx);
     return { synthetic_generated: synthetic.generated, silver_rows: silver.rows };
   });

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { CHROMIUM, openBrowser } from '../scripts/superset-browser.ts';
+import { CHROMIUM, openBrowser } from '../superset/test/browser.ts';
 import { silentLogger } from '../lib/logger.ts';
 import { repoRoot, tempDir, testConfig } from '../test/helpers.ts';
 import { buildReport } from './index.ts';

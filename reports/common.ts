@@ -4,7 +4,9 @@ import { UsageError } from '../lib/errors.ts';
 import { dataTable, esc, val } from './html.ts';
 import type { ReportLake, Row, TableResult } from './lake-data.ts';
 
-export const DEFAULT_STUDY = 'default';
+import { DEFAULT_STUDY } from '../lib/study-id.ts';
+
+export { DEFAULT_STUDY };
 
 /** Colours of the feature sources, fixed so every chart agrees (synthetic in the warning colour). */
 export const SOURCE_COLOURS: Record<string, string> = { spotify_api: '#0072B2', kaggle: '#009E73', synthetic: '#D55E00', none: '#999999' };

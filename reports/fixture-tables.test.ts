@@ -1,6 +1,6 @@
 // Paths the demo lake does not reach on this branch: a cohort table (its columns as issue 19 names
-// them) with metrics over at least 5 listeners and over fewer, and bronze.listeners with a study_id
-// column. The tables are written through the lake's own writer, with hand-made rows.
+// them) with metrics over at least 5 listeners and over fewer, and a registry written before studies
+// (no study_id column); and the demo's two studies. The tables are written through the lake's own writer, with hand-made rows.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { silentLogger } from '../lib/logger.ts';
@@ -56,26 +56,48 @@ test(`cohort values appear only as aggregates over at least ${MIN_COHORT} listen
   }
 });
 
-test('--study filters the participants once bronze.listeners has study_id; an unknown study lists the known ones', async () => {
+test('--study selects the participants by the registry\'s study_id (the demo\'s two studies); an unknown study lists the known ones', async () => {
   const { config, cleanup } = await demoLake();
   try {
-    await withWriter(config, silentLogger, 'test', async (s) => {
-      const tx = s.begin();
-      const spec = { ...listeners, columns: [...listeners.columns, text('study_id')] };
-      await tx.write(spec, { sql: "select *, case when listener_id = 'demo-tokyo' then 'pilot' else null end as study_id from bronze.listeners" });
-      await tx.commit();
-    });
+    const listenersOf = (html: string) => [...new Set(tracedValues(html).map((v) => v.key.listener_id).filter((id) => typeof id === 'string'))].sort();
     const pilot = await buildReport(config, silentLogger, { kind: 'study', study: 'pilot' });
     assert.deepEqual(structureProblems(pilot.html), []);
     const keyed = tracedValues(pilot.html).filter((v) => typeof v.key.listener_id === 'string');
     assert.ok(keyed.some((v) => v.table === 'gold.feature_source_coverage'), 'per-listener values of the study are shown');
-    assert.deepEqual([...new Set(keyed.map((v) => v.key.listener_id))], ['demo-tokyo']);
+    assert.deepEqual(listenersOf(pilot.html), ['demo-apple', 'demo-tokyo', 'demo-youtube']);
     assert.doesNotMatch(pilot.html, /This lake has no studies yet/);
     const rest = await buildReport(config, silentLogger, { kind: 'study' });
-    assert.deepEqual([...new Set(tracedValues(rest.html).map((v) => v.key.listener_id).filter((id) => typeof id === 'string'))].sort(), ['demo-amsterdam', 'demo-apple', 'demo-lastfm', 'demo-newyork', 'demo-youtube']);
+    assert.deepEqual(listenersOf(rest.html), ['demo-amsterdam', 'demo-lastfm', 'demo-newyork']);
+    // Moving a listener changes the report at once: it reads the registry, not a derived table.
+    assert.equal((await runCli(['--data-dir', config.dataDir, 'listeners', 'set', 'demo-lastfm', '--study', 'pilot'])).code, 0);
+    assert.deepEqual(listenersOf((await buildReport(config, silentLogger, { kind: 'study', study: 'pilot' })).html), ['demo-apple', 'demo-lastfm', 'demo-tokyo', 'demo-youtube']);
     const unknown = await runCli(['--data-dir', config.dataDir, 'report', 'study', '--study', 'nope', '--out', '-']);
     assert.equal(unknown.code, 2);
     assert.match(unknown.stderr, /--study nope: no listener of this lake is in that study; studies: default, pilot/);
+    const invalid = await runCli(['--data-dir', config.dataDir, 'report', 'study', '--study', 'Not A Slug', '--out', '-']);
+    assert.equal(invalid.code, 2);
+    assert.match(invalid.stderr, /--study: "Not A Slug" is not a valid study id/);
+  } finally {
+    cleanup();
+  }
+});
+
+test('a registry written before studies (no study_id column): every listener is in default, another study is refused', async () => {
+  const { config, cleanup } = await demoLake();
+  try {
+    await withWriter(config, silentLogger, 'test', async (s) => {
+      const tx = s.begin();
+      const legacy = { ...listeners, columns: listeners.columns.filter((c) => c.name !== 'study_id') };
+      await tx.write(legacy, { sql: 'select * exclude (study_id) from bronze.listeners' });
+      await tx.commit();
+    });
+    const all = await buildReport(config, silentLogger, { kind: 'study' });
+    assert.match(all.html, /This lake has no studies yet/);
+    assert.deepEqual([...new Set(tracedValues(all.html).map((v) => v.key.listener_id).filter((id) => typeof id === 'string'))].sort(),
+      ['demo-amsterdam', 'demo-apple', 'demo-lastfm', 'demo-newyork', 'demo-tokyo', 'demo-youtube']);
+    const pilot = await runCli(['--data-dir', config.dataDir, 'report', 'study', '--study', 'pilot', '--out', '-']);
+    assert.equal(pilot.code, 2);
+    assert.match(pilot.stderr, /--study pilot: this lake has no studies yet .*'default'/);
   } finally {
     cleanup();
   }

@@ -94,9 +94,9 @@ test('lakehouse report: writes one file (0600), --out - prints the HTML, --json 
     assert.match(nobody.stderr, /nobody: no such listener in bronze\.listeners/);
     const badId = await runCli(['--data-dir', dir, 'report', 'listener', '../etc', '--out', join(out.dir, 'x.html')]);
     assert.equal(badId.code, 2);
-    const study = await runCli(['--data-dir', dir, 'report', 'study', '--study', 'pilot', '--out', join(out.dir, 'x.html')]);
+    const study = await runCli(['--data-dir', dir, 'report', 'study', '--study', 'nope', '--out', join(out.dir, 'x.html')]);
     assert.equal(study.code, 2);
-    assert.match(study.stderr, /--study pilot: this lake has no studies yet .*'default'/);
+    assert.match(study.stderr, /--study nope: no listener of this lake is in that study; studies: default, pilot/);
   } finally {
     out.cleanup();
   }

@@ -55,7 +55,7 @@ export async function buildStudyReport(lake: ReportLake, opts: StudyReportOption
   const studyNote = people.studyColumn ? '' : notice(`This lake has no studies yet (bronze.listeners has no study_id column): every listener belongs to the study '${DEFAULT_STUDY}'.`);
   const grandPlays = totals.reduce((s, t) => s + Number(t.plays ?? 0), 0);
   sections.push(section('participants', 'Participants', `${studyNote}
-<div class="stats">${stat('participants (bronze.listeners)', `<span data-count="participants">${ids.length}</span>`)}${stat('plays (sum of gold.listener_monthly_behavior.plays)', val(grandPlays, 'int', { table: mb, col: 'plays', key: {}, agg: 'sum' }))}</div>
+<div class="stats">${stat('participants (bronze.listeners)', `<span data-count="participants">${ids.length}</span>`)}${stat('plays (sum of gold.listener_monthly_behavior.plays over the participants)', val(grandPlays, 'int', { table: mb, col: 'plays', key: { listener_id: ids }, agg: 'sum' }))}</div>
 ${people.result.status === 'ok' ? `<table class="data"><caption>Participants: time zone from bronze.listeners; plays, streams and months are sums and counts over gold.listener_monthly_behavior</caption><thead><tr><th scope="col">listener</th><th scope="col">time zone</th><th scope="col">study</th><th scope="col">plays</th><th scope="col">streams (≥ 30 s)</th><th scope="col">months</th><th scope="col">first month</th><th scope="col">last month</th></tr></thead><tbody>\n${peopleRows}\n</tbody></table>` : gap(people.result)}`));
 
   const monthTable = (caption: string, cols: { col: string; label: string; fmt: 'int' | 'dec' | 'pct' }[]) => dataTable({

@@ -92,7 +92,9 @@ export async function checkTraced(conn: DuckDBConnection, values: Traced[], max 
   const problems: string[] = [];
   for (const v of sample) {
     const [layer, table] = v.table.split('.');
-    const where = Object.entries(v.key).map(([k, x]) => (x === null ? `${quoteIdent(k)} is null` : `${quoteIdent(k)} = ${typeof x === 'number' ? x : `'${String(x).replace(/'/g, "''")}'`}`));
+    const lit = (x: unknown) => (typeof x === 'number' ? String(x) : `'${String(x).replace(/'/g, "''")}'`);
+    // A list in a key (the participants of a study) selects the rows whose value is in it.
+    const where = Object.entries(v.key).map(([k, x]) => (x === null ? `${quoteIdent(k)} is null` : Array.isArray(x) ? `${quoteIdent(k)} in (${x.length ? x.map(lit).join(', ') : 'null'})` : `${quoteIdent(k)} = ${lit(x)}`));
     const from = `from ${quoteIdent(layer)}.${quoteIdent(table)}${where.length ? ` where ${where.join(' and ')}` : ''}`;
     const col = quoteIdent(v.col);
     const sql = v.agg ? `select ${v.agg}(${col}) as v, 1 as n ${from}` : `select ${col} as v, count(*) over () as n ${from}`;

@@ -7,7 +7,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
-const roots = ['lib', 'cli', 'ingestion', 'bronze', 'silver', 'gold', 'pipeline', 'ops', 'participants', 'scripts', 'bench', 'test', 'reports'];
+const roots = ['lib', 'cli', 'ingestion', 'bronze', 'silver', 'gold', 'pipeline', 'ops', 'participants', 'scripts', 'bench', 'test', 'reports', 'superset'];
 const skip = new Set(['node_modules', 'data', '.git']);
 const args = process.argv.slice(2);
 const stack = args.includes('--stack');

@@ -2,15 +2,16 @@
 # Starts Superset natively on 127.0.0.1:$SUPERSET_PORT (default 8088): installs the pinned venv
 # (once), upgrades and initialises the SQLite metadata DB under $SUPERSET_HOME, bootstraps the admin
 # user, Trino connection and dashboards, starts gunicorn in the background (pid file
-# $SUPERSET_HOME/superset.pid) and waits until /health answers. Secrets come from
-# SUPERSET_SECRET_KEY / SUPERSET_ADMIN_PASSWORD; when unset, local ones are generated into 0600 files
-# under $SUPERSET_HOME (see superset/README.md). Also installs Debian's chromium for the browser tests.
+# $SUPERSET_HOME/superset.pid) and waits until /health answers. Settings come from the environment,
+# then .env. The admin is SUPERSET_ADMIN_USER / SUPERSET_ADMIN_PASSWORD (required; a weak password is
+# refused before anything starts); SUPERSET_SECRET_KEY, when unset, is generated once into a 0600
+# file under $SUPERSET_HOME (see superset/README.md).
 set -euo pipefail
 source "$(dirname "$0")/superset-common.sh"
 started=$SECONDS
 
+ss_check_admin || exit 1
 "$REPO_ROOT/scripts/superset-install.sh"
-"$REPO_ROOT/scripts/install-chromium.sh" || ss_log "warning: chromium install failed; browser tests will fail"
 mkdir -p "$SUPERSET_HOME"
 ss_load_secrets
 
@@ -33,7 +34,7 @@ if [ "$(cat "$init_marker" 2>/dev/null)" != "$want_init" ]; then
 fi
 # The bootstrap needs Trino (Superset asks it for catalogs when importing the connection). Without
 # one, Superset still starts, without dashboards; the stack tests then skip with that reason.
-if curl -fsS --max-time 5 "$TRINO_URL/v1/info" >/dev/null 2>&1; then
+if ss_trino_curl -fsS --max-time 5 "$TRINO_URL/v1/info" >/dev/null 2>&1; then
   boot_err="$SUPERSET_HOME/bootstrap.err"
   if "$REPO_ROOT/scripts/superset-bootstrap.sh" 2>"$boot_err"; then
     grep '^superset bootstrap:' "$boot_err" >&2 || true

@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
 # Starts the pinned Trino natively, bound to 127.0.0.1, serving the lake in LAKEHOUSE_DATA_DIR as
-# catalog `lakehouse`, and waits until it answers `select 1`. The config is trino/etc, the same
-# files docker compose mounts; the machine-specific values (data dir, port, node id, bind address)
-# reach it as environment variables, which Trino substitutes for ${ENV:NAME}.
+# catalog `lakehouse` over HTTPS with password authentication and file-based access control, and
+# waits until it answers `select 1`. The config is trino/etc, the same files docker compose mounts;
+# the machine-specific values (data dir, port, node id, bind address, security dir) reach it as
+# environment variables, which Trino substitutes for ${ENV:NAME}. Before starting, it fills
+# TRINO_SECURITY_DIR (scripts/trino-security.ts init: self-signed certificate, shared secret, the
+# service users lakehouse and superset, rules.json); nothing secret is ever written to the repo.
 #
-# Env: LAKEHOUSE_DATA_DIR (default ./data), TRINO_PORT (default 8080), LAKEHOUSE_CACHE_DIR
-# (default ~/.cache/lakehouse), TRINO_JAVA_HOME (a JDK to use instead of searching),
+# Env: LAKEHOUSE_DATA_DIR (default ./data), TRINO_PORT (HTTPS, default 8080), LAKEHOUSE_CACHE_DIR
+# (default ~/.cache/lakehouse), TRINO_SECURITY_DIR (default $LAKEHOUSE_CACHE_DIR/trino/security),
+# TRINO_PASSWORD / TRINO_SUPERSET_PASSWORD (the service users' passwords; generated into
+# <security dir>/<user>.password when unset), TRINO_JAVA_HOME (a JDK to use instead of searching),
 # TRINO_JDK_DIRS (folders searched for JDKs, default /usr/lib/jvm/* /opt/java/* and the java on
 # PATH), TRINO_START_TIMEOUT (seconds, default 240). Stop it with scripts/trino-stop.sh (same env).
 set -euo pipefail
@@ -16,10 +21,12 @@ export TRINO_PORT="${TRINO_PORT:-8080}"
 export TRINO_BIND_IP="${TRINO_BIND_IP:-127.0.0.1}"
 export TRINO_NODE_ID="${TRINO_NODE_ID:-lakehouse-$TRINO_PORT}"
 export LAKEHOUSE_DATA_DIR="$(realpath -m "${LAKEHOUSE_DATA_DIR:-data}")"
+export TRINO_SECURITY_DIR="$(realpath -m "${TRINO_SECURITY_DIR:-$CACHE/trino/security}")"
 STATE="$CACHE/trino/run-$TRINO_PORT"
 PID_FILE="$STATE/trino.pid"
 LOG_FILE="$STATE/server.log"
-URL="http://127.0.0.1:$TRINO_PORT"
+URL="https://127.0.0.1:$TRINO_PORT"
+CA_FILE="$TRINO_SECURITY_DIR/tls/ca.pem"
 TIMEOUT="${TRINO_START_TIMEOUT:-240}"
 
 say() { echo "trino-start: $*" >&2; }
@@ -64,7 +71,12 @@ pick_jdk() {
 }
 
 healthy() {
-  curl -fsS --max-time 2 "$URL/v1/info" 2>/dev/null | grep -q '"starting":false'
+  [ -f "$CA_FILE" ] && curl -fsS --max-time 2 --cacert "$CA_FILE" "$URL/v1/info" 2>/dev/null | grep -q '"starting":false'
+}
+
+# How a client reaches this Trino (printed once it is up).
+client_env() {
+  say "clients: export TRINO_URL=$URL TRINO_CA_FILE=$CA_FILE TRINO_USER=lakehouse TRINO_PASSWORD=\"\$(cat $TRINO_SECURITY_DIR/lakehouse.password)\" (analysts: scripts/trino-user.sh add <name> --study <id>)"
 }
 
 # The pid in the pid file, if that process is alive and is a Trino server (not a reused pid).
@@ -83,10 +95,13 @@ if pid="$(running_pid)" && healthy; then
   served="$(cat "$STATE/data-dir" 2>/dev/null || true)"
   [ "$served" = "$LAKEHOUSE_DATA_DIR" ] \
     || die "Trino on port $TRINO_PORT (pid $pid) serves $served, not $LAKEHOUSE_DATA_DIR; stop it first (scripts/trino-stop.sh)"
+  served="$(cat "$STATE/security-dir" 2>/dev/null || true)"
+  [ "$served" = "$TRINO_SECURITY_DIR" ] \
+    || die "Trino on port $TRINO_PORT (pid $pid) uses the security dir $served, not $TRINO_SECURITY_DIR; stop it first (scripts/trino-stop.sh)"
   say "Trino already running (pid $pid) at $URL"
   exit 0
 fi
-if curl -fsS --max-time 2 "$URL/v1/info" >/dev/null 2>&1; then
+if curl -fsS --max-time 2 --insecure "$URL/v1/info" >/dev/null 2>&1 || curl -fsS --max-time 2 "http://127.0.0.1:$TRINO_PORT/v1/info" >/dev/null 2>&1; then
   die "port $TRINO_PORT is already served by another process; stop it or set TRINO_PORT"
 fi
 
@@ -94,12 +109,17 @@ JDK="$(pick_jdk)"   # before the download: no point fetching Trino that cannot r
 TRINO_HOME="$("$ROOT/scripts/trino-install.sh")"
 say "Trino $VERSION with Java $(java_major "$JDK") ($JDK), data dir $LAKEHOUSE_DATA_DIR, port $TRINO_PORT"
 mkdir -p "$STATE/var" "$LAKEHOUSE_DATA_DIR/_trino/metastore"
+(umask 077 && cd "$ROOT" && node --import tsx scripts/trino-security.ts init) || die "could not prepare the security dir $TRINO_SECURITY_DIR"
 
 started=$(date +%s)
-setsid nohup "$TRINO_HOME/bin/launcher" run --etc-dir "$ROOT/trino/etc" --data-dir "$STATE/var" \
+# The shared secret reaches Trino through its environment only (config.properties reads
+# ${ENV:TRINO_SHARED_SECRET}); it is never on a command line. Client passwords stay out of it.
+TRINO_SHARED_SECRET="$(cat "$TRINO_SECURITY_DIR/shared-secret")" env -u TRINO_PASSWORD -u TRINO_SUPERSET_PASSWORD \
+  setsid nohup "$TRINO_HOME/bin/launcher" run --etc-dir "$ROOT/trino/etc" --data-dir "$STATE/var" \
   --jvm-dir "$JDK" >"$LOG_FILE" 2>&1 < /dev/null &
 echo $! > "$PID_FILE"
 echo "$LAKEHOUSE_DATA_DIR" > "$STATE/data-dir"
+echo "$TRINO_SECURITY_DIR" > "$STATE/security-dir"
 pid="$(cat "$PID_FILE")"
 
 until healthy; do
@@ -114,5 +134,10 @@ until healthy; do
   fi
   sleep 1
 done
-node "$ROOT/scripts/trino-ping.mjs" "$URL" >&2 || die "Trino answers /v1/info but not 'select 1' (log $LOG_FILE)"
+# As lakehouse: TRINO_PASSWORD when it is lakehouse's (init hashed it), else the generated one.
+ping_password="$(cat "$TRINO_SECURITY_DIR/lakehouse.password" 2>/dev/null || true)"
+if [ "${TRINO_USER:-lakehouse}" = lakehouse ] && [ -n "${TRINO_PASSWORD:-}" ]; then ping_password="$TRINO_PASSWORD"; fi
+TRINO_CA_FILE="$CA_FILE" TRINO_USER=lakehouse TRINO_PASSWORD="$ping_password" \
+  node "$ROOT/scripts/trino-ping.mjs" "$URL" >&2 || die "Trino answers /v1/info but not 'select 1' as lakehouse (log $LOG_FILE)"
 say "Trino is up (pid $pid) at $URL after $(( $(date +%s) - started )) s; log $LOG_FILE"
+client_env

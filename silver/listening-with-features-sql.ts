@@ -9,6 +9,8 @@ export interface SilverInputs {
   hasSynthetic: boolean;
   hasKaggle: boolean;
   allowSynthetic: boolean;
+  /** Build for these listeners only (a temp table of listener ids: run/build --study, lib/listener-scope.ts). */
+  scopeTable?: string;
 }
 
 const FEATURES = CATALOG_FEATURES;
@@ -125,7 +127,7 @@ export function silverSql(inputs: SilverInputs): string {
 with listeners as (
   select listener_id, timezone from bronze.listeners
 ), sourced as (
-  select *, ${historySourceSql('source')} as history_source from bronze.listening_history where content_type = 'track'
+  select *, ${historySourceSql('source')} as history_source from bronze.listening_history where content_type = 'track'${inputs.scopeTable ? ` and listener_id in (select listener_id from ${inputs.scopeTable})` : ''}
 ), names as (
   -- The name keys once per distinct (artist, title), not once per play: the regular expressions were
   -- the costliest per-row work of the statement (a million plays hold about a tenth as many names).

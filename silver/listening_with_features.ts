@@ -73,6 +73,8 @@ export async function buildSilver(ctx: BuildContext): Promise<TableVersionMeta> 
     hasSynthetic: await has('track_features_synthetic'),
     hasKaggle: await has('kaggle_tracks'),
     allowSynthetic: ctx.config.allowSynthetic,
+    // Under --study only the study's plays are built; the other listeners' rows are carried over.
+    scopeTable: ctx.tx.scope?.table,
   };
   if (!inputs.hasKaggle) ctx.log.warn('bronze.kaggle_tracks does not exist: no Kaggle features (lakehouse ingest kaggle …)');
   return ctx.tx.write(spec, {

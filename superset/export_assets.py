@@ -11,7 +11,8 @@ Uses Superset's own export (GET /api/v1/assets/export/), so the files are exactl
 writes, with three normalisations that keep diffs reviewable: an asset already in the folder keeps
 its file name (matched by uuid), the numeric ids Superset appends to new file names are dropped (ids
 differ between instances, uuids do not), the Trino connection string
-is reset to the canonical native one (the bootstrap sets the real one from TRINO_URL), and the
+is reset to the canonical password-less one (the bootstrap sets the real one from TRINO_URL and
+TRINO_SUPERSET_PASSWORD), and the
 export timestamp in metadata.yaml is kept when nothing else changed.
 """
 
@@ -29,7 +30,7 @@ import requests
 import yaml
 
 ASSETS_DIR = Path(__file__).resolve().parent / "assets"
-CANONICAL_TRINO_URI = "trino://lakehouse@127.0.0.1:8080/lakehouse"
+CANONICAL_TRINO_URI = "trino://superset@127.0.0.1:8080/lakehouse"
 ID_SUFFIX = re.compile(r"_\d+\.yaml$")
 
 
@@ -85,6 +86,9 @@ def normalise(bundle: bytes, known: dict[str, str]) -> dict[str, str]:
                 config = yaml.safe_load(text)
                 if str(config.get("sqlalchemy_uri", "")).startswith("trino://"):
                     config["sqlalchemy_uri"] = CANONICAL_TRINO_URI
+                    # The driver's https settings name this machine's CA file: the bootstrap sets them.
+                    if isinstance(config.get("extra"), dict):
+                        config["extra"].pop("engine_params", None)
                 text = yaml.safe_dump(config, sort_keys=False)
             uuid = str((yaml.safe_load(text) or {}).get("uuid", ""))
             stable = known.get(uuid) or (ID_SUFFIX.sub(".yaml", rel) if rel.count("/") >= 1 else rel)
@@ -128,10 +132,10 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--out", type=Path, default=ASSETS_DIR)
     args = parser.parse_args(argv)
     base_url = (os.environ.get("SUPERSET_URL") or "http://127.0.0.1:8088").rstrip("/")
-    username = os.environ.get("SUPERSET_ADMIN_USER") or "admin"
+    username = os.environ.get("SUPERSET_ADMIN_USER")
     password = os.environ.get("SUPERSET_ADMIN_PASSWORD")
-    if not password:
-        raise ExportError("SUPERSET_ADMIN_PASSWORD: not set")
+    if not username or not password:
+        raise ExportError("SUPERSET_ADMIN_USER and SUPERSET_ADMIN_PASSWORD: both must be set (the admin the bootstrap created)")
     session = requests.Session()
     login(session, base_url, username, password)
     args.out.mkdir(parents=True, exist_ok=True)

@@ -6,11 +6,18 @@ Loaded through SUPERSET_CONFIG_PATH. Everything deployment-specific comes from t
   to start when it is missing, shorter than 32 characters, or one of the well-known example keys.
 - SQLALCHEMY_DATABASE_URI (optional): the metadata database. Unset natively, where it is a SQLite
   file under SUPERSET_HOME; compose sets it to its PostgreSQL service.
-- REDIS_URL (optional): when set (compose), Superset's caches live in Redis.
+- REDIS_URL (optional): when set (compose), Superset's caches live in Redis; otherwise chart data
+  is cached in files under SUPERSET_HOME/data-cache.
+- LAKEHOUSE_DATA_DIR: the lake Trino serves. The chart-data cache is keyed on its version
+  (lake_cache.py), so no cached chart outlives a publish or an erasure; without a readable lake,
+  chart data is not cached at all.
 """
 
 import os
 import sys
+
+# lake_cache.py sits next to this file; Superset loads this file by path, not as a package.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 # Example keys from Superset's docs, docker files and blog posts: a deployment using one of them
 # has a public secret key, so cookies can be forged and stored passwords decrypted.
@@ -49,6 +56,10 @@ def _secret_key() -> str:
     return key
 
 
+# How long chart data may be served from the cache while the lake does not change.
+DATA_CACHE_TIMEOUT = 3600
+
+
 def _redis_caches(url: str) -> dict:
     def cache(prefix: str, timeout: int) -> dict:
         return {
@@ -60,9 +71,18 @@ def _redis_caches(url: str) -> dict:
 
     return {
         "CACHE_CONFIG": cache("obj", 86400),
-        "DATA_CACHE_CONFIG": cache("data", 3600),
+        "DATA_CACHE_CONFIG": lake_versioned(cache("data", DATA_CACHE_TIMEOUT)),
         "FILTER_STATE_CACHE_CONFIG": cache("filter", 90 * 86400),
         "EXPLORE_FORM_DATA_CACHE_CONFIG": cache("explore", 7 * 86400),
+    }
+
+
+def lake_versioned(inner: dict) -> dict:
+    """Chart data cached in `inner`, under keys that change with every publish and erasure."""
+    return {
+        "CACHE_TYPE": "lake_cache.LakeVersionCache",
+        "CACHE_DEFAULT_TIMEOUT": inner["CACHE_DEFAULT_TIMEOUT"],
+        "LAKE_CACHE_INNER": inner,
     }
 
 
@@ -79,6 +99,13 @@ SQLALCHEMY_DATABASE_URI = os.environ.get("SQLALCHEMY_DATABASE_URI") or (
 
 if os.environ.get("REDIS_URL"):
     globals().update(_redis_caches(os.environ["REDIS_URL"]))
+else:
+    DATA_CACHE_CONFIG = lake_versioned({
+        "CACHE_TYPE": "FileSystemCache",
+        "CACHE_DIR": os.path.join(_home, "data-cache"),
+        "CACHE_DEFAULT_TIMEOUT": DATA_CACHE_TIMEOUT,
+        "CACHE_THRESHOLD": 5000,
+    })
 
 # Native dashboard filters are always on in Superset 6; these flags add the cross-filtering and
 # templating an analyst expects when building new charts on the gold tables.

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { cliWithView, printJson, printTable, verb, viewReplacesData, withProgress, type Cli } from '../app.ts';
 import type { StageResult } from '../../pipeline/stages.ts';
+import { checkStudyId } from '../../lib/study-id.ts';
 
 function report(result: StageResult, cli: Cli): void {
   if (cli.opts.json) printJson(result);
@@ -23,12 +24,18 @@ export function register(program: Command): void {
 
   build
     .command('silver')
-    .description('build silver.listening_with_features (generates missing synthetic features first)')
-    .addHelpText('after', '\nExamples:\n  $ lakehouse build silver\n  $ ALLOW_SYNTHETIC=false lakehouse build silver')
-    .action(async function (this: Command) {
+    .description('build the silver tables (generates missing synthetic features first)')
+    .option('--study <id>', "only this study's listeners' rows are rebuilt; the other studies' rows are kept unchanged")
+    .addHelpText('after', '\nExamples:\n  $ lakehouse build silver\n  $ lakehouse build silver --study pilot\n  $ ALLOW_SYNTHETIC=false lakehouse build silver')
+    .action(async function (this: Command, o: { study?: string }) {
+      if (o.study !== undefined) checkStudyId(o.study);
       const cli = await cliWithView(this);
-      const [{ silverStage }, { withWriter }] = await Promise.all([import('../../pipeline/stages.ts'), import('../../lib/session.ts')]);
+      const [{ silverStage }, { withWriter }, { checkStudy, scopeToStudy }] = await Promise.all([
+        import('../../pipeline/stages.ts'), import('../../lib/session.ts'), import('../../pipeline/study-scope.ts')]);
       const plan = ['silver.listening_with_features', 'silver.catalog_tracks'];
-      report(await withProgress(cli, 'lakehouse build silver', 'silver', () => withWriter(cli.config, cli.log, 'build silver', (s) => silverStage(s)), plan), cli);
+      report(await withProgress(cli, 'lakehouse build silver', 'silver', () => withWriter(cli.config, cli.log, 'build silver', async (s) => {
+        if (o.study !== undefined) await scopeToStudy(s, await checkStudy(s.conn, o.study));
+        return silverStage(s);
+      }), plan), cli);
     });
 }

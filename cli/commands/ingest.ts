@@ -6,6 +6,8 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkListenerId } from '../../lib/listener-id.ts';
 import type { ExportBatch, ExportIngestSummary } from '../../ingestion/exports/ingest.ts';
+import { checkStudyId } from '../../lib/study-id.ts';
+import { isValidTimeZone } from '../../lib/config.ts';
 
 /** `Europe/Berlin (given)` or `UTC (defaulted: LAKEHOUSE_TIMEZONE)`. */
 function zoneNote(s: ExportIngestSummary): string {
@@ -64,8 +66,8 @@ Examples:
   $ lakehouse ingest export ~/Downloads/my_spotify_data --listener p01 --timezone Europe/Berlin
   $ lakehouse ingest export ~/Downloads/my_spotify_data.zip --listener p02
   $ lakehouse ingest export ./study-exports --listener-dirs      # ./study-exports/p01/…, ./study-exports/p02/…
-With --listener-dirs, an optional <folder>/listeners.csv (header: listener_id,timezone) gives each new
-listener its time zone; --timezone is the fallback. Files that are not a listening history
+With --listener-dirs, an optional <folder>/listeners.csv (header: listener_id,timezone[,study_id]) gives
+each new listener its time zone and study; --timezone is the fallback, the study defaults to 'default'. Files that are not a listening history
 (Userdata.json, Playlist1.json, PDFs, …) are listed as skipped and never read further or stored.`)
     .action(async function (this: Command, paths: string[], o: { listener?: string; listenerDirs?: boolean; timezone?: string }) {
       const { config, log, opts } = cliFor(this);
@@ -100,21 +102,38 @@ async function exportBatches(paths: string[], o: { listener?: string; listenerDi
   if (o.listener) return [{ listenerId: checkListenerId(o.listener, '--listener'), paths, timezone }];
   const batches: ExportBatch[] = [];
   for (const root of paths) {
-    const zones = await readZoneManifest(join(root, 'listeners.csv'));
+    const manifest = await readListenerManifest(join(root, 'listeners.csv'));
     const dirs = readdirSync(root).filter((d) => statSync(join(root, d)).isDirectory()).sort();
-    for (const d of dirs) batches.push({ listenerId: checkListenerId(d, `--listener-dirs folder ${join(root, d)}`), paths: [join(root, d)], timezone: zones.get(d) ?? timezone });
+    for (const d of dirs) {
+      const given = manifest.get(d);
+      batches.push({ listenerId: checkListenerId(d, `--listener-dirs folder ${join(root, d)}`), paths: [join(root, d)], timezone: given?.timezone ?? timezone, study: given?.study });
+    }
   }
   if (batches.length === 0) throw new UsageError(`ingest export --listener-dirs: no subfolders in ${paths.join(', ')}`);
   return batches;
 }
 
-/** listener_id → time zone from an optional listeners.csv beside the listeners' folders. */
-async function readZoneManifest(file: string): Promise<Map<string, string>> {
+interface ManifestRow { timezone?: string; study?: string }
+
+/**
+ * listener_id → time zone and study from an optional listeners.csv beside the listeners' folders
+ * (header listener_id plus timezone and/or study_id; an empty cell or a missing column means "not given").
+ */
+async function readListenerManifest(file: string): Promise<Map<string, ManifestRow>> {
   if (!existsSync(file)) return new Map();
-  const [{ parse }, { checkTimeZone }] = await Promise.all([import('csv-parse/sync'), import('../../bronze/listener-registry.ts')]);
+  const { parse } = await import('csv-parse/sync');
   const rows = parse(readFileSync(file), { columns: true, skip_empty_lines: true, trim: true, bom: true }) as Record<string, string>[];
-  if (rows.length > 0 && !('listener_id' in rows[0] && 'timezone' in rows[0])) {
-    throw new UsageError(`${file}: expected the header listener_id,timezone`);
+  if (rows.length > 0 && !('listener_id' in rows[0] && ('timezone' in rows[0] || 'study_id' in rows[0]))) {
+    throw new UsageError(`${file}: expected the header listener_id,timezone (optionally with study_id, or listener_id,study_id)`);
   }
-  return new Map(rows.map((r) => [r.listener_id, checkTimeZone(r.timezone)]));
+  return new Map(rows.map((r, i) => {
+    const at = `${file} row ${i + 2}`;
+    const row: ManifestRow = {};
+    if (r.timezone) {
+      if (!isValidTimeZone(r.timezone)) throw new UsageError(`${at}, field timezone: "${r.timezone}" is not an IANA time zone (e.g. Europe/Berlin)`);
+      row.timezone = r.timezone;
+    }
+    if (r.study_id) row.study = checkStudyId(r.study_id, `${at}, field study_id`);
+    return [r.listener_id, row];
+  }));
 }

@@ -6,12 +6,13 @@ import type { ListenerRow } from '../../bronze/listener-registry.ts';
 import type { ListenerPatch } from '../../participants/registry.ts';
 import type { ErasureSummary } from '../../participants/erase.ts';
 import { LISTENER_ID_RULE } from '../../lib/listener-id.ts';
+import { DEFAULT_STUDY, STUDY_ID_RULE, checkStudyId } from '../../lib/study-id.ts';
 
 // The participant modules and the database are loaded when a subcommand runs, not at start-up.
 const registry = () => import('../../participants/registry.ts');
 const session = () => import('../../lib/session.ts');
 
-interface RowOptions { label?: string; timezone?: string; consentRecordedAt?: string; status?: string }
+interface RowOptions { label?: string; timezone?: string; consentRecordedAt?: string; status?: string; study?: string }
 
 async function patchFrom(o: RowOptions): Promise<ListenerPatch> {
   const { checkLabel, checkStatus, parseInstant } = await registry();
@@ -20,6 +21,7 @@ async function patchFrom(o: RowOptions): Promise<ListenerPatch> {
   if (o.timezone !== undefined) patch.timezone = o.timezone;
   if (o.consentRecordedAt !== undefined) patch.consentRecordedAt = o.consentRecordedAt.trim() === '' ? null : parseInstant('--consent-recorded-at', o.consentRecordedAt);
   if (o.status !== undefined) patch.status = checkStatus(o.status);
+  if (o.study !== undefined) patch.study = checkStudyId(o.study);
   return patch;
 }
 
@@ -37,6 +39,9 @@ async function change(cli: Cli, command: string, id: string, patch: ListenerPatc
     }
   });
   printRow(cli, after);
+  if (before.study_id !== after.study_id) {
+    io.err(`study of ${id} changed from ${before.study_id} to ${after.study_id}; silver.listener_studies (and what Trino and Superset filter by study) follows with the next \`lakehouse build silver\` (or \`lakehouse run\`)\n`);
+  }
   if (before.timezone !== after.timezone) {
     io.err(`time zone of ${id} changed from ${before.timezone} to ${after.timezone}; local times change with the next \`lakehouse build silver\` and \`lakehouse build gold\` (or \`lakehouse run\`)\n`);
   }
@@ -44,7 +49,7 @@ async function change(cli: Cli, command: string, id: string, patch: ListenerPatc
 
 function printRow(cli: Cli, row: ListenerRow): void {
   if (cli.opts.json) printJson(row);
-  else printTable([{ ...row }], ['listener_id', 'display_label', 'timezone', 'timezone_source', 'created_at', 'consent_recorded_at', 'status']);
+  else printTable([{ ...row }], ['listener_id', 'display_label', 'timezone', 'timezone_source', 'created_at', 'consent_recorded_at', 'status', 'study_id']);
 }
 
 function printErasure(cli: Cli, s: ErasureSummary): void {
@@ -60,14 +65,14 @@ export function register(program: Command): void {
   const listeners = program.command('listeners').description('the participant registry: list, add, change, pause, resume, erase and export listeners')
     .addHelpText('after', '\nExamples:\n  $ lakehouse listeners list\n  $ lakehouse listeners add p07 --timezone America/New_York');
 
-  listeners.command('list').description('registered listeners with time zone (given or default), consent, status, stored plays and Spotify connection')
+  listeners.command('list').description('registered listeners with study, time zone (given or default), consent, status, stored plays and Spotify connection')
     .addHelpText('after', '\nExamples:\n  $ lakehouse listeners list\n  $ lakehouse listeners list --json')
     .action(async function (this: Command) {
       const cli = cliFor(this);
       const [{ listListeners }, { withReader }] = await Promise.all([import('../../participants/list.ts'), session()]);
       const rows = await withReader(cli.config, cli.log, (s) => listListeners(s));
       if (cli.opts.json) printJson(rows);
-      else printTable(rows.map((r) => ({ ...r })), ['listener_id', 'display_label', 'timezone', 'timezone_source', 'status', 'consent_recorded_at', 'created_at', 'plays', 'spotify_connected']);
+      else printTable(rows.map((r) => ({ ...r })), ['listener_id', 'display_label', 'timezone', 'timezone_source', 'status', 'study_id', 'consent_recorded_at', 'created_at', 'plays', 'spotify_connected']);
     });
 
   listeners.command('add').description('register a listener; without an id an opaque one is generated')
@@ -75,7 +80,8 @@ export function register(program: Command): void {
     .option('--label <text>', 'label for the researcher (stored in bronze only, never published to Trino)')
     .option('--timezone <zone>', 'IANA time zone (default $LAKEHOUSE_TIMEZONE)')
     .option('--consent-recorded-at <time>', 'when consent was recorded: ISO-8601 (no zone = UTC) or "now"')
-    .addHelpText('after', '\nExamples:\n  $ lakehouse listeners add --timezone Europe/Berlin --consent-recorded-at now\n  $ lakehouse listeners add p07 --label "cohort B" --timezone America/New_York')
+    .option('--study <id>', `the study the listener takes part in (${STUDY_ID_RULE}; default ${DEFAULT_STUDY})`)
+    .addHelpText('after', '\nExamples:\n  $ lakehouse listeners add --timezone Europe/Berlin --consent-recorded-at now\n  $ lakehouse listeners add p07 --label "cohort B" --timezone America/New_York --study pilot')
     .action(async function (this: Command, id: string | undefined, o: RowOptions) {
       const cli = cliFor(this);
       const p = await patchFrom(o);
@@ -83,7 +89,7 @@ export function register(program: Command): void {
       const row = await withWriter(cli.config, cli.log, 'listeners add', async (s) => {
         const tx = s.begin();
         try {
-          const added = await addListener(s.context(tx), { id, label: p.label, timezone: p.timezone, consentRecordedAt: p.consentRecordedAt });
+          const added = await addListener(s.context(tx), { id, label: p.label, timezone: p.timezone, consentRecordedAt: p.consentRecordedAt, study: p.study });
           await tx.commit();
           return added;
         } catch (err) {
@@ -94,16 +100,17 @@ export function register(program: Command): void {
       printRow(cli, row);
     });
 
-  listeners.command('set').description('change a listener\'s time zone, label, consent time or status')
+  listeners.command('set').description('change a listener\'s time zone, label, consent time, status or study')
     .argument('<id>')
     .option('--timezone <zone>', 'IANA time zone used for local-time analytics')
     .option('--label <text>', 'label for the researcher ("" clears it)')
     .option('--consent-recorded-at <time>', 'ISO-8601 (no zone = UTC), "now", or "" to clear')
     .option('--status <status>', 'active, paused or withdrawn')
-    .addHelpText('after', '\nExamples:\n  $ lakehouse listeners set p01 --timezone Europe/Amsterdam\n  $ lakehouse listeners set p01 --consent-recorded-at 2026-03-01T09:30:00Z')
+    .option('--study <id>', `move the listener to this study (${STUDY_ID_RULE})`)
+    .addHelpText('after', '\nExamples:\n  $ lakehouse listeners set p01 --timezone Europe/Amsterdam\n  $ lakehouse listeners set p01 --consent-recorded-at 2026-03-01T09:30:00Z\n  $ lakehouse listeners set p01 --study pilot')
     .action(async function (this: Command, id: string, o: RowOptions) {
       const patch = await patchFrom(o);
-      if (Object.keys(patch).length === 0) throw new UsageError('listeners set: give at least one of --timezone, --label, --consent-recorded-at, --status');
+      if (Object.keys(patch).length === 0) throw new UsageError('listeners set: give at least one of --timezone, --label, --consent-recorded-at, --status, --study');
       await change(cliFor(this), 'listeners set', id, patch);
     });
 

@@ -7,10 +7,12 @@ export function register(program: Command): void {
     .description('publish every current table to Trino (TRINO_URL) as views lakehouse.<layer>.<table> over external Parquet tables')
     .addHelpText('after', `
 Trino must serve this data dir (scripts/trino-start.sh with the same LAKEHOUSE_DATA_DIR, or docker
-compose). Publishing is idempotent; readers see the old or the new version of a table, never a mix.
+compose). It connects as TRINO_USER (the pipeline user lakehouse, the only one allowed to publish)
+with TRINO_PASSWORD over https, trusting TRINO_CA_FILE. Publishing is idempotent; readers see the
+old or the new version of a table, never a mix.
 
 Examples:
-  $ TRINO_URL=http://127.0.0.1:8080 lakehouse publish
+  $ TRINO_URL=https://127.0.0.1:8080 TRINO_CA_FILE=~/.cache/lakehouse/trino/security/tls/ca.pem lakehouse publish
   $ lakehouse publish --json`)
     .action(async function (this: Command) {
       const { config, log, opts } = cliFor(this);

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { cliFor, printJson, verb } from '../app.ts';
 import { io } from '../output.ts';
 import { checkErasableListenerId } from '../../lib/listener-id.ts';
+import { checkStudyId } from '../../lib/study-id.ts';
 
 type Out = { out?: string };
 
@@ -30,10 +31,11 @@ export function register(program: Command): void {
   report
     .command('study')
     .description('the cohort of a study at a glance: participants, plays and streams, feature sources, behaviour, models against baselines, data quality, lake versions')
-    .option('--study <id>', 'study id (bronze.listeners.study_id; "default" while the lake has no studies)', 'default')
+    .option('--study <id>', 'study id (bronze.listeners.study_id, set with `lakehouse listeners add|set --study`; every listener of a lake without studies is in "default")', 'default')
     .option('--out <file>', 'HTML file to write ("-" = stdout); default report-study-<study>.html')
     .addHelpText('after', '\nExamples:\n  $ lakehouse report study --out study.html\n  $ lakehouse report study --study pilot --json')
     .action(async function (this: Command, o: Out & { study: string }) {
+      checkStudyId(o.study);
       await emit(this, { kind: 'study', study: o.study }, o, `report-study-${o.study.replace(/[^A-Za-z0-9_.-]/g, '_')}.html`);
     });
   report

@@ -5,6 +5,7 @@ import { onInterrupt } from '../interrupt.ts';
 import type { TerminalView } from '../terminal-view.ts';
 import type { RunSummary } from '../../pipeline/run.ts';
 import { RunControl, formatDuration } from '../../pipeline/run-control.ts';
+import { checkStudyId } from '../../lib/study-id.ts';
 
 function summarise(view: TerminalView, s: RunSummary, dataDir: string): void {
   const ok = s.status === 'succeeded';
@@ -28,6 +29,7 @@ export function register(program: Command): void {
     .command('run')
     .description('run every pipeline stage in order: ingest (demo data with --demo), synthetic, silver, gold')
     .option('--demo', 'generate a deterministic demo data set (no credentials, no network) and build everything from it')
+    .option('--study <id>', "only this study's listeners: their ingestion and their silver and gold rows; the other studies' rows are kept unchanged")
     .addHelpText('after', `
 On a terminal: one line per table written, a spinner on the running stage and a summary naming every
 warning and failed quality check. Piped (or with --json / --log-format json): JSON logs on stderr and
@@ -36,18 +38,20 @@ as aborted in ops.pipeline_runs, nothing unfinished is published, the lock is re
 
 Examples:
   $ lakehouse run --demo
+  $ lakehouse run --study pilot
   $ lakehouse run --data-dir /srv/lake
   $ lakehouse run --log-format json 2> run.log`)
-    .action(async function (this: Command, o: { demo?: boolean }) {
+    .action(async function (this: Command, o: { demo?: boolean; study?: string }) {
+      if (o.study !== undefined) checkStudyId(o.study);
       const cli = await cliWithView(this);
       const { config, log, opts, view } = cli;
       const { executeRun, RunFailedError } = await import('../../pipeline/run.ts');
       const control = new RunControl();
       const off = onInterrupt((reason) => control.abort('shutdown', reason));
-      view?.start(`lakehouse run${o.demo ? ' --demo' : ''}  ·  ${config.dataDir}`);
+      view?.start(`lakehouse run${o.demo ? ' --demo' : ''}${o.study ? ` --study ${o.study}` : ''}  ·  ${config.dataDir}`);
       let summary: RunSummary;
       try {
-        summary = await executeRun(config, log, { demo: o.demo, trigger: 'cli', control });
+        summary = await executeRun(config, log, { demo: o.demo, trigger: 'cli', control, study: o.study });
       } finally {
         off();
         view?.stop();

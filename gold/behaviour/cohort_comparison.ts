@@ -1,5 +1,6 @@
 import { defineTable } from '../../lib/table-spec.ts';
 import { rounded } from '../shared/feature-sql.ts';
+import { DEFAULT_STUDY } from '../../lib/study-id.ts';
 
 /** The listener_profiles columns compared with the cohort. */
 export const COHORT_METRICS = [
@@ -7,7 +8,7 @@ export const COHORT_METRICS = [
   'weekend_share', 'artist_entropy_bits', 'new_artist_share', 'skip_rate', 'mean_popularity', 'popularity_coverage',
 ] as const;
 
-/** Every listener is in one cohort until studies reach silver (bronze.listeners.study_id is not read by gold). */
+/** The one cohort of a lake whose listeners are all in one study. */
 export const ALL_LISTENERS = 'all';
 
 export default defineTable({
@@ -21,11 +22,12 @@ export default defineTable({
     'median and quartiles (continuous, over the listeners whose value is known) and the listener\'s percentile. ' +
     'percentile_in_cohort = 100 x (listeners with a lower value + half of those with an equal value, the listener included) / n_listeners, ' +
     'so a listener alone in the lake sits at 50. A metric the listener has no value for (skip_rate of account data) has a null value and percentile. ' +
-    `All listeners form one cohort ('${ALL_LISTENERS}') for now; with studies the cohort becomes the study.`,
+    `When the profiled listeners belong to more than one study (silver.listener_studies), each study is a cohort and a listener is compared with the listeners of their own study; ` +
+    `otherwise all listeners form one cohort ('${ALL_LISTENERS}'). A listener without a registry row counts as study '${DEFAULT_STUDY}'.`,
   columns: [
     { name: 'listener_id', type: 'VARCHAR', description: 'Pseudonymous id of the listener' },
     { name: 'metric', type: 'VARCHAR', description: `Column of gold.listener_profiles: ${COHORT_METRICS.join(', ')}` },
-    { name: 'cohort', type: 'VARCHAR', description: `The group compared with: '${ALL_LISTENERS}' (every listener of the lake)` },
+    { name: 'cohort', type: 'VARCHAR', description: `The group compared with: the listener's study_id when the lake's listeners are in several studies, else '${ALL_LISTENERS}' (every listener of the lake)` },
     { name: 'value', type: 'DOUBLE', description: "The listener's value (as in listener_profiles); null when unknown" },
     { name: 'cohort_median', type: 'DOUBLE', description: 'Median of the known values in the cohort, 3 decimals' },
     { name: 'cohort_p25', type: 'DOUBLE', description: 'First quartile of the known values in the cohort (linear interpolation), 3 decimals' },
@@ -33,14 +35,31 @@ export default defineTable({
     { name: 'percentile_in_cohort', type: 'DOUBLE', description: 'Mid-rank percentile 0-100 of the value among the known values (ties count half), 1 decimal; null when the value is unknown' },
     { name: 'n_listeners', type: 'BIGINT', description: 'Listeners of the cohort whose value of this metric is known' },
   ],
-  inputs: ['gold.listener_profiles'],
+  inputs: ['gold.listener_profiles', 'silver.listener_studies'],
   sql: `
 with profiles as (
     select * from gold.listener_profiles
 ),
 
+listener_studies as (
+    select * from silver.listener_studies
+),
+
+studied as (
+    select p.*, coalesce(s.study_id, '${DEFAULT_STUDY}') as study_id
+    from profiles p
+    left join listener_studies s using (listener_id)
+),
+
+cohorts as (
+    select
+        *,
+        case when (select count(distinct study_id) from studied) > 1 then study_id else '${ALL_LISTENERS}' end as cohort
+    from studied
+),
+
 long as (
-${COHORT_METRICS.map((m) => `    select listener_id, '${ALL_LISTENERS}' as cohort, '${m}' as metric, ${m}::double as value from profiles`).join('\n    union all\n')}
+${COHORT_METRICS.map((m) => `    select listener_id, cohort, '${m}' as metric, ${m}::double as value from cohorts`).join('\n    union all\n')}
 ),
 
 stats as (

@@ -221,13 +221,18 @@ export function canonicalOrder(rows: readonly (readonly number[])[]): number[] {
   });
 }
 
-/** Clusters the raw feature rows (in CLUSTER_FEATURES order); null when there is too little to cluster. */
-export function clusterPlays(rows: readonly (readonly number[])[], settings: ClusterSettings = CLUSTER_SETTINGS): Clustering | null {
-  if (rows.length < settings.minPlays) return null;
-  const order = canonicalOrder(rows);
-  const points = standardise(order.map((i) => rows[i]));
-  const sampled = seededSample(points.length, settings.sampleSize, settings.seed);
-  const samplePoints = sampled.map((i) => points[i]);
+export interface SampleModel {
+  scores: KScore[];
+  k: number;
+  /** Centroids of the chosen k's kept run: the model every play is assigned with. */
+  centroids: number[][];
+}
+
+/**
+ * The per-listener model fit on the standardised sample (in canonical order): every k scored, the
+ * shuffled reference, the chosen k's centroids. Null when no k can be scored (too few distinct plays).
+ */
+export function fitSample(samplePoints: number[][], settings: ClusterSettings = CLUSTER_SETTINGS): SampleModel | null {
   const scores = scoreK(samplePoints, settings);
   const chosen = scores.find((s) => s.chosen);
   if (!chosen) return null;
@@ -236,11 +241,26 @@ export function clusterPlays(rows: readonly (readonly number[])[], settings: Clu
     s.nullSilhouette = reference.get(s.k) ?? null;
     s.structure = s.nullSilhouette !== null && s.silhouette <= s.nullSilhouette ? NO_STRUCTURE : STRUCTURE;
   }
+  return { scores: scores.map(({ centroids: _c, ...score }) => score), k: chosen.k, centroids: chosen.centroids };
+}
+
+/**
+ * Clusters the raw feature rows (in CLUSTER_FEATURES order); null when there is too little to cluster.
+ * The whole model in JavaScript: the job (cluster-job.ts) does the per-play steps in SQL instead and
+ * is tested equal to this.
+ */
+export function clusterPlays(rows: readonly (readonly number[])[], settings: ClusterSettings = CLUSTER_SETTINGS): Clustering | null {
+  if (rows.length < settings.minPlays) return null;
+  const order = canonicalOrder(rows);
+  const points = standardise(order.map((i) => rows[i]));
+  const sampled = seededSample(points.length, settings.sampleSize, settings.seed);
+  const model = fitSample(sampled.map((i) => points[i]), settings);
+  if (!model) return null;
   // The model is the kept sample run; every play goes to its nearest centroid (the sample's plays keep
   // their own cluster: a converged run is its own nearest-centroid assignment). Labels and sample
   // indices are mapped back to the caller's row order.
   const labels = new Array<number>(rows.length);
-  points.forEach((p, k) => { labels[order[k]] = nearestCentroid(p, chosen.centroids); });
+  points.forEach((p, k) => { labels[order[k]] = nearestCentroid(p, model.centroids); });
   const sample = sampled.map((k) => order[k]).sort((a, b) => a - b);
-  return { scores: scores.map(({ centroids: _c, ...score }) => score), k: chosen.k, labels, sampleSize: sampled.length, sample };
+  return { scores: model.scores, k: model.k, labels, sampleSize: sampled.length, sample };
 }

@@ -4,6 +4,7 @@
 import type { BuildContext } from '../../lib/build-context.ts';
 import { queryRows, scalar } from '../../lib/duckdb.ts';
 import { appendRows, loadRows, type AppendColumn } from '../../lib/appender.ts';
+import { FOREST_NODE_COLUMNS, forestClassifierNodeSql, forestNodes, forestRegressorNodeSql, type ForestNodes } from '../../lib/ml/forest-node-sql.ts';
 import { featureKeySql } from '../../silver/catalog_tracks.ts';
 import { HAS_ANY_FEATURES, isStream, moodCategory } from '../shared/feature-sql.ts';
 import { planModel, featureMatrix, loadCatalogData, splitCatalog, type CatalogData, type FittedCatalogModel } from './catalog-models.ts';
@@ -64,22 +65,53 @@ export async function fitCatalogModels(ctx: BuildContext, report: Report): Promi
   return { data, split, models };
 }
 
-const VECTOR_FEATURES = [...new Set(CATALOG_MODELS.flatMap((s) => s.features))];
+export const VECTOR_FEATURES = [...new Set(CATALOG_MODELS.flatMap((s) => s.features))];
+
+const VECTOR_COLUMNS: AppendColumn[] = [{ name: 'feature_key', type: 'VARCHAR' }, { name: 'predicted_valence', type: 'DOUBLE' }, { name: 'predicted_mood', type: 'VARCHAR' }];
 
 /** Feature vectors predicted per batch: bounds the JS side (300k vectors at 10M plays took ~450 MB as one array). */
 const PREDICT_BATCH = 25_000;
 
-/** Temp tables: the training split's feature keys, and one prediction per distinct feature vector of the plays. */
-async function stagePredictions(ctx: BuildContext, cm: CatalogModels | null): Promise<void> {
-  const trainKeys = cm ? [...new Set(cm.split.train.map((i) => cm.data.keys[i]))] : [];
-  await loadRows(ctx.conn, 'predictive_train_keys', [{ name: 'feature_key', type: 'VARCHAR' }], trainKeys.map((k) => [k]));
+/** The distinct feature vectors of the plays with every feature the forests use. */
+const vectorsSql = () => `select distinct ${featureKeySql()} as feature_key, ${VECTOR_FEATURES.join(', ')}
+  from silver.listening_with_features where ${HAS_ANY_FEATURES} and ${VECTOR_FEATURES.map((f) => `${f} is not null`).join(' and ')}`;
+
+/**
+ * The forests' predictions as SQL over `from` (feature_key and the features), from node tables the
+ * caller loaded with forestNodes() (lib/ml/sql-compile.ts): valence the mean of the trees, mood
+ * ml-random-forest's vote. Equal to the JS forests' predictions (sql-scoring.test.ts).
+ */
+export function vectorPredictionSql(cm: CatalogModels, nodes: { valence: { table: string; nodes: ForestNodes }; mood: { table: string; nodes: ForestNodes } }, from: string): string {
+  const valence = cm.models.get(VALENCE_MODEL.name)!.artifact.forest;
+  const mood = cm.models.get(MOOD_MODEL.name)!.artifact.forest;
+  const v = forestRegressorNodeSql(valence.model, nodes.valence.nodes, { nodes: nodes.valence.table, from, keys: ['feature_key'], features: VALENCE_MODEL.features, as: 'predicted_valence' });
+  const m = forestClassifierNodeSql(nodes.mood.nodes, (mood.classes ?? []).map(String), { nodes: nodes.mood.table, from, keys: ['feature_key'], features: MOOD_MODEL.features, as: 'predicted_mood' });
+  return `select v.feature_key, v.predicted_valence, m.predicted_mood from (${v}) as v join (${m}) as m using (feature_key)`;
+}
+
+/** Loads a forest's node table; returns its name and shape. */
+export async function loadForestNodes(ctx: Pick<BuildContext, 'conn'>, name: string, model: FittedCatalogModel): Promise<{ table: string; nodes: ForestNodes }> {
+  const nodes = forestNodes(model.artifact.forest.model);
+  await loadRows(ctx.conn, name, FOREST_NODE_COLUMNS.map((c) => ({ ...c })), nodes.rows);
+  return { table: `temp.main.${name}`, nodes };
+}
+
+/** predictive_vectors from the compiled forests: DuckDB walks the node tables (LAKEHOUSE_FOREST_SCORING=sql). */
+async function scoreVectorsInSql(ctx: BuildContext, cm: CatalogModels): Promise<void> {
+  const nodes = {
+    valence: await loadForestNodes(ctx, 'predictive_valence_nodes', cm.models.get(VALENCE_MODEL.name)!),
+    mood: await loadForestNodes(ctx, 'predictive_mood_nodes', cm.models.get(MOOD_MODEL.name)!),
+  };
+  await ctx.conn.run(`create or replace temp table predictive_vectors as ${vectorPredictionSql(cm, nodes, `(${vectorsSql()})`)}`);
+  for (const t of ['predictive_valence_nodes', 'predictive_mood_nodes']) await ctx.conn.run(`drop table temp.main.${t}`);
+}
+
+/** predictive_vectors from the JS forests, in batches of feature vectors (the default). */
+async function scoreVectorsInJs(ctx: BuildContext, cm: CatalogModels | null): Promise<void> {
   await ctx.conn.run(`create or replace temp table predictive_vector_inputs as
-    select row_number() over (order by feature_key) as i, * from (
-      select distinct ${featureKeySql()} as feature_key, ${VECTOR_FEATURES.join(', ')}
-      from silver.listening_with_features where ${HAS_ANY_FEATURES} and ${VECTOR_FEATURES.map((f) => `${f} is not null`).join(' and ')})`);
+    select row_number() over (order by feature_key) as i, * from (${vectorsSql()})`);
   const total = Number(await scalar(ctx.conn, 'select count(*) from temp.main.predictive_vector_inputs'));
-  const out: AppendColumn[] = [{ name: 'feature_key', type: 'VARCHAR' }, { name: 'predicted_valence', type: 'DOUBLE' }, { name: 'predicted_mood', type: 'VARCHAR' }];
-  await loadRows(ctx.conn, 'predictive_vectors', out, []);
+  await loadRows(ctx.conn, 'predictive_vectors', VECTOR_COLUMNS, []);
   for (let from = 0; from < total; from += PREDICT_BATCH) {
     const vectors = await queryRows<Record<string, number | string>>(ctx.conn,
       'select * exclude (i) from temp.main.predictive_vector_inputs where i > $from and i <= $to order by i', { from, to: from + PREDICT_BATCH });
@@ -88,9 +120,19 @@ async function stagePredictions(ctx: BuildContext, cm: CatalogModels | null): Pr
     const predict = (spec: CatalogModelSpec) => (cm ? cm.models.get(spec.name)!.forest.predict(featureMatrix(columns, idx, spec.features)) as (number | string)[] : vectors.map(() => null));
     const valence = predict(VALENCE_MODEL);
     const mood = predict(MOOD_MODEL);
-    await appendRows(ctx.conn, 'predictive_vectors', out, vectors.map((v, i) => [String(v.feature_key), valence[i], mood[i]]));
+    await appendRows(ctx.conn, 'predictive_vectors', VECTOR_COLUMNS, vectors.map((v, i) => [String(v.feature_key), valence[i], mood[i]]));
   }
   await ctx.conn.run('drop table temp.main.predictive_vector_inputs');
+}
+
+/** Temp tables: the training split's feature keys, and one prediction per distinct feature vector of the plays. */
+async function stagePredictions(ctx: BuildContext, cm: CatalogModels | null): Promise<void> {
+  const trainKeys = cm ? [...new Set(cm.split.train.map((i) => cm.data.keys[i]))] : [];
+  await loadRows(ctx.conn, 'predictive_train_keys', [{ name: 'feature_key', type: 'VARCHAR' }], trainKeys.map((k) => [k]));
+  const started = Date.now();
+  if (cm && ctx.config.forestScoring === 'sql') await scoreVectorsInSql(ctx, cm);
+  else await scoreVectorsInJs(ctx, cm);
+  ctx.log.debug({ ms: Date.now() - started, scoring: ctx.config.forestScoring }, 'catalog forests scored');
 }
 
 function eventSql(actual: string, predicted: string, model: FittedCatalogModel | undefined, name: string): string {

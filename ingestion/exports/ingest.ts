@@ -122,10 +122,12 @@ export interface ExportBatch {
   listenerId: string;
   paths: string[];
   timezone?: string;
+  /** Study of a new listener (default 'default'); an existing listener keeps theirs. */
+  study?: string;
 }
 
-export async function ingestExports(ctx: BuildContext, paths: string[], listenerId: string, timezone?: string): Promise<ExportIngestSummary> {
-  const [summary] = await ingestExportBatches(ctx, [{ listenerId, paths, timezone }]);
+export async function ingestExports(ctx: BuildContext, paths: string[], listenerId: string, timezone?: string, study?: string): Promise<ExportIngestSummary> {
+  const [summary] = await ingestExportBatches(ctx, [{ listenerId, paths, timezone, study }]);
   return summary;
 }
 
@@ -184,7 +186,10 @@ async function ingestDiscovered(ctx: BuildContext, batches: ExportBatch[], disco
       .sort((x, y) => y.records - x.records)[0]?.utcOffsetSeconds;
     return offset === undefined || offset === null ? undefined : zoneForOffset(offset) ?? undefined;
   };
-  const registry = await ensureListeners(ctx, batches.map((b) => (b.timezone ? { id: b.listenerId, timezone: b.timezone } : fileZone(b) ? { id: b.listenerId, timezone: fileZone(b), timezoneSource: 'file' as const } : { id: b.listenerId })));
+  const registry = await ensureListeners(ctx, batches.map((b) => ({
+    ...(b.timezone ? { id: b.listenerId, timezone: b.timezone } : fileZone(b) ? { id: b.listenerId, timezone: fileZone(b), timezoneSource: 'file' as const } : { id: b.listenerId }),
+    ...(b.study ? { study: b.study } : {}),
+  })));
   const dailyAdded = await appendDailyTracks(ctx, daily);
   const added = await appendHistoryCounts(ctx, '_history_incoming');
   await ctx.conn.run(`create or replace temp table _export_rejects as

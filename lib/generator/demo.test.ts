@@ -35,6 +35,12 @@ test('the demo set: three listeners, three formats, a DST change, signal for the
   assert.deepEqual(demo.listeners.map((l) => [l.id, l.timezone]), [
     ['demo-amsterdam', 'Europe/Amsterdam'], ['demo-newyork', 'America/New_York'], ['demo-tokyo', 'Asia/Tokyo'],
     ['demo-lastfm', 'Europe/London'], ['demo-apple', 'America/Sao_Paulo'], ['demo-youtube', 'Asia/Kolkata']]);
+  const studies = new Map<string, typeof demo.listeners>();
+  for (const l of demo.listeners) studies.set(l.study, [...(studies.get(l.study) ?? []), l]);
+  assert.deepEqual([...studies.keys()].sort(), ['default', 'pilot'], 'two studies for the dashboards and stack tests to keep apart');
+  for (const [study, people] of studies) {
+    assert.ok(people.length >= 2 && people.some((l) => ['extended', 'legacy', 'account'].includes(l.format)), `${study}: several listeners, at least one Spotify export`);
+  }
   // One listener per other platform, in a file the importer recognises by content.
   const { discoverExports } = await import('../../ingestion/exports/discover.ts');
   const found = await discoverExports(demo.listeners.slice(3).flatMap((l) => l.files));

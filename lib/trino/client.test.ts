@@ -39,3 +39,15 @@ test('a query error names what failed: Trino message, error name and the SQL', (
   assert.match(err.message, /^trino: line 2:8: Table 'lakehouse\.gold\.nope' does not exist \[TABLE_NOT_FOUND\] — in: select \* from gold\.nope$/);
   assert.equal(err.exitCode, 1);
 });
+
+test('an https TRINO_URL without TRINO_PASSWORD is a config error naming the variable; a password never goes over plain http', async () => {
+  const { loadConfig } = await import('../config.ts');
+  const { trinoFromConfig, TrinoClient } = await import('./client.ts');
+  const config = loadConfig({ dataDir: '/tmp/unused' }, { TRINO_URL: 'https://127.0.0.1:8080', TRINO_USER: 'alice' }, '/tmp');
+  assert.throws(() => trinoFromConfig(config), (err: unknown) =>
+    err instanceof Error && /^TRINO_PASSWORD is not set: .*TRINO_USER=alice/.test(err.message) && (err as { exitCode?: number }).exitCode === 2);
+  assert.throws(() => new TrinoClient('http://127.0.0.1:8080', 'alice', { password: 'pw' }), /a password is only sent over https/);
+  assert.throws(() => new TrinoClient('https://127.0.0.1:8080', 'alice', { password: 'pw', caFile: '/nonexistent/ca.pem' }), /TRINO_CA_FILE=\/nonexistent\/ca\.pem: cannot read the certificate/);
+  const withPassword = loadConfig({ dataDir: '/tmp/unused' }, { TRINO_URL: 'https://127.0.0.1:8080/', TRINO_PASSWORD: 'pw' }, '/tmp');
+  assert.equal(trinoFromConfig(withPassword).user, 'lakehouse');
+});

@@ -1,7 +1,11 @@
 // trino-client, wrapped: it returns query errors inside the result instead of throwing and never
 // retries. Here a failed statement throws TrinoQueryError (the SQL and Trino's message), and an
 // HTTP 502/503/504 (or 429, or a refused connection while Trino restarts) is retried with backoff.
-import { Trino, type QueryResult } from 'trino-client';
+// Our Trino authenticates every user with a password over HTTPS (trino/README.md): the client sends
+// TRINO_USER/TRINO_PASSWORD as HTTP basic auth and trusts the certificate in TRINO_CA_FILE; refused
+// credentials and an untrusted certificate fail with a message saying what to set.
+import { readFileSync } from 'node:fs';
+import { BasicAuth, Trino, type QueryResult } from 'trino-client';
 import type { Config } from '../config.ts';
 import { ConfigError, LakehouseError, errorMessage } from '../errors.ts';
 
@@ -63,15 +67,62 @@ export async function withRetry<T>(fn: () => Promise<T>, policy: RetryPolicy, on
   }
 }
 
+/** Trino answered 401: the user is unknown, the password wrong, or none was sent. */
+export class TrinoAuthError extends LakehouseError {}
+
+const TLS_TRUST_CODES = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'ERR_TLS_CERT_ALTNAME_INVALID', 'CERT_HAS_EXPIRED', 'CERT_SIGNATURE_FAILURE',
+]);
+
+export interface TrinoClientOptions {
+  /** Sent as HTTP basic auth (HTTPS only). */
+  password?: string;
+  /** PEM certificate(s) to trust for an https server, e.g. the self-signed one of scripts/trino-start.sh. */
+  caFile?: string;
+  retry?: RetryPolicy;
+}
+
 export class TrinoClient {
   private readonly trino: Trino;
+  private readonly retry: RetryPolicy;
+  private readonly hasPassword: boolean;
 
-  constructor(
-    readonly server: string,
-    readonly user: string,
-    private readonly retry: RetryPolicy = { attempts: 5, baseDelayMs: 500 },
-  ) {
-    this.trino = Trino.create({ server, source: 'lakehouse', catalog: TRINO_CATALOG, extraHeaders: { 'X-Trino-User': user } });
+  constructor(readonly server: string, readonly user: string, options: TrinoClientOptions = {}) {
+    this.retry = options.retry ?? { attempts: 5, baseDelayMs: 500 };
+    this.hasPassword = !!options.password;
+    const https = /^https:/i.test(server);
+    if (options.password && !https) {
+      throw new ConfigError(`TRINO_URL=${server}: a password is only sent over https (Trino refuses it over plain http); use https://…`);
+    }
+    let ca: Buffer | undefined;
+    if (options.caFile) {
+      try {
+        ca = readFileSync(options.caFile);
+      } catch (err) {
+        throw new ConfigError(`TRINO_CA_FILE=${options.caFile}: cannot read the certificate (${errorMessage(err)})`);
+      }
+    }
+    this.trino = Trino.create({
+      server, source: 'lakehouse', catalog: TRINO_CATALOG, extraHeaders: { 'X-Trino-User': user },
+      ...(options.password ? { auth: new BasicAuth(user, options.password) } : {}),
+      ...(ca ? { ssl: { ca } } : {}),
+    });
+  }
+
+  /** A clear error for failures that are about who we are or whom we talk to, else null. */
+  private connectionProblem(err: unknown): LakehouseError | null {
+    const e = err as { response?: { status?: number }; code?: string; cause?: { code?: string } };
+    if (e.response?.status === 401) {
+      return new TrinoAuthError(this.hasPassword
+        ? `Trino refused the credentials of user ${this.user} at ${this.server} (unknown user or wrong password): check TRINO_USER and TRINO_PASSWORD`
+        : `Trino at ${this.server} requires a password for user ${this.user}: set TRINO_PASSWORD`, { cause: err });
+    }
+    const code = e.code ?? e.cause?.code;
+    if (code && TLS_TRUST_CODES.has(code)) {
+      return new LakehouseError(`cannot trust the certificate of ${this.server} (${code}): set TRINO_CA_FILE to the PEM certificate Trino serves (scripts/trino-start.sh generates <TRINO_SECURITY_DIR>/tls/ca.pem)`, { cause: err });
+    }
+    return null;
   }
 
   /** Runs one statement to completion; throws TrinoQueryError on any failure. */
@@ -79,9 +130,11 @@ export class TrinoClient {
     const fail = (msg: string, name?: string, cause?: unknown): never => {
       throw new TrinoQueryError(sql, msg, name, { cause });
     };
-    const iter = await withRetry(() => this.trino.query({ query: sql, user: this.user }), this.retry).catch((err: unknown) =>
-      fail(`${this.server} did not accept the query (${describeHttpError(err)})`, undefined, err),
-    );
+    const iter = await withRetry(() => this.trino.query({ query: sql, user: this.user }), this.retry).catch((err: unknown) => {
+      const problem = this.connectionProblem(err);
+      if (problem) throw problem;
+      return fail(`${this.server} did not accept the query (${describeHttpError(err)})`, undefined, err);
+    });
     const result: TrinoResult = { columns: [], rows: [] };
     for (;;) {
       // A failed next() leaves the iterator on the same nextUri, so calling it again retries the page.
@@ -103,8 +156,21 @@ export class TrinoClient {
   }
 }
 
-/** A client for the configured Trino; a clear error when TRINO_URL is not set. */
+/** A client for the configured Trino; a clear error when TRINO_URL or (for https) TRINO_PASSWORD is not set. */
 export function trinoFromConfig(config: Config): TrinoClient {
-  if (!config.trino.url) throw new ConfigError('TRINO_URL is not set: point it at the Trino that serves this data dir, e.g. http://127.0.0.1:8080');
-  return new TrinoClient(config.trino.url.replace(/\/+$/, ''), config.trino.user);
+  const { url, user, password, caFile } = config.trino;
+  if (!url) throw new ConfigError('TRINO_URL is not set: point it at the Trino that serves this data dir, e.g. https://127.0.0.1:8080');
+  if (/^https:/i.test(url) && !password) {
+    throw new ConfigError(`TRINO_PASSWORD is not set: the Trino at ${url} authenticates every user; set TRINO_PASSWORD to the password of TRINO_USER=${user} (scripts/trino-start.sh keeps lakehouse's in <TRINO_SECURITY_DIR>/lakehouse.password)`);
+  }
+  return new TrinoClient(url.replace(/\/+$/, ''), user, { password, caFile });
+}
+
+/** A client from the environment: TRINO_URL, TRINO_USER (default lakehouse), TRINO_PASSWORD, TRINO_CA_FILE. */
+export function trinoFromEnv(env: Record<string, string | undefined> = process.env, user?: string, password?: string): TrinoClient {
+  const url = env.TRINO_URL;
+  if (!url) throw new ConfigError('TRINO_URL is not set');
+  return new TrinoClient(url.replace(/\/+$/, ''), user ?? (env.TRINO_USER || 'lakehouse'), {
+    password: user === undefined ? env.TRINO_PASSWORD || undefined : password, caFile: env.TRINO_CA_FILE || undefined,
+  });
 }

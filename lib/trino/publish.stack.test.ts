@@ -11,15 +11,15 @@ import { repoRoot, tempDir, testConfig } from '../../test/helpers.ts';
 import { silentLogger } from '../logger.ts';
 import { withReader, withWriter } from '../session.ts';
 import { readCatalog, writeCatalog, type TableVersionMeta } from '../lake.ts';
-import { TrinoClient, TrinoQueryError } from './client.ts';
+import { TrinoQueryError } from './client.ts';
 import { VERSIONS_SCHEMA } from './publish-plan.ts';
 import { IDENTITY_TABLE } from './lake-identity.ts';
-import { checksumSql, publishedState, PROBE, probeSql } from './stack-test-support.ts';
+import { checksumSql, pipelineTrino, publishedState, PROBE, probeSql, trinoEnv } from './stack-test-support.ts';
 
 const dataDir = process.env.LAKEHOUSE_DATA_DIR ?? '';
 const trinoUrl = process.env.TRINO_URL ?? '';
-const config = testConfig(dataDir, {}, { TRINO_URL: trinoUrl });
-const trino = new TrinoClient(trinoUrl, 'lakehouse-test');
+const config = testConfig(dataDir, {}, trinoEnv());
+const trino = pipelineTrino();
 
 function cli(args: string[]): { status: number | null; stdout: string; stderr: string } {
   const res = spawnSync(process.execPath, [join(repoRoot, 'bin', 'lakehouse.js'), ...args, '--data-dir', dataDir], {

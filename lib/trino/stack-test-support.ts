@@ -2,8 +2,20 @@
 // per-table checksum SQL (one dialect each for DuckDB and Trino), and what Trino has published.
 import type { TableVersionMeta } from '../lake.ts';
 import type { WriteSpec } from '../table-writer.ts';
-import type { TrinoClient } from './client.ts';
+import { trinoFromEnv, type TrinoClient } from './client.ts';
 import { physicalFromViewSql } from './publish-plan.ts';
+
+/** How scripts/test-stack.sh reaches Trino: URL, user (lakehouse), password and CA file, for testConfig(). */
+export function trinoEnv(): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k of ['TRINO_URL', 'TRINO_USER', 'TRINO_PASSWORD', 'TRINO_CA_FILE']) if (process.env[k]) out[k] = process.env[k]!;
+  return out;
+}
+
+/** The pipeline's client (TRINO_USER/TRINO_PASSWORD from scripts/test-stack.sh). */
+export function pipelineTrino(): TrinoClient {
+  return trinoFromEnv();
+}
 
 export const PROBE: WriteSpec = {
   layer: 'ops',
