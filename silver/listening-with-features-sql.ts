@@ -116,9 +116,9 @@ export function applePairsSql(plays: string): string {
 }
 
 /** The name key of a play, or null when the platform gave no artist (never matched by name: YouTube URL titles). */
-export function playNameKeySql(nameKey = nameKeySql('artist_name', 'track_name'), p = ''): string {
-  return `case when ${p}history_source in ('lastfm', 'apple_music', 'youtube_music') and ${p}artist_name is null then null
-    else ${nameKey} end`;
+export function playNameKeySql(): string {
+  return `case when history_source in ('lastfm', 'apple_music', 'youtube_music') and artist_name is null then null
+    else ${nameKeySql('artist_name', 'track_name')} end`;
 }
 
 export function silverSql(inputs: SilverInputs): string {
@@ -128,18 +128,11 @@ with listeners as (
   select listener_id, timezone from bronze.listeners
 ), sourced as (
   select *, ${historySourceSql('source')} as history_source from bronze.listening_history where content_type = 'track'${inputs.scopeTable ? ` and listener_id in (select listener_id from ${inputs.scopeTable})` : ''}
-), names as (
-  -- The name keys once per distinct (artist, title), not once per play: the regular expressions were
-  -- the costliest per-row work of the statement (a million plays hold about a tenth as many names).
-  select artist_name, track_name, ${nameKeySql('artist_name', 'track_name')} as name_key,
-    nullif(${normaliseSql('artist_name')}, '') as artist_key
-  -- read from bronze, not from sourced: a second reference would make DuckDB materialise the wide rows
-  from (select distinct artist_name, track_name from bronze.listening_history where content_type = 'track')
 ), plays as (
-  select s.*, ${playNameKeySql('n.name_key', 's.')} as name_key, n.artist_key,
-    coalesce(${playNameKeySql('n.name_key', 's.')}, s.track_key) as song_key,
+  select *, ${playNameKeySql()} as name_key, nullif(${normaliseSql('artist_name')}, '') as artist_key,
+    coalesce(${playNameKeySql()}, track_key) as song_key,
     ${RICHNESS} as richness
-  from sourced s join names n on n.artist_name is not distinct from s.artist_name and n.track_name is not distinct from s.track_name
+  from sourced
 ), multi_source as (
   select listener_id from plays group by listener_id having count(distinct source) > 1
 ), neighbours as (
@@ -164,9 +157,7 @@ with listeners as (
   select listener_id, played_at, track_key, ms_played from ${lastfmPairsSql('plays')}
   union all
   select listener_id, played_at, track_key, ms_played from ${applePairsSql('plays')}
-), events as not materialized (
-  -- not materialised: a second and third copy of the wide rows cost 0.5 GiB of peak memory at 1M
-  -- plays; the anti join is cheap to run again
+), events as (
   select p.* from plays p
   anti join superseded s on s.listener_id = p.listener_id and s.played_at = p.played_at
     and s.track_key = p.track_key and s.ms_played is not distinct from p.ms_played
@@ -206,55 +197,14 @@ with listeners as (
   left join api a on a.track_id = m.api_id
   left join kaggle k on k.track_id = m.kaggle_id
   left join synthetic s on s.feature_key = m.synthetic_key
-), zone_days as (
-  -- A zone's UTC offset once per zone and UTC day instead of once per play: ICU's conversion cost
-  -- 2.6 s of CPU per million plays and does not run in parallel. Exact wherever the offsets at the
-  -- day's first and last microsecond agree (assumed: no zone changes its offset and back within one day);
-  -- plays on a day with a change are converted one by one.
-  select timezone, day, off_first, off_first = off_last as is_constant
-  from (select timezone, day, timezone(timezone, day::timestamptz) - day as off_first,
-      timezone(timezone, (day + interval 1 day - interval 1 microsecond)::timestamptz) - (day + interval 1 day - interval 1 microsecond) as off_last
-    from (select distinct l.timezone, date_trunc('day', e.played_at) as day from plays e join listeners l using (listener_id)))
 ), localised as (
-  select f.*, l.timezone,
-    case when z.is_constant then f.played_at + z.off_first else timezone(l.timezone, f.played_at::timestamptz) end as played_at_local
+  select f.*, l.timezone, timezone(l.timezone, f.played_at::timestamptz) as played_at_local
   from featured f join listeners l using (listener_id)
-  left join zone_days z on z.timezone = l.timezone and z.day = date_trunc('day', f.played_at)
-), ordered as (
-  -- The order of plays on narrow rows: one sort gives play_seq and the previous play's end. Every
-  -- window used to sort the whole wide row again (six sorts of a million 45-column rows); the
-  -- numbers below are hash aggregates over play_seq instead, joined back to the wide rows.
-  select e.listener_id, e.played_at, e.track_key, e.ms_played, e.song_key, e.artist_key,
-    row_number() over w as play_seq,
-    epoch_ms(coalesce(e.started_at, e.played_at)) - epoch_ms(lag(e.played_at) over w) as gap_ms
-  from events e semi join listeners l on l.listener_id = e.listener_id
-  window w as (partition by e.listener_id order by ${PLAY_ORDER.split(', ').map((c) => `e.${c}`).join(', ')})
-), sessioned as (
-  select *, sum(case when gap_ms is null or gap_ms > 30 * 60 * 1000 then 1 else 0 end)
-              over (partition by listener_id order by play_seq rows unbounded preceding) as session_no
-  from ordered
-), session_starts as (
-  -- sessions are runs of consecutive play_seq, so a play's position is its distance from the first
-  select listener_id, session_no, min(play_seq) as first_seq from sessioned group by listener_id, session_no
-), first_songs as (
-  select listener_id, song_key, min(play_seq) as first_seq from sessioned group by listener_id, song_key
-), first_artists as (
-  select listener_id, artist_key, min(play_seq) as first_seq from sessioned where artist_key is not null group by listener_id, artist_key
-), numbered as (
-  select o.listener_id, o.played_at, o.track_key, o.ms_played, o.session_no, o.play_seq,
-    o.play_seq - ss.first_seq + 1 as session_position,
-    o.play_seq = fs.first_seq as is_first_track_play,
-    case when o.artist_key is not null then o.play_seq = fa.first_seq end as is_first_artist_play
-  -- Left joins (every play has its match): inner joins let the optimiser join two aggregates on
-  -- listener_id alone first (180M intermediate rows at 1M plays).
-  from sessioned o
-  left join session_starts ss on ss.listener_id = o.listener_id and ss.session_no = o.session_no
-  left join first_songs fs on fs.listener_id = o.listener_id and fs.song_key is not distinct from o.song_key
-  left join first_artists fa on fa.listener_id = o.listener_id and fa.artist_key = o.artist_key
 ), sessionised as (
-  select w.*, n.session_no, n.play_seq, n.session_position, n.is_first_track_play, n.is_first_artist_play
-  from localised w join numbered n on n.listener_id = w.listener_id and n.played_at = w.played_at
-    and n.track_key = w.track_key and n.ms_played is not distinct from w.ms_played
+  select *, sum(case when gap_ms is null or gap_ms > 30 * 60 * 1000 then 1 else 0 end)
+              over (partition by listener_id order by ${PLAY_ORDER} rows unbounded preceding) as session_no
+  from (select *, epoch_ms(coalesce(started_at, played_at)) - epoch_ms(lag(played_at) over (partition by listener_id order by ${PLAY_ORDER})) as gap_ms
+        from localised)
 )
 select
   listener_id,
@@ -268,11 +218,11 @@ select
   case when hour(played_at_local) between 6 and 11 then 'morning' when hour(played_at_local) between 12 and 17 then 'afternoon'
        when hour(played_at_local) between 18 and 22 then 'evening' else 'night' end as part_of_day,
   listener_id || '-s' || lpad(session_no::varchar, 6, '0') as session_id,
-  session_position::integer as session_position,
-  play_seq::bigint as play_seq,
+  row_number() over (partition by listener_id, session_no order by ${PLAY_ORDER})::integer as session_position,
+  row_number() over (partition by listener_id order by ${PLAY_ORDER})::bigint as play_seq,
   track_id, track_name, artist_name, album_name, song_key, artist_key,
-  is_first_track_play,
-  is_first_artist_play,
+  row_number() over (partition by listener_id, song_key order by ${PLAY_ORDER}) = 1 as is_first_track_play,
+  case when artist_key is not null then row_number() over (partition by listener_id, artist_key order by ${PLAY_ORDER}) = 1 end as is_first_artist_play,
   ms_played,
   -- A scrobble is a stream by Last.fm's own rule (longer than 30 s, played for half its length or 4 min).
   case when history_source = 'lastfm' then true else ms_played >= ${STREAM_MIN_MS} end as is_stream,

@@ -216,28 +216,6 @@ test('first listens and repeats use the name key across sources; sessions add up
   }
 });
 
-test('the plan sorts plays for two windows only (plus the dedup neighbours) and holds no nested-loop join', async () => {
-  const { dir, cleanup } = tempDir();
-  try {
-    mkdirSync(join(dir, 'in'));
-    const file = join(dir, 'in', 'Streaming_History_Audio_2025.json');
-    writeFileSync(file, JSON.stringify([extended('2025-03-30T00:30:00Z', 'spotify:track:aaaaaaaaaaaaaaaaaaaaaa', 'A', 'X')]));
-    const config = testConfig(join(dir, 'lake'));
-    await build(config, (s) => ingestExportStage(s, [file], 'ams', 'Europe/Amsterdam'));
-    const { silverSql } = await import('./listening-with-features-sql.ts');
-    const sql = silverSql({ hasApiFeatures: false, hasSynthetic: false, hasKaggle: false, allowSynthetic: true });
-    const plan = await withReader(config, silentLogger, async (s) =>
-      (await queryRows<{ explain_value: string }>(s.conn, `explain ${sql}`)).map((r) => r.explain_value).join('\n'));
-    // Every WINDOW operator sorts its whole input: one per distinct window used to re-sort a million
-    // wide rows (eight in all); the order of plays now needs two on narrow rows, the dedup two more.
-    const windows = plan.match(/\bWINDOW\b/g)?.length ?? 0;
-    assert.ok(windows > 0 && windows <= 4, `${windows} WINDOW operators in the plan`);
-    assert.doesNotMatch(plan, /NESTED_LOOP|BLOCKWISE_NL|CROSS_PRODUCT|PIECEWISE_MERGE/);
-  } finally {
-    cleanup();
-  }
-});
-
 test('local time on ordinary days (no offset change) in zones with whole and half-hour offsets', async () => {
   const { dir, cleanup } = tempDir();
   try {
