@@ -170,6 +170,16 @@ export function readUtf8(path: string): string {
   }
 }
 
+/** A whole file parsed as JSON, strictly decoded; malformed JSON is refused naming the file. */
+export function readJsonDocument(path: string): unknown {
+  const text = readUtf8(path);
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new InputFileError(path, `malformed JSON: ${errorMessage(err).slice(0, 300)}`);
+  }
+}
+
 /** The first `n` CSV records of a file head (complete lines only), for recognising a file by its header; null when it is no CSV. */
 export function firstCsvRecords(text: string, n: number): string[][] | null {
   const lastNl = text.lastIndexOf('\n');

@@ -1,8 +1,8 @@
 // Reading Last.fm files: recognising them by content (CSV header or shape; a JSON object holding
 // user.getrecenttracks tracks) and turning every record into a play or a reject.
 import { readFileSync } from 'node:fs';
-import { InputFileError, errorMessage } from '../../lib/errors.ts';
-import { firstCsvRecords, readCsvColumns, readUtf8, type ParsedFile, type PlatformFormat, type PlayRow } from '../exports/platform.ts';
+import { InputFileError } from '../../lib/errors.ts';
+import { firstCsvRecords, readCsvColumns, readJsonDocument, type ParsedFile, type PlatformFormat, type PlayRow } from '../exports/platform.ts';
 import { lastfmApiRow, lastfmCsvRow, lastfmLayout, type ApiTrack, type CsvLayout } from './parse.ts';
 
 /** The Last.fm format of a file head (text), or null. */
@@ -39,13 +39,7 @@ export function apiTracks(doc: unknown): unknown[] | null {
 }
 
 async function readApiFile(path: string, nowMs: number): Promise<ParsedFile> {
-  const text = readUtf8(path);
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (err) {
-    throw new InputFileError(path, `malformed JSON: ${errorMessage(err).slice(0, 300)}`);
-  }
+  const doc = readJsonDocument(path);
   const tracks = apiTracks(doc);
   if (!tracks) throw new InputFileError(path, 'not a Last.fm recent-tracks file: no recenttracks.track or recentTracks list');
   const rows = tracks.map((t, i) => (t && typeof t === 'object' && !Array.isArray(t)

@@ -1,7 +1,7 @@
 // Reading a Takeout watch-history.json: recognised by the keys of its first entry (header, title,
 // time); every element is read, only YouTube Music entries become plays or rejects.
-import { InputFileError, errorMessage } from '../../lib/errors.ts';
-import { readUtf8, type ParsedFile, type PlatformFormat, type PlayRow } from '../exports/platform.ts';
+import { InputFileError } from '../../lib/errors.ts';
+import { readJsonDocument, type ParsedFile, type PlatformFormat, type PlayRow } from '../exports/platform.ts';
 import { isMusicEntry, youtubeRow } from './parse.ts';
 
 /** Whether the keys of a JSON array's first record are a Takeout activity entry's. */
@@ -10,13 +10,7 @@ export function recogniseYoutubeKeys(keys: string[]): PlatformFormat | null {
 }
 
 export async function readYoutubeFile(path: string, nowMs = Date.now()): Promise<ParsedFile> {
-  const text = readUtf8(path);
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (err) {
-    throw new InputFileError(path, `malformed JSON: ${errorMessage(err).slice(0, 300)}`);
-  }
+  const doc = readJsonDocument(path);
   if (!Array.isArray(doc)) throw new InputFileError(path, 'not a Takeout watch history: the file is no JSON array');
   const rows: PlayRow[] = [];
   let notPlays = 0;
