@@ -3,7 +3,7 @@
 // files, and nothing of a skipped file exists anywhere under the data dir afterwards.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import yazl from 'yazl';
@@ -12,6 +12,11 @@ import { silentLogger } from '../../lib/logger.ts';
 import { withReader } from '../../lib/session.ts';
 import { queryRows } from '../../lib/duckdb.ts';
 import { discoverExports } from './discover.ts';
+
+// Archives are unpacked under os.tmpdir(); the tests count the unpack folders left behind, so this
+// file gets a temp root of its own (TMPDIR, read by os.tmpdir() at every call and inherited by the
+// CLI children): other test files unpacking archives at the same time cannot shift the count.
+process.env.TMPDIR = mkdtempSync(join(tmpdir(), 'package-test-'));
 
 const PACKAGE = join(sharedData, 'spotify-package');
 const EMAIL = 'planted.person.7731@example.org';
