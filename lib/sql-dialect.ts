@@ -209,7 +209,11 @@ class Translator {
           const j = nextIdx(items, i + 1);
           if (k >= 0 && kinds[k] === 'operand' && (isGroup(items[j], '(') || (lower === 'over' && isWord(items[j])))) {
             const clause = isGroup(items[j]) ? `(${this.items((items[j] as Group).items)})` : (items[j] as Tok).text;
-            out[k] = `${out.slice(k).join('')}${n.text} ${clause}`;
+            const cond = lower === 'filter' && /^count\(\s*\*\s*\)$/i.test(out[k]) ? clause.match(/^\(\s*where\s+([\s\S]*)\)$/i) : null;
+            // Trino 476 answers `count(*) FILTER (WHERE b)` next to `count(b)` in one SELECT with the
+            // filtered count for both (seen on silver.listening_sessions); the CASE form is the same
+            // aggregate and is not merged.
+            out[k] = cond ? `count(case when ${cond[1]} then 1 end)` : `${out.slice(k).join('')}${n.text} ${clause}`;
             out.length = k + 1; kinds.length = k + 1;
             i = j;
             continue;
