@@ -95,6 +95,13 @@ export class LakeTransaction {
           key, sql: opts.sql, dir: tmpDir, partPrefix: `part-${this.runId}`, columns: spec.columns, variables: opts.variables,
           staged: new Map([...this.staged].map(([k, v]) => [k, { dir: v.tmpDir, columns: v.meta.columns }])),
         });
+        if (written.length === 0) {
+          // Zero rows: Trino wrote no file; an empty Parquet with the declared schema keeps the table readable.
+          const empty = `part-${this.runId}-00000.parquet`;
+          const cols = (spec.columns ?? []).map((c) => `cast(null as ${c.type}) as ${quoteIdent(c.name)}`).join(', ');
+          await this.conn.run(`copy (select ${cols} where false) to ${quoteLiteral(join(tmpDir, empty))} ${PARQUET_OPTIONS}`);
+          written.push(empty);
+        }
         return await this.finish(spec, key, tmpDir, written, opts, started);
       }
       const partName = `part-${String(files.length).padStart(5, '0')}-${this.runId}.parquet`;

@@ -8,7 +8,7 @@
 // in the same transaction, registered as external tables of the hidden schema `_staging`. Nothing in
 // `_staging` outlives the transaction: the tables are dropped on commit and abort (external tables:
 // dropping them leaves the folders, which the transaction renames or removes).
-import { readdirSync, renameSync, rmdirSync } from 'node:fs';
+import { readdirSync, renameSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
@@ -98,18 +98,20 @@ export class TrinoTableEngine implements RemoteTableEngine {
       if (new RegExp(`\\b${key.replace('.', '\\s*\\.\\s*')}\\b`, 'i').test(req.sql)) tables[key] = await this.register(key, s);
     }
     const translated = toTrinoSql(req.sql, { variables: req.variables, tables });
-    // Every column cast to its declared type, so that the Parquet Trino writes reads back in DuckDB
-    // exactly as the declaration says (and as DuckDB would have written it).
-    const select = req.columns
-      ? `select ${req.columns.map((c) => `cast(${q(c.name)} as ${trinoType(c.type)}) as ${q(c.name)}`).join(', ')} from (${translated}) t`
-      : translated;
+    if (!req.columns) throw new Error(`${req.key}: a table computed by Trino needs its declared columns`);
+    // A typed table over the (new, empty) staging folder, then INSERT: every column cast to its
+    // declared type, so that the Parquet Trino writes reads back in DuckDB exactly as the declaration
+    // says. (CREATE TABLE AS would refuse the existing folder, and fail outright on zero rows.)
     const name = stagingName(this.runId, req.key);
+    const cols = req.columns.map((c) => `${q(c.name)} ${trinoType(c.type)}`).join(', ');
     await this.trino.query(`drop table if exists ${this.ref(name)}`);
+    await this.trino.query(`create table ${this.ref(name)} (${cols}) with (external_location = ${literal(this.location(req.dir))}, format = 'PARQUET')`);
     this.created.add(name);
-    rmdirSync(req.dir); // CREATE TABLE AS creates its location and refuses one that exists (the staging folder is new and empty)
-    await this.trino.query(`create table ${this.ref(name)} with (external_location = ${literal(this.location(req.dir))}, format = 'PARQUET') as ${select}`);
+    const select = `select ${req.columns.map((c) => `cast(${q(c.name)} as ${trinoType(c.type)})`).join(', ')} from (${translated}) t`;
+    await this.trino.query(`insert into ${this.ref(name)} ${select}`);
     // Trino names its files after the query (no extension); the lake reads <dir>/*.parquet. The table
     // stays registered (Trino lists the folder at every query), for the grain check and later tables.
+    // No file at all: zero rows (the caller writes an empty Parquet with the declared schema).
     const written = readdirSync(req.dir).filter((f) => !f.startsWith('.') && !f.startsWith('_')).sort();
     return written.map((f, i) => {
       const file = `${req.partPrefix}-${String(i).padStart(5, '0')}.parquet`;
