@@ -55,7 +55,7 @@ shifts as (
             when abs(round(valence_change, 6)) <= ${STABLE_WITHIN} and abs(round(energy_change, 6)) <= ${STABLE_WITHIN} then 'Stable'
             else 'Minor_Shift'
         end as shift_magnitude,
-        ((feature_source = 'synthetic')::integer + (previous_feature_source = 'synthetic')::integer) / 2.0 as pair_synthetic_share
+        ((feature_source = 'synthetic')::integer + (previous_feature_source = 'synthetic')::integer)::double / 2 as pair_synthetic_share
     from with_previous
     where has_features and previous_has_features and valence_change is not null and energy_change is not null
 ),
@@ -77,5 +77,5 @@ select
     listener_id, hour_of_day::integer as hour_of_day, shift_magnitude, shift_count,
     avg_valence_change, avg_energy_change, synthetic_share
 from by_hour_and_magnitude`,
-  orderBy: "listener_id, hour_of_day, list_position(['Stable', 'Minor_Shift', 'Major_Shift'], shift_magnitude)",
+  orderBy: "listener_id, hour_of_day, case shift_magnitude when 'Stable' then 1 when 'Minor_Shift' then 2 when 'Major_Shift' then 3 end",
 });
