@@ -1,5 +1,5 @@
 import { defineTable } from '../../lib/table-spec.ts';
-import { HAS_FEATURES, rowsWithoutFeatures, syntheticShare, STREAMS_SENTENCE } from '../shared/feature-sql.ts';
+import { HAS_FEATURES, exactAvg, rowsWithoutFeatures, syntheticShare, STREAMS_SENTENCE } from '../shared/feature-sql.ts';
 
 export const DISTRIBUTION_FEATURES = ['valence', 'energy', 'danceability', 'acousticness', 'instrumentalness', 'speechiness', 'loudness', 'tempo'];
 
@@ -14,7 +14,7 @@ const statsOf = (f: string) => {
   const d = f === 'tempo' ? 1 : 3;
   const q = (p: number) => `round(quantile_cont(${f}, ${p}), ${d})`;
   const values: Record<(typeof STATISTICS)[number], string> = {
-    mean: `round(avg(${f}), ${d})`, std_dev: `round(stddev_samp(${f}), ${d})`,
+    mean: `round(${exactAvg(f)}, ${d})`, std_dev: `round(stddev_samp(${f}), ${d})`,
     min: `round(min(${f}), ${d})`, max: `round(max(${f}), ${d})`,
     median: q(0.5), p25: q(0.25), p75: q(0.75),
     sample_size: `count(${f})::bigint`,

@@ -1,5 +1,5 @@
 import { defineTable } from '../../lib/table-spec.ts';
-import { HAS_FEATURES, rounded, STREAMS_ONLY_SENTENCE } from '../shared/feature-sql.ts';
+import { HAS_FEATURES, exactAvg, rounded, STREAMS_ONLY_SENTENCE } from '../shared/feature-sql.ts';
 
 export const STABLE_WITHIN = 0.2;
 export const MAJOR_ABOVE = 0.5;
@@ -66,8 +66,8 @@ by_hour_and_magnitude as (
         hour_of_day,
         shift_magnitude,
         count(*)::bigint as shift_count,
-        ${rounded('avg(valence_change)')} as avg_valence_change,
-        ${rounded('avg(energy_change)')} as avg_energy_change,
+        ${rounded(exactAvg('valence_change'))} as avg_valence_change,
+        ${rounded(exactAvg('energy_change'))} as avg_energy_change,
         avg(pair_synthetic_share)::double as synthetic_share
     from shifts
     group by listener_id, hour_of_day, shift_magnitude

@@ -40,7 +40,7 @@ export function groupContrastSql(source: string, group: string, value: string, p
         select g.listener_id, g.grp, sum(g.n) as n_g, sum(g.s) / sum(g.n) as m_g, count(*) as days_g,
             any_value(l.n) - sum(g.n) as n_r, (any_value(l.s) - sum(g.s)) / nullif(any_value(l.n) - sum(g.n), 0) as m_r,
             any_value(l.days) as days_all
-        from day_group g join listener_totals l using (listener_id)
+        from day_group g join listener_totals l on l.listener_id = g.listener_id
         group by g.listener_id, g.grp
     ),
     contributions as (
@@ -63,7 +63,7 @@ export function groupContrastSql(source: string, group: string, value: string, p
                 round(t.m_g - t.m_r - ${Z95} * sqrt(t.days_all::double / nullif(t.days_all - 1, 0) * v.su2), 4) end as double) as lo,
             cast(case when t.days_g >= ${MIN_CONTRAST_DAYS} and v.days_r >= ${MIN_CONTRAST_DAYS} then
                 round(t.m_g - t.m_r + ${Z95} * sqrt(t.days_all::double / nullif(t.days_all - 1, 0) * v.su2), 4) end as double) as hi
-        from group_totals t left join variance v using (listener_id, grp)
+        from group_totals t left join variance v on v.listener_id = t.listener_id and v.grp = t.grp
     )
     select listener_id, grp, days_in_group, days_in_rest,
         lo as ${prefix}diff_ci_low, hi as ${prefix}diff_ci_high,
