@@ -209,7 +209,11 @@ class Translator {
           const j = nextIdx(items, i + 1);
           if (k >= 0 && kinds[k] === 'operand' && (isGroup(items[j], '(') || (lower === 'over' && isWord(items[j])))) {
             const clause = isGroup(items[j]) ? `(${this.items((items[j] as Group).items)})` : (items[j] as Tok).text;
-            out[k] = `${out.slice(k).join('')}${n.text} ${clause}`;
+            const cond = lower === 'filter' && /^count\(\s*\*\s*\)$/i.test(out[k]) ? clause.match(/^\(\s*where\s+([\s\S]*)\)$/i) : null;
+            // Trino 476 answers `count(*) FILTER (WHERE b)` next to `count(b)` in one SELECT with the
+            // filtered count for both (seen on silver.listening_sessions); the CASE form is the same
+            // aggregate and is not merged.
+            out[k] = cond ? `count(case when ${cond[1]} then 1 end)` : `${out.slice(k).join('')}${n.text} ${clause}`;
             out.length = k + 1; kinds.length = k + 1;
             i = j;
             continue;
@@ -252,6 +256,13 @@ class Translator {
         }
         push(n.text, KEYWORDS.has(lower) ? 'word' : 'operand');
         continue;
+      }
+      if (n.kind === 'num' && /\./.test(n.text) && !/e/i.test(n.text)) {
+        // A decimal literal next to `/`: DuckDB divides in DOUBLE, Trino in DECIMAL rounded to the
+        // literal's scale (123456789 / 60000.0 = 2057.6): make it a double, as DuckDB treats it.
+        const k = lastOperand();
+        const before = k >= 0 && out[k] === '/';
+        if (before || isOp(items[nextIdx(items, i + 1)], '/')) { push(`cast(${n.text} as double)`, 'operand'); continue; }
       }
       push(n.text, 'operand'); // str, qid, num
     }
@@ -348,7 +359,9 @@ class Translator {
         const h = `(${q}e0 * (count(${x}) - 1))`;
         const lo = `element_at(${sorted}, cast(floor(${h}) as bigint) + 1)`;
         const hi = `element_at(${sorted}, cast(ceiling(${h}) as bigint) + 1)`;
-        return `(case when count(${x}) = 0 then null else cast(${lo} as double) + (${h} - floor(${h})) * (cast(${hi} as double) - cast(${lo} as double)) end)`;
+        // DuckDB interpolates as lo * (1 - d) + hi * d (bit for bit; lo + d * (hi - lo) differs in the last bit)
+        const d = `(${h} - floor(${h}))`;
+        return `(case when count(${x}) = 0 then null else cast(${lo} as double) * (1 - ${d}) + cast(${hi} as double) * ${d} end)`;
       }
       case 'getvariable': {
         want(1);
