@@ -1,25 +1,34 @@
 import { defineTable } from '../../lib/table-spec.ts';
-import { HAS_FEATURES, rowsWithoutFeatures, syntheticShare, STREAMS_SENTENCE } from '../shared/feature-sql.ts';
+import { HAS_FEATURES, exactAvg, rowsWithoutFeatures, syntheticShare, STREAMS_SENTENCE } from '../shared/feature-sql.ts';
 
 export const DISTRIBUTION_FEATURES = ['valence', 'energy', 'danceability', 'acousticness', 'instrumentalness', 'speechiness', 'loudness', 'tempo'];
 
 const featureList = DISTRIBUTION_FEATURES.map((f) => `('${f}')`).join(', ');
-const featureArray = `[${DISTRIBUTION_FEATURES.map((f) => `'${f}'`).join(', ')}]`;
 
-// One aggregate pass over the plays computes every feature's statistics side by side (much faster
-// than one group per play and feature), then they are turned into one row per feature.
+// One aggregate pass over the plays computes every feature's statistics side by side, as columns
+// <feature>__<statistic> (much faster than one group per play and feature); the cross join with the
+// feature names then picks each row's columns. Plain CASE rather than structs and unnest, so that the
+// same SQL runs on DuckDB and Trino.
+const STATISTICS = ['mean', 'std_dev', 'min', 'max', 'median', 'p25', 'p75', 'sample_size', 'synthetic_share'] as const;
 const statsOf = (f: string) => {
   const d = f === 'tempo' ? 1 : 3;
-  const q = (i: number) => `round(quantile_cont(${f}, [0.25, 0.5, 0.75])[${i}], ${d})`;
-  return `struct_pack(
-            feature_name := '${f}',
-            mean := round(avg(${f}), ${d}), std_dev := round(stddev_samp(${f}), ${d}),
-            min := round(min(${f}), ${d}), max := round(max(${f}), ${d}),
-            median := ${q(2)}, p25 := ${q(1)}, p75 := ${q(3)},
-            sample_size := count(${f})::bigint,
-            synthetic_share := ${syntheticShare(`case when ${f} is not null then feature_source end`)}
-        )`;
+  const q = (p: number) => `round(quantile_cont(${f}, ${p}), ${d})`;
+  const values: Record<(typeof STATISTICS)[number], string> = {
+    mean: `round(${exactAvg(f)}, ${d})`, std_dev: `round(stddev_samp(${f}), ${d})`,
+    min: `round(min(${f}), ${d})`, max: `round(max(${f}), ${d})`,
+    median: q(0.5), p25: q(0.25), p75: q(0.75),
+    sample_size: `count(${f})::bigint`,
+    synthetic_share: syntheticShare(`case when ${f} is not null then feature_source end`),
+  };
+  return STATISTICS.map((s) => `${values[s]} as ${f}__${s}`).join(',\n        ');
 };
+
+/** The statistic of the row's feature: picks the column of feature_name from the wide row w. */
+const pick = (s: string) =>
+  `case f.feature_name ${DISTRIBUTION_FEATURES.map((f) => `when '${f}' then w.${f}__${s}`).join(' ')} end`;
+
+/** Sort key of feature_name: its position in DISTRIBUTION_FEATURES. */
+const featureOrder = `case feature_name ${DISTRIBUTION_FEATURES.map((f, i) => `when '${f}' then ${i + 1}`).join(' ')} end`;
 
 export default defineTable({
   layer: 'gold',
@@ -70,27 +79,21 @@ features(feature_name) as (
 stats_wide as (
     select
         listener_id,
-        [
         ${DISTRIBUTION_FEATURES.map(statsOf).join(',\n        ')}
-        ] as per_feature
     from featured
     group by listener_id
-),
-
-stats as (
-    select listener_id, unnest(per_feature, recursive := true)
-    from stats_wide
 )
 
 select
     l.listener_id, f.feature_name,
-    s.mean::double as mean, s.std_dev::double as std_dev, s.min::double as min, s.max::double as max,
-    s.median::double as median, s.p25::double as p25, s.p75::double as p75,
-    coalesce(s.sample_size, 0)::bigint as sample_size,
+    (${pick('mean')})::double as mean, (${pick('std_dev')})::double as std_dev,
+    (${pick('min')})::double as min, (${pick('max')})::double as max,
+    (${pick('median')})::double as median, (${pick('p25')})::double as p25, (${pick('p75')})::double as p75,
+    coalesce(${pick('sample_size')}, 0)::bigint as sample_size,
     l.rows_without_features,
-    s.synthetic_share
+    ${pick('synthetic_share')} as synthetic_share
 from listeners as l
 cross join features as f
-left join stats as s on s.listener_id = l.listener_id and s.feature_name = f.feature_name`,
-  orderBy: `listener_id, list_position(${featureArray}, feature_name)`,
+left join stats_wide as w on w.listener_id = l.listener_id`,
+  orderBy: `listener_id, ${featureOrder}`,
 });

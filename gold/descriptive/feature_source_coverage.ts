@@ -34,8 +34,8 @@ select
     listener_id,
     feature_source,
     record_count,
-    round(100.0 * record_count / sum(record_count) over (partition by listener_id), 2)::double as percentage,
+    round(100.0 * record_count::double / sum(record_count) over (partition by listener_id), 2)::double as percentage,
     (case when feature_source = 'none' then null when feature_source = 'synthetic' then 1.0 else 0.0 end)::double as synthetic_share
 from by_source`,
-  orderBy: "listener_id, list_position(['spotify_api', 'kaggle', 'synthetic', 'none'], feature_source) nulls last, feature_source",
+  orderBy: "listener_id, case feature_source when 'spotify_api' then 1 when 'kaggle' then 2 when 'synthetic' then 3 when 'none' then 4 end nulls last, feature_source",
 });

@@ -37,7 +37,7 @@ by_date as (
         ${avgOf('energy')} as avg_energy,
         ${avgOf('tempo')} as avg_tempo,
         count(*) filter (where is_weekend)::bigint as weekend_plays,
-        ${rounded('coalesce(sum(ms_played), 0) / 60000.0')} as minutes_played,
+        ${rounded('coalesce(sum(ms_played), 0)::double / 60000')} as minutes_played,
         ${rowsWithoutFeatures()} as rows_without_features,
         ${syntheticShare()} as synthetic_share
     from events

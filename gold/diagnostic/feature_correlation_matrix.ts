@@ -30,12 +30,23 @@ both_orders as (
     select listener_id, feature_2 as row_feature, feature_1 as column_feature, correlation, sample_size, synthetic_share from pairs
 ),
 
+-- the diagonal's synthetic_share is the one of the feature's largest pair sample (ties: the first
+-- column feature), so that both engines pick the same row
+ranked as (
+    select *,
+        row_number() over (
+            partition by listener_id, row_feature
+            order by (synthetic_share is null)::integer, sample_size desc, column_feature
+        ) as pick
+    from both_orders
+),
+
 diagonal as (
     select listener_id, row_feature, row_feature as column_feature,
-        case when count(correlation) > 0 then 1.0 end::double as correlation,
+        cast(case when count(correlation) > 0 then 1.0 end as double) as correlation,
         max(sample_size)::bigint as sample_size,
-        arg_max(synthetic_share, sample_size) as synthetic_share
-    from both_orders
+        max(synthetic_share) filter (where pick = 1) as synthetic_share
+    from ranked
     group by listener_id, row_feature
 )
 

@@ -6,14 +6,23 @@ export const CORRELATED_FEATURES = ['valence', 'energy', 'danceability', 'acoust
 /** The 21 pairs (i < j) in the order of CORRELATED_FEATURES. */
 export const FEATURE_PAIRS: [string, string][] = CORRELATED_FEATURES.flatMap((a, i) => CORRELATED_FEATURES.slice(i + 1).map((b): [string, string] => [a, b]));
 
-// All 21 correlations come from one aggregate pass over the plays, then become one row per pair.
-const pairStats = FEATURE_PAIRS.map(([a, b]) => `struct_pack(
-            feature_1 := '${a}',
-            feature_2 := '${b}',
-            correlation := ${rounded(corrOf(a, b))},
-            sample_size := count(*) filter (where ${a} is not null and ${b} is not null)::bigint,
-            synthetic_share := ${syntheticShare(`case when ${a} is not null and ${b} is not null then feature_source end`)}
-        )`).join(',\n        ');
+// All 21 correlations come from one aggregate pass over the plays, as columns <a>__<b>__<statistic>;
+// a cross join with the list of pairs then picks each pair's columns (plain CASE rather than structs
+// and unnest, so that the same SQL runs on DuckDB and Trino).
+const pairStats = FEATURE_PAIRS.map(([a, b]) => [
+  `${rounded(corrOf(a, b))} as ${a}__${b}__correlation`,
+  `count(*) filter (where ${a} is not null and ${b} is not null)::bigint as ${a}__${b}__sample_size`,
+  `${syntheticShare(`case when ${a} is not null and ${b} is not null then feature_source end`)} as ${a}__${b}__synthetic_share`,
+].join(',\n        ')).join(',\n        ');
+
+const pairList = FEATURE_PAIRS.map(([a, b]) => `('${a}', '${b}')`).join(', ');
+
+/** The statistic of the row's pair, picked from the wide row w. */
+const pick = (s: string) =>
+  `case p.feature_1 || '|' || p.feature_2 ${FEATURE_PAIRS.map(([a, b]) => `when '${a}|${b}' then w.${a}__${b}__${s}`).join(' ')} end`;
+
+/** Sort key of a pair: its position in FEATURE_PAIRS. */
+const pairOrder = `case feature_1 || '|' || feature_2 ${FEATURE_PAIRS.map(([a, b], i) => `when '${a}|${b}' then ${i + 1}`).join(' ')} end`;
 
 export default defineTable({
   layer: 'gold',
@@ -49,16 +58,22 @@ featured as (
 pairs_wide as (
     select
         listener_id,
-        [
         ${pairStats}
-        ] as pairs
     from featured
     group by listener_id
 ),
 
+pair_names(feature_1, feature_2) as (
+    values ${pairList}
+),
+
 pairs as (
-    select listener_id, unnest(pairs, recursive := true)
-    from pairs_wide
+    select w.listener_id, p.feature_1, p.feature_2,
+        ${pick('correlation')} as correlation,
+        ${pick('sample_size')} as sample_size,
+        ${pick('synthetic_share')} as synthetic_share
+    from pairs_wide as w
+    cross join pair_names as p
 )
 
 select
@@ -75,5 +90,5 @@ select
     sample_size,
     synthetic_share
 from pairs`,
-  orderBy: `listener_id, list_position([${FEATURE_PAIRS.map(([a, b]) => `'${a}|${b}'`).join(', ')}], feature_1 || '|' || feature_2)`,
+  orderBy: `listener_id, ${pairOrder}`,
 });

@@ -1,5 +1,5 @@
 import { defineTable } from '../../lib/table-spec.ts';
-import { HAS_FEATURES, rounded, STREAMS_ONLY_SENTENCE } from '../shared/feature-sql.ts';
+import { HAS_FEATURES, exactAvg, rounded, STREAMS_ONLY_SENTENCE } from '../shared/feature-sql.ts';
 
 export const STABLE_WITHIN = 0.2;
 export const MAJOR_ABOVE = 0.5;
@@ -55,7 +55,7 @@ shifts as (
             when abs(round(valence_change, 6)) <= ${STABLE_WITHIN} and abs(round(energy_change, 6)) <= ${STABLE_WITHIN} then 'Stable'
             else 'Minor_Shift'
         end as shift_magnitude,
-        ((feature_source = 'synthetic')::integer + (previous_feature_source = 'synthetic')::integer) / 2.0 as pair_synthetic_share
+        ((feature_source = 'synthetic')::integer + (previous_feature_source = 'synthetic')::integer)::double / 2 as pair_synthetic_share
     from with_previous
     where has_features and previous_has_features and valence_change is not null and energy_change is not null
 ),
@@ -66,8 +66,8 @@ by_hour_and_magnitude as (
         hour_of_day,
         shift_magnitude,
         count(*)::bigint as shift_count,
-        ${rounded('avg(valence_change)')} as avg_valence_change,
-        ${rounded('avg(energy_change)')} as avg_energy_change,
+        ${rounded(exactAvg('valence_change'))} as avg_valence_change,
+        ${rounded(exactAvg('energy_change'))} as avg_energy_change,
         avg(pair_synthetic_share)::double as synthetic_share
     from shifts
     group by listener_id, hour_of_day, shift_magnitude
@@ -77,5 +77,5 @@ select
     listener_id, hour_of_day::integer as hour_of_day, shift_magnitude, shift_count,
     avg_valence_change, avg_energy_change, synthetic_share
 from by_hour_and_magnitude`,
-  orderBy: "listener_id, hour_of_day, list_position(['Stable', 'Minor_Shift', 'Major_Shift'], shift_magnitude)",
+  orderBy: "listener_id, hour_of_day, case shift_magnitude when 'Stable' then 1 when 'Minor_Shift' then 2 when 'Major_Shift' then 3 end",
 });

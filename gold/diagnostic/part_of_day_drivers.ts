@@ -62,7 +62,7 @@ by_part as (
 select
     by_part.listener_id,
     part_of_day,
-    list_position([${PARTS_OF_DAY.map((p) => `'${p}'`).join(', ')}], part_of_day)::integer as part_of_day_order,
+    (case part_of_day ${PARTS_OF_DAY.map((p, i) => `when '${p}' then ${i + 1}`).join(' ')} end)::integer as part_of_day_order,
     total_plays, avg_valence, avg_energy, avg_danceability, avg_acousticness, avg_instrumentalness, avg_tempo,
     valence_stddev as valence_consistency,
     energy_stddev as energy_consistency,

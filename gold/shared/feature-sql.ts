@@ -91,9 +91,21 @@ export function rounded(expr: string, digits = 3): string {
   return `round(${expr}, ${digits})::double`;
 }
 
+/**
+ * Aggregate: the average of `expr` (over the rows where `where` holds, if given) from an exact sum: the
+ * values are summed as DECIMAL(18, 9) (features have at most 9 decimals), so the result does not depend
+ * on the order of summation. avg() of doubles does, in the last bit, on DuckDB from run to run and
+ * between DuckDB and Trino; a mean lying exactly on a rounding boundary (0.0425) would then round to
+ * 0.042 on one run and 0.043 on another. Null when no row has a value.
+ */
+export function exactAvg(expr: string, where?: string): string {
+  const f = where ? ` filter (where ${where})` : '';
+  return `(cast(sum(cast(${expr} as decimal(18, 9)))${f} as double) / nullif(count(${expr})${f}, 0))`;
+}
+
 /** Aggregate: rounded average of a feature over the group's streams with features. */
 export function avgOf(column: string): string {
-  return rounded(`avg(${column}) filter (where ${HAS_FEATURES})`, digitsFor(column));
+  return rounded(exactAvg(column, HAS_FEATURES), digitsFor(column));
 }
 
 /** Aggregate: rounded sample standard deviation over the streams with features (null with fewer than two). */

@@ -28,19 +28,19 @@ export function groupContrastSql(source: string, group: string, value: string, p
         select listener_id, date_local, ${group} as grp, count(${value})::double as n, sum(${value}) as s
         from ${source}
         where ${HAS_FEATURES} and ${value} is not null
-        group by all
+        group by listener_id, date_local, ${group}
     ),
     days as (
-        select listener_id, date_local, sum(n) as n, sum(s) as s from day_group group by all
+        select listener_id, date_local, sum(n) as n, sum(s) as s from day_group group by listener_id, date_local
     ),
     listener_totals as (
-        select listener_id, sum(n) as n, sum(s) as s, count(*) as days from days group by all
+        select listener_id, sum(n) as n, sum(s) as s, count(*) as days from days group by listener_id
     ),
     group_totals as (
         select g.listener_id, g.grp, sum(g.n) as n_g, sum(g.s) / sum(g.n) as m_g, count(*) as days_g,
             any_value(l.n) - sum(g.n) as n_r, (any_value(l.s) - sum(g.s)) / nullif(any_value(l.n) - sum(g.n), 0) as m_r,
             any_value(l.days) as days_all
-        from day_group g join listener_totals l using (listener_id)
+        from day_group g join listener_totals l on l.listener_id = g.listener_id
         group by g.listener_id, g.grp
     ),
     contributions as (
@@ -55,15 +55,15 @@ export function groupContrastSql(source: string, group: string, value: string, p
     ),
     variance as (
         select listener_id, grp, sum(u * u) as su2, count(*) filter (where in_rest) as days_r
-        from contributions group by all
+        from contributions group by listener_id, grp
     ),
     intervals as (
         select t.listener_id, t.grp, t.days_g::bigint as days_in_group, coalesce(v.days_r, 0)::bigint as days_in_rest,
-            case when t.days_g >= ${MIN_CONTRAST_DAYS} and v.days_r >= ${MIN_CONTRAST_DAYS} then
-                round(t.m_g - t.m_r - ${Z95} * sqrt(t.days_all / (t.days_all - 1) * v.su2), 4) end::double as lo,
-            case when t.days_g >= ${MIN_CONTRAST_DAYS} and v.days_r >= ${MIN_CONTRAST_DAYS} then
-                round(t.m_g - t.m_r + ${Z95} * sqrt(t.days_all / (t.days_all - 1) * v.su2), 4) end::double as hi
-        from group_totals t left join variance v using (listener_id, grp)
+            cast(case when t.days_g >= ${MIN_CONTRAST_DAYS} and v.days_r >= ${MIN_CONTRAST_DAYS} then
+                round(t.m_g - t.m_r - ${Z95} * sqrt(t.days_all::double / nullif(t.days_all - 1, 0) * v.su2), 4) end as double) as lo,
+            cast(case when t.days_g >= ${MIN_CONTRAST_DAYS} and v.days_r >= ${MIN_CONTRAST_DAYS} then
+                round(t.m_g - t.m_r + ${Z95} * sqrt(t.days_all::double / nullif(t.days_all - 1, 0) * v.su2), 4) end as double) as hi
+        from group_totals t left join variance v on v.listener_id = t.listener_id and v.grp = t.grp
     )
     select listener_id, grp, days_in_group, days_in_rest,
         lo as ${prefix}diff_ci_low, hi as ${prefix}diff_ci_high,
