@@ -90,7 +90,7 @@ select
     s.cohort_median,
     s.cohort_p25,
     s.cohort_p75,
-    case when r.value is not null then ${rounded('100.0 * (r.at_or_below - 0.5 * r.equal) / s.n_listeners', 1)} end as percentile_in_cohort,
+    case when r.value is not null then ${rounded('(100.0 * (r.at_or_below - 0.5 * r.equal))::double / s.n_listeners', 1)} end as percentile_in_cohort,
     s.n_listeners
 from ranked r
 join stats s using (cohort, metric)`,

@@ -37,9 +37,10 @@ months as (
 ),
 
 play_genres as (
-    select listener_id, month_local, unnest(genres) as genre, 1.0 / len(genres) as weight
-    from events
-    where len(genres) > 0
+    select e.listener_id, e.month_local, g.genre, 1::double / len(e.genres) as weight
+    from events e
+    cross join unnest(e.genres) as g(genre)
+    where len(e.genres) > 0
 ),
 
 by_genre as (
