@@ -17,6 +17,18 @@ const EXPECTED_BY_HISTORY = Array.from({ length: ANOMALY_WINDOW - ANOMALY_MIN_HI
   const q = trailingZExceedance(Z_ANOMALY, ANOMALY_MIN_HISTORY + i);
   return 1 - (1 - q) ** 2;
 });
+
+/**
+ * The expected share of a play with `history` earlier plays (null below ANOMALY_MIN_HISTORY), as a CASE
+ * over the history lengths (portable: Trino spells list literals ARRAY[...]). Each value goes through
+ * DECIMAL(18, 17), the type DuckDB gave the list literal this replaced, so the doubles stay the same.
+ */
+function expectedShareCase(history: string): string {
+  const branches = EXPECTED_BY_HISTORY.map((p, i) =>
+    `            when ${ANOMALY_MIN_HISTORY + i} then cast(cast(${p} as decimal(18, 17)) as double)`);
+  return `case ${history}\n${branches.join('\n')}\n        end`;
+}
+
 export const SEVERITY_HIGH = 3;
 export const SEVERITY_MEDIUM = 2.5;
 
@@ -89,7 +101,7 @@ scored as (
         history >= ${ANOMALY_MIN_HISTORY} as is_scored,
         case when history >= ${ANOMALY_MIN_HISTORY} then ${absZ('valence')} end as valence_z,
         case when history >= ${ANOMALY_MIN_HISTORY} then ${absZ('energy')} end as energy_z,
-        case when history >= ${ANOMALY_MIN_HISTORY} then list_extract([${EXPECTED_BY_HISTORY.join(', ')}]::double[], (history - ${ANOMALY_MIN_HISTORY} + 1)::integer) end as expected_share
+        ${expectedShareCase('history')} as expected_share
     from with_baseline
 ),
 
@@ -126,7 +138,7 @@ classified as (
 
 select
     listener_id, hour_of_day::integer as hour_of_day, plays_with_features, scored_plays, anomaly_count,
-    (anomaly_count / scored_plays)::double as observed_anomaly_share, expected_anomaly_share, baseline_valence, baseline_energy,
+    anomaly_count::double / scored_plays as observed_anomaly_share, expected_anomaly_share, baseline_valence, baseline_energy,
     valence_stddev, energy_stddev, avg_valence_deviation, avg_energy_deviation, anomaly_severity,
     case anomaly_severity
         when 'High' then 'At this hour some plays are far from your usual music for the hour: a clear break from habit'
@@ -135,5 +147,5 @@ select
     end as interpretation,
     synthetic_share
 from classified`,
-  orderBy: "listener_id, list_position(['High', 'Medium', 'Low'], anomaly_severity), hour_of_day",
+  orderBy: "listener_id, case anomaly_severity when 'High' then 1 when 'Medium' then 2 else 3 end, hour_of_day",
 });
