@@ -59,6 +59,6 @@ select
     m.month_plays,
     ${rounded('m.genre_matched_plays::double / m.month_plays')} as genre_coverage
 from by_genre g
-join months m using (listener_id, month_local)`,
+join months m on m.listener_id = g.listener_id and m.month_local = g.month_local`,
   orderBy: 'listener_id, month_local, genre',
 });

@@ -106,7 +106,7 @@ select
     s.median_session_plays,
     s.median_session_minutes
 from by_month m
-left join diversity d using (listener_id, month_local)
-left join session_stats s using (listener_id, month_local)`,
+left join diversity d on d.listener_id = m.listener_id and d.month_local = m.month_local
+left join session_stats s on s.listener_id = m.listener_id and s.month_local = m.month_local`,
   orderBy: 'listener_id, month_local',
 });

@@ -141,7 +141,7 @@ profiles as (
         ${rounded('t.mean_popularity', 1)} as mean_popularity,
         ${rounded('t.popularity_plays::double / t.plays')} as popularity_coverage
     from totals t
-    left join diversity d using (listener_id)
+    left join diversity d on d.listener_id = t.listener_id
 ),
 
 levels as (
