@@ -20,12 +20,13 @@ const EXPECTED_BY_HISTORY = Array.from({ length: ANOMALY_WINDOW - ANOMALY_MIN_HI
 
 /**
  * The expected share of a play with `history` earlier plays (null below ANOMALY_MIN_HISTORY), as a CASE
- * over the history lengths (portable: Trino spells list literals ARRAY[...]). Each value goes through
- * DECIMAL(18, 17), the type DuckDB gave the list literal this replaced, so the doubles stay the same.
+ * over the history lengths (portable: Trino spells list literals ARRAY[...]). The values are
+ * DECIMAL(18, 17), so that their average over an hour is taken from an exact sum: avg(double) depends
+ * on the summation order in the last bits (DuckDB run to run, and DuckDB vs Trino).
  */
 function expectedShareCase(history: string): string {
   const branches = EXPECTED_BY_HISTORY.map((p, i) =>
-    `            when ${ANOMALY_MIN_HISTORY + i} then cast(cast(${p} as decimal(18, 17)) as double)`);
+    `            when ${ANOMALY_MIN_HISTORY + i} then cast(${p} as decimal(18, 17))`);
   return `case ${history}\n${branches.join('\n')}\n        end`;
 }
 
@@ -112,7 +113,7 @@ by_hour as (
         count(*)::bigint as plays_with_features,
         count(*) filter (where is_scored)::bigint as scored_plays,
         count(*) filter (where round(valence_z, 6) > ${Z_ANOMALY} or round(energy_z, 6) > ${Z_ANOMALY})::bigint as anomaly_count,
-        avg(expected_share) as expected_anomaly_share,
+        cast(sum(expected_share) as double) / nullif(count(expected_share), 0) as expected_anomaly_share,
         ${avgOf('valence')} as baseline_valence,
         ${avgOf('energy')} as baseline_energy,
         ${stddevOf('valence')} as valence_stddev,
