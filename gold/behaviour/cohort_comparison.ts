@@ -48,7 +48,7 @@ listener_studies as (
 studied as (
     select p.*, coalesce(s.study_id, '${DEFAULT_STUDY}') as study_id
     from profiles p
-    left join listener_studies s using (listener_id)
+    left join listener_studies s on s.listener_id = p.listener_id
 ),
 
 cohorts as (
@@ -58,8 +58,17 @@ cohorts as (
     from studied
 ),
 
+metrics as (
+    select * from (values ${COHORT_METRICS.map((m) => `('${m}')`).join(', ')}) as m(metric)
+),
+
 long as (
-${COHORT_METRICS.map((m) => `    select listener_id, cohort, '${m}' as metric, ${m}::double as value from cohorts`).join('\n    union all\n')}
+    select c.listener_id, c.cohort, m.metric,
+        case m.metric
+${COHORT_METRICS.map((m) => `            when '${m}' then c.${m}::double`).join('\n')}
+        end as value
+    from cohorts c
+    cross join metrics m
 ),
 
 stats as (
@@ -90,9 +99,9 @@ select
     s.cohort_median,
     s.cohort_p25,
     s.cohort_p75,
-    case when r.value is not null then ${rounded('100.0 * (r.at_or_below - 0.5 * r.equal) / s.n_listeners', 1)} end as percentile_in_cohort,
+    case when r.value is not null then ${rounded('(100.0 * (r.at_or_below - 0.5 * r.equal))::double / s.n_listeners', 1)} end as percentile_in_cohort,
     s.n_listeners
 from ranked r
-join stats s using (cohort, metric)`,
+join stats s on s.cohort = r.cohort and s.metric = r.metric`,
   orderBy: 'listener_id, metric',
 });

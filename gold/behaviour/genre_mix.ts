@@ -37,9 +37,10 @@ months as (
 ),
 
 play_genres as (
-    select listener_id, month_local, unnest(genres) as genre, 1.0 / len(genres) as weight
-    from events
-    where len(genres) > 0
+    select e.listener_id, e.month_local, g.genre, 1::double / len(e.genres) as weight
+    from events e
+    cross join unnest(e.genres) as g(genre)
+    where len(e.genres) > 0
 ),
 
 by_genre as (
@@ -58,6 +59,6 @@ select
     m.month_plays,
     ${rounded('m.genre_matched_plays::double / m.month_plays')} as genre_coverage
 from by_genre g
-join months m using (listener_id, month_local)`,
+join months m on m.listener_id = g.listener_id and m.month_local = g.month_local`,
   orderBy: 'listener_id, month_local, genre',
 });

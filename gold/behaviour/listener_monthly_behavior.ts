@@ -48,10 +48,10 @@ by_month as (
         listener_id,
         month_local,
         count(*)::bigint as plays,
-        case when count(is_stream) > 0 then count(*) filter (where is_stream) end::bigint as streams,
-        ${rounded('sum(ms_played) / 60000.0')} as minutes_played,
+        (case when count(is_stream) > 0 then count(*) filter (where is_stream) end)::bigint as streams,
+        ${rounded('sum(ms_played)::double / 60000')} as minutes_played,
         count(is_skip)::bigint as skip_known_plays,
-        case when count(is_skip) > 0 then count(*) filter (where is_skip) end::bigint as skips,
+        (case when count(is_skip) > 0 then count(*) filter (where is_skip) end)::bigint as skips,
         count(distinct song_key)::bigint as distinct_tracks,
         count(distinct artist_key)::bigint as distinct_artists,
         count(*) filter (where is_first_track_play)::bigint as new_tracks,
@@ -106,7 +106,7 @@ select
     s.median_session_plays,
     s.median_session_minutes
 from by_month m
-left join diversity d using (listener_id, month_local)
-left join session_stats s using (listener_id, month_local)`,
+left join diversity d on d.listener_id = m.listener_id and d.month_local = m.month_local
+left join session_stats s on s.listener_id = m.listener_id and s.month_local = m.month_local`,
   orderBy: 'listener_id, month_local',
 });

@@ -125,23 +125,23 @@ profiles as (
         t.last_played_at,
         t.first_date_local,
         t.last_date_local,
-        (t.last_date_local - t.first_date_local + 1)::bigint as span_days,
+        (date_diff('day', t.first_date_local, t.last_date_local) + 1)::bigint as span_days,
         t.days_active,
-        ${rounded('t.days_active / (t.last_date_local - t.first_date_local + 1)')} as active_day_share,
+        ${rounded("t.days_active::double / (date_diff('day', t.first_date_local, t.last_date_local) + 1)")} as active_day_share,
         t.plays,
-        ${rounded('t.plays / t.days_active')} as plays_per_active_day,
+        ${rounded('t.plays::double / t.days_active')} as plays_per_active_day,
         t.distinct_tracks,
         t.distinct_artists,
-        ${rounded('t.night_plays / t.plays')} as night_share,
-        ${rounded('t.weekend_plays / t.plays')} as weekend_share,
+        ${rounded('t.night_plays::double / t.plays')} as night_share,
+        ${rounded('t.weekend_plays::double / t.plays')} as weekend_share,
         d.artist_entropy_bits,
-        ${rounded('t.first_artist_plays / nullif(t.artist_plays, 0)')} as new_artist_share,
+        ${rounded('t.first_artist_plays::double / nullif(t.artist_plays, 0)')} as new_artist_share,
         t.skip_known_plays,
-        ${rounded('t.skips / nullif(t.skip_known_plays, 0)')} as skip_rate,
+        ${rounded('t.skips::double / nullif(t.skip_known_plays, 0)')} as skip_rate,
         ${rounded('t.mean_popularity', 1)} as mean_popularity,
-        ${rounded('t.popularity_plays / t.plays')} as popularity_coverage
+        ${rounded('t.popularity_plays::double / t.plays')} as popularity_coverage
     from totals t
-    left join diversity d using (listener_id)
+    left join diversity d on d.listener_id = t.listener_id
 ),
 
 levels as (

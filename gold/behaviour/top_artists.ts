@@ -40,8 +40,8 @@ spellings as (
 by_artist as (
     select listener_id, artist_key,
         count(*)::bigint as plays,
-        case when count(is_stream) > 0 then count(*) filter (where is_stream) end::bigint as streams,
-        ${rounded('sum(ms_played) / 60000.0')} as minutes_played,
+        (case when count(is_stream) > 0 then count(*) filter (where is_stream) end)::bigint as streams,
+        ${rounded('sum(ms_played)::double / 60000')} as minutes_played,
         min(played_at) as first_played_at
     from events
     group by listener_id, artist_key

@@ -17,6 +17,19 @@ const EXPECTED_BY_HISTORY = Array.from({ length: ANOMALY_WINDOW - ANOMALY_MIN_HI
   const q = trailingZExceedance(Z_ANOMALY, ANOMALY_MIN_HISTORY + i);
   return 1 - (1 - q) ** 2;
 });
+
+/**
+ * The expected share of a play with `history` earlier plays (null below ANOMALY_MIN_HISTORY), as a CASE
+ * over the history lengths (portable: Trino spells list literals ARRAY[...]). The values are
+ * DECIMAL(18, 17), so that their average over an hour is taken from an exact sum: avg(double) depends
+ * on the summation order in the last bits (DuckDB run to run, and DuckDB vs Trino).
+ */
+function expectedShareCase(history: string): string {
+  const branches = EXPECTED_BY_HISTORY.map((p, i) =>
+    `            when ${ANOMALY_MIN_HISTORY + i} then cast(${p} as decimal(18, 17))`);
+  return `case ${history}\n${branches.join('\n')}\n        end`;
+}
+
 export const SEVERITY_HIGH = 3;
 export const SEVERITY_MEDIUM = 2.5;
 
@@ -89,7 +102,7 @@ scored as (
         history >= ${ANOMALY_MIN_HISTORY} as is_scored,
         case when history >= ${ANOMALY_MIN_HISTORY} then ${absZ('valence')} end as valence_z,
         case when history >= ${ANOMALY_MIN_HISTORY} then ${absZ('energy')} end as energy_z,
-        case when history >= ${ANOMALY_MIN_HISTORY} then list_extract([${EXPECTED_BY_HISTORY.join(', ')}]::double[], (history - ${ANOMALY_MIN_HISTORY} + 1)::integer) end as expected_share
+        ${expectedShareCase('history')} as expected_share
     from with_baseline
 ),
 
@@ -100,7 +113,7 @@ by_hour as (
         count(*)::bigint as plays_with_features,
         count(*) filter (where is_scored)::bigint as scored_plays,
         count(*) filter (where round(valence_z, 6) > ${Z_ANOMALY} or round(energy_z, 6) > ${Z_ANOMALY})::bigint as anomaly_count,
-        avg(expected_share) as expected_anomaly_share,
+        cast(sum(expected_share) as double) / nullif(count(expected_share), 0) as expected_anomaly_share,
         ${avgOf('valence')} as baseline_valence,
         ${avgOf('energy')} as baseline_energy,
         ${stddevOf('valence')} as valence_stddev,
@@ -126,7 +139,7 @@ classified as (
 
 select
     listener_id, hour_of_day::integer as hour_of_day, plays_with_features, scored_plays, anomaly_count,
-    (anomaly_count / scored_plays)::double as observed_anomaly_share, expected_anomaly_share, baseline_valence, baseline_energy,
+    anomaly_count::double / scored_plays as observed_anomaly_share, expected_anomaly_share, baseline_valence, baseline_energy,
     valence_stddev, energy_stddev, avg_valence_deviation, avg_energy_deviation, anomaly_severity,
     case anomaly_severity
         when 'High' then 'At this hour some plays are far from your usual music for the hour: a clear break from habit'
@@ -135,5 +148,5 @@ select
     end as interpretation,
     synthetic_share
 from classified`,
-  orderBy: "listener_id, list_position(['High', 'Medium', 'Low'], anomaly_severity), hour_of_day",
+  orderBy: "listener_id, case anomaly_severity when 'High' then 1 when 'Medium' then 2 else 3 end, hour_of_day",
 });

@@ -4,6 +4,10 @@ import { HAS_FEATURES, moodCategory, STREAMS_ONLY_SENTENCE } from '../shared/fea
 /** Valence level of a mood category: Sad_* low, Neutral middle, Happy_* high. */
 const level = (mood: string) => `case when ${mood} like 'Happy%' then 3 when ${mood} like 'Sad%' then 1 else 2 end`;
 
+/** Rows of a listener in this mood order (a CASE, portable to Trino). */
+const MOOD_ORDER = ['Happy_Energetic', 'Happy_Calm', 'Neutral', 'Sad_Energetic', 'Sad_Calm'] as const;
+const moodOrder = (mood: string) => `case ${mood} ${MOOD_ORDER.map((m, i) => `when '${m}' then ${i + 1}`).join(' ')} end`;
+
 export const PATTERN_TYPES = ['Mood Persistence', 'Mood Lift', 'Mood Dip', 'Energy Shift'] as const;
 
 export default defineTable({
@@ -59,7 +63,7 @@ with_previous as (
 transitions as (
     select
         listener_id, from_mood, to_mood,
-        ((feature_source = 'synthetic')::integer + (previous_feature_source = 'synthetic')::integer) / 2.0 as pair_synthetic_share
+        ((feature_source = 'synthetic')::integer + (previous_feature_source = 'synthetic')::integer)::double / 2 as pair_synthetic_share
     from with_previous
     where has_features and previous_has_features and from_mood is not null and to_mood is not null
 ),
@@ -74,8 +78,8 @@ marginals as (
     select
         *,
         sum(transition_count) over (partition by listener_id) as listener_transitions,
-        sum(transition_count) over (partition by listener_id, from_mood) / sum(transition_count) over (partition by listener_id) as from_share,
-        sum(transition_count) over (partition by listener_id, to_mood) / sum(transition_count) over (partition by listener_id) as to_share
+        cast(sum(transition_count) over (partition by listener_id, from_mood) as double) / sum(transition_count) over (partition by listener_id) as from_share,
+        cast(sum(transition_count) over (partition by listener_id, to_mood) as double) / sum(transition_count) over (partition by listener_id) as to_share
     from counted
 ),
 
@@ -95,7 +99,7 @@ independence as (
 ),
 
 persistence as (
-    select listener_id, sum(case when from_mood = to_mood then transition_count else 0 end) / sum(transition_count) as persistence_share
+    select listener_id, sum(case when from_mood = to_mood then transition_count else 0 end)::double / sum(transition_count) as persistence_share
     from counted
     group by listener_id
 ),
@@ -103,7 +107,7 @@ persistence as (
 typed as (
     select
         m.*,
-        round(transition_count / sum(transition_count) over (partition by m.listener_id, from_mood), 3)::double as transition_probability,
+        round(transition_count::double / sum(transition_count) over (partition by m.listener_id, from_mood), 3)::double as transition_probability,
         round(to_share, 3)::double as independent_probability,
         round(p.persistence_share, 3)::double as persistence_share,
         round(coalesce(i.independent_persistence_share, 0), 3)::double as independent_persistence_share,
@@ -129,5 +133,5 @@ select
     end as behavioral_insight,
     synthetic_share
 from typed`,
-  orderBy: "listener_id, list_position(['Happy_Energetic', 'Happy_Calm', 'Neutral', 'Sad_Energetic', 'Sad_Calm'], from_mood), list_position(['Happy_Energetic', 'Happy_Calm', 'Neutral', 'Sad_Energetic', 'Sad_Calm'], to_mood)",
+  orderBy: `listener_id, ${moodOrder('from_mood')}, ${moodOrder('to_mood')}`,
 });

@@ -20,7 +20,7 @@ const candidates = PLAYLISTS.map((p) => `
     select *, '${p.name}' as playlist_name, '${p.purpose}' as playlist_purpose,
            row_number() over (partition by listener_id order by ${p.by} desc, ${TRACK_TIE_BREAK})::integer as position
     from per_track
-    where ${p.rule}`).join('\n    union all by name');
+    where ${p.rule}`).join('\n    union all');
 
 export default defineTable({
   layer: 'gold',
@@ -74,7 +74,7 @@ per_track as (
         ${syntheticShare()} as synthetic_share
     from events
     where ${HAS_FEATURES}
-    group by all
+    group by listener_id, ${TRACK_KEY}
 ),
 
 playlists as (${candidates}
@@ -85,5 +85,5 @@ select
     avg_danceability, avg_acousticness, avg_instrumentalness, avg_tempo, play_count, synthetic_share
 from playlists
 where position <= ${PLAYLIST_SIZE}`,
-  orderBy: `listener_id, list_position([${PLAYLISTS.map((p) => `'${p.name}'`).join(', ')}], playlist_name), position`,
+  orderBy: `listener_id, case playlist_name ${PLAYLISTS.map((p, i) => `when '${p.name}' then ${i + 1}`).join(' ')} end, position`,
 });
