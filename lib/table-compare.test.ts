@@ -31,6 +31,9 @@ test('compareTables matches rows on the grain and compares doubles within the re
     assert.equal(ne.only_b, 1, 'id 5 is new in c');
     assert.deepEqual(ne.differences.map((d) => [d.column, d.rows]).sort(), [['label', 1], ['x', 1]]);
 
+    const ignored = await compareTables(conn, base, far, ['id'], 1e-9, ['label']);
+    assert.deepEqual(ignored.differences.map((d) => d.column), ['x'], 'an ignored column is not compared');
+
     const schema = await compareTables(conn, base, { ...close, columns: [...COLUMNS.slice(0, 2), { name: 'x', type: 'FLOAT' }] }, ['id']);
     assert.equal(schema.schema_equal, false);
     assert.equal(schema.equal, false);

@@ -30,8 +30,12 @@ function relation(side: TableSide): string {
   return `read_parquet([${side.files.map(quoteLiteral).join(', ')}])`;
 }
 
-/** Compares two builds of one table; grain: its unique key (empty: exact row-for-row comparison). */
-export async function compareTables(conn: DuckDBConnection, a: TableSide, b: TableSide, grain: string[], tolerance = 1e-9): Promise<TableComparison> {
+/**
+ * Compares two builds of one table; grain: its unique key (empty: exact row-for-row comparison);
+ * ignore: columns that describe the build itself (when and how long a model trained), compared by
+ * neither side.
+ */
+export async function compareTables(conn: DuckDBConnection, a: TableSide, b: TableSide, grain: string[], tolerance = 1e-9, ignore: readonly string[] = []): Promise<TableComparison> {
   const schemaEqual = JSON.stringify(a.columns.map((c) => [c.name, c.type])) === JSON.stringify(b.columns.map((c) => [c.name, c.type]));
   const [{ n: rowsA }] = await queryRows<{ n: number }>(conn, `select count(*)::double as n from ${relation(a)}`);
   const [{ n: rowsB }] = await queryRows<{ n: number }>(conn, `select count(*)::double as n from ${relation(b)}`);
@@ -51,7 +55,7 @@ export async function compareTables(conn: DuckDBConnection, a: TableSide, b: Tab
 
   const differences: TableComparison['differences'] = [];
   for (const c of a.columns) {
-    if (grain.includes(c.name)) continue;
+    if (grain.includes(c.name) || ignore.includes(c.name)) continue;
     const col = quoteIdent(c.name);
     const differs = isDouble(c.type)
       ? `not ((a.${col} is null and b.${col} is null) or (isnan(a.${col}) and isnan(b.${col}))
