@@ -7,38 +7,21 @@
 // Readers (superset) can neither read nor write the staging schema.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { BasicAuth, Trino } from 'trino-client';
 import { openDuckDB } from '../duckdb.ts';
 import { STAGING_SCHEMA } from './access-rules.ts';
+import { engineQuery, rawQuery } from './session-test-support.ts';
 
 const dataDir = process.env.LAKEHOUSE_DATA_DIR ?? '';
 const trinoUrl = process.env.TRINO_URL ?? '';
-const caFile = process.env.TRINO_CA_FILE ?? '';
-const skip = !dataDir || !trinoUrl || !caFile || !process.env.TRINO_PASSWORD || !process.env.TRINO_SUPERSET_PASSWORD
+const skip = !dataDir || !trinoUrl || !process.env.TRINO_CA_FILE || !process.env.TRINO_PASSWORD || !process.env.TRINO_SUPERSET_PASSWORD
   ? 'needs the Trino of scripts/test-stack.sh' : false;
 
 const suffix = randomBytes(3).toString('hex');
-const ENGINE_SESSION = { 'lakehouse.timestamp_precision': 'MICROSECONDS' };
-
-/** Runs one statement with a raw trino-client (session properties and headers the wrapper does not set); throws Trino's message. */
-async function run(sql: string, opts: { user?: string; password?: string; session?: Record<string, string>; timeZone?: string } = {}): Promise<unknown[][]> {
-  const user = opts.user ?? 'lakehouse';
-  const trino = Trino.create({
-    server: trinoUrl, catalog: 'lakehouse', source: 'lakehouse-stack-test', auth: new BasicAuth(user, opts.password ?? process.env.TRINO_PASSWORD),
-    ssl: { ca: readFileSync(caFile) }, session: opts.session ?? {},
-    extraHeaders: { 'X-Trino-User': user, ...(opts.timeZone ? { 'X-Trino-Time-Zone': opts.timeZone } : {}) },
-  });
-  const rows: unknown[][] = [];
-  for await (const page of await trino.query(sql)) {
-    if (page.error) throw new Error(`${page.error.errorName}: ${page.error.message}`);
-    if (page.data) rows.push(...page.data);
-  }
-  return rows;
-}
-const engine = (sql: string) => run(sql, { session: ENGINE_SESSION, timeZone: 'UTC' });
+const run = rawQuery;
+const engine = engineQuery;
 const asSuperset = (sql: string) => run(sql, { user: 'superset', password: process.env.TRINO_SUPERSET_PASSWORD });
 
 const staged = (name: string) => `lakehouse."${STAGING_SCHEMA}"."${name}_${suffix}"`;
