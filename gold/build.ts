@@ -83,7 +83,11 @@ async function buildTable(session: LakeSession, tx: LakeTransaction, spec: Table
   checkInputs(session, tx, job);
   const started = Date.now();
   try {
-    if (job.sql) await tx.write(job, { sql: job.sql, orderBy: job.orderBy, inputs: job.inputs });
+    if (job.sql) {
+      await tx.write(job, {
+        sql: job.sql, orderBy: job.orderBy, inputs: job.inputs, portable: true, variables: { [MIN_PLAY_MS_VARIABLE]: session.config.minPlayMs },
+      });
+    }
     else await job.build!(session.context(tx), job);
   } catch (err) {
     if (err instanceof LakehouseError) throw err;

@@ -61,6 +61,8 @@ const schema = z.object({
   modelsDir: z.string().min(1),
   /** Where the catalog forests score the plays' feature vectors: `js` (the library, default) or `sql` (the engine, from their node tables). */
   forestScoring: z.enum(['js', 'sql']),
+  /** Who computes silver and the SQL gold tables: the embedded DuckDB (default) or the Trino at TRINO_URL (lib/trino/engine.ts). */
+  engine: z.enum(['duckdb', 'trino']),
   /** Shortest play (ms) the gold feature statistics and models count as a stream; 0 counts every play. */
   minPlayMs: z.coerce.number().int().min(0).max(86_400_000),
   logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']),
@@ -107,6 +109,8 @@ export interface ConfigOverrides {
   dataDir?: string;
   timezone?: string;
   allowSynthetic?: boolean;
+  /** --engine of run and build. */
+  engine?: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -134,6 +138,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: Env = process.e
     modelsDir: get('LAKEHOUSE_MODELS_DIR') !== undefined ? resolve(cwd, get('LAKEHOUSE_MODELS_DIR')!) : resolve(cwd, overrides.dataDir ?? get('LAKEHOUSE_DATA_DIR') ?? 'data', 'models'),
     minPlayMs: get('LAKEHOUSE_MIN_PLAY_MS') ?? 30_000,
     forestScoring: get('LAKEHOUSE_FOREST_SCORING') ?? 'js',
+    engine: overrides.engine ?? get('LAKEHOUSE_ENGINE') ?? 'duckdb',
     logLevel: get('LOG_LEVEL') ?? 'info',
     spotify: {
       clientId: get('SPOTIFY_CLIENT_ID'),

@@ -6,7 +6,7 @@
 
 /** SQL expression normalising one text expression. */
 export function normaliseSql(expr: string): string {
-  return `trim(regexp_replace(regexp_replace(regexp_replace(strip_accents(lower(coalesce(${expr}, ''))), '\\s+-\\s+.*$', ''), '[\\(\\[][^\\)\\]]*[\\)\\]]', ' ', 'g'), '[^\\pL\\pN]+', ' ', 'g'))`;
+  return `trim(regexp_replace(regexp_replace(regexp_replace(strip_accents(lower(coalesce(${expr}, ''))), '\\s+-\\s+.*$', ''), '[\\(\\[][^\\)\\]]*[\\)\\]]', ' ', 'g'), '[^\\p{L}\\p{N}]+', ' ', 'g'))`;
 }
 
 /** SQL expression for the name key of a track: "<artist> — <title>", null when both are empty. */

@@ -12,6 +12,7 @@ import type { BuildContext } from './build-context.ts';
 import { InterruptedError } from './errors.ts';
 import { registerWriter } from './writer-registry.ts';
 import { requireDataDir } from './files.ts';
+import type { RemoteTableEngine } from './trino/engine.ts';
 
 export function newRunId(now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
@@ -53,13 +54,20 @@ async function open(config: Config, log: Logger, lock: HeldLock | null, runId: s
     throw err;
   }
   const { instance, connection } = db;
+  // --engine trino: each transaction gets its own Trino engine (its own _staging tables). Loaded only
+  // then, so that DuckDB-only runs never load the Trino client.
+  let engine: (() => RemoteTableEngine) | null = null;
+  if (config.engine === 'trino' && lock) {
+    const { TrinoTableEngine } = await import('./trino/engine.ts');
+    engine = () => new TrinoTableEngine(config, log, runId);
+  }
   const session: LakeSession = {
     config, conn: connection, runId, log, lock,
     // A writer that lost its lock (its lease ran out and another writer took over) publishes nothing.
     begin: () => new LakeTransaction(connection, config.dataDir, runId, config.retainVersions, () => {
       lock?.assertHeld();
       session.commitGuard();
-    }, session.listenerScope),
+    }, session.listenerScope, engine?.() ?? null),
     commitGuard: () => {},
     listenerScope: null,
     refresh: async () => void (await attachLake(connection, config.dataDir)),

@@ -16,6 +16,7 @@ import { TableContractError, errorMessage } from './errors.ts';
 import { writeNotebookDb } from './notebook-db.ts';
 import { emitProgress } from './progress.ts';
 import { carryOverOtherListeners, type ListenerScope } from './listener-scope.ts';
+import type { RemoteTableEngine } from './trino/engine.ts';
 
 export interface WriteSpec {
   layer: Layer;
@@ -39,6 +40,14 @@ export interface WriteOptions {
    * of their current version (lib/listener-scope.ts); true: this table is always rebuilt whole.
    */
   wholeTable?: boolean;
+  /**
+   * The SQL is a table declaration's own SELECT over lake tables only (no temp tables, no bound
+   * parameters): the transaction's engine may compute it (`--engine trino`). Jobs that write rows
+   * they computed in this connection leave it unset and are always written by DuckDB.
+   */
+  portable?: boolean;
+  /** Values of the DuckDB variables the SQL reads with getvariable(), for another engine. */
+  variables?: Record<string, number | string>;
 }
 
 interface Staged {
@@ -62,6 +71,8 @@ export class LakeTransaction {
     private readonly beforeCommit: () => void = () => {},
     /** Build for these listeners only: see WriteOptions.wholeTable. */
     readonly scope: ListenerScope | null = null,
+    /** Computes portable SQL tables elsewhere (Trino); null: everything runs in this DuckDB connection. */
+    readonly engine: RemoteTableEngine | null = null,
   ) {
     this.catalog = readCatalog(dataDir);
   }
@@ -78,6 +89,21 @@ export class LakeTransaction {
     try {
       const previous = this.catalog.tables[key];
       const files = opts.mode === 'append' && previous ? this.linkPreviousParts(previous, tmpDir) : [];
+      // Under --study the carry-over of the other listeners' rows is DuckDB's: such builds stay on DuckDB.
+      if (this.engine && opts.portable && opts.mode !== 'append' && !this.scope) {
+        const written = await this.engine.materialise({
+          key, sql: opts.sql, dir: tmpDir, partPrefix: `part-${this.runId}`, columns: spec.columns, variables: opts.variables,
+          staged: new Map([...this.staged].map(([k, v]) => [k, { dir: v.tmpDir, columns: v.meta.columns }])),
+        });
+        if (written.length === 0) {
+          // Zero rows: Trino wrote no file; an empty Parquet with the declared schema keeps the table readable.
+          const empty = `part-${this.runId}-00000.parquet`;
+          const cols = (spec.columns ?? []).map((c) => `cast(null as ${c.type}) as ${quoteIdent(c.name)}`).join(', ');
+          await this.conn.run(`copy (select ${cols} where false) to ${quoteLiteral(join(tmpDir, empty))} ${PARQUET_OPTIONS}`);
+          written.push(empty);
+        }
+        return await this.finish(spec, key, tmpDir, written, opts, started);
+      }
       const partName = `part-${String(files.length).padStart(5, '0')}-${this.runId}.parquet`;
       const select = opts.orderBy ? `select * from (${opts.sql}) order by ${opts.orderBy}` : opts.sql;
       const copied = await this.conn.run(`copy (${select}) to ${quoteLiteral(join(tmpDir, partName))} ${PARQUET_OPTIONS}`, opts.params);
@@ -92,17 +118,22 @@ export class LakeTransaction {
       }
       if (newRows > 0 || files.length === 0) files.push(partName);
       else rmSync(join(tmpDir, partName), { force: true });
-      const meta = await this.describe(spec, tmpDir, files, opts.inputs ?? [], started);
-      await this.validate(spec, tmpDir, meta);
-      writeFileSync(join(tmpDir, '_meta.json'), JSON.stringify(meta, null, 2));
-      this.staged.set(key, { meta, tmpDir });
-      await createTableView(this.conn, spec.layer, spec.name, tmpDir);
-      emitProgress({ kind: 'table', table: key, rows: meta.rows, ms: Date.now() - started });
-      return meta;
+      return await this.finish(spec, key, tmpDir, files, opts, started);
     } catch (err) {
       rmSync(tmpDir, { recursive: true, force: true });
       throw err;
     }
+  }
+
+  /** Describes, validates and stages the files written into tmpDir. */
+  private async finish(spec: WriteSpec, key: string, tmpDir: string, files: string[], opts: WriteOptions, started: number): Promise<TableVersionMeta> {
+    const meta = await this.describe(spec, tmpDir, files, opts.inputs ?? [], started);
+    await this.validate(spec, tmpDir, meta, !!(this.engine && opts.portable));
+    writeFileSync(join(tmpDir, '_meta.json'), JSON.stringify(meta, null, 2));
+    this.staged.set(key, { meta, tmpDir });
+    await createTableView(this.conn, spec.layer, spec.name, tmpDir);
+    emitProgress({ kind: 'table', table: key, rows: meta.rows, ms: Date.now() - started });
+    return meta;
   }
 
   private linkPreviousParts(previous: TableVersionMeta, tmpDir: string): string[] {
@@ -134,7 +165,7 @@ export class LakeTransaction {
     };
   }
 
-  private async validate(spec: WriteSpec, tmpDir: string, meta: TableVersionMeta): Promise<void> {
+  private async validate(spec: WriteSpec, tmpDir: string, meta: TableVersionMeta, byEngine = false): Promise<void> {
     const key = `${spec.layer}.${spec.name}`;
     if (spec.columns) {
       const actual = meta.columns.map((c) => `${c.name} ${c.type}`);
@@ -147,8 +178,11 @@ export class LakeTransaction {
     }
     if (spec.grain && spec.grain.length > 0) {
       const cols = spec.grain.map(quoteIdent).join(', ');
-      const dup = await queryRows<Record<string, unknown>>(this.conn,
-        `select ${cols}, count(*)::integer as n from read_parquet(${quoteLiteral(join(tmpDir, '*.parquet'))}) group by all having count(*) > 1 limit 3`);
+      // A table the engine computed is checked by the engine, where the data is.
+      const dup = byEngine && this.engine
+        ? await this.engine.duplicateGrain(key, spec.grain)
+        : await queryRows<Record<string, unknown>>(this.conn,
+          `select ${cols}, count(*)::integer as n from read_parquet(${quoteLiteral(join(tmpDir, '*.parquet'))}) group by all having count(*) > 1 limit 3`);
       if (dup.length > 0) {
         throw new TableContractError(key, `grain (${spec.grain.join(', ')}) is not unique, e.g. ${JSON.stringify(dup[0])}`);
       }
@@ -164,6 +198,7 @@ export class LakeTransaction {
     if (this.done) throw new Error('transaction already finished');
     this.beforeCommit();
     this.done = true;
+    await this.engine?.release();
     const published: TableVersionMeta[] = [];
     for (const { meta, tmpDir } of this.staged.values()) {
       renameSync(tmpDir, join(this.dataDir, meta.path));
@@ -189,6 +224,7 @@ export class LakeTransaction {
   async abort(): Promise<void> {
     if (this.done) return;
     this.done = true;
+    await this.engine?.release().catch(() => undefined);
     const staged = [...this.staged.values()];
     this.staged.clear();
     for (const { tmpDir } of staged) rmSync(tmpDir, { recursive: true, force: true });

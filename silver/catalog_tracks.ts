@@ -73,5 +73,8 @@ from tracks`;
 /** Builds the catalog from bronze in the caller's transaction (empty when no Kaggle data is loaded). */
 export async function buildCatalogTracks(ctx: BuildContext): Promise<TableVersionMeta> {
   const hasKaggle = await relationExists(ctx.conn, 'bronze', 'kaggle_tracks');
+  // Always DuckDB, under --engine trino too: the catalog is reference data of bounded size (the Kaggle
+  // tracks, ~100k rows whatever the study's size), read by the catalog model training that stays on
+  // one machine; and its feature_key hashes doubles as DuckDB prints them (Trino prints 5.88E-2).
   return ctx.tx.write(spec, { sql: catalogSql(hasKaggle), orderBy: spec.orderBy, inputs: hasKaggle ? spec.inputs : [] });
 }

@@ -60,15 +60,17 @@ export function lastfmPairsSql(plays: string): string {
   with lf_listeners as (select distinct listener_id from ${plays} where history_source = 'lastfm'),
   scrobbles as (
     select listener_id, name_key, played_at, track_key, ms_played, richness, history_source, source,
-      (epoch(played_at) // ${LASTFM_BUCKET_S})::bigint as bucket
+      (epoch(played_at) / ${LASTFM_BUCKET_S})::bigint as bucket
     from ${plays} where history_source = 'lastfm' and name_key is not null
   ), others as (
     select o.listener_id, o.name_key, o.played_at, o.track_key, o.ms_played, o.richness, o.history_source,
       coalesce(o.started_at, o.played_at) - interval ${LASTFM_WINDOW_S} second as win_from, o.played_at + interval ${LASTFM_WINDOW_S} second as win_to,
-      unnest(range(((epoch(coalesce(o.started_at, o.played_at)) - ${LASTFM_WINDOW_S}) // ${LASTFM_BUCKET_S})::bigint,
-                   ((epoch(o.played_at) + ${LASTFM_WINDOW_S}) // ${LASTFM_BUCKET_S})::bigint + 1)) as bucket
-    from ${plays} o semi join lf_listeners l on l.listener_id = o.listener_id
+      b.bucket
+    from ${plays} o
+    cross join unnest(range(((epoch(coalesce(o.started_at, o.played_at)) - ${LASTFM_WINDOW_S}) / ${LASTFM_BUCKET_S})::bigint,
+                            ((epoch(o.played_at) + ${LASTFM_WINDOW_S}) / ${LASTFM_BUCKET_S})::bigint + 1)) as b(bucket)
     where o.history_source <> 'lastfm' and o.name_key is not null
+      and exists (select 1 from lf_listeners l where l.listener_id = o.listener_id)
   )
   -- The same scrobble from a minute-precision layout and a layout with seconds (the API, ghan.nl,
   -- Boeing, lastfmR): the minute row is the other's time cut to the minute; the row with seconds is kept.
@@ -106,8 +108,8 @@ export function applePairsSql(plays: string): string {
     from ${plays} where source = 'apple_recently_played'
   ), activity as (
     select a.listener_id, a.played_at, ${normaliseSql('a.track_name')} as title_key
-    from ${plays} a semi join (select distinct listener_id from recent) r on r.listener_id = a.listener_id
-    where a.source = 'apple_play_activity'
+    from ${plays} a
+    where a.source = 'apple_play_activity' and exists (select 1 from recent r where r.listener_id = a.listener_id)
   )
   select distinct 'apple_music' as kept_source, 'apple_music' as dropped_source, r.listener_id, r.played_at, r.track_key, r.ms_played
   from recent r join activity a on a.listener_id = r.listener_id and a.title_key = r.title_key
@@ -143,7 +145,8 @@ with listeners as (
     lead(played_at) over by_id as next_at, lead(richness) over by_id as next_rich,
     lag(played_at) over by_name as prev_name_at, lag(source) over by_name as prev_name_source,
     lead(played_at) over by_name as next_name_at, lead(source) over by_name as next_name_source
-  from plays p semi join multi_source m on m.listener_id = p.listener_id
+  from plays p
+  where exists (select 1 from multi_source m where m.listener_id = p.listener_id)
   window by_id as (partition by p.listener_id, coalesce(p.track_id, p.track_key) order by p.played_at, p.richness),
          by_name as (partition by p.listener_id, p.name_key order by p.played_at, p.richness)
 ), superseded as (
@@ -159,8 +162,8 @@ with listeners as (
   select listener_id, played_at, track_key, ms_played from ${applePairsSql('plays')}
 ), events as (
   select p.* from plays p
-  anti join superseded s on s.listener_id = p.listener_id and s.played_at = p.played_at
-    and s.track_key = p.track_key and s.ms_played is not distinct from p.ms_played
+  where not exists (select 1 from superseded s where s.listener_id = p.listener_id and s.played_at = p.played_at
+    and s.track_key = p.track_key and s.ms_played is not distinct from p.ms_played)
 ), kaggle as (
   ${inputs.hasKaggle ? `select track_id, ${FEATURES.map((f) => `arg_min(${f}, kaggle_index) as ${f}`).join(', ')}, ${INT_FEATURES.map((f) => `arg_min(${f}, kaggle_index) as ${f}`).join(', ')},
     arg_min(${nameKeySql(kaggleMainArtistSql('artists'), 'track_name')}, kaggle_index) as name_key,
@@ -199,7 +202,7 @@ with listeners as (
   left join synthetic s on s.feature_key = m.synthetic_key
 ), localised as (
   select f.*, l.timezone, timezone(l.timezone, f.played_at::timestamptz) as played_at_local
-  from featured f join listeners l using (listener_id)
+  from featured f join listeners l on l.listener_id = f.listener_id
 ), sessionised as (
   select *, sum(case when gap_ms is null or gap_ms > 30 * 60 * 1000 then 1 else 0 end)
               over (partition by listener_id order by ${PLAY_ORDER} rows unbounded preceding) as session_no

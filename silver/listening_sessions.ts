@@ -48,7 +48,7 @@ select listener_id, session_id,
   count(is_stream)::bigint as duration_known,
   count(is_skip)::bigint as skip_known_plays,
   count(*) filter (where is_skip)::bigint as skips_counted,
-  sum(ms_played) / 60000.0 as minutes,
+  sum(ms_played) / 60000e0 as minutes,
   count(distinct song_key)::bigint as distinct_tracks,
   count(distinct artist_key)::bigint as distinct_artists,
   string_agg(distinct history_source, ',' order by history_source) as history_sources
@@ -65,5 +65,6 @@ export async function buildListeningSessions(ctx: BuildContext): Promise<TableVe
       from (${sql})`,
     orderBy: spec.orderBy,
     inputs: spec.inputs,
+    portable: true,
   });
 }

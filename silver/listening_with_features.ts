@@ -80,6 +80,7 @@ export async function buildSilver(ctx: BuildContext): Promise<TableVersionMeta> 
   return ctx.tx.write(spec, {
     sql: silverSql(inputs),
     orderBy: spec.orderBy,
+    portable: !inputs.scopeTable,
     inputs: spec.inputs.filter((t) => t !== 'bronze.track_features_synthetic' || (inputs.allowSynthetic && inputs.hasSynthetic)),
   });
 }

@@ -4,11 +4,13 @@
 import type { Command } from 'commander';
 import { cliWithView, printJson, printTable, verb, viewReplacesData, withProgress } from '../app.ts';
 import { checkStudyId } from '../../lib/study-id.ts';
+import { checkEngine } from '../engine-option.ts';
 
 interface GoldOptions {
   category?: string;
   table?: string;
   study?: string;
+  engine?: string;
 }
 
 function addGold(build: Command): void {
@@ -19,10 +21,11 @@ function addGold(build: Command): void {
     .option('--category <name>', 'only this category (descriptive, diagnostic, predictive, prescriptive, cognitive)')
     .option('--table <name>', 'only this table, e.g. mood_time_correlations')
     .option('--study <id>', "only this study's listeners' rows are rebuilt; the other studies' rows are kept unchanged (lake-level tables are rebuilt whole)")
+    .option('--engine <engine>', 'who computes silver and the SQL gold tables: duckdb (embedded) or trino (the cluster at TRINO_URL); default LAKEHOUSE_ENGINE, else duckdb')
     .addHelpText('after', '\nExamples:\n  $ lakehouse build gold\n  $ lakehouse build gold --category descriptive\n  $ lakehouse build gold --table mood_time_correlations\n  $ lakehouse build gold --study pilot')
     .action(async function (this: Command, opts: GoldOptions) {
       if (opts.study !== undefined) checkStudyId(opts.study);
-      const cli = await cliWithView(this);
+      const cli = await cliWithView(this, { engine: checkEngine(opts.engine) });
       const [{ buildGold, loadGoldTables, selectGoldTables }, { withWriter }, { checkStudy, scopeToStudy }] = await Promise.all([
         import('../../gold/build.ts'), import('../../lib/session.ts'), import('../../pipeline/study-scope.ts')]);
       const plan = cli.view ? selectGoldTables(await loadGoldTables(), opts).map((s) => `gold.${s.name}`) : [];

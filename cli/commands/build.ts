@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { cliWithView, printJson, printTable, verb, viewReplacesData, withProgress, type Cli } from '../app.ts';
 import type { StageResult } from '../../pipeline/stages.ts';
 import { checkStudyId } from '../../lib/study-id.ts';
+import { checkEngine } from '../engine-option.ts';
 
 function report(result: StageResult, cli: Cli): void {
   if (cli.opts.json) printJson(result);
@@ -26,10 +27,11 @@ export function register(program: Command): void {
     .command('silver')
     .description('build the silver tables (generates missing synthetic features first)')
     .option('--study <id>', "only this study's listeners' rows are rebuilt; the other studies' rows are kept unchanged")
+    .option('--engine <engine>', 'who computes silver and the SQL gold tables: duckdb (embedded) or trino (the cluster at TRINO_URL); default LAKEHOUSE_ENGINE, else duckdb')
     .addHelpText('after', '\nExamples:\n  $ lakehouse build silver\n  $ lakehouse build silver --study pilot\n  $ ALLOW_SYNTHETIC=false lakehouse build silver')
-    .action(async function (this: Command, o: { study?: string }) {
+    .action(async function (this: Command, o: { study?: string; engine?: string }) {
       if (o.study !== undefined) checkStudyId(o.study);
-      const cli = await cliWithView(this);
+      const cli = await cliWithView(this, { engine: checkEngine(o.engine) });
       const [{ silverStage }, { withWriter }, { checkStudy, scopeToStudy }] = await Promise.all([
         import('../../pipeline/stages.ts'), import('../../lib/session.ts'), import('../../pipeline/study-scope.ts')]);
       const plan = ['silver.listening_with_features', 'silver.catalog_tracks'];

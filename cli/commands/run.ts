@@ -6,6 +6,7 @@ import type { TerminalView } from '../terminal-view.ts';
 import type { RunSummary } from '../../pipeline/run.ts';
 import { RunControl, formatDuration } from '../../pipeline/run-control.ts';
 import { checkStudyId } from '../../lib/study-id.ts';
+import { checkEngine } from '../engine-option.ts';
 
 function summarise(view: TerminalView, s: RunSummary, dataDir: string): void {
   const ok = s.status === 'succeeded';
@@ -30,6 +31,7 @@ export function register(program: Command): void {
     .description('run every pipeline stage in order: ingest (demo data with --demo), synthetic, silver, gold')
     .option('--demo', 'generate a deterministic demo data set (no credentials, no network) and build everything from it')
     .option('--study <id>', "only this study's listeners: their ingestion and their silver and gold rows; the other studies' rows are kept unchanged")
+    .option('--engine <engine>', 'who computes silver and the SQL gold tables: duckdb (embedded) or trino (the cluster at TRINO_URL); default LAKEHOUSE_ENGINE, else duckdb')
     .addHelpText('after', `
 On a terminal: one line per table written, a spinner on the running stage and a summary naming every
 warning and failed quality check. Piped (or with --json / --log-format json): JSON logs on stderr and
@@ -39,11 +41,12 @@ as aborted in ops.pipeline_runs, nothing unfinished is published, the lock is re
 Examples:
   $ lakehouse run --demo
   $ lakehouse run --study pilot
+  $ lakehouse run --engine trino          # silver and SQL gold computed by the Trino at TRINO_URL
   $ lakehouse run --data-dir /srv/lake
   $ lakehouse run --log-format json 2> run.log`)
-    .action(async function (this: Command, o: { demo?: boolean; study?: string }) {
+    .action(async function (this: Command, o: { demo?: boolean; study?: string; engine?: string }) {
       if (o.study !== undefined) checkStudyId(o.study);
-      const cli = await cliWithView(this);
+      const cli = await cliWithView(this, { engine: checkEngine(o.engine) });
       const { config, log, opts, view } = cli;
       const { executeRun, RunFailedError } = await import('../../pipeline/run.ts');
       const control = new RunControl();

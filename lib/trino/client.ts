@@ -104,7 +104,8 @@ export class TrinoClient {
       }
     }
     this.trino = Trino.create({
-      server, source: 'lakehouse', catalog: TRINO_CATALOG, extraHeaders: { 'X-Trino-User': user },
+      // Every session in UTC: the lake's timestamps are UTC instants, whatever zone the cluster runs in.
+      server, source: 'lakehouse', catalog: TRINO_CATALOG, extraHeaders: { 'X-Trino-User': user, 'X-Trino-Time-Zone': 'UTC' },
       ...(options.password ? { auth: new BasicAuth(user, options.password) } : {}),
       ...(ca ? { ssl: { ca } } : {}),
     });

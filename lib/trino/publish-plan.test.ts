@@ -39,7 +39,7 @@ function lakeWith(m: TableVersionMeta, files = m.files): string {
 test('a plan leaves out unpublished and unreadable columns and names the version table after the version', () => {
   const m = meta();
   const plan = planTable(lakeWith(m), m);
-  assert.deepEqual(plan.columns.map((c) => [c.name, c.trinoType]), [['listener_id', 'varchar'], ['created_at', 'timestamp(3)']]);
+  assert.deepEqual(plan.columns.map((c) => [c.name, c.trinoType]), [['listener_id', 'varchar'], ['created_at', 'timestamp(6)']]);
   assert.deepEqual(plan.skipped.map((s) => s.name), ['display_label', 'at_time']);
   assert.match(plan.physical, /^bronze__listeners__v000007_[0-9a-f]{8}$/);
   const ddl = createPhysicalSql(plan);

@@ -78,7 +78,7 @@ test('publish exposes every table with DuckDB-equal counts and checksums, commen
     for (const c of described) assert.equal(view.columns.get(c.name)?.comment, c.description?.trim(), `${key}.${c.name}: column comment`);
     for (const c of meta.columns.filter((x) => view.columns.has(x.name))) {
       const t: string = view.columns.get(c.name)?.type ?? '';
-      if (/^TIMESTAMP/.test(c.type)) assert.equal(t, 'timestamp(3)', `${key}.${c.name}`);
+      if (/^TIMESTAMP/.test(c.type)) assert.equal(t, 'timestamp(6)', `${key}.${c.name}`);
       if (c.type === 'BOOLEAN') assert.equal(t, 'boolean', `${key}.${c.name}`);
       if (c.type === 'DATE') assert.equal(t, 'date', `${key}.${c.name}`);
     }
@@ -86,7 +86,7 @@ test('publish exposes every table with DuckDB-equal counts and checksums, commen
   }
   const probe = state.get(`ops.${PROBE.name}`);
   assert.deepEqual([...(probe?.columns.values() ?? [])].map((c) => c.type),
-    ['integer', 'bigint', 'double', 'boolean', 'varchar', 'timestamp(3)', 'date', 'array(varchar)']);
+    ['integer', 'bigint', 'double', 'boolean', 'varchar', 'timestamp(6)', 'date', 'array(varchar)']);
   const listeners = state.get('bronze.listeners');
   if (listeners && catalog.tables['bronze.listeners'].columns.some((c) => c.name === 'display_label')) {
     assert.ok(!listeners.columns.has('display_label'), 'bronze.listeners.display_label must never be published');

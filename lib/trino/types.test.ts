@@ -8,7 +8,7 @@ test('DuckDB types map to the Hive/Trino types that read DuckDB Parquet back unc
   const cases: [string, string | null][] = [
     ['BOOLEAN', 'boolean'], ['INTEGER', 'integer'], ['BIGINT', 'bigint'], ['SMALLINT', 'smallint'], ['UINTEGER', 'bigint'],
     ['DOUBLE', 'double'], ['FLOAT', 'real'], ['DECIMAL(18,3)', 'decimal(18,3)'], ['VARCHAR', 'varchar'], ['DATE', 'date'],
-    ['TIMESTAMP', 'timestamp(3)'], ['TIMESTAMP WITH TIME ZONE', 'timestamp(3)'], ['TIMESTAMP_NS', 'timestamp(3)'],
+    ['TIMESTAMP', 'timestamp(6)'], ['TIMESTAMP WITH TIME ZONE', 'timestamp(6)'], ['TIMESTAMP_NS', 'timestamp(6)'],
     ['VARCHAR[]', 'array(varchar)'], ['INTEGER[][]', 'array(array(integer))'], ['DOUBLE[3]', 'array(double)'],
     ['STRUCT(a INTEGER, "b c" VARCHAR[])', 'row("a" integer, "b c" array(varchar))'],
     ['MAP(VARCHAR, DOUBLE)', 'map(varchar, double)'], ["ENUM('a', 'b')", 'varchar'],

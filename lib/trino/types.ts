@@ -47,8 +47,8 @@ const SIMPLE: Record<string, string> = {
   HUGEINT: 'double', FLOAT: 'real', REAL: 'real', DOUBLE: 'double',
   VARCHAR: 'varchar', JSON: 'varchar', BLOB: 'varbinary',
   DATE: 'date',
-  TIMESTAMP: 'timestamp(3)', TIMESTAMP_S: 'timestamp(3)', TIMESTAMP_MS: 'timestamp(3)', TIMESTAMP_NS: 'timestamp(3)',
-  'TIMESTAMP WITH TIME ZONE': 'timestamp(3)', TIMESTAMPTZ: 'timestamp(3)',
+  TIMESTAMP: 'timestamp(6)', TIMESTAMP_S: 'timestamp(6)', TIMESTAMP_MS: 'timestamp(6)', TIMESTAMP_NS: 'timestamp(6)',
+  'TIMESTAMP WITH TIME ZONE': 'timestamp(6)', TIMESTAMPTZ: 'timestamp(6)',
 };
 
 export function quoteTrinoIdent(name: string): string {

@@ -1,0 +1,136 @@
+// Trino as the execution engine of silver and of the SQL gold tables (`--engine trino`). The lake and
+// its transaction stay exactly as with DuckDB (lib/table-writer.ts): a table is staged in a hidden
+// folder, validated against its declaration, and published with every other table of the stage by
+// one catalog rename. What changes is who computes the staged Parquet: Trino runs the table's SQL,
+// translated by lib/sql-dialect.ts, as CREATE TABLE … WITH (external_location = <staging folder>)
+// AS SELECT through its Hive connector, and its workers write the files. The inputs are the lake's
+// committed versions, published to Trino before the first statement, and the tables staged earlier
+// in the same transaction, registered as external tables of the hidden schema `_staging`. Nothing in
+// `_staging` outlives the transaction: the tables are dropped on commit and abort (external tables:
+// dropping them leaves the folders, which the transaction renames or removes).
+import { readdirSync, renameSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import type { Config } from '../config.ts';
+import type { Logger } from '../logger.ts';
+import type { ColumnSpec } from '../table-spec.ts';
+import { toTrinoSql, trinoType } from '../sql-dialect.ts';
+import { TRINO_CATALOG, trinoFromConfig, type TrinoClient } from './client.ts';
+import { quoteTrinoIdent as q } from './types.ts';
+import { literal } from './publish-plan.ts';
+
+export const STAGING_SCHEMA = '_staging';
+
+/** What the transaction needs from an engine that computes a table's rows somewhere else than its own DuckDB connection. */
+export interface RemoteTableEngine {
+  readonly name: 'trino';
+  /**
+   * Computes `sql` (DuckDB dialect, over layer.table names) into Parquet files in `dir` (a staging
+   * folder under the data dir), named `<partPrefix>-<n>.parquet`; returns the file names.
+   * `staged` maps the tables staged earlier in this transaction to their folders.
+   */
+  materialise(req: MaterialiseRequest): Promise<string[]>;
+  /** Up to 3 example rows whose grain is not unique (empty when unique), computed by the engine. */
+  duplicateGrain(key: string, grain: string[]): Promise<Record<string, unknown>[]>;
+  /** Drops every `_staging` table of this transaction (commit and abort). */
+  release(): Promise<void>;
+}
+
+export interface MaterialiseRequest {
+  key: string;
+  sql: string;
+  dir: string;
+  partPrefix: string;
+  columns?: ColumnSpec[];
+  staged: Map<string, { dir: string; columns: { name: string; type: string }[] }>;
+  /** Values of the DuckDB variables the SQL reads with getvariable(). */
+  variables?: Record<string, number | string>;
+}
+
+/** `<run>__<layer>__<table>` as a Trino table name (run ids are [a-z0-9-]). */
+function stagingName(runId: string, key: string): string {
+  return `${runId.replace(/[^a-z0-9]/gi, '_')}__${key.replace('.', '__')}`.toLowerCase();
+}
+
+export class TrinoTableEngine implements RemoteTableEngine {
+  readonly name = 'trino' as const;
+  private readonly created = new Set<string>();
+  private synced = false;
+
+  constructor(
+    private readonly config: Config,
+    private readonly log: Logger,
+    private readonly runId: string,
+    private readonly trino: TrinoClient = trinoFromConfig(config),
+  ) {}
+
+  private ref(name: string): string {
+    return `${TRINO_CATALOG}.${q(STAGING_SCHEMA)}.${q(name)}`;
+  }
+
+  private location(dir: string): string {
+    return `local:///${relative(this.config.dataDir, dir)}`;
+  }
+
+  /** Once per transaction: Trino's views point at the catalog's committed versions, and the staging schema exists. */
+  private async sync(): Promise<void> {
+    if (this.synced) return;
+    const { publishLake } = await import('./publish.ts');
+    await publishLake(this.config, this.log, this.trino);
+    await this.trino.query(`create schema if not exists ${TRINO_CATALOG}.${q(STAGING_SCHEMA)}`);
+    this.synced = true;
+  }
+
+  /** Registers a table staged earlier in this transaction (by either engine) so that later SQL can read it. */
+  private async register(key: string, s: { dir: string; columns: { name: string; type: string }[] }): Promise<string> {
+    const name = stagingName(this.runId, key);
+    if (this.created.has(name)) return this.ref(name);
+    const cols = s.columns.map((c) => `${q(c.name)} ${trinoType(c.type)}`).join(', ');
+    await this.trino.query(`drop table if exists ${this.ref(name)}`);
+    await this.trino.query(`create table ${this.ref(name)} (${cols}) with (external_location = ${literal(this.location(s.dir))}, format = 'PARQUET')`);
+    this.created.add(name);
+    return this.ref(name);
+  }
+
+  async materialise(req: MaterialiseRequest): Promise<string[]> {
+    await this.sync();
+    const tables: Record<string, string> = {};
+    for (const [key, s] of req.staged) {
+      if (new RegExp(`\\b${key.replace('.', '\\s*\\.\\s*')}\\b`, 'i').test(req.sql)) tables[key] = await this.register(key, s);
+    }
+    const translated = toTrinoSql(req.sql, { variables: req.variables, tables });
+    if (!req.columns) throw new Error(`${req.key}: a table computed by Trino needs its declared columns`);
+    // A typed table over the (new, empty) staging folder, then INSERT: every column cast to its
+    // declared type, so that the Parquet Trino writes reads back in DuckDB exactly as the declaration
+    // says. (CREATE TABLE AS would refuse the existing folder, and fail outright on zero rows.)
+    const name = stagingName(this.runId, req.key);
+    const cols = req.columns.map((c) => `${q(c.name)} ${trinoType(c.type)}`).join(', ');
+    await this.trino.query(`drop table if exists ${this.ref(name)}`);
+    await this.trino.query(`create table ${this.ref(name)} (${cols}) with (external_location = ${literal(this.location(req.dir))}, format = 'PARQUET')`);
+    this.created.add(name);
+    const select = `select ${req.columns.map((c) => `cast(${q(c.name)} as ${trinoType(c.type)})`).join(', ')} from (${translated}) t`;
+    await this.trino.query(`insert into ${this.ref(name)} ${select}`);
+    // Trino names its files after the query (no extension); the lake reads <dir>/*.parquet. The table
+    // stays registered (Trino lists the folder at every query), for the grain check and later tables.
+    // No file at all: zero rows (the caller writes an empty Parquet with the declared schema).
+    const written = readdirSync(req.dir).filter((f) => !f.startsWith('.') && !f.startsWith('_')).sort();
+    return written.map((f, i) => {
+      const file = `${req.partPrefix}-${String(i).padStart(5, '0')}.parquet`;
+      renameSync(join(req.dir, f), join(req.dir, file));
+      return file;
+    });
+  }
+
+  async duplicateGrain(key: string, grain: string[]): Promise<Record<string, unknown>[]> {
+    const ref = this.ref(stagingName(this.runId, key));
+    if (!this.created.has(stagingName(this.runId, key))) return [];
+    const cols = grain.map(q).join(', ');
+    return this.trino.rows(`select ${cols}, count(*) as n from ${ref} group by ${grain.map((_, i) => i + 1).join(', ')} having count(*) > 1 limit 3`);
+  }
+
+  async release(): Promise<void> {
+    for (const name of [...this.created]) {
+      await this.trino.query(`drop table if exists ${this.ref(name)}`).catch((err: unknown) => this.log.warn({ table: name, err: String(err) }, 'could not drop a staging table'));
+      this.created.delete(name);
+    }
+  }
+}
