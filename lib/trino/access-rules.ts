@@ -26,7 +26,7 @@ export const SERVICE_USERS = [PIPELINE_USER, SUPERSET_USER] as const;
 export const READABLE_LAYERS = ['silver', 'gold', 'ops'] as const;
 export type ReadableLayer = (typeof READABLE_LAYERS)[number];
 /** The schema of the Trino engine's write tables (external tables over a run's staging folders); lakehouse only. */
-export const STAGING_SCHEMA = '_staging';
+export { STAGING_SCHEMA } from './engine.ts';
 /** The table every row filter reads the listener → study mapping from. */
 export const STUDIES_TABLE = `${TRINO_CATALOG}.silver.listener_studies`;
 

@@ -1,6 +1,6 @@
-// For stack tests that need what lib/trino/client.ts does not set: session properties (the Trino
-// engine's lakehouse.timestamp_precision) and the X-Trino-Time-Zone header. A raw trino-client
-// query against the Trino of scripts/test-stack.sh; a failed statement throws "<errorName>: <message>".
+// For stack tests that need a raw trino-client query (session properties, another user, the time
+// zone header) against the Trino of scripts/test-stack.sh; a failed statement throws
+// "<errorName>: <message>".
 import { readFileSync } from 'node:fs';
 import { BasicAuth, Trino } from 'trino-client';
 
@@ -10,9 +10,6 @@ export interface RawQueryOptions {
   session?: Record<string, string>;
   timeZone?: string;
 }
-
-/** The session the Trino engine runs with (trino/README.md, "Trino as the engine"). */
-export const ENGINE_SESSION = { 'lakehouse.timestamp_precision': 'MICROSECONDS' };
 
 export async function rawQuery(sql: string, opts: RawQueryOptions = {}): Promise<unknown[][]> {
   const user = opts.user ?? 'lakehouse';
@@ -31,5 +28,5 @@ export async function rawQuery(sql: string, opts: RawQueryOptions = {}): Promise
   return rows;
 }
 
-/** A statement in the engine's session (microsecond timestamps, time zone UTC), as lakehouse. */
-export const engineQuery = (sql: string) => rawQuery(sql, { session: ENGINE_SESSION, timeZone: 'UTC' });
+/** A statement as the engine runs it: as lakehouse, time zone UTC (lib/trino/client.ts sends it too). */
+export const engineQuery = (sql: string) => rawQuery(sql, { timeZone: 'UTC' });
