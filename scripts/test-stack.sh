@@ -4,6 +4,10 @@
 #
 # STACK_SERVICES: which services to start, comma-separated (default trino,superset; `trino` runs the
 # Trino stack tests without Superset: STACK_SERVICES=trino bash scripts/test-stack.sh trino).
+# TRINO_WORKERS: Trino worker JVMs next to the coordinator (scripts/trino-start.sh --workers N; the
+# coordinator then runs no tasks itself); default 2 under CI (CI set, as .ci/run does), else 0 (a
+# single node, quicker to start). lib/trino/cluster.stack.test.ts needs 2 or more and is skipped
+# otherwise. Workers take the ports after TRINO_PORT (TRINO_PORT+1 ... +N).
 # Arguments are path substrings that select stack test files (scripts/run-tests.mjs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -40,7 +44,8 @@ if wants trino && [ -x scripts/trino-start.sh ]; then
   export TRINO_CA_FILE="$TRINO_SECURITY_DIR/tls/ca.pem"
   export TRINO_USER=lakehouse
   unset TRINO_PASSWORD TRINO_SUPERSET_PASSWORD   # generated into the security dir by the start script
-  scripts/trino-start.sh
+  if [ -n "${CI:-}" ]; then export TRINO_WORKERS="${TRINO_WORKERS:-2}"; else export TRINO_WORKERS="${TRINO_WORKERS:-0}"; fi
+  scripts/trino-start.sh --workers "$TRINO_WORKERS"
   TRINO_PASSWORD="$(cat "$TRINO_SECURITY_DIR/lakehouse.password")"
   TRINO_SUPERSET_PASSWORD="$(cat "$TRINO_SECURITY_DIR/superset.password")"
   # Node's fetch (e.g. of /v1/info) trusts the self-signed certificate too.

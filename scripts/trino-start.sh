@@ -7,6 +7,14 @@
 # TRINO_SECURITY_DIR (scripts/trino-security.ts init: self-signed certificate, shared secret, the
 # service users lakehouse and superset, rules.json); nothing secret is ever written to the repo.
 #
+# --workers N (or TRINO_WORKERS=N): a cluster on this machine: the coordinator on TRINO_PORT plus N
+# worker JVMs (trino/etc/worker/: own node id, HTTPS port TRINO_PORT+1..N unless
+# TRINO_WORKER_BASE_PORT says otherwise, own data dir, log and pid file under
+# $LAKEHOUSE_CACHE_DIR/trino/run-<port>/worker-<i>/), which find the coordinator through
+# discovery.uri and share its certificate and shared secret. With workers the coordinator schedules
+# no work on itself; with 0 (the default) it is the single node it always was. The script returns
+# once the coordinator lists all N workers as active in system.runtime.nodes.
+#
 # Env: LAKEHOUSE_DATA_DIR (default ./data), TRINO_PORT (HTTPS, default 8080), LAKEHOUSE_CACHE_DIR
 # (default ~/.cache/lakehouse), TRINO_SECURITY_DIR (default $LAKEHOUSE_CACHE_DIR/trino/security),
 # TRINO_PASSWORD / TRINO_SUPERSET_PASSWORD (the service users' passwords; generated into
@@ -24,6 +32,19 @@ export LAKEHOUSE_DATA_DIR="$(realpath -m "${LAKEHOUSE_DATA_DIR:-data}")"
 export TRINO_SECURITY_DIR="$(realpath -m "${TRINO_SECURITY_DIR:-$CACHE/trino/security}")"
 STATE="$CACHE/trino/run-$TRINO_PORT"
 PID_FILE="$STATE/trino.pid"
+WORKERS="${TRINO_WORKERS:-0}"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --workers) WORKERS="${2:-}"; shift 2 || { echo "trino-start: error: --workers needs a number" >&2; exit 2; } ;;
+    --workers=*) WORKERS="${1#--workers=}"; shift ;;
+    *) echo "trino-start: error: unknown argument $1 (usage: trino-start.sh [--workers N])" >&2; exit 2 ;;
+  esac
+done
+[[ "$WORKERS" =~ ^[0-9]+$ ]] && [ "$WORKERS" -le 16 ] || { echo "trino-start: error: --workers must be a number from 0 to 16, not '$WORKERS'" >&2; exit 2; }
+WORKER_BASE_PORT="${TRINO_WORKER_BASE_PORT:-$((TRINO_PORT + 1))}"
+# Work runs on the workers when there are any; a lone coordinator runs it itself.
+if [ "$WORKERS" -gt 0 ]; then export TRINO_INCLUDE_COORDINATOR=false; else export TRINO_INCLUDE_COORDINATOR=true; fi
+export TRINO_INTERNAL_ADDRESS="${TRINO_INTERNAL_ADDRESS:-127.0.0.1}"
 LOG_FILE="$STATE/server.log"
 URL="https://127.0.0.1:$TRINO_PORT"
 CA_FILE="$TRINO_SECURITY_DIR/tls/ca.pem"
@@ -79,11 +100,34 @@ client_env() {
   say "clients: export TRINO_URL=$URL TRINO_CA_FILE=$CA_FILE TRINO_USER=lakehouse TRINO_PASSWORD=\"\$(cat $TRINO_SECURITY_DIR/lakehouse.password)\" (analysts: scripts/trino-user.sh add <name> --study <id>)"
 }
 
-# The pid in the pid file, if that process is alive and is a Trino server (not a reused pid).
+# The pid in a pid file (default the coordinator's), if that process is alive and is a Trino server
+# (not a reused pid).
 running_pid() {
-  [ -f "$PID_FILE" ] || return 1
-  local pid; pid="$(cat "$PID_FILE")"
+  local file="${1:-$PID_FILE}"
+  [ -f "$file" ] || return 1
+  local pid; pid="$(cat "$file")"
   kill -0 "$pid" 2>/dev/null && grep -qa 'io.trino.server' "/proc/$pid/cmdline" 2>/dev/null && echo "$pid"
+}
+
+# Active workers the coordinator lists (system.runtime.nodes), as lakehouse; empty when it cannot say.
+active_workers() {
+  TRINO_CA_FILE="$CA_FILE" TRINO_USER=lakehouse TRINO_PASSWORD="$(ping_password)" \
+    node "$ROOT/scripts/trino-ping.mjs" --active-workers "$URL" 2>/dev/null || true
+}
+
+# As lakehouse: TRINO_PASSWORD when it is lakehouse's (init hashed it), else the generated one.
+ping_password() {
+  if [ "${TRINO_USER:-lakehouse}" = lakehouse ] && [ -n "${TRINO_PASSWORD:-}" ]; then echo "$TRINO_PASSWORD"
+  else cat "$TRINO_SECURITY_DIR/lakehouse.password" 2>/dev/null || true; fi
+}
+
+# Stops what this start launched when it fails half-way (coordinator and workers), by their pid files.
+abort_started() {
+  local f pid
+  for f in "$STATE"/worker-*/trino.pid "$PID_FILE"; do
+    pid="$(running_pid "$f")" && kill -TERM "$pid" 2>/dev/null || true
+    rm -f "$f"
+  done
 }
 
 # Our server is still starting (e.g. a concurrent start): wait for it rather than start another.
@@ -98,46 +142,97 @@ if pid="$(running_pid)" && healthy; then
   served="$(cat "$STATE/security-dir" 2>/dev/null || true)"
   [ "$served" = "$TRINO_SECURITY_DIR" ] \
     || die "Trino on port $TRINO_PORT (pid $pid) uses the security dir $served, not $TRINO_SECURITY_DIR; stop it first (scripts/trino-stop.sh)"
-  say "Trino already running (pid $pid) at $URL"
+  served="$(cat "$STATE/workers" 2>/dev/null || echo 0)"
+  [ "$served" = "$WORKERS" ] \
+    || die "Trino on port $TRINO_PORT (pid $pid) runs with $served worker(s), not $WORKERS; stop it first (scripts/trino-stop.sh)"
+  if [ "$WORKERS" -gt 0 ]; then
+    active="$(active_workers)"
+    [ "$active" = "$WORKERS" ] || die "Trino on port $TRINO_PORT (pid $pid) lists ${active:-no} active worker(s) of $WORKERS; restart it (scripts/trino-stop.sh, then start)"
+  fi
+  say "Trino already running (pid $pid) at $URL with $WORKERS worker(s)"
   exit 0
 fi
-if curl -fsS --max-time 2 --insecure "$URL/v1/info" >/dev/null 2>&1 || curl -fsS --max-time 2 "http://127.0.0.1:$TRINO_PORT/v1/info" >/dev/null 2>&1; then
+port_taken() {
+  curl -fsS --max-time 2 --insecure "https://127.0.0.1:$1/v1/info" >/dev/null 2>&1 || curl -fsS --max-time 2 "http://127.0.0.1:$1/v1/info" >/dev/null 2>&1 \
+    || (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+if port_taken "$TRINO_PORT"; then
   die "port $TRINO_PORT is already served by another process; stop it or set TRINO_PORT"
 fi
+for f in "$STATE"/worker-*/trino.pid; do
+  if [ -f "$f" ] && running_pid "$f" >/dev/null; then
+    die "a worker of a previous start (pid $(cat "$f"), $(dirname "$f")) is still running; stop it first (scripts/trino-stop.sh)"
+  fi
+done
+for i in $(seq 1 "$WORKERS"); do
+  port=$((WORKER_BASE_PORT + i - 1))
+  port_taken "$port" && die "port $port (worker $i) is already in use; stop that process or set TRINO_WORKER_BASE_PORT"
+done
 
 JDK="$(pick_jdk)"   # before the download: no point fetching Trino that cannot run here
 TRINO_HOME="$("$ROOT/scripts/trino-install.sh")"
-say "Trino $VERSION with Java $(java_major "$JDK") ($JDK), data dir $LAKEHOUSE_DATA_DIR, port $TRINO_PORT"
+say "Trino $VERSION with Java $(java_major "$JDK") ($JDK), data dir $LAKEHOUSE_DATA_DIR, port $TRINO_PORT$([ "$WORKERS" -gt 0 ] && echo ", $WORKERS worker(s) on ports $WORKER_BASE_PORT-$((WORKER_BASE_PORT + WORKERS - 1))")"
 mkdir -p "$STATE/var" "$LAKEHOUSE_DATA_DIR/_trino/metastore"
 (umask 077 && cd "$ROOT" && node --import tsx scripts/trino-security.ts init) || die "could not prepare the security dir $TRINO_SECURITY_DIR"
 
 started=$(date +%s)
+rm -rf "$STATE"/worker-*
 # The shared secret reaches Trino through its environment only (config.properties reads
 # ${ENV:TRINO_SHARED_SECRET}); it is never on a command line. Client passwords stay out of it.
-TRINO_SHARED_SECRET="$(cat "$TRINO_SECURITY_DIR/shared-secret")" env -u TRINO_PASSWORD -u TRINO_SUPERSET_PASSWORD \
-  setsid nohup "$TRINO_HOME/bin/launcher" run --etc-dir "$ROOT/trino/etc" --data-dir "$STATE/var" \
-  --jvm-dir "$JDK" >"$LOG_FILE" 2>&1 < /dev/null &
-echo $! > "$PID_FILE"
+launch() {   # launch <log file> <launcher args...>
+  local log="$1"; shift
+  TRINO_SHARED_SECRET="$(cat "$TRINO_SECURITY_DIR/shared-secret")" env -u TRINO_PASSWORD -u TRINO_SUPERSET_PASSWORD \
+    setsid nohup "$TRINO_HOME/bin/launcher" run "$@" --jvm-dir "$JDK" >"$log" 2>&1 < /dev/null &
+  echo $!
+}
+launch "$LOG_FILE" --etc-dir "$ROOT/trino/etc" --data-dir "$STATE/var" > "$PID_FILE"
 echo "$LAKEHOUSE_DATA_DIR" > "$STATE/data-dir"
 echo "$TRINO_SECURITY_DIR" > "$STATE/security-dir"
+echo "$WORKERS" > "$STATE/workers"
 pid="$(cat "$PID_FILE")"
+# Workers start at the same time; they keep announcing themselves until the coordinator is up.
+for i in $(seq 1 "$WORKERS"); do
+  dir="$STATE/worker-$i"
+  mkdir -p "$dir/var"
+  port=$((WORKER_BASE_PORT + i - 1))
+  echo "$port" > "$dir/port"
+  TRINO_NODE_ID="lakehouse-$TRINO_PORT-worker-$i" TRINO_PORT="$port" TRINO_DISCOVERY_URI="$URL" \
+    launch "$dir/server.log" --etc-dir "$ROOT/trino/etc" --config "$ROOT/trino/etc/worker/config.properties" \
+    --jvm-config "$ROOT/trino/etc/worker/jvm.config" --data-dir "$dir/var" > "$dir/trino.pid"
+done
+
+# Fails the start: the last lines of the log of whatever died, then everything this start launched is stopped.
+fail_start() {
+  local f
+  for f in "$LOG_FILE" "$STATE"/worker-*/server.log; do
+    [ -f "$f" ] && { echo "--- $f" >&2; tail -n 15 "$f" >&2; }
+  done
+  abort_started
+  die "$1"
+}
+check_alive() {
+  kill -0 "$pid" 2>/dev/null || fail_start "Trino exited during start-up; log: $LOG_FILE"
+  local i
+  for i in $(seq 1 "$WORKERS"); do
+    kill -0 "$(cat "$STATE/worker-$i/trino.pid")" 2>/dev/null || fail_start "worker $i exited during start-up; log: $STATE/worker-$i/server.log"
+  done
+  if [ $(( $(date +%s) - started )) -ge "$TIMEOUT" ]; then
+    fail_start "Trino did not become ready within $TIMEOUT s (coordinator log $LOG_FILE)"
+  fi
+}
 
 until healthy; do
-  if ! kill -0 "$pid" 2>/dev/null; then
-    tail -n 30 "$LOG_FILE" >&2 || true
-    rm -f "$PID_FILE"
-    die "Trino exited during start-up; log: $LOG_FILE"
-  fi
-  if [ $(( $(date +%s) - started )) -ge "$TIMEOUT" ]; then
-    tail -n 30 "$LOG_FILE" >&2 || true
-    die "Trino did not become healthy within $TIMEOUT s (pid $pid, log $LOG_FILE); stop it with scripts/trino-stop.sh"
-  fi
+  check_alive
   sleep 1
 done
-# As lakehouse: TRINO_PASSWORD when it is lakehouse's (init hashed it), else the generated one.
-ping_password="$(cat "$TRINO_SECURITY_DIR/lakehouse.password" 2>/dev/null || true)"
-if [ "${TRINO_USER:-lakehouse}" = lakehouse ] && [ -n "${TRINO_PASSWORD:-}" ]; then ping_password="$TRINO_PASSWORD"; fi
-TRINO_CA_FILE="$CA_FILE" TRINO_USER=lakehouse TRINO_PASSWORD="$ping_password" \
-  node "$ROOT/scripts/trino-ping.mjs" "$URL" >&2 || die "Trino answers /v1/info but not 'select 1' as lakehouse (log $LOG_FILE)"
-say "Trino is up (pid $pid) at $URL after $(( $(date +%s) - started )) s; log $LOG_FILE"
+TRINO_CA_FILE="$CA_FILE" TRINO_USER=lakehouse TRINO_PASSWORD="$(ping_password)" \
+  node "$ROOT/scripts/trino-ping.mjs" "$URL" >&2 || fail_start "Trino answers /v1/info but not 'select 1' as lakehouse (log $LOG_FILE)"
+if [ "$WORKERS" -gt 0 ]; then
+  until [ "$(active_workers)" = "$WORKERS" ]; do
+    check_alive
+    sleep 1
+  done
+  say "the coordinator lists $WORKERS active worker(s) (logs $STATE/worker-*/server.log)"
+fi
+say "Trino is up (pid $pid$([ "$WORKERS" -gt 0 ] && echo ", workers $(cat "$STATE"/worker-*/trino.pid | tr "\n" " " | sed "s/ $//")")) at $URL after $(( $(date +%s) - started )) s; log $LOG_FILE"
 client_env

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { accessRules, analystNameProblem, studyFilter, type DeclaredTable } from './access-rules.ts';
+import { STAGING_SCHEMA, accessRules, analystNameProblem, studyFilter, type DeclaredTable } from './access-rules.ts';
 import { declaredTables } from '../../scripts/trino-security.ts';
 
 interface TableRule {
@@ -85,6 +85,37 @@ test('catalogs, schemas, queries: only lakehouse owns; everyone sees only their 
   assert.deepEqual(r.queries, [{ user: 'lakehouse|superset|alice', allow: ['execute'] }]);
   assert.deepEqual(r.procedures, []);
   assert.deepEqual(r.authorization, []);
+});
+
+interface SchemaRule { user: string; catalog?: string; schema?: string; owner: boolean }
+interface CatalogRule { user: string; catalog?: string; allow: string }
+
+/** The first rule of a list that matches user/catalog/schema (as Trino picks it). */
+function firstMatch<R extends { user: string; catalog?: string; schema?: string }>(rules: R[], user: string, catalog: string, schema?: string): R | undefined {
+  const m = (re: string | undefined, v: string | undefined) => re === undefined || v === undefined || new RegExp(`^(?:${re})$`).test(v);
+  return rules.find((r) => m(r.user, user) && m(r.catalog, catalog) && m(r.schema, schema));
+}
+
+test("the engine's staging schema: only lakehouse creates, writes, reads and drops its tables", () => {
+  const r = accessRules({ alice: ['pilot'] }, DECLARED);
+  const tables = r.tables as TableRule[];
+  const staged = 't_gold__temporal_trends__run1_abc';
+  // lakehouse: owns the schema (CREATE SCHEMA/TABLE need it) and every table in it (DROP needs OWNERSHIP, CTAS INSERT).
+  assert.equal(firstMatch(r.schemas as SchemaRule[], 'lakehouse', 'lakehouse', STAGING_SCHEMA)?.owner, true);
+  assert.equal(firstMatch(r.catalogs as CatalogRule[], 'lakehouse', 'lakehouse')?.allow, 'all');
+  for (const p of ['SELECT', 'INSERT', 'DELETE', 'OWNERSHIP']) {
+    assert.ok(ruleFor(tables, 'lakehouse', 'lakehouse', STAGING_SCHEMA, staged)?.privileges.includes(p), `lakehouse has ${p}`);
+  }
+  for (const user of ['superset', 'alice']) {
+    // Read-only on the catalog: no CREATE/INSERT/DROP anywhere, whatever the table rules say.
+    assert.equal(firstMatch(r.catalogs as CatalogRule[], user, 'lakehouse')?.allow, 'read-only', user);
+    // Not even visible: no schema rule and no table rule reaches _staging.
+    assert.equal(firstMatch(r.schemas as SchemaRule[], user, 'lakehouse', STAGING_SCHEMA), undefined, `${user}: schema ${STAGING_SCHEMA}`);
+    assert.equal(ruleFor(tables, user, 'lakehouse', STAGING_SCHEMA, staged), undefined, `${user}: a staging table`);
+    // The schema name does not slip in through a layer regex either (e.g. "gold" matching "_staging_gold").
+    assert.equal(ruleFor(tables, user, 'lakehouse', `${STAGING_SCHEMA}_gold`, 'temporal_trends'), undefined);
+  }
+  for (const t of tables) if (t.user !== 'lakehouse') assert.ok(!/OWNERSHIP|INSERT|DELETE|UPDATE/.test(t.privileges.join()), JSON.stringify(t));
 });
 
 test('invalid analyst names and study ids are refused before they reach a regex or an SQL literal', () => {

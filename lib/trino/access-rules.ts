@@ -3,9 +3,12 @@
 // declarations (which silver/gold/ops tables carry a listener_id). One file, rewritten whole; Trino
 // re-reads it every refresh period. What it says:
 //   - `lakehouse` (the pipeline) owns the catalog: the only user that creates, replaces or drops
-//     schemas, tables (including external tables) and views;
+//     schemas, tables (including external tables) and views, and the only one that writes data: the
+//     Trino engine's CREATE TABLE ... AS SELECT into the `_staging` schema, whose external tables
+//     write a new version's Parquet files into a staging folder of the lake;
 //   - `superset` (Superset's connection) and every analyst read silver, gold and ops only: never
-//     bronze, never the hidden `_versions` schema behind the views, nothing outside the lake but the
+//     bronze, never the hidden `_versions` schema behind the views, never `_staging` (a run's
+//     unpublished, unchecked output), nothing outside the lake but the
 //     system catalog's metadata tables clients need (system.jdbc, system.metadata, ...);
 //   - an analyst reads a listener-level table (one with listener_id) through a row filter that keeps
 //     the listeners of the studies granted to them; ops rows without a listener stay visible; tables
@@ -22,6 +25,8 @@ export const SERVICE_USERS = [PIPELINE_USER, SUPERSET_USER] as const;
 /** The lake's schemas readers may read; bronze (raw landing) and `_versions` are never among them. */
 export const READABLE_LAYERS = ['silver', 'gold', 'ops'] as const;
 export type ReadableLayer = (typeof READABLE_LAYERS)[number];
+/** The schema of the Trino engine's write tables (external tables over a run's staging folders); lakehouse only. */
+export { STAGING_SCHEMA } from './engine.ts';
 /** The table every row filter reads the listener → study mapping from. */
 export const STUDIES_TABLE = `${TRINO_CATALOG}.silver.listener_studies`;
 

@@ -6,9 +6,11 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../../test/helpers.ts';
 import { readCatalog } from '../lake.ts';
+import { STAGING_SCHEMA } from './access-rules.ts';
 import { TrinoAuthError, TrinoClient, TrinoQueryError, trinoFromEnv } from './client.ts';
 
 const dataDir = process.env.LAKEHOUSE_DATA_DIR ?? '';
@@ -135,10 +137,22 @@ test('an analyst reads gold, silver and ops but cannot write, reach bronze, the 
   const physical = (await pipeline().rows('show tables from lakehouse."_versions"')).map((r) => String(r.Table)).find((t) => t.startsWith('gold__temporal_trends__'));
   assert.ok(physical, 'the gold view reads a version table');
   refused.push(`select count(*) from lakehouse."_versions"."${physical}"`);
+  // The Trino engine's staging schema: a table of it exists (made here as lakehouse), an analyst can neither read nor write it.
+  const staged = `lakehouse."${STAGING_SCHEMA}"."sec_probe_${suffix}"`;
+  await pipeline().query(`create schema if not exists lakehouse."${STAGING_SCHEMA}"`);
+  await pipeline().query(`create table ${staged} with (format = 'PARQUET', external_location = 'local:///gold/temporal_trends/.tmp-sec-${suffix}') as select 1 as a`);
+  refused.push(
+    `select * from ${staged}`,
+    `insert into ${staged} values (2)`,
+    `drop table ${staged}`,
+    `create table lakehouse."${STAGING_SCHEMA}"."sec_probe2_${suffix}" with (format = 'PARQUET', external_location = 'local:///gold/temporal_trends/.tmp-sec2-${suffix}') as select 1 as a`,
+  );
   for (const sql of refused) await assert.rejects(analyst.query(sql), denied, sql);
   const schemas = (await analyst.rows('show schemas from lakehouse')).map((r) => String(r.Schema)).sort();
   assert.deepEqual(schemas.filter((s) => s !== 'information_schema'), ['gold', 'ops', 'silver']);
   assert.ok((await pipeline().rows('show tables from lakehouse.gold')).some((r) => r.Table === 'temporal_trends'), 'the gold view is still there');
+  await pipeline().query(`drop table ${staged}`);
+  rmSync(join(dataDir, 'gold', 'temporal_trends', `.tmp-sec-${suffix}`), { recursive: true, force: true });
 });
 
 test('superset reads every study of silver, gold and ops, never bronze, and writes nothing', { skip }, async () => {
