@@ -8,8 +8,9 @@
 // - VARCHAR / ENUM / JSON -> BYTE_ARRAY (UTF8) -> varchar; BLOB -> varbinary.
 // - DATE -> INT32 (DATE) -> date.
 // - TIMESTAMP[_S|_MS|_NS] and TIMESTAMP WITH TIME ZONE -> INT64 (TIMESTAMP micros/nanos) -> Hive
-//   timestamp, read at millisecond precision with the Parquet time zone pinned to UTC (the lake
-//   stores UTC instants), so values come out unchanged.
+//   timestamp(6), read at microsecond precision (hive.timestamp-precision=MICROSECONDS, as DuckDB's
+//   TIMESTAMP) with the Parquet time zone pinned to UTC (the lake stores UTC instants), so values come
+//   out unchanged. Trino itself writes INT96, which DuckDB reads back as TIMESTAMP.
 // - T[] / T[n] -> 3-level LIST -> array(T); STRUCT(a T, ...) -> group -> row(a T, ...);
 //   MAP(K, V) -> MAP -> map(K, V).
 // TIME, INTERVAL, UUID, BIT and unions have no Hive counterpart; such columns are not published.
