@@ -25,7 +25,7 @@ import {
   compileForestClassifier, compileForestRegressor, compileMultivariateLinear, compileTree, forestClassifierSelect, modeWinnerSql,
   nearestCentroidSelect, sqlDouble, sqlIdent,
 } from './sql-compile.ts';
-import { FOREST_NODE_COLUMNS, forestClassifierNodeSql, forestNodes, forestRegressorNodeSql } from './forest-node-sql.ts';
+import { FOREST_NODE_COLUMNS, forestClassifierNodeSql, forestNodes, forestRegressorNodeSql, modeVoteLongSql } from './forest-node-sql.ts';
 
 const require = createRequire(import.meta.url);
 const arrayMode = require('ml-array-mode') as (v: number[]) => number;
@@ -127,6 +127,14 @@ describe('compiled SQL on Trino', () => {
     const cols = ballots[0].map((_, j) => `v${j}`);
     const from = await table(cols, ballots, cols.map(() => 'INTEGER'));
     const got = await column(`select ${modeWinnerSql(cols, 3)} from ${from} order by i`);
+    assert.deepEqual(got, ballots.map((b) => arrayMode(b)));
+  });
+
+  it('the long-form vote (node tables) follows ml-array-mode on random ballots, ties included', async () => {
+    const rng = seededRng(6, 'long ballots');
+    const ballots = Array.from({ length: 2000 }, (_, i) => Array.from({ length: 2 + (i % 7) }, () => Math.floor(rng() * 3)));
+    const from = await table(['ballot', 'pos', 'v'], ballots.flatMap((b, i) => b.map((v, pos) => [i, pos, v])), ['INTEGER', 'INTEGER', 'DOUBLE']);
+    const got = await column(`select "__vote" from (${modeVoteLongSql(from, ['ballot'], 'pos', 'v')}) as "v" order by ballot`);
     assert.deepEqual(got, ballots.map((b) => arrayMode(b)));
   });
 
