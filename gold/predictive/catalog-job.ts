@@ -79,14 +79,16 @@ const vectorsSql = () => `select distinct ${featureKeySql()} as feature_key, ${V
 /**
  * The forests' predictions as SQL over `from` (feature_key and the features), from node tables the
  * caller loaded with forestNodes() (lib/ml/sql-compile.ts): valence the mean of the trees, mood
- * ml-random-forest's vote. Equal to the JS forests' predictions (sql-scoring.test.ts).
+ * ml-random-forest's vote. Equal to the JS forests' predictions on DuckDB (sql-scoring.test.ts) and on
+ * Trino (sql-scoring.stack.test.ts): the SQL is in the subset both engines read alike (no USING: Trino
+ * cannot then name v.feature_key).
  */
 export function vectorPredictionSql(cm: CatalogModels, nodes: { valence: { table: string; nodes: ForestNodes }; mood: { table: string; nodes: ForestNodes } }, from: string): string {
   const valence = cm.models.get(VALENCE_MODEL.name)!.artifact.forest;
   const mood = cm.models.get(MOOD_MODEL.name)!.artifact.forest;
   const v = forestRegressorNodeSql(valence.model, nodes.valence.nodes, { nodes: nodes.valence.table, from, keys: ['feature_key'], features: VALENCE_MODEL.features, as: 'predicted_valence' });
   const m = forestClassifierNodeSql(nodes.mood.nodes, (mood.classes ?? []).map(String), { nodes: nodes.mood.table, from, keys: ['feature_key'], features: MOOD_MODEL.features, as: 'predicted_mood' });
-  return `select v.feature_key, v.predicted_valence, m.predicted_mood from (${v}) as v join (${m}) as m using (feature_key)`;
+  return `select v.feature_key, v.predicted_valence, m.predicted_mood from (${v}) as v join (${m}) as m on m.feature_key = v.feature_key`;
 }
 
 /** Loads a forest's node table; returns its name and shape. */

@@ -75,10 +75,13 @@ export function timeFeatures(hour: number, weekend: boolean): number[] {
   return [Math.sin(a), Math.cos(a), Math.sin(2 * a), Math.cos(2 * a), weekend ? 1 : 0];
 }
 
-/** The same features as SQL expressions over hour_of_day and is_weekend. */
+/**
+ * The same features as SQL expressions over hour_of_day and is_weekend, in the subset DuckDB and Trino
+ * both read the same way (pi() makes every product and quotient a double on both).
+ */
 export const TIME_FEATURES_SQL = [
   'sin(2 * pi() * hour_of_day / 24)', 'cos(2 * pi() * hour_of_day / 24)',
-  'sin(4 * pi() * hour_of_day / 24)', 'cos(4 * pi() * hour_of_day / 24)', 'is_weekend::integer',
+  'sin(4 * pi() * hour_of_day / 24)', 'cos(4 * pi() * hour_of_day / 24)', 'cast(is_weekend as integer)',
 ];
 
 /** Evaluation sets of model_performance_metrics and confusion_matrix. */

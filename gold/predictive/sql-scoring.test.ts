@@ -15,32 +15,9 @@ import { ingestExportStage, ingestKaggleStage, silverStage } from '../../pipelin
 import { demoLake } from '../../pipeline/test-support.ts';
 import { HAS_ANY_FEATURES } from '../shared/feature-sql.ts';
 import { buildGold } from '../build.ts';
-import { VECTOR_FEATURES, loadForestNodes, vectorPredictionSql, type CatalogModels } from './catalog-job.ts';
-import { featureMatrix, fitted, loadCatalogData, planModel, splitCatalog } from './catalog-models.ts';
-import { CATALOG_MODELS, CV_CAP, CV_FOLDS, HOLDOUT_SHARE, MOOD_MODEL, SEED, VALENCE_MODEL } from './model-settings.ts';
-
-type Vector = Record<string, number | string | null>;
-
-/** The saved models of the lake's catalog, as the job loads them. */
-async function savedModels(s: LakeSession, config: Config): Promise<CatalogModels> {
-  const data = await loadCatalogData(s.conn);
-  const o = { holdoutShare: HOLDOUT_SHARE, folds: CV_FOLDS, cvCap: CV_CAP, trainCap: config.trainCap, seed: SEED };
-  const models = new Map(CATALOG_MODELS.map((spec) => {
-    const plan = planModel(config.modelsDir, spec, data, o, silentLogger);
-    assert.ok(plan.saved, `${spec.name}: the build saved its model`);
-    return [spec.name, fitted(plan, plan.saved, true)] as const;
-  }));
-  return { data, split: splitCatalog(data.keys, data.moods, o), models };
-}
-
-function jsPredictions(cm: CatalogModels, vectors: Vector[]) {
-  const values = Object.fromEntries(VECTOR_FEATURES.map((f) => [f, vectors.map((v) => Number(v[f]))]));
-  const idx = vectors.map((_, i) => i);
-  return {
-    valence: cm.models.get(VALENCE_MODEL.name)!.forest.predict(featureMatrix({ values }, idx, VALENCE_MODEL.features)) as number[],
-    mood: cm.models.get(MOOD_MODEL.name)!.forest.predict(featureMatrix({ values }, idx, MOOD_MODEL.features)) as string[],
-  };
-}
+import { VECTOR_FEATURES, loadForestNodes, vectorPredictionSql } from './catalog-job.ts';
+import { MOOD_MODEL, VALENCE_MODEL } from './model-settings.ts';
+import { jsPredictions, savedModels, type Vector } from './scoring-test-support.ts';
 
 function assertSame(what: string, sql: Vector[], js: { valence: number[]; mood: string[] }): void {
   assert.ok(sql.length > 0, `${what}: rows to compare`);

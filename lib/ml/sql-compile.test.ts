@@ -15,7 +15,7 @@ import {
   SqlCompileError, compileForestClassifier, compileForestRegressor, compileMultivariateLinear, compileTree,
   forestClassifierSelect, modeWinnerSql, nearestCentroidSelect, sqlDouble, sqlIdent,
 } from './sql-compile.ts';
-import { FOREST_NODE_COLUMNS, forestClassifierNodeSql, forestNodes, forestRegressorNodeSql } from './forest-node-sql.ts';
+import { FOREST_NODE_COLUMNS, forestClassifierNodeSql, forestNodes, forestRegressorNodeSql, modeVoteLongSql } from './forest-node-sql.ts';
 
 const require = createRequire(import.meta.url);
 const arrayMode = require('ml-array-mode') as (v: number[]) => number;
@@ -119,6 +119,17 @@ describe('compiled forests and trees equal ml-random-forest on DuckDB', () => {
       const cols = ballots[0].map((_, j) => `v${j}`);
       await loadRows(conn, 'ballots', [{ name: 'i', type: 'INTEGER' }, ...cols.map((name) => ({ name, type: 'INTEGER' as const }))], ballots.map((b, i) => [i, ...b]));
       const got = await column<number>(conn, `select ${modeWinnerSql(cols, 3)} from ballots order by i`);
+      assert.deepEqual(got, ballots.map((b) => arrayMode(b)));
+    });
+  });
+
+  it('the long-form vote (node tables) follows ml-array-mode on random ballots, ties included', async () => {
+    const rng = seededRng(6, 'long ballots');
+    const ballots = Array.from({ length: 2000 }, (_, i) => Array.from({ length: 2 + (i % 7) }, () => Math.floor(rng() * 3)));
+    await withDb(async (conn) => {
+      await loadRows(conn, 'ballots', [{ name: 'i', type: 'INTEGER' }, { name: 'pos', type: 'INTEGER' }, { name: 'v', type: 'DOUBLE' }],
+        ballots.flatMap((b, i) => b.map((v, pos) => [i, pos, v])));
+      const got = await column<number>(conn, `select "__vote" from (${modeVoteLongSql('ballots', ['i'], 'pos', 'v')}) order by i`);
       assert.deepEqual(got, ballots.map((b) => arrayMode(b)));
     });
   });

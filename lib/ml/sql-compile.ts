@@ -5,6 +5,16 @@
 // reproduces the JavaScript predictions exactly: the same comparisons, the same operations in the
 // same order (IEEE doubles in both), every constant printed so that it parses back to the same double.
 // Output is a pure function of the model: compiling twice gives the same text.
+//
+// Portable by construction, tested on both engines (sql-compile.test.ts on DuckDB,
+// sql-compile.stack.test.ts on Trino 476): `1.5e0` is a DOUBLE literal in both (never a DECIMAL),
+// NaN/±Infinity are cast('NaN' as double) etc., every division has a double operand, no USING joins.
+// Size limits on Trino: one expression of more than ~1,000 CASE branches is refused
+// (QUERY_EXCEEDED_COMPILER_LIMIT: a full depth-10 tree compiles, depth 11 does not), a statement is at
+// most 1,000,000 characters (query.max-length; the catalog's 50-tree forests compile to 1.5-2 MB), and
+// over a VALUES relation the optimizer folds the projections row by row (a 6-tree classifier over 341
+// rows exhausted its 180 s). So on Trino: trees and small forests as CASE over a table; real forests
+// from node tables (forest-node-sql.ts); rows to score in a table, never VALUES.
 import type { ForestModelJSON, TreeNodeJSON } from './ml-libs.ts';
 import { LakehouseError } from '../errors.ts';
 

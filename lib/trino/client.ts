@@ -17,9 +17,21 @@ export interface TrinoColumn {
   type: string;
 }
 
+/** What Trino reports about a finished query: its id (for system.runtime.queries) and its times. */
+export interface TrinoQueryStats {
+  queryId: string;
+  /** CPU time summed over every task and node. */
+  cpuTimeMillis: number;
+  /** Wall time from submission to completion, as the coordinator measured it. */
+  elapsedTimeMillis: number;
+  queuedTimeMillis: number;
+}
+
 export interface TrinoResult {
   columns: TrinoColumn[];
   rows: unknown[][];
+  /** From the last page of the query (absent when Trino sent no statistics). */
+  stats?: TrinoQueryStats;
 }
 
 export class TrinoQueryError extends LakehouseError {
@@ -126,12 +138,15 @@ export class TrinoClient {
     return null;
   }
 
-  /** Runs one statement to completion; throws TrinoQueryError on any failure. */
-  async query(sql: string): Promise<TrinoResult> {
+  /**
+   * Runs one statement to completion; throws TrinoQueryError on any failure. `session`: Trino session
+   * properties for this statement only (e.g. { join_distribution_type: 'BROADCAST' }).
+   */
+  async query(sql: string, options: { session?: Record<string, string> } = {}): Promise<TrinoResult> {
     const fail = (msg: string, name?: string, cause?: unknown): never => {
       throw new TrinoQueryError(sql, msg, name, { cause });
     };
-    const iter = await withRetry(() => this.trino.query({ query: sql, user: this.user }), this.retry).catch((err: unknown) => {
+    const iter = await withRetry(() => this.trino.query({ query: sql, user: this.user, ...(options.session ? { session: options.session } : {}) }), this.retry).catch((err: unknown) => {
       const problem = this.connectionProblem(err);
       if (problem) throw problem;
       return fail(`${this.server} did not accept the query (${describeHttpError(err)})`, undefined, err);
@@ -146,6 +161,10 @@ export class TrinoClient {
       if (page?.error) fail(page.error.message, page.error.errorName);
       if (page?.columns && result.columns.length === 0) result.columns = page.columns.map((c) => ({ name: c.name, type: c.type }));
       if (page?.data) for (const row of page.data) result.rows.push(row as unknown[]);
+      if (page?.stats && page.id) {
+        const { cpuTimeMillis, elapsedTimeMillis, queuedTimeMillis } = page.stats;
+        result.stats = { queryId: page.id, cpuTimeMillis, elapsedTimeMillis, queuedTimeMillis };
+      }
       if (step.done) return result;
     }
   }
