@@ -90,13 +90,19 @@ export function removePersonalPaths(paths: PersonalPath[]): void {
   for (const p of paths) rmSync(p.path, { recursive: true, force: true });
 }
 
-/** Leftover DuckDB spill files (they may hold any rows that were being sorted or joined). */
+/**
+ * Leftover DuckDB spill files and Trino scratch tables of a crashed job (lib/trino/scratch-table.ts):
+ * either may hold any rows that were being sorted, joined or scored.
+ */
 export function removeSpillFiles(dataDir: string): number {
-  const dir = join(dataDir, '_tmp', 'duckdb');
-  if (!existsSync(dir)) return 0;
-  const names = readdirSync(dir);
-  for (const n of names) rmSync(join(dir, n), { recursive: true, force: true });
-  return names.length;
+  let removed = 0;
+  for (const dir of [join(dataDir, '_tmp', 'duckdb'), join(dataDir, '_tmp', 'trino')]) {
+    if (!existsSync(dir)) continue;
+    const names = readdirSync(dir);
+    for (const n of names) rmSync(join(dir, n), { recursive: true, force: true });
+    removed += names.length;
+  }
+  return removed;
 }
 
 export function relativeTo(dataDir: string, path: string): string {
