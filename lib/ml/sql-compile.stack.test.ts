@@ -20,7 +20,7 @@ import { loadRows } from '../appender.ts';
 import { loadForest, trainForestClassifier, trainForestRegressor, type ForestArtifact } from './forest.ts';
 import type { TreeNodeJSON } from './ml-libs.ts';
 import { seededRng } from './rng.ts';
-import { makeTestData } from './test-data.ts';
+import { awkwardDoubles, edgeRows, makeTestData } from './test-data.ts';
 import {
   compileForestClassifier, compileForestRegressor, compileMultivariateLinear, compileTree, forestClassifierSelect, modeWinnerSql,
   nearestCentroidSelect, sqlDouble, sqlIdent,
@@ -70,21 +70,10 @@ async function column(sql: string): Promise<unknown[]> {
   return (await trino.query(sql)).rows.map((r) => num(r[0]));
 }
 
-function edgeRows(width: number): number[][] {
-  const odd = [NaN, Infinity, -Infinity, Number.MAX_VALUE, -Number.MAX_VALUE, Number.MIN_VALUE, -0, 0.5];
-  return odd.flatMap((v) => Array.from({ length: width }, (_, j) => Array.from({ length: width }, (__, k) => (k === j ? v : 0.3))));
-}
 
 describe('compiled SQL on Trino', () => {
   it('every double literal reads back as the same double, typed DOUBLE', async () => {
-    const rng = seededRng(7, 'sql-double');
-    const bits = new DataView(new ArrayBuffer(8));
-    const values = [0, -0, 0.1, 1 / 3, 1e21, 1e-7, 123456789012345680000, Number.MAX_VALUE, Number.MIN_VALUE, 2.2250738585072014e-308, -1.5, NaN, Infinity, -Infinity];
-    for (let i = 0; i < 300; i++) {
-      bits.setUint32(0, Math.floor(rng() * 2 ** 32));
-      bits.setUint32(4, Math.floor(rng() * 2 ** 32));
-      values.push(bits.getFloat64(0));
-    }
+    const values = awkwardDoubles();
     // -0 is checked through its sign (JSON prints -0.0 as 0 in some writers): 1 / -0 = -Infinity
     const r = await trino.query(`select v, typeof(v), 1e0 / v from (values ${values.map((v, i) => `(${i}, ${sqlDouble(v)})`).join(', ')}) as t(i, v) order by i`);
     r.rows.forEach((row, i) => {

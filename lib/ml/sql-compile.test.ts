@@ -10,7 +10,7 @@ import { loadRows } from '../appender.ts';
 import { loadForest, trainForestClassifier, trainForestRegressor, type ForestArtifact } from './forest.ts';
 import { RandomForestClassifier, type ForestModelJSON } from './ml-libs.ts';
 import { seededRng } from './rng.ts';
-import { makeTestData } from './test-data.ts';
+import { awkwardDoubles, edgeRows, makeTestData } from './test-data.ts';
 import {
   SqlCompileError, compileForestClassifier, compileForestRegressor, compileMultivariateLinear, compileTree,
   forestClassifierSelect, modeWinnerSql, nearestCentroidSelect, sqlDouble, sqlIdent,
@@ -37,22 +37,10 @@ async function column<T>(conn: DuckDBConnection, sql: string): Promise<T[]> {
   return (await conn.runAndReadAll(sql)).getRowsJS().map((r) => r[0] as T);
 }
 
-/** Test rows plus the awkward ones: NaN, ±Infinity, extremes, -0. */
-function edgeRows(width: number): number[][] {
-  const odd = [NaN, Infinity, -Infinity, Number.MAX_VALUE, -Number.MAX_VALUE, Number.MIN_VALUE, -0, 0.5];
-  return odd.flatMap((v) => Array.from({ length: width }, (_, j) => Array.from({ length: width }, (__, k) => (k === j ? v : 0.3))));
-}
 
 describe('sqlDouble', () => {
   it('prints every double so that DuckDB reads back the same double, NaN and infinities included', async () => {
-    const rng = seededRng(7, 'sql-double');
-    const bits = new DataView(new ArrayBuffer(8));
-    const values = [0, -0, 0.1, 1 / 3, 1e21, 1e-7, 123456789012345680000, Number.MAX_VALUE, Number.MIN_VALUE, 2.2250738585072014e-308, -1.5, NaN, Infinity, -Infinity];
-    for (let i = 0; i < 300; i++) {
-      bits.setUint32(0, Math.floor(rng() * 2 ** 32));
-      bits.setUint32(4, Math.floor(rng() * 2 ** 32));
-      values.push(bits.getFloat64(0));
-    }
+    const values = awkwardDoubles();
     await withDb(async (conn) => {
       const back = await queryRows<{ v: number | string }>(conn, values.map((v) => `select ${sqlDouble(v)} as v`).join(' union all '));
       // the JSON form prints ±Infinity and NaN as strings

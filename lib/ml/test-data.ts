@@ -23,3 +23,22 @@ export function makeTestData(rows: number, seed: number | string, roundTarget = 
   }
   return { X, y, classes };
 }
+
+/** Test rows plus the awkward ones: NaN, ±Infinity, extremes, -0. */
+export function edgeRows(width: number): number[][] {
+  const odd = [NaN, Infinity, -Infinity, Number.MAX_VALUE, -Number.MAX_VALUE, Number.MIN_VALUE, -0, 0.5];
+  return odd.flatMap((v) => Array.from({ length: width }, (_, j) => Array.from({ length: width }, (__, k) => (k === j ? v : 0.3))));
+}
+
+/** Doubles a SQL literal must carry exactly: the special and extreme ones, then 300 random bit patterns. */
+export function awkwardDoubles(): number[] {
+  const rng = seededRng(7, 'sql-double');
+  const bits = new DataView(new ArrayBuffer(8));
+  const values = [0, -0, 0.1, 1 / 3, 1e21, 1e-7, 123456789012345680000, Number.MAX_VALUE, Number.MIN_VALUE, 2.2250738585072014e-308, -1.5, NaN, Infinity, -Infinity];
+  for (let i = 0; i < 300; i++) {
+    bits.setUint32(0, Math.floor(rng() * 2 ** 32));
+    bits.setUint32(4, Math.floor(rng() * 2 ** 32));
+    values.push(bits.getFloat64(0));
+  }
+  return values;
+}
