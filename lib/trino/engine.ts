@@ -83,12 +83,16 @@ export class TrinoTableEngine implements RemoteTableEngine {
   /** Registers a table staged earlier in this transaction (by either engine) so that later SQL can read it. */
   private async register(key: string, s: { dir: string; columns: { name: string; type: string }[] }): Promise<string> {
     const name = stagingName(this.runId, key);
-    if (this.created.has(name)) return this.ref(name);
-    const cols = s.columns.map((c) => `${q(c.name)} ${trinoType(c.type)}`).join(', ');
-    await this.trino.query(`drop table if exists ${this.ref(name)}`);
-    await this.trino.query(`create table ${this.ref(name)} (${cols}) with (external_location = ${literal(this.location(s.dir))}, format = 'PARQUET')`);
-    this.created.add(name);
+    if (!this.created.has(name)) await this.createExternal(name, s.columns, s.dir);
     return this.ref(name);
+  }
+
+  /** An external staging table of these (DuckDB-typed) columns over a lake folder. */
+  private async createExternal(name: string, columns: { name: string; type: string }[], dir: string): Promise<void> {
+    const cols = columns.map((c) => `${q(c.name)} ${trinoType(c.type)}`).join(', ');
+    await this.trino.query(`drop table if exists ${this.ref(name)}`);
+    await this.trino.query(`create table ${this.ref(name)} (${cols}) with (external_location = ${literal(this.location(dir))}, format = 'PARQUET')`);
+    this.created.add(name);
   }
 
   async materialise(req: MaterialiseRequest): Promise<string[]> {
@@ -103,10 +107,7 @@ export class TrinoTableEngine implements RemoteTableEngine {
     // declared type, so that the Parquet Trino writes reads back in DuckDB exactly as the declaration
     // says. (CREATE TABLE AS would refuse the existing folder, and fail outright on zero rows.)
     const name = stagingName(this.runId, req.key);
-    const cols = req.columns.map((c) => `${q(c.name)} ${trinoType(c.type)}`).join(', ');
-    await this.trino.query(`drop table if exists ${this.ref(name)}`);
-    await this.trino.query(`create table ${this.ref(name)} (${cols}) with (external_location = ${literal(this.location(req.dir))}, format = 'PARQUET')`);
-    this.created.add(name);
+    await this.createExternal(name, req.columns, req.dir);
     const select = `select ${req.columns.map((c) => `cast(${q(c.name)} as ${trinoType(c.type)})`).join(', ')} from (${translated}) t`;
     await this.trino.query(`insert into ${this.ref(name)} ${select}`);
     // Trino names its files after the query (no extension); the lake reads <dir>/*.parquet. The table
@@ -121,10 +122,10 @@ export class TrinoTableEngine implements RemoteTableEngine {
   }
 
   async duplicateGrain(key: string, grain: string[]): Promise<Record<string, unknown>[]> {
-    const ref = this.ref(stagingName(this.runId, key));
-    if (!this.created.has(stagingName(this.runId, key))) return [];
+    const name = stagingName(this.runId, key);
+    if (!this.created.has(name)) return [];
     const cols = grain.map(q).join(', ');
-    return this.trino.rows(`select ${cols}, count(*) as n from ${ref} group by ${grain.map((_, i) => i + 1).join(', ')} having count(*) > 1 limit 3`);
+    return this.trino.rows(`select ${cols}, count(*) as n from ${this.ref(name)} group by ${grain.map((_, i) => i + 1).join(', ')} having count(*) > 1 limit 3`);
   }
 
   async release(): Promise<void> {
