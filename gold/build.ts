@@ -9,7 +9,7 @@ import { loadTables, sortByDependencies, type LoadedTable } from '../lib/table-l
 import { qualifiedName, type TableSpec } from '../lib/table-spec.ts';
 import { LakehouseError, StageError, TableContractError, UsageError, errorMessage } from '../lib/errors.ts';
 import { producerOf } from './shared/produced-by.ts';
-import { MIN_PLAY_MS_VARIABLE } from './shared/feature-sql.ts';
+import { MIN_PLAY_MS_VARIABLE, sqlVariables } from './shared/feature-sql.ts';
 
 export const GOLD_ROOT = import.meta.dirname;
 
@@ -85,7 +85,7 @@ async function buildTable(session: LakeSession, tx: LakeTransaction, spec: Table
   try {
     if (job.sql) {
       await tx.write(job, {
-        sql: job.sql, orderBy: job.orderBy, inputs: job.inputs, portable: true, variables: { [MIN_PLAY_MS_VARIABLE]: session.config.minPlayMs },
+        sql: job.sql, orderBy: job.orderBy, inputs: job.inputs, portable: true, variables: sqlVariables(session.config),
       });
     }
     else await job.build!(session.context(tx), job);

@@ -77,6 +77,34 @@ export class LakeTransaction {
     this.catalog = readCatalog(dataDir);
   }
 
+  /** The engine that computes this transaction's portable SQL; null: this DuckDB connection (also under --study). */
+  get remote(): RemoteTableEngine | null {
+    return this.scope ? null : this.engine;
+  }
+
+  private stagedFolders(): Map<string, { dir: string; columns: { name: string; type: string }[] }> {
+    return new Map([...this.staged].map(([k, v]) => [k, { dir: v.tmpDir, columns: v.meta.columns }]));
+  }
+
+  /**
+   * A job's intermediate relation, computed by the engine of the transaction's portable tables from
+   * portable `sql`: later SQL of the transaction (portable writes, scratch) reads it as
+   * `temp.<name>`. DuckDB: a temp table of this connection; Trino: a scratch table, dropped with the
+   * transaction. Returns the rows when `read` is set (for jobs that also need them in Node).
+   */
+  async scratch(name: string, sql: string, opts: { variables?: Record<string, number | string>; read?: boolean } = {}): Promise<Record<string, unknown>[]> {
+    if (!/^[a-z][a-z0-9_]*$/.test(name)) throw new Error(`scratch name ${JSON.stringify(name)}: use lower-case letters, digits and _`);
+    const remote = this.remote;
+    if (remote) return remote.scratch(name, sql, this.stagedFolders(), opts);
+    await this.conn.run(`create or replace temp table ${name} as ${sql}`);
+    return opts.read ? queryRows<Record<string, unknown>>(this.conn, `select * from temp.main.${name}`) : [];
+  }
+
+  /** Makes DuckDB's `temp.main.<name>` (rows a job made in Node) readable as `temp.<name>` by the engine of the portable tables too. */
+  async share(name: string): Promise<void> {
+    await this.remote?.upload(this.conn, name);
+  }
+
   /** Writes one table into a staging folder and points this connection's view at it. */
   async write(spec: WriteSpec, opts: WriteOptions): Promise<TableVersionMeta> {
     const started = Date.now();
@@ -92,8 +120,7 @@ export class LakeTransaction {
       // Under --study the carry-over of the other listeners' rows is DuckDB's: such builds stay on DuckDB.
       if (this.engine && opts.portable && opts.mode !== 'append' && !this.scope) {
         const written = await this.engine.materialise({
-          key, sql: opts.sql, dir: tmpDir, partPrefix: `part-${this.runId}`, columns: spec.columns, variables: opts.variables,
-          staged: new Map([...this.staged].map(([k, v]) => [k, { dir: v.tmpDir, columns: v.meta.columns }])),
+          key, sql: opts.sql, dir: tmpDir, partPrefix: `part-${this.runId}`, columns: spec.columns, variables: opts.variables, staged: this.stagedFolders(),
         });
         if (written.length === 0) {
           // Zero rows: Trino wrote no file; an empty Parquet with the declared schema keeps the table readable.

@@ -5,8 +5,8 @@ import type { BuildContext } from '../../lib/build-context.ts';
 import { queryRows, scalar } from '../../lib/duckdb.ts';
 import { appendRows, loadRows, type AppendColumn } from '../../lib/appender.ts';
 import { FOREST_NODE_COLUMNS, forestClassifierNodeSql, forestNodes, forestRegressorNodeSql, type ForestNodes } from '../../lib/ml/forest-node-sql.ts';
-import { featureKeySql } from '../../silver/catalog_tracks.ts';
-import { HAS_ANY_FEATURES, isStream, moodCategory } from '../shared/feature-sql.ts';
+import { CATALOG_FEATURES, CATALOG_INT_FEATURES } from '../../silver/catalog_tracks.ts';
+import { HAS_ANY_FEATURES, isStream, moodCategory, sqlVariables } from '../shared/feature-sql.ts';
 import { planModel, featureMatrix, loadCatalogData, splitCatalog, type CatalogData, type FittedCatalogModel } from './catalog-models.ts';
 import type { CatalogSplit, CatalogSplitOptions } from './catalog-split.ts';
 import { fitMissing } from './parallel-fit.ts';
@@ -66,91 +66,112 @@ export async function fitCatalogModels(ctx: BuildContext, report: Report): Promi
 }
 
 export const VECTOR_FEATURES = [...new Set(CATALOG_MODELS.flatMap((s) => s.features))];
+/** The whole feature vector (what silver.catalog_tracks' feature_key hashes): the grain of the training split. */
+const KEY_FEATURES = [...CATALOG_FEATURES, ...CATALOG_INT_FEATURES];
 
-const VECTOR_COLUMNS: AppendColumn[] = [{ name: 'feature_key', type: 'VARCHAR' }, { name: 'predicted_valence', type: 'DOUBLE' }, { name: 'predicted_mood', type: 'VARCHAR' }];
+const SCORE_COLUMNS: AppendColumn[] = [{ name: 'vector_id', type: 'BIGINT' }, { name: 'predicted_valence', type: 'DOUBLE' }, { name: 'predicted_mood', type: 'VARCHAR' }];
 
 /** Feature vectors predicted per batch: bounds the JS side (300k vectors at 10M plays took ~450 MB as one array). */
 const PREDICT_BATCH = 25_000;
 
-/** The distinct feature vectors of the plays with every feature the forests use. */
-const vectorsSql = () => `select distinct ${featureKeySql()} as feature_key, ${VECTOR_FEATURES.join(', ')}
-  from silver.listening_with_features where ${HAS_ANY_FEATURES} and ${VECTOR_FEATURES.map((f) => `${f} is not null`).join(' and ')}`;
+/**
+ * The distinct feature vectors (the forests' features) of the plays with every one of them, numbered.
+ * Plays meet their vector by the feature values themselves, not by a hash of them: the same on every
+ * engine (Trino prints doubles differently, so a hash of their text would differ).
+ */
+const vectorInputsSql = () => `select row_number() over (order by ${VECTOR_FEATURES.join(', ')}) as vector_id, d.*
+  from (select distinct ${VECTOR_FEATURES.join(', ')} from silver.listening_with_features
+    where ${HAS_ANY_FEATURES} and ${VECTOR_FEATURES.map((f) => `${f} is not null`).join(' and ')}) d`;
 
 /**
- * The forests' predictions as SQL over `from` (feature_key and the features), from node tables the
+ * The forests' predictions as SQL over `from` (`key` and the features), from node tables the
  * caller loaded with forestNodes() (lib/ml/sql-compile.ts): valence the mean of the trees, mood
  * ml-random-forest's vote. Equal to the JS forests' predictions on DuckDB (sql-scoring.test.ts) and on
  * Trino (sql-scoring.stack.test.ts): the SQL is in the subset both engines read alike (no USING: Trino
- * cannot then name v.feature_key).
+ * cannot then name v.<key>).
  */
-export function vectorPredictionSql(cm: CatalogModels, nodes: { valence: { table: string; nodes: ForestNodes }; mood: { table: string; nodes: ForestNodes } }, from: string): string {
+export function vectorPredictionSql(cm: CatalogModels, nodes: { valence: { table: string; nodes: ForestNodes }; mood: { table: string; nodes: ForestNodes } }, from: string, key = 'feature_key'): string {
   const valence = cm.models.get(VALENCE_MODEL.name)!.artifact.forest;
   const mood = cm.models.get(MOOD_MODEL.name)!.artifact.forest;
-  const v = forestRegressorNodeSql(valence.model, nodes.valence.nodes, { nodes: nodes.valence.table, from, keys: ['feature_key'], features: VALENCE_MODEL.features, as: 'predicted_valence' });
-  const m = forestClassifierNodeSql(nodes.mood.nodes, (mood.classes ?? []).map(String), { nodes: nodes.mood.table, from, keys: ['feature_key'], features: MOOD_MODEL.features, as: 'predicted_mood' });
-  return `select v.feature_key, v.predicted_valence, m.predicted_mood from (${v}) as v join (${m}) as m on m.feature_key = v.feature_key`;
+  const v = forestRegressorNodeSql(valence.model, nodes.valence.nodes, { nodes: nodes.valence.table, from, keys: [key], features: VALENCE_MODEL.features, as: 'predicted_valence' });
+  const m = forestClassifierNodeSql(nodes.mood.nodes, (mood.classes ?? []).map(String), { nodes: nodes.mood.table, from, keys: [key], features: MOOD_MODEL.features, as: 'predicted_mood' });
+  return `select v.${key}, v.predicted_valence, m.predicted_mood from (${v}) as v join (${m}) as m on m.${key} = v.${key}`;
 }
 
-/** Loads a forest's node table; returns its name and shape. */
+/** Loads a forest's node table into DuckDB as temp.<name>; returns its name (as portable SQL names it) and shape. */
 export async function loadForestNodes(ctx: Pick<BuildContext, 'conn'>, name: string, model: FittedCatalogModel): Promise<{ table: string; nodes: ForestNodes }> {
   const nodes = forestNodes(model.artifact.forest.model);
   await loadRows(ctx.conn, name, FOREST_NODE_COLUMNS.map((c) => ({ ...c })), nodes.rows);
-  return { table: `temp.main.${name}`, nodes };
+  return { table: `temp.${name}`, nodes };
 }
 
-/** predictive_vectors from the compiled forests: DuckDB walks the node tables (LAKEHOUSE_FOREST_SCORING=sql). */
+/**
+ * predictive_vectors from the compiled forests, by the engine of the transaction's portable tables:
+ * DuckDB (LAKEHOUSE_FOREST_SCORING=sql) or Trino (--engine trino), walking the node tables.
+ */
 async function scoreVectorsInSql(ctx: BuildContext, cm: CatalogModels): Promise<void> {
   const nodes = {
     valence: await loadForestNodes(ctx, 'predictive_valence_nodes', cm.models.get(VALENCE_MODEL.name)!),
     mood: await loadForestNodes(ctx, 'predictive_mood_nodes', cm.models.get(MOOD_MODEL.name)!),
   };
-  await ctx.conn.run(`create or replace temp table predictive_vectors as ${vectorPredictionSql(cm, nodes, `(${vectorsSql()})`)}`);
+  await ctx.tx.share('predictive_valence_nodes');
+  await ctx.tx.share('predictive_mood_nodes');
+  await ctx.tx.scratch('predictive_vector_inputs', vectorInputsSql());
+  await ctx.tx.scratch('predictive_vectors', `select i.*, p.predicted_valence, p.predicted_mood
+    from temp.predictive_vector_inputs i join (${vectorPredictionSql(cm, nodes, 'temp.predictive_vector_inputs', 'vector_id')}) p on p.vector_id = i.vector_id`);
   for (const t of ['predictive_valence_nodes', 'predictive_mood_nodes']) await ctx.conn.run(`drop table temp.main.${t}`);
 }
 
-/** predictive_vectors from the JS forests, in batches of feature vectors (the default). */
+/** predictive_vectors from the JS forests, in batches of feature vectors (the default on DuckDB). */
 async function scoreVectorsInJs(ctx: BuildContext, cm: CatalogModels | null): Promise<void> {
-  await ctx.conn.run(`create or replace temp table predictive_vector_inputs as
-    select row_number() over (order by feature_key) as i, * from (${vectorsSql()})`);
+  await ctx.conn.run(`create or replace temp table predictive_vector_inputs as ${vectorInputsSql()}`);
   const total = Number(await scalar(ctx.conn, 'select count(*) from temp.main.predictive_vector_inputs'));
-  await loadRows(ctx.conn, 'predictive_vectors', VECTOR_COLUMNS, []);
+  await loadRows(ctx.conn, 'predictive_vector_scores', SCORE_COLUMNS, []);
   for (let from = 0; from < total; from += PREDICT_BATCH) {
-    const vectors = await queryRows<Record<string, number | string>>(ctx.conn,
-      'select * exclude (i) from temp.main.predictive_vector_inputs where i > $from and i <= $to order by i', { from, to: from + PREDICT_BATCH });
+    const vectors = await queryRows<Record<string, number | bigint>>(ctx.conn,
+      'select * from temp.main.predictive_vector_inputs where vector_id > $from and vector_id <= $to order by vector_id', { from, to: from + PREDICT_BATCH });
     const columns = { values: Object.fromEntries(VECTOR_FEATURES.map((f) => [f, vectors.map((v) => Number(v[f]))])) };
     const idx = vectors.map((_, i) => i);
     const predict = (spec: CatalogModelSpec) => (cm ? cm.models.get(spec.name)!.forest.predict(featureMatrix(columns, idx, spec.features)) as (number | string)[] : vectors.map(() => null));
     const valence = predict(VALENCE_MODEL);
     const mood = predict(MOOD_MODEL);
-    await appendRows(ctx.conn, 'predictive_vectors', VECTOR_COLUMNS, vectors.map((v, i) => [String(v.feature_key), valence[i], mood[i]]));
+    await appendRows(ctx.conn, 'predictive_vector_scores', SCORE_COLUMNS, vectors.map((v, i) => [Number(v.vector_id), valence[i], mood[i]]));
   }
-  await ctx.conn.run('drop table temp.main.predictive_vector_inputs');
+  await ctx.conn.run(`create or replace temp table predictive_vectors as
+    select i.*, s.predicted_valence, s.predicted_mood from temp.main.predictive_vector_inputs i join temp.main.predictive_vector_scores s on s.vector_id = i.vector_id`);
+  for (const t of ['predictive_vector_inputs', 'predictive_vector_scores']) await ctx.conn.run(`drop table temp.main.${t}`);
 }
 
-/** Temp tables: the training split's feature keys, and one prediction per distinct feature vector of the plays. */
+/**
+ * Relations the event SQL reads: the training split's whole feature vectors, and one prediction per
+ * distinct feature vector of the plays. Under --engine trino both live in Trino and the forests are
+ * scored there (SQL); on DuckDB the JS forests score by default.
+ */
 async function stagePredictions(ctx: BuildContext, cm: CatalogModels | null): Promise<void> {
   const trainKeys = cm ? [...new Set(cm.split.train.map((i) => cm.data.keys[i]))] : [];
   await loadRows(ctx.conn, 'predictive_train_keys', [{ name: 'feature_key', type: 'VARCHAR' }], trainKeys.map((k) => [k]));
+  // Training rows have every feature (loadCatalogData), so plays meet them by plain equality.
+  await ctx.conn.run(`create or replace temp table predictive_train_vectors as
+    select distinct ${KEY_FEATURES.join(', ')} from silver.catalog_tracks where feature_key in (select feature_key from temp.main.predictive_train_keys)`);
+  await ctx.tx.share('predictive_train_vectors');
   const started = Date.now();
-  if (cm && ctx.config.forestScoring === 'sql') await scoreVectorsInSql(ctx, cm);
+  const scoring = ctx.tx.remote ? ctx.tx.remote.name : ctx.config.forestScoring;
+  if (cm && scoring !== 'js') await scoreVectorsInSql(ctx, cm);
+  else if (ctx.tx.remote) await ctx.tx.scratch('predictive_vectors', `select *, null::double as predicted_valence, null::varchar as predicted_mood from (${vectorInputsSql()}) i`);
   else await scoreVectorsInJs(ctx, cm);
-  ctx.log.debug({ ms: Date.now() - started, scoring: ctx.config.forestScoring }, 'catalog forests scored');
+  ctx.log.debug({ ms: Date.now() - started, scoring }, 'catalog forests scored');
 }
 
 function eventSql(actual: string, predicted: string, model: FittedCatalogModel | undefined, name: string): string {
   return `
 with events as (
-  select *, ${featureKeySql()} as feature_key from silver.listening_with_features
-), train_keys as (
-  select feature_key from temp.main.predictive_train_keys
-), vectors as (
-  select * from temp.main.predictive_vectors
+  select * from silver.listening_with_features
 ), labelled as (
   select e.*, v.${predicted} as predicted,
-    case when t.feature_key is not null then 'train' when v.${predicted} is not null and ${isStream('e')} then 'test' else 'apply' end as split
+    case when t.${KEY_FEATURES[0]} is not null then 'train' when v.${predicted} is not null and ${isStream('e')} then 'test' else 'apply' end as split
   from events e
-  left join train_keys t on t.feature_key = e.feature_key
-  left join vectors v on v.feature_key = e.feature_key
+  left join temp.predictive_train_vectors t on ${KEY_FEATURES.map((f) => `t.${f} = e.${f}`).join(' and ')}
+  left join temp.predictive_vectors v on ${HAS_ANY_FEATURES.replace('feature_source', 'e.feature_source')} and ${VECTOR_FEATURES.map((f) => `v.${f} = e.${f}`).join(' and ')}
 )
 select listener_id, event_id, played_at, hour_of_day, track_id, track_name, artist_name, feature_source, split,
   case when split = 'test' then case when ${REAL_SOURCE_SQL} then '${EVAL_SETS.listenerEvents}' else '${EVAL_SETS.listenerEventsSynthetic}' end end as evaluation_set,
@@ -189,9 +210,9 @@ export async function writeCatalogPredictions(ctx: BuildContext, cm: CatalogMode
   await stagePredictions(ctx, cm);
   const valence = cm?.models.get(VALENCE_MODEL.name);
   const mood = cm?.models.get(MOOD_MODEL.name);
-  await ctx.tx.write(moodPredictions, { sql: eventSql('valence as actual_valence', 'predicted_valence', valence, VALENCE_MODEL.name), orderBy: moodPredictions.orderBy, inputs: moodPredictions.inputs });
+  await ctx.tx.write(moodPredictions, { sql: eventSql('valence as actual_valence', 'predicted_valence', valence, VALENCE_MODEL.name), orderBy: moodPredictions.orderBy, inputs: moodPredictions.inputs, portable: true, variables: sqlVariables(ctx.config) });
   const moodActual = `${moodCategory()} as actual_mood`;
-  await ctx.tx.write(moodClassifications, { sql: eventSql(moodActual, 'predicted_mood', mood, MOOD_MODEL.name), orderBy: moodClassifications.orderBy, inputs: moodClassifications.inputs });
+  await ctx.tx.write(moodClassifications, { sql: eventSql(moodActual, 'predicted_mood', mood, MOOD_MODEL.name), orderBy: moodClassifications.orderBy, inputs: moodClassifications.inputs, portable: true, variables: sqlVariables(ctx.config) });
   if (valence) await valenceMetrics(ctx, valence, report);
   if (mood) await moodMetrics(ctx, mood, report);
 }

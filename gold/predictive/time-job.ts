@@ -7,7 +7,7 @@ import { loadRows } from '../../lib/appender.ts';
 import { REGRESSION_SUMS, TRACK_CLUSTER_SQL, groupClusters, regressionMetrics, regressionSumsSql, type RegressionSums } from './evaluation.ts';
 import { BASELINE_VALIDATION_SHARE, ENERGY_MODEL, EVAL_SETS, MIN_EVAL_ROWS, REAL_SOURCE_SQL } from './model-settings.ts';
 import { CUTOFF_SQL, exactMeanSql, fitTimeModels, timePredictionSql, type TimeModel } from './time-model.ts';
-import { isStream } from '../shared/feature-sql.ts';
+import { isStream, sqlVariables } from '../shared/feature-sql.ts';
 import { assertBaselineFromTraining, assertTimeSplitHonest } from './time-guards.ts';
 import type { Report } from './report-rows.ts';
 import energyForecasts from './energy_forecasts.ts';
@@ -59,9 +59,9 @@ with events as (
   select * from silver.listening_with_features
 ), cut as (${CUTOFF_SQL}
 ), models as (
-  select * from temp.main.predictive_time_models
+  select * from temp.predictive_time_models
 ), baselines as (
-  select listener_id, kind from temp.main.${BASELINES_TABLE}
+  select listener_id, kind from temp.${BASELINES_TABLE}
 ), labelled as (
   select e.*, m.listener_id is not null as has_model, ${timePredictionSql('m')} as forecast,
     case when m.listener_id is null then 'apply'
@@ -72,9 +72,9 @@ with events as (
   left join cut c on c.listener_id = e.listener_id
   left join models m on m.listener_id = e.listener_id
 ), hourly as (
-  select listener_id, hour_of_day, ${exactMeanSql('energy')} as hour_mean from labelled where split = 'train' group by all
+  select listener_id, hour_of_day, ${exactMeanSql('energy')} as hour_mean from labelled where split = 'train' group by listener_id, hour_of_day
 ), overall as (
-  select listener_id, ${exactMeanSql('energy')} as train_mean from labelled where split = 'train' group by all
+  select listener_id, ${exactMeanSql('energy')} as train_mean from labelled where split = 'train' group by listener_id
 )
 select l.listener_id, l.event_id, l.played_at, l.hour_of_day, l.is_weekend, l.track_id, l.track_name, l.artist_name, l.feature_source, l.split,
   case when l.split = 'test' then case when ${REAL_SOURCE_SQL.replace('feature_source', 'l.feature_source')} then '${EVAL_SETS.timeHoldout}' else '${EVAL_SETS.timeHoldoutSynthetic}' end end as evaluation_set,
@@ -132,9 +132,13 @@ export async function runTimeModels(ctx: BuildContext, report: Report): Promise<
   const models = new Map(fitted.map((m) => [m.listenerId, m]));
   await loadRows(ctx.conn, 'predictive_time_models', [{ name: 'listener_id', type: 'VARCHAR' }, ...COEFFS.map((name) => ({ name, type: 'DOUBLE' as const }))],
     fitted.map((m) => [m.listenerId, ...m.coefficients]));
+  // The fits and the baseline choice are per-listener aggregates DuckDB computes here; under
+  // --engine trino they are handed to Trino, which scores every play (energy_forecasts).
   await ctx.conn.run(`create or replace temp table ${BASELINES_TABLE} as ${baselineChoiceSql()}`);
   const baselines = new Map((await queryRows<Baseline>(ctx.conn, `select * from temp.main.${BASELINES_TABLE}`)).map((b) => [b.listener_id, b]));
-  await ctx.tx.write(energyForecasts, { sql: energyForecastSql(), orderBy: energyForecasts.orderBy, inputs: energyForecasts.inputs });
+  await ctx.tx.share('predictive_time_models');
+  await ctx.tx.share(BASELINES_TABLE);
+  await ctx.tx.write(energyForecasts, { sql: energyForecastSql(), orderBy: energyForecasts.orderBy, inputs: energyForecasts.inputs, portable: true, variables: sqlVariables(ctx.config) });
   await assertTimeSplitHonest(ctx.conn, 'gold.energy_forecasts', fitted.map((m) => {
     const b = baselines.get(m.listenerId);
     return { listenerId: m.listenerId, modelTrainEnd: m.trainEnd, modelTrainRows: m.trainRows, baselineTrainEnd: b?.train_end ?? m.trainEnd, baselineTrainRows: b?.train_rows ?? m.trainRows };

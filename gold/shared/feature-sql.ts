@@ -8,6 +8,11 @@ export const DEFAULT_MIN_PLAY_MS = 30_000;
 /** DuckDB variable holding the configured minimum (gold/build.ts sets it on the connection). */
 export const MIN_PLAY_MS_VARIABLE = 'min_play_ms';
 
+/** The values of the variables above, for an engine that has none (WriteOptions.variables under --engine trino). */
+export function sqlVariables(config: { minPlayMs: number }): Record<string, number> {
+  return { [MIN_PLAY_MS_VARIABLE]: config.minPlayMs };
+}
+
 /**
  * A stream: a play of at least LAKEHOUSE_MIN_PLAY_MS (default 30 s, 0 keeps every play). Plays whose
  * length is unknown (ms_played null, e.g. Web API rows) are kept: nothing says they were short. The

@@ -8,15 +8,18 @@
 // in the same transaction, registered as external tables of the hidden schema `_staging`. Nothing in
 // `_staging` outlives the transaction: the tables are dropped on commit and abort (external tables:
 // dropping them leaves the folders, which the transaction renames or removes).
-import { readdirSync, renameSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { readdirSync, renameSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Config } from '../config.ts';
+import type { DuckDBConnection } from '../duckdb.ts';
 import type { Logger } from '../logger.ts';
 import type { ColumnSpec } from '../table-spec.ts';
 import { toTrinoSql, trinoType } from '../sql-dialect.ts';
 import { TRINO_CATALOG, trinoFromConfig, type TrinoClient } from './client.ts';
 import { quoteTrinoIdent as q } from './types.ts';
 import { literal } from './publish-plan.ts';
+import { SCRATCH_DIR, SCRATCH_SCHEMA, stageForTrino } from './scratch-table.ts';
 
 export const STAGING_SCHEMA = '_staging';
 
@@ -31,7 +34,15 @@ export interface RemoteTableEngine {
   materialise(req: MaterialiseRequest): Promise<string[]>;
   /** Up to 3 example rows whose grain is not unique (empty when unique), computed by the engine. */
   duplicateGrain(key: string, grain: string[]): Promise<Record<string, unknown>[]>;
-  /** Drops every `_staging` table of this transaction (commit and abort). */
+  /**
+   * Computes `sql` (DuckDB dialect, portable) into a relation that later SQL of this transaction
+   * reads as `temp.<name>` (a job's intermediate result: scored feature vectors, per-listener
+   * baselines); returns its rows when `read` is set. Gone at release.
+   */
+  scratch(name: string, sql: string, staged: MaterialiseRequest['staged'], opts?: { variables?: Record<string, number | string>; read?: boolean }): Promise<Record<string, unknown>[]>;
+  /** Copies DuckDB's `temp.main.<name>` (rows made in Node: model node tables, coefficients, keys) to the engine, where later SQL reads it as `temp.<name>`. */
+  upload(conn: DuckDBConnection, name: string): Promise<void>;
+  /** Drops every `_staging` and scratch table of this transaction (commit and abort). */
   release(): Promise<void>;
 }
 
@@ -54,6 +65,8 @@ function stagingName(runId: string, key: string): string {
 export class TrinoTableEngine implements RemoteTableEngine {
   readonly name = 'trino' as const;
   private readonly created = new Set<string>();
+  /** `temp.<name>` → the Trino relation, with what drops it (scratch and uploaded tables). */
+  private readonly temps = new Map<string, { ref: string; drop: () => Promise<void> }>();
   private synced = false;
 
   constructor(
@@ -95,12 +108,49 @@ export class TrinoTableEngine implements RemoteTableEngine {
     this.created.add(name);
   }
 
+  /** The Trino relations of the staged and scratch tables `sql` names (registering staged ones on first use). */
+  private async tablesOf(sql: string, staged: MaterialiseRequest['staged']): Promise<Record<string, string>> {
+    const named = (key: string) => new RegExp(`\\b${key.replace('.', '\\s*\\.\\s*')}\\b`, 'i').test(sql);
+    const tables: Record<string, string> = {};
+    for (const [key, s] of staged) if (named(key)) tables[key] = await this.register(key, s);
+    for (const [key, t] of this.temps) if (named(key)) tables[key] = t.ref;
+    return tables;
+  }
+
+  async scratch(name: string, sql: string, staged: MaterialiseRequest['staged'], opts: { variables?: Record<string, number | string>; read?: boolean } = {}): Promise<Record<string, unknown>[]> {
+    await this.sync();
+    const translated = toTrinoSql(sql, { variables: opts.variables, tables: await this.tablesOf(sql, staged) });
+    await this.dropTemp(name);
+    const folder = join(SCRATCH_DIR, `${this.runId}-${name}-${randomBytes(4).toString('hex')}`);
+    const ref = `${TRINO_CATALOG}.${q(SCRATCH_SCHEMA)}.${q(stagingName(this.runId, `temp.${name}`))}`;
+    await this.trino.query(`create schema if not exists ${TRINO_CATALOG}.${q(SCRATCH_SCHEMA)}`);
+    const drop = async () => {
+      await this.trino.query(`drop table if exists ${ref}`);
+      rmSync(join(this.config.dataDir, folder), { recursive: true, force: true });
+    };
+    this.temps.set(`temp.${name}`, { ref, drop });
+    // CREATE TABLE AS into a folder that does not exist yet: Trino's workers write it.
+    await this.trino.query(`create table ${ref} with (external_location = ${literal(`local:///${folder}`)}, format = 'PARQUET') as ${translated}`);
+    if (!opts.read) return [];
+    return this.trino.rows(`select * from ${ref}`);
+  }
+
+  async upload(conn: DuckDBConnection, name: string): Promise<void> {
+    await this.sync();
+    await this.dropTemp(name);
+    const t = await stageForTrino(conn, this.trino, this.config.dataDir, name, `select * from temp.main.${name}`);
+    this.temps.set(`temp.${name}`, { ref: t.ref, drop: t.drop });
+  }
+
+  private async dropTemp(name: string): Promise<void> {
+    const t = this.temps.get(`temp.${name}`);
+    this.temps.delete(`temp.${name}`);
+    await t?.drop();
+  }
+
   async materialise(req: MaterialiseRequest): Promise<string[]> {
     await this.sync();
-    const tables: Record<string, string> = {};
-    for (const [key, s] of req.staged) {
-      if (new RegExp(`\\b${key.replace('.', '\\s*\\.\\s*')}\\b`, 'i').test(req.sql)) tables[key] = await this.register(key, s);
-    }
+    const tables = await this.tablesOf(req.sql, req.staged);
     const translated = toTrinoSql(req.sql, { variables: req.variables, tables });
     if (!req.columns) throw new Error(`${req.key}: a table computed by Trino needs its declared columns`);
     // A typed table over the (new, empty) staging folder, then INSERT: every column cast to its
@@ -132,6 +182,10 @@ export class TrinoTableEngine implements RemoteTableEngine {
     for (const name of [...this.created]) {
       await this.trino.query(`drop table if exists ${this.ref(name)}`).catch((err: unknown) => this.log.warn({ table: name, err: String(err) }, 'could not drop a staging table'));
       this.created.delete(name);
+    }
+    for (const [key, t] of [...this.temps]) {
+      await t.drop().catch((err: unknown) => this.log.warn({ table: key, err: String(err) }, 'could not drop a scratch table'));
+      this.temps.delete(key);
     }
   }
 }
