@@ -15,12 +15,13 @@ import { SCALES, isScaleName, type ScaleName } from './scales.ts';
 import { GOLD_CATEGORIES } from './stages.ts';
 
 const log = (m: string) => process.stderr.write(`${m}\n`);
-const USAGE = 'usage: npm run bench:engines -- --scale <small|medium|large> [--runs N] [--workers 1,2] [--port P] [--seed S]';
+const USAGE = 'usage: npm run bench:engines -- --scale <small|medium|large> [--runs N] [--workers 1,2] [--port P] [--seed S] [--stages silver,<gold category>,…]';
+const STAGES = ['silver', ...GOLD_CATEGORIES];
 
-interface Args { scale: ScaleName; runs: number; workers: number[]; port: number; seed: string }
+interface Args { scale: ScaleName; runs: number; workers: number[]; port: number; seed: string; stages: string[] }
 
 function parseArgs(argv: string[]): Args {
-  const out: Partial<Args> = { runs: 3, workers: [1, 2], port: 18800, seed: 'bench' };
+  const out: Partial<Args> = { runs: 3, workers: [1, 2], port: 18800, seed: 'bench', stages: STAGES };
   for (let i = 0; i < argv.length; i++) {
     const v = () => argv[++i] ?? (() => { throw new Error(USAGE); })();
     const a = argv[i];
@@ -29,9 +30,12 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--workers') out.workers = v().split(',').map(Number);
     else if (a === '--port') out.port = Number(v());
     else if (a === '--seed') out.seed = v();
+    else if (a === '--stages') out.stages = v().split(',');
     else throw new Error(`unknown argument ${a}\n${USAGE}`);
   }
   if (!out.scale) throw new Error(USAGE);
+  const unknown = out.stages!.filter((x) => !STAGES.includes(x));
+  if (unknown.length > 0) throw new Error(`unknown stage ${unknown.join(', ')} (stages: ${STAGES.join(', ')})\n${USAGE}`);
   if (!Number.isInteger(out.runs) || out.runs! < 1 || out.workers!.some((w) => !Number.isInteger(w) || w < 0)) throw new Error(USAGE);
   return out as Args;
 }
@@ -68,9 +72,11 @@ async function stage(lake: string, name: string, args: string[], env: NodeJS.Pro
   return run;
 }
 
-async function builds(lake: string, engine: string, env: NodeJS.ProcessEnv): Promise<StageRun[]> {
-  const out = [await stage(lake, 'build silver', ['build', 'silver', '--engine', engine], env)];
-  for (const c of GOLD_CATEGORIES) out.push(await stage(lake, `build gold ${c}`, ['build', 'gold', '--category', c, '--engine', engine], env));
+/** The chosen stages in pipeline order (a gold category alone reads the silver built before it). */
+async function builds(lake: string, engine: string, env: NodeJS.ProcessEnv, stages: string[]): Promise<StageRun[]> {
+  const out: StageRun[] = [];
+  if (stages.includes('silver')) out.push(await stage(lake, 'build silver', ['build', 'silver', '--engine', engine], env));
+  for (const c of GOLD_CATEGORIES.filter((x) => stages.includes(x))) out.push(await stage(lake, `build gold ${c}`, ['build', 'gold', '--category', c, '--engine', engine], env));
   return out;
 }
 
@@ -123,7 +129,7 @@ async function main(): Promise<void> {
   const engines: Record<string, ReturnType<typeof summarise>> = {};
   const raw: Record<string, StageRun[][]> = {};
   const duck: StageRun[][] = [];
-  for (let i = 1; i <= args.runs; i++) { log(`duckdb run ${i}/${args.runs}`); duck.push(await builds(lake, 'duckdb', env)); }
+  for (let i = 1; i <= args.runs; i++) { log(`duckdb run ${i}/${args.runs}`); duck.push(await builds(lake, 'duckdb', env, args.stages)); }
   engines.duckdb = summarise(duck);
   raw.duckdb = duck;
   for (const w of args.workers) {
@@ -133,7 +139,7 @@ async function main(): Promise<void> {
     try {
       const key = `trino_${w}_worker${w === 1 ? '' : 's'}`;
       const t: StageRun[][] = [];
-      for (let i = 1; i <= args.runs; i++) { log(`${key} run ${i}/${args.runs}`); t.push(await builds(lake, 'trino', { ...tenv, ...clientEnv(args.port) })); }
+      for (let i = 1; i <= args.runs; i++) { log(`${key} run ${i}/${args.runs}`); t.push(await builds(lake, 'trino', { ...tenv, ...clientEnv(args.port) }, args.stages)); }
       engines[key] = summarise(t);
       raw[key] = t;
     } finally {
