@@ -111,3 +111,24 @@ test('retention keeps a version a consumer still serves (pinned), and drops it o
     cleanup();
   }
 });
+
+test('scratch relations: computed on DuckDB, read back when asked, read as temp.<name> by a later write; odd names refused', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    await withWriter(testConfig(dir), silentLogger, 'test', async (s) => {
+      const tx = s.begin();
+      assert.equal(tx.remote, null, 'no --engine trino: DuckDB computes everything');
+      const rows = await tx.scratch('probe', 'select range::integer as id, range * 10 as x from range(3)', { read: true });
+      assert.deepEqual(rows.map((r) => Number(r.x)), [0, 10, 20]);
+      await tx.share('probe'); // a no-op without a remote engine
+      await tx.write(spec, { sql: "select id, 'x=' || x as v from temp.probe", portable: true });
+      await tx.commit();
+      assert.deepEqual((await queryRows<{ v: string }>(s.conn, 'select v from bronze.t order by id')).map((r) => r.v), ['x=0', 'x=10', 'x=20']);
+      const tx2 = s.begin();
+      await assert.rejects(() => tx2.scratch('Probe; drop table x', 'select 1'), /scratch name/);
+      await tx2.abort();
+    });
+  } finally {
+    cleanup();
+  }
+});
