@@ -6,10 +6,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { historyDir, kaggleSample, repoRoot, sharedData } from '../test/helpers.ts';
 import { readCatalog, type Catalog, type TableVersionMeta } from '../lib/lake.ts';
-import { openDuckDB } from '../lib/duckdb.ts';
+import { openDuckDB, queryRows, quoteLiteral } from '../lib/duckdb.ts';
 import { compareTables } from '../lib/table-compare.ts';
 import { trinoEnv } from '../lib/trino/stack-test-support.ts';
 
@@ -27,8 +28,23 @@ function cli(...args: string[]): string {
 /** Columns recording the build itself, different between any two builds: when and how long a model trained. */
 const BUILD_COLUMNS: Record<string, string[]> = { 'gold.model_performance_metrics': ['training_seconds', 'trained_at'] };
 
+/**
+ * The tables a build with --engine trino still computes in DuckDB (README, "Scaling out"): the
+ * catalog and the study registry (silver); the tables written from rows made in Node (model reports,
+ * circadian_profile's bootstrap intervals, the recommender's evaluation); the recommender's and the
+ * mood clusters' tables, whose TypeScript jobs read the lake through DuckDB. Every other table must
+ * be written by Trino's workers (its Parquet says so).
+ */
+const STAY_ON_DUCKDB = [
+  'silver.catalog_tracks', 'silver.listener_studies',
+  'gold.model_performance_metrics', 'gold.feature_importance', 'gold.confusion_matrix',
+  'gold.circadian_profile', 'gold.track_recommendations', 'gold.recommendation_evaluation',
+  'gold.mood_state_clusters', 'gold.cluster_model_selection',
+];
+
 const built = (c: Catalog) => Object.values(c.tables).filter((m) => m.layer === 'silver' || m.layer === 'gold');
 const files = (m: TableVersionMeta) => m.files.map((f) => join(dataDir, m.path, f));
+const sqlList = (xs: string[]) => `[${xs.map(quoteLiteral).join(', ')}]`;
 
 /** Builds silver and gold with each engine and compares every table of the two builds. */
 async function buildBothAndCompare(label: string): Promise<void> {
@@ -40,10 +56,22 @@ async function buildBothAndCompare(label: string): Promise<void> {
   cli('build', 'gold', '--engine', 'trino');
   const byTrino = readCatalog(dataDir);
   const tables = built(byTrino);
+  // The jobs' scratch tables in Trino (scored vectors, node tables, coefficients) went with their transactions.
+  const scratch = join(dataDir, '_tmp', 'trino');
+  assert.deepEqual(existsSync(scratch) ? readdirSync(scratch) : [], [], `${label}: scratch folders left behind`);
   assert.ok(tables.length >= 30, `${label}: ${tables.length} silver and gold tables`);
   const { instance, connection: conn } = await openDuckDB();
   const failures: string[] = [];
   try {
+    // Who wrote each table of the Trino build (empty tables get DuckDB's empty Parquet either way).
+    const byDuck: string[] = [];
+    for (const b of tables.filter((t) => t.rows > 0)) {
+      const writers = await queryRows<{ created_by: string }>(conn, `select distinct created_by from parquet_file_metadata(${sqlList(files(b))})`);
+      if (writers.some((w) => !/trino/i.test(w.created_by))) byDuck.push(`${b.layer}.${b.table}`);
+    }
+    process.stderr.write(`# ${label}: written by DuckDB under --engine trino: ${byDuck.sort().join(', ')}\n`);
+    assert.deepEqual(byDuck.filter((k) => !STAY_ON_DUCKDB.includes(k)), [], `${label}: tables --engine trino left to DuckDB`);
+    assert.ok(tables.some((t) => t.rows > 0 && t.table === 'mood_predictions') && !byDuck.includes('gold.mood_predictions'), `${label}: Trino scored the plays`);
     for (const b of tables) {
       const key = `${b.layer}.${b.table}`;
       const a = byDuckDB.tables[key];
