@@ -8,6 +8,18 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot, tempDir } from '../test/helpers.ts';
+// @ts-expect-error: a plain ES module without type declarations
+import { VENDORED } from '../scripts/build-dist.mjs';
+
+/** dist/vendor/<file> is the bundle of a package (scripts/build-dist.mjs): counted as that package. */
+const vendorFiles = new Map(Object.entries(VENDORED as Record<string, { file: string }>).map(([name, v]) => [v.file, name]));
+
+function packageOf(url: string): string | undefined {
+  const pkg = /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url)?.[1];
+  if (pkg) return pkg;
+  const vendored = /\/dist\/vendor\/([^/]+)$/.exec(url)?.[1];
+  return vendored === undefined ? undefined : vendorFiles.get(vendored);
+}
 
 /** Packages that cost start-up time and that only some verbs need. */
 const HEAVY = [
@@ -21,7 +33,7 @@ function loadedPackages(args: string[], dataDir: string, log: string): { status:
     env: { ...process.env, MODULE_LOG: log, LAKEHOUSE_DATA_DIR: dataDir, DUCKDB_THREADS: '1', LOG_LEVEL: 'warn' },
   });
   const urls = readFileSync(log, 'utf8').split('\n').filter(Boolean);
-  const packages = new Set(urls.map((u) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(u)?.[1]).filter((p): p is string => !!p));
+  const packages = new Set(urls.map(packageOf).filter((p): p is string => !!p));
   return { status: r.status, stderr: r.stderr, packages };
 }
 
