@@ -105,13 +105,15 @@ export async function createTableView(conn: DuckDBConnection, layer: string, tab
 }
 
 /**
- * Creates the layer schemas and one view per current table, so SQL can say bronze.x, silver.x, gold.x,
- * ops.x. One call with all the statements: a call per statement cost a small `query` about 15 ms of CPU
+ * Creates the layer schemas and one view per current table (or per table named in `only`, e.g.
+ * `silver.x`), so SQL can say bronze.x, silver.x, gold.x, ops.x. One call with all the statements: a call per statement cost a small `query` about 15 ms of CPU
  * more (47 views), each a round trip through the binding's worker thread.
  */
-export async function attachLake(conn: DuckDBConnection, dataDir: string, catalog = readCatalog(dataDir)): Promise<Catalog> {
+export async function attachLake(conn: DuckDBConnection, dataDir: string, catalog = readCatalog(dataDir), only?: ReadonlySet<string>): Promise<Catalog> {
   const statements = LAYERS.map((layer) => `create schema if not exists ${quoteIdent(layer)}`);
-  for (const meta of Object.values(catalog.tables)) statements.push(viewSql(meta.layer, meta.table, join(dataDir, meta.path)));
+  for (const [name, meta] of Object.entries(catalog.tables)) {
+    if (!only || only.has(name)) statements.push(viewSql(meta.layer, meta.table, join(dataDir, meta.path)));
+  }
   await conn.run(statements.join(';\n'));
   return catalog;
 }
