@@ -88,7 +88,11 @@ async function buildVendored(build, repo, outDir) {
   }
 }
 
-/** True when `dist` was built from the sources as they are now (same files, none modified since). */
+/**
+ * True when `dist` was built from the sources as they are now (same files, none modified since) and
+ * from the packages as they are now: dist/vendor/ holds copies of some, so a package-lock.json changed
+ * since the build makes dist stale too (`npm ci`/`npm install` rebuild it through `prepare`).
+ */
 export function isDistCurrent(repo = root, dist = join(repo, 'dist')) {
   let info;
   try {
@@ -96,6 +100,8 @@ export function isDistCurrent(repo = root, dist = join(repo, 'dist')) {
   } catch {
     return false;
   }
+  const lock = statSync(join(repo, 'package-lock.json'), { throwIfNoEntry: false });
+  if (lock && lock.mtimeMs > info.built_ms) return false;
   const files = sourceFiles(repo);
   return files.length === info.files && files.every((f) => statSync(join(repo, f)).mtimeMs <= info.built_ms);
 }
