@@ -10,6 +10,7 @@ test('start-up figures: process CPU of --version and of a small query, from the 
     assert.deepEqual(figs.map((f) => f.command), ['lakehouse --version', 'lakehouse query "select 42 as n"']);
     for (const f of figs) {
       assert.ok(f.cpu_ms_median !== null && f.cpu_ms_median > 0, JSON.stringify(f));
+      assert.deepEqual(f.cpu_ms, [f.cpu_ms_median]);
       assert.ok(f.wall_ms_median !== null && f.wall_ms_median > 0);
       assert.equal(typeof f.compiled, 'boolean');
     }

@@ -4,7 +4,7 @@
 // (cli/lazy-load.test.ts checks what `--help` loads).
 import type { Command } from 'commander';
 import { loadConfig, type Config, type ConfigOverrides } from '../lib/config.ts';
-import { createLogger, type Logger } from '../lib/logger.ts';
+import { createLogger, type Logger } from '../lib/create-logger.ts';
 import { UsageError } from '../lib/errors.ts';
 import { requireDataDir } from '../lib/files.ts';
 import { io } from './output.ts';
@@ -59,10 +59,16 @@ function buildCli(cmd: Command, overrides: ConfigOverrides, View: typeof Termina
   if (View && wantsTerminalView(opts)) {
     const view = new View(process.stderr, { verbose: opts.verbose === true });
     const viewLevel = opts.verbose ? 'debug' : config.logLevel === 'silent' ? 'silent' : 'warn';
-    return { opts, config, log: createLogger(viewLevel, false, view.logSink), view };
+    return withLazyLog({ opts, config, view }, () => createLogger(viewLevel, false, view.logSink));
   }
   const pretty = opts.logFormat ? opts.logFormat === 'pretty' : undefined;
-  return { opts, config, log: createLogger(level, pretty), view: null };
+  return withLazyLog({ opts, config, view: null }, () => createLogger(level, pretty));
+}
+
+/** The logger is created when a verb first reads `log` (a verb that never logs, like query, loads no pino). */
+function withLazyLog(cli: Omit<Cli, 'log'>, create: () => Logger): Cli {
+  let log: Logger | undefined;
+  return Object.defineProperty(cli, 'log', { get: () => (log ??= create()), enumerable: true }) as Cli;
 }
 
 /**

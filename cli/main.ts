@@ -12,7 +12,25 @@ import { exitCodeFor, installSignalHandlers, interruptedBy, restoreTerminal } fr
 
 const started = Date.now();
 
-export async function buildProgram(): Promise<Command> {
+/**
+ * The verb files a call needs. A verb `x` lives in cli/commands/x.ts and x-*.ts (cli/lazy-load.test.ts
+ * checks that no file registers any other verb), so a call whose first word names a verb loads only
+ * those files: importing all of them cost a small query about 40 ms of CPU. Anything else (no verb,
+ * an option first, `help`, a mistyped verb) loads every file, so help lists all verbs and commander
+ * can still suggest the verb that was meant.
+ */
+export function verbFiles(files: readonly string[], argv?: readonly string[]): string[] {
+  const word = argv?.[2];
+  if (!word || word.startsWith('-')) return [...files];
+  const own = files.filter((f) => {
+    const stem = f.slice(0, -MODULE_EXT.length);
+    return stem === word || stem.startsWith(`${word}-`);
+  });
+  return own.length > 0 ? own : [...files];
+}
+
+/** The program with every verb, or with only the verb argv names (see verbFiles). */
+export async function buildProgram(argv?: readonly string[]): Promise<Command> {
   const program = new Command('lakehouse')
     .description('A medallion lakehouse for music-listening research (bronze/silver/gold Parquet on DuckDB, served by Trino).')
     .version(packageVersion(), '-V, --version', 'print the version of lakehouse')
@@ -37,7 +55,7 @@ Examples:
 Exit codes: 0 success, 1 run failure, 2 usage error or missing input path, 130 interrupted (Ctrl-C).`);
   const dir = join(import.meta.dirname, 'commands');
   const files = readdirSync(dir).filter((f) => f.endsWith(MODULE_EXT) && !f.endsWith(`.test${MODULE_EXT}`)).sort();
-  for (const f of files) {
+  for (const f of verbFiles(files, argv)) {
     const mod = (await import(pathToFileURL(join(dir, f)).href)) as { register?: (p: Command) => void };
     mod.register?.(program);
   }
@@ -70,7 +88,7 @@ export async function main(argv = process.argv): Promise<number> {
   }
   process.umask(PRIVATE_UMASK);
   try {
-    const program = await buildProgram();
+    const program = await buildProgram(argv);
     await program.parseAsync(argv);
     return process.exitCode === undefined ? 0 : Number(process.exitCode);
   } catch (err) {

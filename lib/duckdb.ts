@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type * as Api from '@duckdb/node-api';
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import type { Config } from './config.ts';
+import { MODULE_EXT } from './module-ext.ts';
 
 export type { DuckDBConnection, DuckDBValue };
 export { quoteIdent, quoteLiteral } from './sql-quote.ts';
@@ -13,7 +14,10 @@ export { quoteIdent, quoteLiteral } from './sql-quote.ts';
 // The binding's JavaScript (about 180 CommonJS files) is loaded with require, and every other module
 // takes its DuckDB values from here: an ESM `import` of the package makes Node scan each of those
 // files for its export names first, which cost 0.29 s of CPU per CLI call against 0.13 s for require.
-const api = createRequire(import.meta.url)('@duckdb/node-api') as typeof Api;
+// The compiled dist/ carries that JavaScript bundled into one file (VENDORED in
+// scripts/build-dist.mjs), which loads in about half the time again.
+const require = createRequire(import.meta.url);
+const api = (MODULE_EXT === '.js' ? require('../vendor/duckdb-node-api.cjs') : require('@duckdb/node-api')) as typeof Api;
 export const { DuckDBInstance, DuckDBTypeId, StatementType, JSDuckDBValueConverter, JsonDuckDBValueConverter } = api;
 export type DuckDBInstance = Api.DuckDBInstance;
 export type DuckDBTypeId = Api.DuckDBTypeId;

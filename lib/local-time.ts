@@ -7,6 +7,7 @@
 // When none gives one, the value is written without any zone designator.
 import { DuckDBTypeId, queryRows, quoteIdent, quoteLiteral, type DuckDBConnection } from './duckdb.ts';
 import { relationExists } from './lake.ts';
+import { ensureLakeViews } from './read-only.ts';
 
 const WALL_CLOCK = new Set([DuckDBTypeId.TIMESTAMP, DuckDBTypeId.TIMESTAMP_S, DuckDBTypeId.TIMESTAMP_MS, DuckDBTypeId.TIMESTAMP_NS]);
 const INSTANT = new Set([...WALL_CLOCK, DuckDBTypeId.TIMESTAMP_TZ]);
@@ -34,6 +35,8 @@ function isoWithOffset(local: string, minutes: string): string {
 }
 
 async function listenerZones(conn: DuckDBConnection): Promise<Map<string, string>> {
+  // A read-only lake may create views only as statements name them (lib/read-only.ts).
+  await ensureLakeViews(conn, ['bronze.listeners']);
   if (!(await relationExists(conn, 'bronze', 'listeners'))) return new Map();
   const rows = await queryRows<{ listener_id: string; timezone: string }>(conn, 'select listener_id, timezone from bronze.listeners where timezone is not null');
   return new Map(rows.map((r) => [r.listener_id, r.timezone]));

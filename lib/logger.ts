@@ -1,30 +1,9 @@
-// Structured logs to stderr: JSON lines when stderr is not a TTY (containers, CI), pretty on a TTY.
-// Secrets are redacted by key name wherever they appear in a log object.
+// The logging API: createLogger (lib/create-logger.ts, which loads pino on first use) and a silent
+// logger for tests. Code on the CLI's start-up path imports create-logger.ts directly, because the
+// silent logger below loads pino as soon as this module is imported.
 import { pino, type Logger } from 'pino';
 
-export type { Logger };
-
-const redact = {
-  paths: ['*.access_token', '*.refresh_token', '*.token', '*.secret', '*.client_secret', '*.password', '*.authorization', '*.secrets', 'secrets', 'access_token', 'refresh_token', 'token', 'client_secret', 'password', 'authorization'],
-  censor: '[redacted]',
-};
-
-/** A sink for JSON log lines (the CLI's terminal view shows them above its progress line). */
-export interface LogSink {
-  write(line: string): void;
-}
-
-export function createLogger(level = 'info', pretty = process.stderr.isTTY === true, sink?: LogSink): Logger {
-  if (sink) return pino({ level, redact, base: undefined }, sink);
-  if (pretty) {
-    return pino({
-      level,
-      redact,
-      transport: { target: 'pino-pretty', options: { destination: 2, colorize: true, ignore: 'pid,hostname', translateTime: 'SYS:HH:MM:ss' } },
-    });
-  }
-  return pino({ level, redact, base: { pid: process.pid } }, pino.destination({ fd: 2, sync: true }));
-}
+export { createLogger, type LogSink, type Logger } from './create-logger.ts';
 
 /** A logger that drops everything (tests). */
 export const silentLogger: Logger = pino({ level: 'silent' });

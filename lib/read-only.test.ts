@@ -76,6 +76,29 @@ test('query still reads every layer, and DESCRIBE, SHOW, SUMMARIZE, EXPLAIN and 
   }
 });
 
+test('query sees the whole lake although it creates only the views a statement reads', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    await writeSmallLake(testConfig(dir), 10);
+    const tables = Object.keys(readCatalog(dir).tables).sort();
+    const q = async (sql: string) => {
+      const r = await runCli(['query', '--json', '--data-dir', dir, sql]);
+      assert.equal(r.code, 0, `${sql}: ${r.stderr}`);
+      return JSON.parse(r.stdout) as Record<string, unknown>[];
+    };
+    const listed = (rows: Record<string, unknown>[]) => rows.map((r) => `${String(r.s)}.${String(r.t)}`);
+    assert.deepEqual(listed(await q("select table_schema as s, table_name as t from information_schema.tables where table_schema <> 'main' order by all")), tables);
+    assert.deepEqual(listed(await q('select schema_name as s, view_name as t from duckdb_views() where not internal order by all')), tables);
+    assert.deepEqual(await q('select count(*)::integer as n from silver.plays'), [{ n: 10 }]);
+    // An unknown name fails as before, with DuckDB's suggestion from the full catalog.
+    const typo = await runCli(['query', '--data-dir', dir, 'select * from silver.play']);
+    assert.equal(typo.code, 2);
+    assert.match(typo.stderr, /Table with name play does not exist![\s\S]*Did you mean "plays"/);
+  } finally {
+    cleanup();
+  }
+});
+
 test('query on a data dir that does not exist is a usage error and creates nothing', async () => {
   const { dir, cleanup } = tempDir();
   try {

@@ -13,7 +13,8 @@ import { join, resolve, sep } from 'node:path';
 import type { DuckDBConnection, DuckDBPreparedStatement } from '@duckdb/node-api';
 import type { Config } from './config.ts';
 import { DuckDBInstance, StatementType, quoteLiteral } from './duckdb.ts';
-import { attachLake, readCatalog } from './lake.ts';
+import { attachLake, readCatalog, type Catalog } from './lake.ts';
+import { namedLakeTables } from './named-tables.ts';
 import { UsageError } from './errors.ts';
 
 export interface ReadOnlyLake {
@@ -25,9 +26,22 @@ export interface ReadOnlyLake {
 export interface ReadOnlyOptions {
   /** Extra files the connection may write (the temporary file `export --out` fills). */
   writablePaths?: string[];
+  /**
+   * Create a table's view only when a statement prepared by prepareReadOnly reads it (see
+   * lib/named-tables.ts), not all of them at open. Only for callers whose SQL is statements prepared
+   * by prepareReadOnly and code that calls ensureLakeViews for the tables it reads itself (the result
+   * formatting of lib/result-stream.ts and lib/local-time.ts): `lakehouse query`.
+   */
+  viewsOnDemand?: boolean;
 }
 
-/** Opens an in-memory DuckDB with views of the current tables, sandboxed to their version folders. */
+/** Connections opened with viewsOnDemand: the lake they read and the views created so far. */
+const onDemand = new WeakMap<DuckDBConnection, { dataDir: string; catalog: Catalog; created: Set<string> }>();
+
+/**
+ * Opens an in-memory DuckDB with views of the current tables (with viewsOnDemand: created as
+ * statements need them), sandboxed to their version folders.
+ */
 export async function openReadOnlyLake(config: Config, options: ReadOnlyOptions = {}): Promise<ReadOnlyLake> {
   const dataDir = resolve(config.dataDir);
   if (!existsSync(dataDir)) throw new UsageError(`${dataDir}: data dir does not exist (check --data-dir or LAKEHOUSE_DATA_DIR)`);
@@ -50,7 +64,8 @@ export async function openReadOnlyLake(config: Config, options: ReadOnlyOptions 
   };
   try {
     await conn.run("set TimeZone = 'UTC'");
-    const catalog = await attachLake(conn, dataDir, readCatalog(dataDir));
+    const catalog = await attachLake(conn, dataDir, readCatalog(dataDir), options.viewsOnDemand ? new Set() : undefined);
+    if (options.viewsOnDemand) onDemand.set(conn, { dataDir, catalog, created: new Set() });
     const dirs = Object.values(catalog.tables).map((t) => join(dataDir, t.path) + sep);
     await conn.run(`set allowed_directories = [${dirs.map(quoteLiteral).join(', ')}]`);
     await conn.run(`set allowed_paths = [${(options.writablePaths ?? []).map(quoteLiteral).join(', ')}]`);
@@ -74,11 +89,35 @@ export async function withReadOnlyLake<T>(config: Config, fn: (lake: ReadOnlyLak
 
 const ALLOWED = 'a query (SELECT, WITH … SELECT, FROM …, VALUES, DESCRIBE, SHOW, SUMMARIZE) or EXPLAIN of one';
 
-/** True when DuckDB's parser reads sql as exactly one query statement (json_serialize_sql only serializes SELECT nodes). */
-async function isQuery(conn: DuckDBConnection, sql: string): Promise<boolean> {
+/**
+ * The parse tree when DuckDB's parser reads sql as exactly one query statement (json_serialize_sql
+ * only serializes SELECT nodes), else null.
+ */
+async function parsedQuery(conn: DuckDBConnection, sql: string): Promise<unknown> {
   const reader = await conn.runAndReadAll('select json_serialize_sql($sql::varchar) as j', { sql });
   const parsed = JSON.parse(String(reader.getRowsJS()[0][0])) as { error: boolean; statements?: unknown[] };
-  return !parsed.error && parsed.statements?.length === 1;
+  return !parsed.error && parsed.statements?.length === 1 ? parsed.statements[0] : null;
+}
+
+/**
+ * On a connection opened with viewsOnDemand, creates the views of those of `tables` (`layer.table`)
+ * that the lake has and that do not exist yet; on any other connection it does nothing. Also for
+ * code that reads a lake table the user's statement does not name (lib/local-time.ts reads
+ * bronze.listeners to give *_local columns their offset).
+ */
+export async function ensureLakeViews(conn: DuckDBConnection, tables: Iterable<string>): Promise<void> {
+  const lake = onDemand.get(conn);
+  if (!lake) return;
+  const missing = new Set([...tables].filter((t) => Object.hasOwn(lake.catalog.tables, t) && !lake.created.has(t)));
+  if (missing.size === 0) return;
+  await attachLake(conn, lake.dataDir, lake.catalog, missing);
+  for (const t of missing) lake.created.add(t);
+}
+
+/** On a connection opened with viewsOnDemand: creates the views the statement reads (all when unsure). */
+async function createViewsRead(conn: DuckDBConnection, statement: unknown): Promise<void> {
+  const lake = onDemand.get(conn);
+  if (lake) await ensureLakeViews(conn, namedLakeTables(statement, lake.catalog.tables) ?? Object.keys(lake.catalog.tables));
 }
 
 /** The statement's first word, only to name it in the refusal (the decision is the parser's). */
@@ -112,15 +151,18 @@ export async function prepareReadOnly(conn: DuckDBConnection, sql: string, what 
   }
   const body = sql.replace(/[\s;]+$/, '');
   let isExplain = false;
-  if (!(await isQuery(conn, body))) {
+  let statement = await parsedQuery(conn, body);
+  if (statement === null) {
     // EXPLAIN is not serializable; accept it only when what follows the keyword parses as a query,
     // which refuses EXPLAIN ANALYZE (it executes its statement) and EXPLAIN of anything else.
     const rest = /^\s*explain\s+([\s\S]*)$/i.exec(body)?.[1];
-    if (rest === undefined || !(await isQuery(conn, rest))) {
+    statement = rest === undefined ? null : await parsedQuery(conn, rest);
+    if (statement === null) {
       throw new UsageError(`${what}: refused ${firstWord(body)} statement: only read-only statements are allowed here, i.e. ${ALLOWED}`);
     }
     isExplain = true;
   }
+  await createViewsRead(conn, statement);
   const prepared = await extracted.prepare(0).catch((err: unknown) => {
     const message = (err as Error).message;
     const hint = /Permission Error/.test(message) ? ` (${what} reads only the current files of the lake's tables: bronze.*, silver.*, gold.*, ops.*)` : '';

@@ -50,6 +50,16 @@ test('the compiled dist/ finds its verbs and the gold declarations, builds silve
       utimesSync(source, atime, mtime);
     }
     assert.equal(isDistCurrent(repoRoot, out), true);
+    // dist/vendor/ copies packages: a changed package-lock.json makes it stale as well.
+    const lock = join(repoRoot, 'package-lock.json');
+    const lockTimes = statSync(lock);
+    try {
+      utimesSync(lock, lockTimes.atime, new Date(Date.now() + 60_000));
+      assert.equal(isDistCurrent(repoRoot, out), false, 'a package-lock.json changed after the build makes it stale');
+    } finally {
+      utimesSync(lock, lockTimes.atime, lockTimes.mtime);
+    }
+    assert.equal(isDistCurrent(repoRoot, out), true);
   } finally {
     rmSync(out, { recursive: true, force: true });
     cleanup();

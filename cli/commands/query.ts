@@ -34,7 +34,8 @@ Examples:
       if (opts.format && g.json && format !== 'json') throw new UsageError(`--json and --format ${format} contradict each other`);
       if (opts.engine === 'duckdb') {
         const { withReadOnlyLake } = await import('../../lib/read-only.ts');
-        await withReadOnlyLake(config, (lake) => queryDuckDB(lake.conn, sql, format, stdoutSink()));
+        // Every statement here goes through prepareReadOnly, which creates the views it reads.
+        await withReadOnlyLake(config, (lake) => queryDuckDB(lake.conn, sql, format, stdoutSink()), { viewsOnDemand: true });
       } else if (opts.engine === 'trino') {
         const [{ queryTrino }, { localTimesInRows }] = await Promise.all([import('../../lib/trino/query.ts'), import('../../lib/local-time.ts')]);
         await writeRows(localTimesInRows(await queryTrino(config, sql)), format, stdoutSink());
