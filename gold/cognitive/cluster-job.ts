@@ -112,6 +112,7 @@ async function fitListeners(ctx: BuildContext, settings: ClusterSettings): Promi
     for (const pos of seededSample(Number(n), settings.sampleSize, settings.seed)) sample.push([String(listener), pos]);
   }
   await shareRows(ctx, SAMPLE_TABLE, [{ name: 'listener_id', type: 'VARCHAR' }, { name: 'pos', type: 'INTEGER' }], sample);
+  if (sample.length === 0) return { scores: [], centroids: [] };
   const rows = await scratch(ctx, SAMPLE_POINTS_TABLE, `
     select p.listener_id, p.pos, ${FEATURES.map((_, j) => `${zSql(j)} as ${z(j)}`).join(', ')}
     from temp.${POINTS_TABLE} p
@@ -166,7 +167,11 @@ async function listenerBatches(ctx: BuildContext, batchPlays: number): Promise<s
   return batches.length === 0 ? [[]] : batches;
 }
 
-const CENTROID_COLUMNS = (kMax: number): AppendColumn[] => [{ name: 'listener_id', type: 'VARCHAR' },
+const MEMBER_COLUMNS: AppendColumn[] = [
+  { name: 'listener_id', type: 'VARCHAR' }, { name: 'event_id', type: 'VARCHAR' }, { name: 'raw_cluster', type: 'INTEGER' }, { name: 'in_sample', type: 'BOOLEAN' },
+];
+
+const centroidColumns = (kMax: number): AppendColumn[] => [{ name: 'listener_id', type: 'VARCHAR' },
   ...Array.from({ length: kMax }, (_, c) => FEATURES.map((__, j) => ({ name: centroidColumn(c, j), type: 'DOUBLE' as const }))).flat()];
 
 /**
@@ -178,25 +183,31 @@ const CENTROID_COLUMNS = (kMax: number): AppendColumn[] => [{ name: 'listener_id
  */
 export async function clusterListeners(ctx: BuildContext, settings: ClusterSettings = CLUSTER_SETTINGS, batchPlays = CLUSTER_BATCH_PLAYS): Promise<void> {
   const started = Date.now();
-  const batches = ctx.tx.remote ? null : await listenerBatches(ctx, batchPlays);
+  // Trino's scratch (CREATE TABLE AS) fails on zero rows, so no step is sent an empty result: here
+  // a lake without a play to cluster, below an empty sample or no model (the empty relations are then
+  // made in DuckDB and shared).
+  const anyPlays = async () => (await queryValues<{ any: boolean }>(ctx.conn, `select exists (select 1 from silver.listening_with_features where ${PLAYS_WHERE}) as "any"`))[0].any;
+  const batches = ctx.tx.remote ? (await anyPlays() ? [null] : []) : await listenerBatches(ctx, batchPlays);
   const scores: AppendValue[][] = [];
   let clustered = 0;
-  for (const [b, batch] of (batches ?? [null]).entries()) {
+  for (const [b, batch] of batches.entries()) {
     if (batch) await loadRows(ctx.conn, BATCH_TABLE, [{ name: 'listener_id', type: 'VARCHAR' }], batch.map((l) => [l]));
     await scratch(ctx, POINTS_TABLE, pointsSql(batch ? BATCH_TABLE : undefined));
     const fitted = await fitListeners(ctx, settings);
+    if (batches.length > 1) ctx.log.debug({ batch: b + 1, of: batches.length, listeners: batch?.length, clustered: fitted.centroids.length }, 'mood clusters batch');
+    if (fitted.centroids.length === 0) continue;
+    await shareRows(ctx, CENTROIDS_TABLE, centroidColumns(settings.kMax), fitted.centroids);
+    // Later DuckDB batches add their plays to the first one's table (only DuckDB runs batches).
+    if (clustered === 0) await scratch(ctx, MEMBERS_TABLE, membersSql(settings.kMax));
+    else await ctx.conn.run(`insert into temp.main.${MEMBERS_TABLE} ${membersSql(settings.kMax)}`);
     scores.push(...fitted.scores);
     clustered += fitted.centroids.length;
-    await shareRows(ctx, CENTROIDS_TABLE, CENTROID_COLUMNS(settings.kMax), fitted.centroids);
-    // Later DuckDB batches add their plays to the first one's table (only DuckDB runs batches).
-    if (b === 0) await scratch(ctx, MEMBERS_TABLE, membersSql(settings.kMax));
-    else await ctx.conn.run(`insert into temp.main.${MEMBERS_TABLE} ${membersSql(settings.kMax)}`);
-    if (batches && batches.length > 1) ctx.log.debug({ batch: b + 1, of: batches.length, listeners: batch!.length }, 'mood clusters batch');
   }
+  if (clustered === 0) await shareRows(ctx, MEMBERS_TABLE, MEMBER_COLUMNS, []);
   await shareRows(ctx, SCORES_TABLE, SCORE_COLUMNS, scores);
   const listeners = Number(await scalar(ctx.conn, 'select count(distinct listener_id) from silver.listening_with_features'));
   if (clustered < listeners) ctx.log.info({ listeners, clustered, min_plays: settings.minPlays }, 'mood clusters: listeners with too few plays with features are skipped');
-  ctx.log.info({ listeners, batches: batches?.length ?? 1, engine: ctx.tx.remote?.name ?? 'duckdb', ms: Date.now() - started }, 'mood clusters done');
+  ctx.log.info({ listeners, batches: batches.length, engine: ctx.tx.remote?.name ?? 'duckdb', ms: Date.now() - started }, 'mood clusters done');
 }
 
 /** Drops DuckDB's temp tables of the job (another engine's scratch tables go with the transaction). */

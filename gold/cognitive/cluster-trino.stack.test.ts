@@ -2,7 +2,8 @@
 // lake is clustered once by DuckDB and once by Trino (the per-play work in Trino, the fits in Node),
 // and every play's standardised coordinates (bit for bit), every play's cluster and sample flag, every
 // score, and the rows of mood_state_clusters and cluster_model_selection are the same; the two tables
-// are computed by Trino (its part files), and its scratch tables are gone after the transaction.
+// are computed by Trino (its part files), and its scratch tables are gone after the transaction. A
+// lake where no listener has enough plays leaves Trino empty relations: both tables empty, no error.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, existsSync, readdirSync } from 'node:fs';
@@ -17,9 +18,14 @@ import { trinoEnv } from '../../lib/trino/stack-test-support.ts';
 import { demoLake } from '../../pipeline/test-support.ts';
 import { buildGold } from '../build.ts';
 import { sqlVariables } from '../shared/feature-sql.ts';
+import { writeSilverEvents } from '../shared/fixture-runner.ts';
+import { sampleEvents } from '../shared/sample-events.ts';
+import { CLUSTER_SETTINGS } from './kmeans-model.ts';
 import { MEMBERS_TABLE, SCORES_TABLE, clusterListeners, dropClusterTables, standardisedPointsSql } from './cluster-job.ts';
 
 const servedDir = process.env.LAKEHOUSE_DATA_DIR ?? '';
+/** The audio features sampleEvents() fills. */
+const FEATURE_COLUMNS = ['valence', 'energy', 'danceability', 'acousticness', 'instrumentalness', 'speechiness', 'liveness', 'loudness', 'tempo'];
 
 type Row = Record<string, unknown>;
 
@@ -34,7 +40,12 @@ async function jobRelations(config: Config): Promise<{ points: string[]; members
     const ctx = s.context(tx);
     try {
       await clusterListeners(ctx);
-      const read = async (name: string, sql: string) => lines(await tx.scratch(name, sql, { variables: sqlVariables(config), read: true }));
+      // Trino's scratch (CREATE TABLE AS) fails on zero rows: count first, and read rows only if any
+      const read = async (name: string, sql: string) => {
+        const opts = { variables: sqlVariables(config), read: true };
+        const [{ n }] = await tx.scratch(`${name}_n`, `select count(*) as n from (${sql}) q`, opts);
+        return Number(n) > 0 ? lines(await tx.scratch(name, sql, opts)) : [];
+      };
       return {
         points: await read('check_points', standardisedPointsSql()),
         members: await read('check_members', `select * from temp.${MEMBERS_TABLE}`),
@@ -95,4 +106,25 @@ test('demo: the cluster job on Trino gives DuckDB\'s coordinates, clusters, scor
   assert.deepEqual(b.selection, a.selection, 'cluster_model_selection');
   const scratch = join(servedDir, '_tmp', 'trino');
   assert.deepEqual(existsSync(scratch) ? readdirSync(scratch) : [], [], 'the scratch folders are gone');
+});
+
+test('too few plays, or none with features: on Trino the job\'s relations are empty and both tables are built without rows, as on DuckDB', { timeout: 10 * 60_000 }, async () => {
+  const onDuckDB = testConfig(servedDir, {}, trinoEnv());
+  const onTrino = testConfig(servedDir, { engine: 'trino' }, trinoEnv());
+  await withWriter(onDuckDB, silentLogger, 'test', (s) => writeSilverEvents(s, sampleEvents('few', CLUSTER_SETTINGS.minPlays - 1, 4)));
+  const a = await tables(onDuckDB);
+  const b = await tables(onTrino);
+  assert.deepEqual([a.clusters, a.selection], [[], []]);
+  assert.deepEqual([b.clusters, b.selection], [[], []]);
+  const duck = await jobRelations(onDuckDB);
+  const trino = await jobRelations(onTrino);
+  assert.ok(duck.points.length > 0, 'the plays with features are standardised');
+  assert.deepEqual(trino.points, duck.points);
+  assert.deepEqual([trino.members, trino.scores], [[], []]);
+
+  // no play with the seven features at all: not even points to standardise
+  const featureless = sampleEvents('bare', 40, 5).map((e) => ({ ...e, feature_source: 'none', feature_match: 'none', ...Object.fromEntries(FEATURE_COLUMNS.map((f) => [f, null])) }));
+  await withWriter(onDuckDB, silentLogger, 'test', (s) => writeSilverEvents(s, featureless));
+  const bare = await tables(onTrino);
+  assert.deepEqual([bare.clusters, bare.selection], [[], []]);
 });
