@@ -44,6 +44,13 @@ test('table references: staged tables are read from their staging relation, othe
   assert.equal(t('select p.x from p'), 'select p.x from p', 'a column named like a table is not a table');
 });
 
+test('an ordered left fold: list_reduce over list(… order by …) with a lambda and an initial value becomes reduce', () => {
+  assert.equal(t('select list_reduce(list(p.s0 order by p.pos), lambda acc, x: acc + x, 0e0) / count(*)::double from p'),
+    'select reduce(array_agg(p.s0 order by p.pos), 0e0, (acc, x) -> acc + x, s -> s) / cast(count(*) as double) from p');
+  assert.equal(t('select list_reduce(list((a - m.m0) * (a - m.m0) order by pos desc, id), lambda s, v: greatest(s, v::double), 1e0)'),
+    'select reduce(array_agg((a - m.m0) * (a - m.m0) order by pos desc, id), 1e0, (s, v) -> array_max(filter(array[s, cast(v as double)], v -> v is not null)), s -> s)');
+});
+
 test('what has no faithful translation is refused with the construct named', () => {
   for (const [sql, pattern] of [
     ['select * from a semi join b on a.k = b.k', /SEMI JOIN/],
@@ -55,5 +62,10 @@ test('what has no faithful translation is refused with the construct named', () 
     ["select regexp_replace(s, 'a', 'b')", /first match only/],
     ["select getvariable('other')", /no value given/],
     ['select list_reduce(l, (a, b) -> a + b)', /list_reduce/],
+    ['select list_reduce(list(x), lambda a, b: a + b, 0e0)', /list_reduce\(\) over anything but list\(… order by …\)/],
+    ['select list_reduce(list(x order by k)[2:], lambda a, b: a + b, 0e0)', /over anything but/],
+    ['select list_reduce(list(x order by k), lambda a, b: a + b)', /without its initial value/],
+    ['select list_reduce(list(x order by k), lambda a: a, 0e0)', /two-parameter/],
+    ['select list_reduce(list(x order by k), (a, b) -> a + b, 0e0)', /two-parameter/],
   ] as const) assert.throws(() => t(sql), (e: unknown) => e instanceof SqlTranslationError && pattern.test(e.message), sql);
 });

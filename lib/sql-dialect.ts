@@ -269,6 +269,28 @@ class Translator {
     return out.join('');
   }
 
+  /**
+   * list_reduce(list(x order by k), lambda acc, v: body, init): a left fold in a stated order, which
+   * both engines compute element by element (the same doubles; an unordered list or a fold without
+   * its initial value would not be), as Trino's reduce(array_agg(x order by k), init, (acc, v) -> body, s -> s).
+   */
+  private orderedReduce(name: string, rawArgs: Node[][]): string {
+    const refuse = (why: string) => new SqlTranslationError(`${name}() ${why} has no Trino translation here (write list_reduce(list(x order by k), lambda acc, v: body, initial))`);
+    const [listArg = []] = rawArgs;
+    const at = nextIdx(listArg, 0);
+    const g = listArg[nextIdx(listArg, at + 1)];
+    const ordered = isWord(listArg[at]) && ['list', 'array_agg'].includes((listArg[at] as Tok).text.toLowerCase()) && isGroup(g, '(')
+      && nextIdx(listArg, listArg.indexOf(g) + 1) === listArg.length
+      && g.items.some((n, i) => isWord(n, 'order') && isWord(g.items[nextIdx(g.items, i + 1)], 'by'));
+    if (!ordered) throw refuse('over anything but list(… order by …)');
+    const lambda = lambdaAt(rawArgs.slice(1));
+    if (!lambda || lambda.params.length !== 2) throw refuse('without a two-parameter `lambda acc, x: body`');
+    const rest = rawArgs.slice(1 + lambda.used);
+    if (rest.length !== 1) throw refuse('without its initial value');
+    const list = this.items(listArg).trim();
+    return `reduce(${list}, ${this.items(rest[0]).trim()}, (${lambda.params.join(', ')}) -> ${this.items(lambda.body).trim()}, s -> s)`;
+  }
+
   private readType(items: Node[], from: number): { type: string; next: number } {
     let j = nextIdx(items, from);
     if (!isWord(items[j])) throw new SqlTranslationError('`::` must be followed by a type name');
@@ -398,12 +420,35 @@ class Translator {
       case 'isnan': want(1); return `is_nan(${args[0]})`;
       case 'isinf': want(1); return `is_infinite(${args[0]})`;
       case 'count_if': want(1); return `count_if(${args[0]})`;
-      case 'list_reduce': case 'list_transform': case 'list_filter': case 'list_value': case 'struct_pack': case 'unnest_list':
+      case 'list_reduce': return this.orderedReduce(name, rawArgs);
+      case 'list_transform': case 'list_filter': case 'list_value': case 'struct_pack': case 'unnest_list':
         throw new SqlTranslationError(`${name}() has no Trino translation here`);
       default:
         return `${name}(${inner()})`;
     }
   }
+}
+
+/**
+ * A `lambda a, b: body` at the start of `parts` (a call's arguments split at top-level commas, so the
+ * lambda spans [`lambda a`, ` b: body`]): its parameters, body, and how many parts it took.
+ */
+function lambdaAt(parts: Node[][]): { params: string[]; body: Node[]; used: number } | null {
+  const first = parts[0] ?? [];
+  const start = nextIdx(first, 0);
+  if (!isWord(first[start], 'lambda')) return null;
+  const params: string[] = [];
+  for (const [p, part] of parts.entries()) {
+    const items = p === 0 ? first.slice(start + 1) : part;
+    const at = nextIdx(items, 0);
+    if (!isWord(items[at])) return null;
+    params.push((items[at] as Tok).text);
+    const after = nextIdx(items, at + 1);
+    if (after === items.length) continue;
+    if (!isOp(items[after], ':')) return null;
+    return { params, body: items.slice(after + 1), used: p + 1 };
+  }
+  return null;
 }
 
 const KEYWORDS = new Set(['select', 'from', 'where', 'group', 'by', 'order', 'having', 'and', 'or', 'not', 'in', 'is', 'as',

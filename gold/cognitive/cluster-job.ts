@@ -1,13 +1,15 @@
 // The job behind mood_state_clusters and cluster_model_selection: clusters each listener's plays with
-// all seven clustering features (kmeans-model.ts) and leaves two temp tables for the declarations'
-// SQL: the cluster of every play, and the score of every candidate k. DuckDB does the per-play work
-// (canonical order, scaling, standardising, assignment); JavaScript fits each listener's sample.
-// The result equals kmeans-model.ts' clusterPlays (cluster-sql.test.ts).
+// all seven clustering features (kmeans-model.ts) and leaves two relations for the declarations'
+// SQL (`temp.<name>`): the cluster of every play, and the score of every candidate k. The engine of
+// the transaction's portable tables does the per-play work (canonical order, scaling, standardising,
+// assignment): DuckDB, or Trino under --engine trino; JavaScript fits each listener's sample. The
+// SQL keeps to the portable subset (lib/README.md) and gives the same doubles on both engines. The
+// result equals kmeans-model.ts' clusterPlays (cluster-sql.test.ts).
 import type { BuildContext } from '../../lib/build-context.ts';
 import { queryValues, scalar } from '../../lib/duckdb.ts';
 import { nearestCentroidSelect, sqlDouble } from '../../lib/ml/sql-compile.ts';
 import { loadRows, type AppendColumn, type AppendValue } from '../../lib/appender.ts';
-import { HAS_FEATURES } from '../shared/feature-sql.ts';
+import { HAS_FEATURES, sqlVariables } from '../shared/feature-sql.ts';
 import { CLUSTER_FEATURES, CLUSTER_SETTINGS, fitSample, seededSample, type ClusterSettings } from './kmeans-model.ts';
 
 export const MEMBERS_TABLE = 'mood_cluster_members';
@@ -25,13 +27,16 @@ const SCORE_COLUMNS: AppendColumn[] = [
 const POINTS_TABLE = 'mood_cluster_points';
 const STATS_TABLE = 'mood_cluster_stats';
 const SAMPLE_TABLE = 'mood_cluster_sample';
+const SAMPLE_POINTS_TABLE = 'mood_cluster_sample_points';
 const CENTROIDS_TABLE = 'mood_cluster_centroids';
 const BATCH_TABLE = 'mood_cluster_batch';
 
 /**
- * Plays per batch of listeners. The ordered sums keep every play of the listeners in a batch in
- * memory at once: all 10M plays of the large benchmark in one statement ran out of DuckDB's 2 GB;
- * whole listeners are batched, so no result depends on the batch size (cluster-sql.test.ts).
+ * Plays per batch of listeners, on DuckDB. The ordered sums keep every play of the listeners in a
+ * batch in memory at once: all 10M plays of the large benchmark in one statement ran out of DuckDB's
+ * 2 GB; whole listeners are batched, so no result depends on the batch size (cluster-sql.test.ts).
+ * Trino takes all listeners in one pass: it spreads the listeners over its workers and spills, and a
+ * batch there would cost a round of scratch tables (seconds each) instead of memory.
  */
 export const CLUSTER_BATCH_PLAYS = 500_000;
 
@@ -48,7 +53,7 @@ const PLAYS_WHERE = `${HAS_FEATURES} and ${FEATURES.map((f) => `${f} is not null
  */
 export function pointsSql(listenersTable?: string): string {
   const scaled = CLUSTER_FEATURES.map((f, j) => `least(1e0, greatest(0e0, (${f.name} - ${sqlDouble(f.min)}) / ${sqlDouble(f.max - f.min)})) as ${s(j)}`);
-  const batch = listenersTable ? `\n  and listener_id in (select listener_id from temp.main.${listenersTable})` : '';
+  const batch = listenersTable ? `\n  and listener_id in (select listener_id from temp.${listenersTable})` : '';
   return `
 select listener_id, event_id,
   (row_number() over (partition by listener_id order by ${FEATURES.join(', ')}, played_at, play_seq, event_id) - 1)::integer as pos,
@@ -57,7 +62,10 @@ from silver.listening_with_features
 where ${PLAYS_WHERE}${batch}`;
 }
 
-/** A left-to-right sum in canonical order from 0, as the JS reduce: the same double, whatever the threads. */
+/**
+ * A left-to-right sum in canonical order from 0, as the JS reduce: the same double, whatever the
+ * threads, on either engine (Trino: reduce over array_agg(… order by …), lib/sql-dialect.ts).
+ */
 const orderedSum = (expr: string) => `list_reduce(list(${expr} order by p.pos), lambda acc, x: acc + x, 0e0)`;
 
 /** Per listener: plays, and the mean and population standard deviation of each scaled feature (standardise()'s arithmetic). */
@@ -66,10 +74,10 @@ export function statsSql(): string {
   const sds = FEATURES.map((_, j) => `sqrt(${orderedSum(`(p.${s(j)} - m.m${j}) * (p.${s(j)} - m.m${j})`)} / m.n) as sd${j}`);
   return `
 with means as (
-  select p.listener_id, count(*)::double as n, ${means.join(', ')} from temp.main.${POINTS_TABLE} p group by p.listener_id
+  select p.listener_id, count(*)::double as n, ${means.join(', ')} from temp.${POINTS_TABLE} p group by p.listener_id
 )
 select m.*, ${sds.join(', ')}
-from temp.main.${POINTS_TABLE} p join means m using (listener_id)
+from temp.${POINTS_TABLE} p join means m on m.listener_id = p.listener_id
 group by m.listener_id, m.n, ${FEATURES.map((_, j) => `m.m${j}`).join(', ')}`;
 }
 
@@ -79,23 +87,39 @@ const zSql = (j: number) => `case when st.sd${j} > 1e-12 then (p.${s(j)} - st.m$
 /** Every play's standardised coordinates (z0…z6), while the job's temp tables exist: for tests. */
 export function standardisedPointsSql(): string {
   return `select p.listener_id, p.event_id, p.pos, ${FEATURES.map((_, j) => `${zSql(j)} as ${z(j)}`).join(', ')}
-    from temp.main.${POINTS_TABLE} p join temp.main.${STATS_TABLE} st using (listener_id)`;
+    from temp.${POINTS_TABLE} p join temp.${STATS_TABLE} st on st.listener_id = p.listener_id`;
 }
 
+/** Portable SQL of the transaction's engine, into `temp.<name>` (the rows when `read`). */
+function scratch(ctx: BuildContext, name: string, sql: string, read = false): Promise<Record<string, unknown>[]> {
+  return ctx.tx.scratch(name, sql, { variables: sqlVariables(ctx.config), read });
+}
+
+/** Rows a job made in Node, as DuckDB's temp table `name`, readable by the engine as `temp.<name>`. */
+async function shareRows(ctx: BuildContext, name: string, columns: AppendColumn[], rows: AppendValue[][]): Promise<void> {
+  await loadRows(ctx.conn, name, columns, rows);
+  await ctx.tx.share(name);
+}
+
+/** Stats rows come back in no particular order from another engine: a fixed order, the same as DuckDB's for these ids. */
+const byText = (a: unknown, b: unknown) => (String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0);
+
 async function fitListeners(ctx: BuildContext, settings: ClusterSettings): Promise<{ scores: AppendValue[][]; centroids: AppendValue[][] }> {
-  const counts = await queryValues<{ listener_id: string; n: number }>(ctx.conn, `select listener_id, n from temp.main.${STATS_TABLE} order by listener_id`);
+  const counts = (await scratch(ctx, STATS_TABLE, statsSql(), true)).sort((a, b) => byText(a.listener_id, b.listener_id));
   const sample: AppendValue[][] = [];
   for (const { listener_id: listener, n } of counts) {
-    if (n < settings.minPlays) continue;
-    for (const pos of seededSample(n, settings.sampleSize, settings.seed)) sample.push([listener, pos]);
+    if (Number(n) < settings.minPlays) continue;
+    for (const pos of seededSample(Number(n), settings.sampleSize, settings.seed)) sample.push([String(listener), pos]);
   }
-  await loadRows(ctx.conn, SAMPLE_TABLE, [{ name: 'listener_id', type: 'VARCHAR' }, { name: 'pos', type: 'INTEGER' }], sample);
-  const rows = await queryValues<Record<string, number | string>>(ctx.conn, `
-    select p.listener_id, ${FEATURES.map((_, j) => `${zSql(j)} as ${z(j)}`).join(', ')}
-    from temp.main.${POINTS_TABLE} p
-    join temp.main.${SAMPLE_TABLE} using (listener_id, pos)
-    join temp.main.${STATS_TABLE} st using (listener_id)
-    order by p.listener_id, p.pos`);
+  await shareRows(ctx, SAMPLE_TABLE, [{ name: 'listener_id', type: 'VARCHAR' }, { name: 'pos', type: 'INTEGER' }], sample);
+  if (sample.length === 0) return { scores: [], centroids: [] };
+  const rows = await scratch(ctx, SAMPLE_POINTS_TABLE, `
+    select p.listener_id, p.pos, ${FEATURES.map((_, j) => `${zSql(j)} as ${z(j)}`).join(', ')}
+    from temp.${POINTS_TABLE} p
+    join temp.${SAMPLE_TABLE} smp on smp.listener_id = p.listener_id and smp.pos = p.pos
+    join temp.${STATS_TABLE} st on st.listener_id = p.listener_id`, true);
+  // each listener's sample in canonical order, as the fits expect it
+  rows.sort((a, b) => byText(a.listener_id, b.listener_id) || Number(a.pos) - Number(b.pos));
   const byListener = new Map<string, number[][]>();
   for (const r of rows) {
     const list = byListener.get(String(r.listener_id)) ?? [];
@@ -119,23 +143,18 @@ function membersSql(kMax: number): string {
   const from = `(
     select p.listener_id, p.event_id, smp.pos is not null as in_sample, ${FEATURES.map((_, j) => `${zSql(j)} as ${z(j)}`).join(', ')},
       ${Array.from({ length: kMax }, (_, c) => FEATURES.map((__, j) => `c.${centroidColumn(c, j)}`)).flat().join(', ')}
-    from temp.main.${POINTS_TABLE} p
-    join temp.main.${STATS_TABLE} st using (listener_id)
-    join temp.main.${CENTROIDS_TABLE} c using (listener_id)
-    left join temp.main.${SAMPLE_TABLE} smp using (listener_id, pos)
+    from temp.${POINTS_TABLE} p
+    join temp.${STATS_TABLE} st on st.listener_id = p.listener_id
+    join temp.${CENTROIDS_TABLE} c on c.listener_id = p.listener_id
+    left join temp.${SAMPLE_TABLE} smp on smp.listener_id = p.listener_id and smp.pos = p.pos
   ) as "plays"`;
   const centroids = Array.from({ length: kMax }, (_, c) => FEATURES.map((__, j) => ({ sql: centroidColumn(c, j) })));
   const assigned = nearestCentroidSelect(FEATURES.map((_, j) => ({ sql: z(j) })), centroids, 'euclidean', { from, keep: ['listener_id', 'event_id', 'in_sample'], as: 'raw_cluster' });
   return `select listener_id, event_id, raw_cluster::integer as raw_cluster, in_sample from (${assigned}) as "assigned"`;
 }
 
-/**
- * Clusters every listener's plays and leaves the temp tables MEMBERS_TABLE and SCORES_TABLE. The
- * per-play work runs in DuckDB (canonical order, scaling, standardising, nearest centroid); only each
- * listener's sample (at most sampleSize plays) goes to JavaScript, where the k-means fits run.
- */
-export async function clusterListeners(ctx: BuildContext, settings: ClusterSettings = CLUSTER_SETTINGS, batchPlays = CLUSTER_BATCH_PLAYS): Promise<void> {
-  const started = Date.now();
+/** Listener batches of about batchPlays plays (DuckDB); whole listeners, in listener order. */
+async function listenerBatches(ctx: BuildContext, batchPlays: number): Promise<string[][]> {
   const counts = await queryValues<{ listener_id: string; n: number }>(ctx.conn,
     `select listener_id, count(*)::double as n from silver.listening_with_features where ${PLAYS_WHERE} group by listener_id order by listener_id`);
   const batches: string[][] = [];
@@ -145,27 +164,53 @@ export async function clusterListeners(ctx: BuildContext, settings: ClusterSetti
     batches[batches.length - 1].push(listener);
     size += Number(n);
   }
-  if (batches.length === 0) batches.push([]);
+  return batches.length === 0 ? [[]] : batches;
+}
+
+const MEMBER_COLUMNS: AppendColumn[] = [
+  { name: 'listener_id', type: 'VARCHAR' }, { name: 'event_id', type: 'VARCHAR' }, { name: 'raw_cluster', type: 'INTEGER' }, { name: 'in_sample', type: 'BOOLEAN' },
+];
+
+const centroidColumns = (kMax: number): AppendColumn[] => [{ name: 'listener_id', type: 'VARCHAR' },
+  ...Array.from({ length: kMax }, (_, c) => FEATURES.map((__, j) => ({ name: centroidColumn(c, j), type: 'DOUBLE' as const }))).flat()];
+
+/**
+ * Clusters every listener's plays and leaves `temp.<MEMBERS_TABLE>` and `temp.<SCORES_TABLE>` for
+ * the declarations' SQL. The per-play work (canonical order, scaling, standardising, nearest
+ * centroid) runs in the transaction's engine: DuckDB in batches of listeners, Trino in one pass
+ * (see CLUSTER_BATCH_PLAYS); only each listener's sample (at most sampleSize plays) goes to
+ * JavaScript, where the k-means fits run.
+ */
+export async function clusterListeners(ctx: BuildContext, settings: ClusterSettings = CLUSTER_SETTINGS, batchPlays = CLUSTER_BATCH_PLAYS): Promise<void> {
+  const started = Date.now();
+  // Trino's scratch (CREATE TABLE AS) fails on zero rows, so no step is sent an empty result: here
+  // a lake without a play to cluster, below an empty sample or no model (the empty relations are then
+  // made in DuckDB and shared).
+  const anyPlays = async () => (await queryValues<{ any: boolean }>(ctx.conn, `select exists (select 1 from silver.listening_with_features where ${PLAYS_WHERE}) as "any"`))[0].any;
+  const batches = ctx.tx.remote ? (await anyPlays() ? [null] : []) : await listenerBatches(ctx, batchPlays);
   const scores: AppendValue[][] = [];
   let clustered = 0;
   for (const [b, batch] of batches.entries()) {
-    await loadRows(ctx.conn, BATCH_TABLE, [{ name: 'listener_id', type: 'VARCHAR' }], batch.map((l) => [l]));
-    await ctx.conn.run(`create or replace temp table ${POINTS_TABLE} as ${pointsSql(BATCH_TABLE)}`);
-    await ctx.conn.run(`create or replace temp table ${STATS_TABLE} as ${statsSql()}`);
+    if (batch) await loadRows(ctx.conn, BATCH_TABLE, [{ name: 'listener_id', type: 'VARCHAR' }], batch.map((l) => [l]));
+    await scratch(ctx, POINTS_TABLE, pointsSql(batch ? BATCH_TABLE : undefined));
     const fitted = await fitListeners(ctx, settings);
+    if (batches.length > 1) ctx.log.debug({ batch: b + 1, of: batches.length, listeners: batch?.length, clustered: fitted.centroids.length }, 'mood clusters batch');
+    if (fitted.centroids.length === 0) continue;
+    await shareRows(ctx, CENTROIDS_TABLE, centroidColumns(settings.kMax), fitted.centroids);
+    // Later DuckDB batches add their plays to the first one's table (only DuckDB runs batches).
+    if (clustered === 0) await scratch(ctx, MEMBERS_TABLE, membersSql(settings.kMax));
+    else await ctx.conn.run(`insert into temp.main.${MEMBERS_TABLE} ${membersSql(settings.kMax)}`);
     scores.push(...fitted.scores);
     clustered += fitted.centroids.length;
-    const centroidColumns: AppendColumn[] = Array.from({ length: settings.kMax }, (_, c) => FEATURES.map((__, j) => ({ name: centroidColumn(c, j), type: 'DOUBLE' as const }))).flat();
-    await loadRows(ctx.conn, CENTROIDS_TABLE, [{ name: 'listener_id', type: 'VARCHAR' }, ...centroidColumns], fitted.centroids);
-    await ctx.conn.run(b === 0 ? `create or replace temp table ${MEMBERS_TABLE} as ${membersSql(settings.kMax)}` : `insert into temp.main.${MEMBERS_TABLE} ${membersSql(settings.kMax)}`);
-    if (batches.length > 1) ctx.log.debug({ batch: b + 1, of: batches.length, listeners: batch.length }, 'mood clusters batch');
   }
-  await loadRows(ctx.conn, SCORES_TABLE, SCORE_COLUMNS, scores);
+  if (clustered === 0) await shareRows(ctx, MEMBERS_TABLE, MEMBER_COLUMNS, []);
+  await shareRows(ctx, SCORES_TABLE, SCORE_COLUMNS, scores);
   const listeners = Number(await scalar(ctx.conn, 'select count(distinct listener_id) from silver.listening_with_features'));
   if (clustered < listeners) ctx.log.info({ listeners, clustered, min_plays: settings.minPlays }, 'mood clusters: listeners with too few plays with features are skipped');
-  ctx.log.info({ listeners, batches: batches.length, ms: Date.now() - started }, 'mood clusters done');
+  ctx.log.info({ listeners, batches: batches.length, engine: ctx.tx.remote?.name ?? 'duckdb', ms: Date.now() - started }, 'mood clusters done');
 }
 
+/** Drops DuckDB's temp tables of the job (another engine's scratch tables go with the transaction). */
 export async function dropClusterTables(ctx: BuildContext): Promise<void> {
-  for (const t of [MEMBERS_TABLE, SCORES_TABLE, POINTS_TABLE, STATS_TABLE, SAMPLE_TABLE, CENTROIDS_TABLE, BATCH_TABLE]) await ctx.conn.run(`drop table if exists temp.main.${t}`);
+  for (const t of [MEMBERS_TABLE, SCORES_TABLE, POINTS_TABLE, STATS_TABLE, SAMPLE_TABLE, SAMPLE_POINTS_TABLE, CENTROIDS_TABLE, BATCH_TABLE]) await ctx.conn.run(`drop table if exists temp.main.${t}`);
 }

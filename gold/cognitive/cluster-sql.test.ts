@@ -46,7 +46,8 @@ async function jsClusters(s: LakeSession) {
 }
 
 async function sqlClusters(s: LakeSession, config: Config, batchPlays?: number) {
-  const ctx = { conn: s.conn, log: silentLogger, config, runId: 'test' } as unknown as BuildContext;
+  const tx = s.begin();
+  const ctx: BuildContext = { ...s.context(tx), config, log: silentLogger };
   try {
     await clusterListeners(ctx, CLUSTER_SETTINGS, batchPlays);
     const members = await queryValues<Record<string, unknown>>(s.conn, `select * from temp.main.${MEMBERS_TABLE}`);
@@ -59,6 +60,7 @@ async function sqlClusters(s: LakeSession, config: Config, batchPlays?: number) 
     };
   } finally {
     await dropClusterTables(ctx);
+    await tx.abort();
   }
 }
 

@@ -6,11 +6,11 @@ import { MEMBERS_TABLE, SCORES_TABLE } from './cluster-job.ts';
 
 export const selectionSql = `
 with scores as (
-    select * from ${SCORES_TABLE}
+    select * from temp.${SCORES_TABLE}
 ),
 
 members as (
-    select * from ${MEMBERS_TABLE}
+    select * from temp.${MEMBERS_TABLE}
 ),
 
 events as (
@@ -20,7 +20,7 @@ events as (
 sample_share as (
     select m.listener_id, ${syntheticShare('e.feature_source')} as synthetic_share
     from members m
-    join events e using (listener_id, event_id)
+    join events e on e.listener_id = m.listener_id and e.event_id = m.event_id
     where m.in_sample
     group by m.listener_id
 )
@@ -29,7 +29,7 @@ select
     s.listener_id, s.k, s.silhouette, s.null_silhouette, s.cluster_structure, s.within_cluster_sum_of_squares, s.stability, s.chosen,
     s.sample_size, s.seed, s.runs, sh.synthetic_share
 from scores s
-join sample_share sh using (listener_id)`;
+join sample_share sh on sh.listener_id = s.listener_id`;
 
 export default defineTable({
   layer: 'gold',

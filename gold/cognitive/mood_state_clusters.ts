@@ -1,5 +1,5 @@
 import { defineTable } from '../../lib/table-spec.ts';
-import { MOOD_HIGH, MOOD_LOW, avgOf, stddevOf, syntheticShare, STREAMS_SENTENCE } from '../shared/feature-sql.ts';
+import { MOOD_HIGH, MOOD_LOW, avgOf, stddevOf, sqlVariables, syntheticShare, STREAMS_SENTENCE } from '../shared/feature-sql.ts';
 import { CLUSTER_FEATURES, CLUSTER_SETTINGS as S, NO_STRUCTURE } from './kmeans-model.ts';
 import { MEMBERS_TABLE, SCORES_TABLE, clusterListeners, dropClusterTables } from './cluster-job.ts';
 import selection, { selectionSql } from './cluster_model_selection.ts';
@@ -19,13 +19,20 @@ const stateName = `case\n${MOOD_STATES.map((m) => `            when ${m.when} th
 const level = (avg: string, high: string, mid: string, low: string) =>
   `case when ${avg} >= ${MOOD_HIGH} then '${high}' when ${avg} < ${MOOD_LOW} then '${low}' else '${mid}' end`;
 
+/**
+ * A non-negative double with one decimal (rounded to it) as DuckDB prints it ('42.9', '100.0'), built
+ * from integers: Trino prints a double in scientific notation ('4.29E1').
+ */
+const oneDecimalText = (x: string) =>
+  `cast(cast(floor(${x}) as bigint) as varchar) || '.' || cast(cast(round(${x} * 10) - 10 * floor(${x}) as bigint) as varchar)`;
+
 const clustersSql = `
 with members as (
-    select * from ${MEMBERS_TABLE}
+    select * from temp.${MEMBERS_TABLE}
 ),
 
 chosen as (
-    select listener_id, cluster_structure from ${SCORES_TABLE} where chosen
+    select listener_id, cluster_structure from temp.${SCORES_TABLE} where chosen
 ),
 
 events as (
@@ -42,7 +49,7 @@ per_cluster as (
         ${stddevOf('e.energy')} as energy_variability,
         ${syntheticShare('e.feature_source')} as synthetic_share
     from members m
-    join events e using (listener_id, event_id)
+    join events e on e.listener_id = m.listener_id and e.event_id = m.event_id
     group by m.listener_id, m.raw_cluster
 ),
 
@@ -51,7 +58,7 @@ numbered as (
         *,
         row_number() over (partition by listener_id order by member_count desc, avg_valence desc, avg_energy desc, raw_cluster)::integer as cluster_id,
         count(*) over (partition by listener_id)::integer as cluster_count,
-        round(100.0 * member_count / sum(member_count) over (partition by listener_id), 1)::double as member_percent,
+        round(100e0 * member_count / sum(member_count) over (partition by listener_id), 1)::double as member_percent,
         ${stateName} as mood_state_name,
         'Music of ' || ${level('avg_valence', 'bright', 'moderate', 'sombre')} || ' mood and '
             || ${level('avg_energy', 'high', 'moderate', 'low')} || ' energy' as mood_phrase,
@@ -63,14 +70,14 @@ numbered as (
 )
 
 select
-    listener_id, cluster_id, cluster_count, member_count, member_percent, avg_valence, avg_energy, avg_danceability, avg_acousticness,
+    n.listener_id, cluster_id, cluster_count, member_count, member_percent, avg_valence, avg_energy, avg_danceability, avg_acousticness,
     avg_instrumentalness, avg_tempo, avg_loudness, valence_variability, energy_variability, mood_state_name,
-    mood_phrase || ' (' || member_percent || '% of the plays), around ' || round(avg_tempo)::integer || ' BPM'
+    mood_phrase || ' (' || ${oneDecimalText('member_percent')} || '% of the plays), around ' || round(avg_tempo)::integer::varchar || ' BPM'
         || case when traits <> '' then '; ' || traits else '' end as cluster_description,
     c.cluster_structure,
     synthetic_share
-from numbered
-join chosen c using (listener_id)`;
+from numbered n
+join chosen c on c.listener_id = n.listener_id`;
 
 export default defineTable({
   layer: 'gold',
@@ -108,8 +115,10 @@ export default defineTable({
   build: async (ctx, spec) => {
     try {
       await clusterListeners(ctx);
-      await ctx.tx.write(spec, { sql: clustersSql, orderBy: spec.orderBy, inputs: spec.inputs });
-      await ctx.tx.write(selection, { sql: selectionSql, orderBy: selection.orderBy, inputs: selection.inputs });
+      // Both read the job's relations and the lake only: under --engine trino, Trino computes them.
+      const portable = { portable: true, variables: sqlVariables(ctx.config) };
+      await ctx.tx.write(spec, { sql: clustersSql, orderBy: spec.orderBy, inputs: spec.inputs, ...portable });
+      await ctx.tx.write(selection, { sql: selectionSql, orderBy: selection.orderBy, inputs: selection.inputs, ...portable });
     } finally {
       await dropClusterTables(ctx);
     }
