@@ -31,15 +31,14 @@ const BUILD_COLUMNS: Record<string, string[]> = { 'gold.model_performance_metric
 /**
  * The tables a build with --engine trino still computes in DuckDB (README, "Scaling out"): the
  * catalog and the study registry (silver); the tables written from rows made in Node (model reports,
- * circadian_profile's bootstrap intervals, the recommender's evaluation); the recommender's and the
- * mood clusters' tables, whose TypeScript jobs read the lake through DuckDB. Every other table must
+ * circadian_profile's bootstrap intervals, the recommender's evaluation); the recommender's tables,
+ * whose TypeScript job reads the lake through DuckDB. Every other table must
  * be written by Trino's workers (its Parquet says so).
  */
 const STAY_ON_DUCKDB = [
   'silver.catalog_tracks', 'silver.listener_studies',
   'gold.model_performance_metrics', 'gold.feature_importance', 'gold.confusion_matrix',
   'gold.circadian_profile', 'gold.track_recommendations', 'gold.recommendation_evaluation',
-  'gold.mood_state_clusters', 'gold.cluster_model_selection',
 ];
 
 const built = (c: Catalog) => Object.values(c.tables).filter((m) => m.layer === 'silver' || m.layer === 'gold');

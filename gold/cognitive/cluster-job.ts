@@ -183,9 +183,9 @@ const centroidColumns = (kMax: number): AppendColumn[] => [{ name: 'listener_id'
  */
 export async function clusterListeners(ctx: BuildContext, settings: ClusterSettings = CLUSTER_SETTINGS, batchPlays = CLUSTER_BATCH_PLAYS): Promise<void> {
   const started = Date.now();
-  // Trino's scratch (CREATE TABLE AS) fails on zero rows, so no step is sent an empty result: here
-  // a lake without a play to cluster, below an empty sample or no model (the empty relations are then
-  // made in DuckDB and shared).
+  // Nothing to cluster (a lake without such plays, below an empty sample or no model): no step is
+  // sent to the engine, and the empty relations are made in DuckDB and shared (each Trino step costs
+  // seconds of planning and scheduling even on no rows).
   const anyPlays = async () => (await queryValues<{ any: boolean }>(ctx.conn, `select exists (select 1 from silver.listening_with_features where ${PLAYS_WHERE}) as "any"`))[0].any;
   const batches = ctx.tx.remote ? (await anyPlays() ? [null] : []) : await listenerBatches(ctx, batchPlays);
   const scores: AppendValue[][] = [];

@@ -40,12 +40,8 @@ async function jobRelations(config: Config): Promise<{ points: string[]; members
     const ctx = s.context(tx);
     try {
       await clusterListeners(ctx);
-      // Trino's scratch (CREATE TABLE AS) fails on zero rows: count first, and read rows only if any
-      const read = async (name: string, sql: string) => {
-        const opts = { variables: sqlVariables(config), read: true };
-        const [{ n }] = await tx.scratch(`${name}_n`, `select count(*) as n from (${sql}) q`, opts);
-        return Number(n) > 0 ? lines(await tx.scratch(name, sql, opts)) : [];
-      };
+      // read back through the engine (on Trino a scratch table, zero rows included)
+      const read = async (name: string, sql: string) => lines(await tx.scratch(name, sql, { variables: sqlVariables(config), read: true }));
       return {
         points: await read('check_points', standardisedPointsSql()),
         members: await read('check_members', `select * from temp.${MEMBERS_TABLE}`),

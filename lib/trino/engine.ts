@@ -9,7 +9,7 @@
 // `_staging` outlives the transaction: the tables are dropped on commit and abort (external tables:
 // dropping them leaves the folders, which the transaction renames or removes).
 import { randomBytes } from 'node:crypto';
-import { readdirSync, renameSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Config } from '../config.ts';
 import type { DuckDBConnection } from '../duckdb.ts';
@@ -129,8 +129,13 @@ export class TrinoTableEngine implements RemoteTableEngine {
       rmSync(join(this.config.dataDir, folder), { recursive: true, force: true });
     };
     this.temps.set(`temp.${name}`, { ref, drop });
-    // CREATE TABLE AS into a folder that does not exist yet: Trino's workers write it.
-    await this.trino.query(`create table ${ref} with (external_location = ${literal(`local:///${folder}`)}, format = 'PARQUET') as ${translated}`);
+    // A typed table over a new, empty folder, then INSERT (as materialise does): CREATE TABLE AS
+    // fails outright when the result has no rows (the location it would create does not exist).
+    // The types are the ones Trino reports for the query's columns, planned without running it.
+    const { columns } = await this.trino.query(`select * from (${translated}) t limit 0`);
+    mkdirSync(join(this.config.dataDir, folder), { recursive: true });
+    await this.trino.query(`create table ${ref} (${columns.map((c) => `${q(c.name)} ${c.type}`).join(', ')}) with (external_location = ${literal(`local:///${folder}`)}, format = 'PARQUET')`);
+    await this.trino.query(`insert into ${ref} ${translated}`);
     if (!opts.read) return [];
     return this.trino.rows(`select * from ${ref}`);
   }
