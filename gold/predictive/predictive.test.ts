@@ -12,6 +12,7 @@ import { withWriter, type LakeSession } from '../../lib/session.ts';
 import { queryRows } from '../../lib/duckdb.ts';
 import { buildGold } from '../build.ts';
 import { leakedTestRows, testCatalog, testEvents, seedLake } from './test-lake.ts';
+import { eventSql } from './catalog-job.ts';
 
 type Row = Record<string, unknown>;
 const catalog = testCatalog({ tracks: 400, seed: 'predictive-test' });
@@ -140,4 +141,13 @@ test("a listener's predictions and metrics are the same with and without another
   } finally {
     cleanup();
   }
+});
+
+test('the play-level prediction SQL joins by hash only (no nested-loop join over the plays)', async () => {
+  await withLake(async (s) => {
+    const plan = (await queryRows<Row>(s.conn, `explain ${eventSql('valence as actual_valence', 'predicted_valence', undefined, 'valence_model')}`))
+      .map((r) => String(r.explain_value)).join('\n');
+    assert.match(plan, /HASH_JOIN/);
+    for (const slow of ['NESTED_LOOP_JOIN', 'PIECEWISE_MERGE_JOIN', 'IE_JOIN', 'BLOCKWISE_NL_JOIN', 'CROSS_PRODUCT']) assert.ok(!plan.includes(slow), `${slow} in the plan:\n${plan}`);
+  });
 });
