@@ -9,14 +9,20 @@ export interface BenchArgs {
   keep: boolean;
   /** Write no result file (still prints the table). */
   noSave: boolean;
+  /** A reference system run after our stages on the same inputs (`--compare spark`: bench/spark-compare.ts). */
+  compare: CompareTarget | null;
 }
+
+/** The references `--compare` knows. The scikit-learn comparison is a separate command (`npm run bench:ml`). */
+export const COMPARE_TARGETS = ['spark'] as const;
+export type CompareTarget = (typeof COMPARE_TARGETS)[number];
 
 export class BenchUsageError extends Error {}
 
-export const USAGE = 'usage: npm run bench -- --scale <small|medium|large> [--runs N] [--seed S] [--keep] [--no-save]';
+export const USAGE = 'usage: npm run bench -- --scale <small|medium|large> [--runs N] [--seed S] [--keep] [--no-save] [--compare spark]';
 
 export function parseBenchArgs(argv: readonly string[]): BenchArgs {
-  const args: Partial<BenchArgs> = { seed: 'bench', keep: false, noSave: false };
+  const args: Partial<BenchArgs> = { seed: 'bench', keep: false, noSave: false, compare: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -35,10 +41,15 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     } else if (a === '--seed') args.seed = value();
     else if (a === '--keep') args.keep = true;
     else if (a === '--no-save') args.noSave = true;
+    else if (a === '--compare') {
+      const c = value();
+      if (!(COMPARE_TARGETS as readonly string[]).includes(c)) throw new BenchUsageError(`--compare: unknown reference "${c}" (known: ${COMPARE_TARGETS.join(', ')})\n${USAGE}`);
+      args.compare = c as CompareTarget;
+    }
     else throw new BenchUsageError(`unknown argument "${a}"\n${USAGE}`);
   }
   const scale = args.scale ?? 'small';
   // The large scale is measured once (conventions: "measured once per benchmark run, not as a median").
   const runs = scale === 'large' ? 1 : args.runs ?? SCALES[scale].defaultRuns;
-  return { scale, runs, seed: args.seed!, keep: args.keep!, noSave: args.noSave! };
+  return { scale, runs, seed: args.seed!, keep: args.keep!, noSave: args.noSave!, compare: args.compare! };
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseBenchArgs } from './args.ts';
+import { BenchUsageError, parseBenchArgs } from './args.ts';
 import { rowsWritten, tableTimes, type TableRow } from './cli.ts';
 import { aggregate, formatTable, goldShare, median, ratios } from './report.ts';
 import type { StageMeasure } from './stages.ts';
@@ -48,12 +48,20 @@ test('the table lists every stage with aligned columns', () => {
 });
 
 test('arguments: scale, runs, large measured once, errors for bad input', () => {
-  assert.deepEqual(parseBenchArgs(['--scale', 'medium', '--runs', '5']), { scale: 'medium', runs: 5, seed: 'bench', keep: false, noSave: false });
+  assert.deepEqual(parseBenchArgs(['--scale', 'medium', '--runs', '5']), { scale: 'medium', runs: 5, seed: 'bench', keep: false, noSave: false, compare: null });
   assert.equal(parseBenchArgs([]).scale, 'small');
   assert.equal(parseBenchArgs(['--scale', 'large', '--runs', '3']).runs, 1);
   assert.throws(() => parseBenchArgs(['--scale', 'huge']), /unknown scale/);
   assert.throws(() => parseBenchArgs(['--runs', '0']), /positive integer/);
   assert.throws(() => parseBenchArgs(['--frobnicate']), /unknown argument/);
+});
+
+test('--compare takes the one known reference and refuses others with a usage error', () => {
+  assert.equal(parseBenchArgs(['--scale', 'small', '--compare', 'spark']).compare, 'spark');
+  assert.equal(parseBenchArgs(['--scale', 'small']).compare, null);
+  assert.throws(() => parseBenchArgs(['--compare', 'sklearn']), (e: unknown) => e instanceof BenchUsageError && /unknown reference "sklearn".*known: spark/.test(e.message));
+  assert.throws(() => parseBenchArgs(['--compare']), (e: unknown) => e instanceof BenchUsageError && /needs a value/.test(e.message));
+  assert.throws(() => parseBenchArgs(['--compare', '--no-save']), /needs a value/);
 });
 
 test('per-table build times come from the gold build\'s "built" log lines and are aggregated as medians', () => {
