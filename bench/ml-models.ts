@@ -10,6 +10,7 @@ import { createRequire } from 'node:module';
 import type { Fold } from '../lib/ml/folds.ts';
 import { trainForestClassifier, trainForestRegressor, type ForestOptions } from '../lib/ml/forest.ts';
 import { accuracy, macroF1, mae, majorityLabel, mean, r2, rmse } from '../lib/ml/metrics.ts';
+import { referencePython } from './python-venv.ts';
 import { featureMatrix, GROUP_FEATURES, MOODS, NUMERIC, targetOf, type ModelKind, type TaskSpec, type TrackRow } from './ml-data.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -80,9 +81,7 @@ export function runOurs(tasks: readonly TaskSpec[], rows: readonly TrackRow[], f
 
 /** Path of the venv's python (creates the venv on first use). */
 export function sklearnPython(): string {
-  const res = spawnSync('bash', [path.join(repoRoot, 'scripts', 'sklearn-venv.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  if (res.status !== 0) throw new Error(`sklearn-venv.sh failed with exit code ${res.status}`);
-  return res.stdout.trim().split('\n').pop()!;
+  return referencePython('sklearn-venv.sh');
 }
 
 /** Writes rows + the fold of each row, runs scripts/sklearn_reference.py and parses its JSON. */
