@@ -2,14 +2,15 @@
 // ≥ 10× faster than the PySpark reference in the same run"). After our stages of a run, on that run's
 // lake and inputs, ../shared/tools/spark_silver_ref.py computes silver.listening_with_features and the
 // export ingest with Spark (local[2]) from the cached venv of scripts/python-venv.sh; each is timed
-// as a process tree (wall, and CPU of Python + JVM through bench/tree-rusage.py), and its `compare`
-// sub-command checks Spark's silver against ours.
+// as a process tree (wall, and CPU of Python + JVM through bench/tree-rusage.py), and Spark's silver
+// is checked against ours (bench/spark-equal.ts: the tool's own `compare` over the columns both have).
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from './cli.ts';
 import { referencePython } from './python-venv.ts';
+import { compareSparkSilver, type SparkSilverComparison } from './spark-equal.ts';
 import type { StageMeasure } from './stages.ts';
 
 /** Exact versions (the tool's README asks for pyspark 3.5.*; duckdb as in @duckdb/node-api). */
@@ -34,24 +35,13 @@ export interface SparkStage {
   job_ms: number | null;
 }
 
-export interface SparkCompareResult {
-  rows_ours: number;
-  rows_spark: number;
-  /** `EXCEPT ALL` both ways over all columns. */
-  rows_only_in_ours: number;
-  rows_only_in_spark: number;
-  schema_equal: boolean;
-  matched: boolean;
-  columns_differing_by_event?: Record<string, number>;
-}
-
 /** One run: our stage figures beside Spark's; a failed Spark step leaves its field null and an error. */
 export interface SparkRun {
   run: number;
   ours: { silver_wall_ms: number | null; silver_cpu_ms: number | null; ingest_wall_ms: number | null; ingest_cpu_ms: number | null };
   silver: SparkStage | null;
   ingest: SparkStage | null;
-  compare: SparkCompareResult | null;
+  compare: SparkSilverComparison | null;
   /** Spark ÷ ours, wall. */
   silver_ratio: number | null;
   ingest_ratio: number | null;
@@ -99,18 +89,6 @@ async function timedStage(python: string, what: string, args: readonly string[])
   return { wall_ms: c.tree.wall_ms, cpu_ms: c.tree.user_ms + c.tree.sys_ms, max_rss_kb: c.tree.max_rss_kb, session_ms: ms(own.session_s), job_ms: ms(own.job_s) };
 }
 
-async function compareSilver(python: string, lake: string, sparkOut: string): Promise<SparkCompareResult> {
-  const c = await runTree(python, ['compare', '--lake', lake, '--spark-out', sparkOut]);
-  if (c.status !== 0) throw failure('compare', c);
-  const r = JSON.parse(c.stdout) as { rows: { ours: number; spark: number }; rows_only_in: { ours: number; spark: number }; schema: unknown; columns_differing_by_event?: Record<string, number> };
-  const res: SparkCompareResult = {
-    rows_ours: r.rows.ours, rows_spark: r.rows.spark, rows_only_in_ours: r.rows_only_in.ours, rows_only_in_spark: r.rows_only_in.spark,
-    schema_equal: r.schema === 'equal', matched: r.rows.ours === r.rows.spark && r.rows_only_in.ours === 0 && r.rows_only_in.spark === 0,
-  };
-  if (r.columns_differing_by_event) res.columns_differing_by_event = r.columns_differing_by_event;
-  return res;
-}
-
 const ratio = (spark: number | null | undefined, ours: number | null | undefined) => (spark && ours ? Math.round((spark / ours) * 100) / 100 : null);
 
 /**
@@ -141,8 +119,10 @@ export async function runSparkCompare(python: string, run: number, lake: string,
   });
   if (res.silver) {
     await attempt('spark compare', async () => {
-      res.compare = await compareSilver(python, lake, silverOut);
-      log(`  spark compare: ${res.compare.matched ? 'equal' : 'DIFFERENT'} (${res.compare.rows_only_in_ours} rows only in ours, ${res.compare.rows_only_in_spark} only in Spark's)`);
+      const c = await compareSparkSilver(lake, silverOut);
+      res.compare = c;
+      log(`  spark compare: ${c.matched ? 'equal' : 'DIFFERENT'} over ${c.columns_compared} shared columns (${c.rows_only_in_ours} rows only in ours, `
+        + `${c.rows_only_in_spark} only in Spark's; not computed by Spark: ${c.columns_only_in_ours.join(', ') || 'none'})`);
     });
   }
   await attempt('spark ingest', async () => {

@@ -7,7 +7,8 @@ const stage = (wall: number, cpu = wall, session = 1000): SparkStage => ({ wall_
 const run = (n: number, oursSilver: number, sparkSilver: number, oursIngest: number, sparkIngest: number, differing = 0): SparkRun => ({
   run: n, ours: { silver_wall_ms: oursSilver, silver_cpu_ms: oursSilver / 2, ingest_wall_ms: oursIngest, ingest_cpu_ms: oursIngest },
   silver: stage(sparkSilver), ingest: stage(sparkIngest), silver_ratio: sparkSilver / oursSilver, ingest_ratio: sparkIngest / oursIngest, errors: [],
-  compare: { rows_ours: 100, rows_spark: 100, rows_only_in_ours: differing, rows_only_in_spark: differing, schema_equal: true, matched: differing === 0 },
+  compare: { rows_ours: 100, rows_spark: 100, rows_only_in_ours: differing, rows_only_in_spark: differing, schema_equal: true, matched: differing === 0,
+    columns_compared: 30, columns_only_in_ours: ['play_seq', 'is_stream'], columns_only_in_spark: [] },
 });
 
 test('the ratio is Spark ÷ ours of the wall medians, and the 10× target is met only at 10× or more', () => {
@@ -22,7 +23,9 @@ test('the ratio is Spark ÷ ours of the wall medians, and the 10× target is met
   assert.deepEqual(s.ingest.ratios_per_run, [4.5, 15, 4.75]);
   assert.equal(s.outputs_matched, true);
   assert.equal(s.differing_rows_max, 0);
+  assert.deepEqual(s.columns_not_compared, ['play_seq', 'is_stream']);
   const text = formatSpark(s, false);
+  assert.match(text, /silver outputs: equal over 30 shared columns .*not computed by Spark: play_seq, is_stream/);
   assert.match(text, /silver: ours 2,000 ms, Spark 20,000 ms .*Spark ÷ ours 10× \(target ≥ 10×: met\)/);
   assert.match(text, /export ingest: .*9\.5× \(target ≥ 10×: not met\)/);
   assert.doesNotMatch(text, /start-up, not work/);
@@ -37,7 +40,7 @@ test('a differing run marks the outputs as different, with its row count; a fail
   assert.equal(s.silver.spark_wall_ms_median, 30000, 'the failed run adds no Spark figure');
   assert.equal(s.silver.ours_wall_ms_median, 1000);
   assert.deepEqual(s.errors, ['run 2: spark silver: exit 1: boom']);
-  assert.match(formatSpark(s, false), /DIFFERENT \(up to 6 rows on one side only\)/);
+  assert.match(formatSpark(s, false), /DIFFERENT over 30 shared columns \(up to 6 rows on one side only\)/);
   const none = summariseSpark([failed]);
   assert.equal(none.silver.met, null);
   assert.equal(none.outputs_matched, null);

@@ -29,6 +29,9 @@ export interface SparkSummary {
   outputs_matched: boolean | null;
   /** Largest count of rows found on one side only (both directions added), over the runs. */
   differing_rows_max: number | null;
+  /** Shared columns compared, and silver's columns the reference does not compute (left out of the check). */
+  columns_compared: number | null;
+  columns_not_compared: string[];
   errors: string[];
 }
 
@@ -55,6 +58,7 @@ export function summariseSpark(runs: readonly SparkRun[]): SparkSummary {
     silver: stageSummary(runs, 'silver'), ingest: stageSummary(runs, 'ingest'),
     outputs_matched: compared.length === 0 ? null : compared.every((c) => c.matched),
     differing_rows_max: compared.length === 0 ? null : Math.max(...compared.map((c) => c.rows_only_in_ours + c.rows_only_in_spark)),
+    columns_compared: compared[0]?.columns_compared ?? null, columns_not_compared: compared[0]?.columns_only_in_ours ?? [],
     errors: runs.flatMap((r) => r.errors.map((e) => `run ${r.run}: ${e}`)),
   };
 }
@@ -70,7 +74,8 @@ function stageLine(name: string, s: SparkStageSummary): string {
 /** The lines under the benchmark's table. `small`: say that JVM start-up dominates. */
 export function formatSpark(s: SparkSummary, small: boolean): string {
   const outputs = s.outputs_matched === null ? 'not compared'
-    : s.outputs_matched ? `equal (0 differing rows, EXCEPT ALL both ways, every run)` : `DIFFERENT (up to ${s.differing_rows_max} rows on one side only)`;
+    : `${s.outputs_matched ? 'equal' : 'DIFFERENT'} over ${s.columns_compared} shared columns (${s.outputs_matched ? '0 differing rows, EXCEPT ALL both ways, every run'
+      : `up to ${s.differing_rows_max} rows on one side only`}); not computed by Spark: ${s.columns_not_compared.join(', ') || 'none'}`;
   return [
     `PySpark reference, ${s.reference}, ${s.partitions} shuffle partitions; process walls, median of ${s.runs} run(s):`,
     stageLine('silver', s.silver),
