@@ -33,6 +33,8 @@ export interface SparkStage {
   /** From the tool's own JSON line: SparkSession start-up, and the job alone. */
   session_ms: number | null;
   job_ms: number | null;
+  /** The tool's own CPU figure (JVM from /proc before spark.stop(), plus the driver): a cross-check, at most cpu_ms. */
+  tool_cpu_ms: number | null;
 }
 
 /** One run: our stage figures beside Spark's; a failed Spark step leaves its field null and an error. */
@@ -84,9 +86,9 @@ async function timedStage(python: string, what: string, args: readonly string[])
   const c = await runTree(python, [what, ...args, '--partitions', String(SPARK_PARTITIONS)]);
   if (c.status !== 0 || !c.tree) throw failure(what, c);
   const line = c.stdout.trim().split('\n').filter((l) => l.startsWith('{')).pop();
-  const own = line ? JSON.parse(line) as { session_s?: number; job_s?: number } : {};
+  const own = line ? JSON.parse(line) as { session_s?: number; job_s?: number; cpu_s?: number } : {};
   const ms = (s: number | undefined) => (typeof s === 'number' ? Math.round(s * 1000) : null);
-  return { wall_ms: c.tree.wall_ms, cpu_ms: c.tree.user_ms + c.tree.sys_ms, max_rss_kb: c.tree.max_rss_kb, session_ms: ms(own.session_s), job_ms: ms(own.job_s) };
+  return { wall_ms: c.tree.wall_ms, cpu_ms: c.tree.user_ms + c.tree.sys_ms, max_rss_kb: c.tree.max_rss_kb, session_ms: ms(own.session_s), job_ms: ms(own.job_s), tool_cpu_ms: ms(own.cpu_s) };
 }
 
 const ratio = (spark: number | null | undefined, ours: number | null | undefined) => (spark && ours ? Math.round((spark / ours) * 100) / 100 : null);

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import type { SparkRun, SparkStage } from './spark-compare.ts';
 import { formatSpark, summariseSpark } from './spark-report.ts';
 
-const stage = (wall: number, cpu = wall, session = 1000): SparkStage => ({ wall_ms: wall, cpu_ms: cpu, max_rss_kb: 1024, session_ms: session, job_ms: wall - session });
+const stage = (wall: number, cpu = wall, session = 1000): SparkStage => ({ wall_ms: wall, cpu_ms: cpu, max_rss_kb: 1024, session_ms: session, job_ms: wall - session, tool_cpu_ms: cpu });
 const run = (n: number, oursSilver: number, sparkSilver: number, oursIngest: number, sparkIngest: number, differing = 0): SparkRun => ({
   run: n, ours: { silver_wall_ms: oursSilver, silver_cpu_ms: oursSilver / 2, ingest_wall_ms: oursIngest, ingest_cpu_ms: oursIngest },
   silver: stage(sparkSilver), ingest: stage(sparkIngest), silver_ratio: sparkSilver / oursSilver, ingest_ratio: sparkIngest / oursIngest, errors: [],
