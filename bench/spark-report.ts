@@ -81,7 +81,7 @@ export function formatSpark(s: SparkSummary, small: boolean): string {
     stageLine('silver', s.silver),
     stageLine('export ingest', s.ingest),
     `  silver outputs: ${outputs}`,
-    ...(small ? ['  (small scale: Spark\'s figures are mostly JVM and SparkSession start-up, not work; the target is set for the medium scale)'] : []),
+    ...(small ? ['  (small scale: Spark\'s figures are mostly the fixed cost of a cold JVM, session start-up plus planning, code generation and JIT warm-up, not work on the plays; the target is set for the medium scale)'] : []),
     ...s.errors.map((e) => `  error: ${e}`),
   ].join('\n');
 }

@@ -127,9 +127,15 @@ export async function runPass(data: BenchData, dataDir: string, log: (m: string)
  * from listeners.csv beside their folders.
  */
 function writeListenerManifest(data: BenchData): string {
+  const root = exportsRoot(data);
+  const csv = ['listener_id,timezone', ...data.listeners.map((l) => `${l.id},${l.timezone}`)].join('\n');
+  writeFileSync(join(root, 'listeners.csv'), `${csv}\n`);
+  return root;
+}
+
+/** The folder holding every listener's export folder (and, once a pass ran, listeners.csv). */
+export function exportsRoot(data: BenchData): string {
   const roots = [...new Set(data.listeners.map((l) => dirname(l.dir)))];
   if (roots.length !== 1) throw new Error(`bench: listeners' folders are expected under one root, got ${roots.join(', ')}`);
-  const csv = ['listener_id,timezone', ...data.listeners.map((l) => `${l.id},${l.timezone}`)].join('\n');
-  writeFileSync(join(roots[0], 'listeners.csv'), `${csv}\n`);
   return roots[0];
 }
