@@ -49,12 +49,22 @@ export async function cliWithView(cmd: Command, overrides: ConfigOverrides = {})
   return buildCli(cmd, overrides, wanted ? (await import('./terminal-view.ts')).TerminalView : null);
 }
 
+/** Verbs that read a lake mirrored to object storage (an s3:// --data-dir); every other verb needs a local one. */
+const REMOTE_LAKE_VERBS = new Set(['query', 'tables', 'export']);
+
 function buildCli(cmd: Command, overrides: ConfigOverrides, View: typeof TerminalView | null): Cli {
   const opts = cmd.optsWithGlobals() as GlobalOptions;
   if (opts.logFormat !== undefined && !LOG_FORMATS.includes(opts.logFormat)) {
     throw new UsageError(`--log-format ${opts.logFormat}: expected ${LOG_FORMATS.join(' or ')}`);
   }
   const config = loadConfig({ dataDir: opts.dataDir, ...overrides });
+  if (/^s3:\/\//i.test(config.dataDir)) {
+    const verb: string[] = [];
+    for (let c: Command | null = cmd; c?.parent; c = c.parent) verb.unshift(c.name());
+    if (!REMOTE_LAKE_VERBS.has(verb.join(' '))) {
+      throw new UsageError(`${config.dataDir}: a lake on object storage is a mirror that only ${[...REMOTE_LAKE_VERBS].join(', ')} read; run \`${verb.join(' ')}\` on the local data dir (\`lakehouse mirror\` copies it to object storage)`);
+    }
+  }
   const level = opts.verbose ? 'debug' : opts.quiet ? 'warn' : config.logLevel;
   if (View && wantsTerminalView(opts)) {
     const view = new View(process.stderr, { verbose: opts.verbose === true });

@@ -2,7 +2,9 @@
 // zod. Only this module reads process.env.
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { homedir } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import type * as Dotenv from 'dotenv';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
@@ -52,6 +54,19 @@ const duration = z.union([z.string(), z.number()]).transform((v, ctx) => {
   return ms;
 });
 
+const s3Uri = z.string().regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/, 'expected s3://<bucket>[/<prefix>]');
+
+/**
+ * The data dir as the verbs take it: a path or a file:// URI (resolved to an absolute path), or an
+ * s3:// URI (kept: a lake mirrored to S3-compatible storage, which the reading verbs read).
+ */
+export function resolveDataDir(value: string, cwd: string): string {
+  if (/^s3:\/\//i.test(value)) return value.replace(/\/+$/, '');
+  if (/^file:\/\//i.test(value)) return fileURLToPath(value);
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) throw new ConfigError(`${value}: unsupported lake URI scheme (a path, file:// or s3://)`);
+  return resolve(cwd, value);
+}
+
 const schema = z.object({
   dataDir: z.string().min(1),
   timezone: timeZone,
@@ -98,6 +113,23 @@ const schema = z.object({
     /** The writer lock's lease (ms): a holder without a heartbeat for this long is taken over (lib/lock.ts). */
     lockLeaseMs: duration.refine((ms) => ms >= 1000, { message: 'the lock lease must be at least 1s' }),
   }),
+  /**
+   * S3-compatible object storage (lib/object-store.ts): the mirror that `lakehouse mirror` keeps equal
+   * to the lake's served versions, and the credentials DuckDB and the mirror use to reach it. The
+   * secret key is never logged.
+   */
+  objectStore: z.object({
+    mirrorUri: s3Uri.optional(),
+    /** http(s)://host:port of an S3-compatible server; unset: AWS S3. */
+    endpoint: optionalUrl,
+    region: z.string().min(1),
+    urlStyle: z.enum(['path', 'vhost']),
+    accessKeyId: z.string().optional(),
+    secretAccessKey: z.string().optional(),
+    sessionToken: z.string().optional(),
+    /** Where DuckDB extensions are kept for offline loading (<dir>/v<duckdb version>/httpfs.duckdb_extension). */
+    extensionDir: z.string().min(1),
+  }),
   alerts: z.object({
     /** The alert rules (ops/alert-rules.ts); default <dataDir>/alerts.yaml. A missing file means no alerts. */
     rulesFile: z.string().min(1),
@@ -134,15 +166,18 @@ function blankToUndefined(v: string | undefined): string | undefined {
 export function loadConfig(overrides: ConfigOverrides = {}, env: Env = process.env, cwd = process.cwd()): Config {
   const e: Env = { ...readDotenv(cwd), ...env };
   const get = (k: string) => blankToUndefined(e[k]);
+  const dataDir = resolveDataDir(overrides.dataDir ?? get('LAKEHOUSE_DATA_DIR') ?? 'data', cwd);
+  // A lake read from object storage has no local folder for models and alert rules.
+  const localDir = /^s3:\/\//.test(dataDir) ? resolve(cwd, 'data') : dataDir;
   const raw = {
-    dataDir: resolve(cwd, overrides.dataDir ?? get('LAKEHOUSE_DATA_DIR') ?? 'data'),
+    dataDir,
     timezone: overrides.timezone ?? get('LAKEHOUSE_TIMEZONE') ?? 'UTC',
     allowSynthetic: overrides.allowSynthetic ?? get('ALLOW_SYNTHETIC') ?? true,
     duckdbMemoryLimit: get('DUCKDB_MEMORY_LIMIT'),
     duckdbThreads: get('DUCKDB_THREADS'),
     retainVersions: get('LAKEHOUSE_RETAIN_VERSIONS') ?? 5,
     trainCap: get('LAKEHOUSE_TRAIN_CAP'),
-    modelsDir: get('LAKEHOUSE_MODELS_DIR') !== undefined ? resolve(cwd, get('LAKEHOUSE_MODELS_DIR')!) : resolve(cwd, overrides.dataDir ?? get('LAKEHOUSE_DATA_DIR') ?? 'data', 'models'),
+    modelsDir: get('LAKEHOUSE_MODELS_DIR') !== undefined ? resolve(cwd, get('LAKEHOUSE_MODELS_DIR')!) : join(localDir, 'models'),
     minPlayMs: get('LAKEHOUSE_MIN_PLAY_MS') ?? 30_000,
     forestScoring: get('LAKEHOUSE_FOREST_SCORING') ?? 'js',
     engine: overrides.engine ?? get('LAKEHOUSE_ENGINE') ?? 'duckdb',
@@ -176,8 +211,18 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: Env = process.e
       staleAfterMs: get('LAKEHOUSE_STALE_AFTER'),
       lockLeaseMs: get('LAKEHOUSE_LOCK_LEASE') ?? '60s',
     },
+    objectStore: {
+      mirrorUri: get('LAKEHOUSE_MIRROR_URI')?.replace(/\/+$/, ''),
+      endpoint: get('LAKEHOUSE_S3_ENDPOINT'),
+      region: get('LAKEHOUSE_S3_REGION') ?? get('AWS_REGION') ?? 'us-east-1',
+      urlStyle: get('LAKEHOUSE_S3_URL_STYLE') ?? (get('LAKEHOUSE_S3_ENDPOINT') ? 'path' : 'vhost'),
+      accessKeyId: get('AWS_ACCESS_KEY_ID'),
+      secretAccessKey: e.AWS_SECRET_ACCESS_KEY || undefined,
+      sessionToken: e.AWS_SESSION_TOKEN || undefined,
+      extensionDir: resolve(cwd, get('LAKEHOUSE_DUCKDB_EXTENSION_DIR') ?? join(homedir(), '.cache', 'lakehouse', 'duckdb-extensions')),
+    },
     alerts: {
-      rulesFile: resolve(cwd, get('LAKEHOUSE_ALERTS_FILE') ?? resolve(cwd, overrides.dataDir ?? get('LAKEHOUSE_DATA_DIR') ?? 'data', 'alerts.yaml')),
+      rulesFile: resolve(cwd, get('LAKEHOUSE_ALERTS_FILE') ?? join(localDir, 'alerts.yaml')),
       secrets: Object.fromEntries(Object.keys(e).filter((k) => k.startsWith('ALERT_') && get(k) !== undefined).map((k) => [k, get(k)!])),
     },
   };

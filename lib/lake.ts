@@ -1,12 +1,14 @@
 // The lake on disk. Each table lives in <dataDir>/<layer>/<table>/v<NNNNNN>/ (Parquet parts plus a
 // _meta.json). One catalog file, <dataDir>/_catalog.json, names the current version of every table;
 // it is replaced by an atomic rename, so a reader always sees one consistent snapshot of the lake.
+// Readers also take a lake mirrored to object storage (an s3:// data dir, lib/object-store.ts).
 import { existsSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DuckDBConnection } from './duckdb.ts';
 import { quoteIdent, quoteLiteral } from './sql-quote.ts';
 import { LAYERS, type Layer } from './table-spec.ts';
 import { UsageError } from './errors.ts';
+import { joinLake } from './object-store.ts';
 
 export const CATALOG_FILE = '_catalog.json';
 
@@ -84,18 +86,23 @@ export function parseQualified(name: string): { layer: Layer; table: string } {
 }
 
 export function listTables(dataDir: string): TableVersionMeta[] {
+  return sortedTables(readCatalog(dataDir));
+}
+
+/** The catalog's tables in layer order, then by name. */
+export function sortedTables(catalog: Catalog): TableVersionMeta[] {
   const order = (l: string) => (LAYERS as readonly string[]).indexOf(l);
-  return Object.values(readCatalog(dataDir).tables).sort(
+  return Object.values(catalog.tables).sort(
     (a, b) => order(a.layer) - order(b.layer) || a.table.localeCompare(b.table),
   );
 }
 
 export function parquetGlob(dataDir: string, relPath: string): string {
-  return join(dataDir, relPath, '*.parquet');
+  return joinLake(dataDir, relPath, '*.parquet');
 }
 
 function viewSql(layer: string, table: string, dir: string): string {
-  return `create or replace view ${quoteIdent(layer)}.${quoteIdent(table)} as select * from read_parquet(${quoteLiteral(join(dir, '*.parquet'))})`;
+  return `create or replace view ${quoteIdent(layer)}.${quoteIdent(table)} as select * from read_parquet(${quoteLiteral(joinLake(dir, '*.parquet'))})`;
 }
 
 /** Points a view layer.table at a folder of Parquet parts. */
@@ -112,7 +119,7 @@ export async function createTableView(conn: DuckDBConnection, layer: string, tab
 export async function attachLake(conn: DuckDBConnection, dataDir: string, catalog = readCatalog(dataDir), only?: ReadonlySet<string>): Promise<Catalog> {
   const statements = LAYERS.map((layer) => `create schema if not exists ${quoteIdent(layer)}`);
   for (const [name, meta] of Object.entries(catalog.tables)) {
-    if (!only || only.has(name)) statements.push(viewSql(meta.layer, meta.table, join(dataDir, meta.path)));
+    if (!only || only.has(name)) statements.push(viewSql(meta.layer, meta.table, joinLake(dataDir, meta.path)));
   }
   await conn.run(statements.join(';\n'));
   return catalog;

@@ -1,4 +1,5 @@
-// The read-only door to the lake (`lakehouse query`, `lakehouse export`). Two independent walls:
+// The read-only door to the lake (`lakehouse query`, `lakehouse export`), local or mirrored to
+// object storage (an s3:// data dir: DuckDB reads it through httpfs). Two independent walls:
 // 1. the connection is sandboxed: after the lake's views are created, DuckDB may touch no file but
 //    the current version folders (enable_external_access=false + allowed_directories), loads and
 //    installs no extension, and its configuration is locked;
@@ -16,6 +17,7 @@ import { DuckDBInstance, StatementType, quoteLiteral } from './duckdb.ts';
 import { attachLake, readCatalog, type Catalog } from './lake.ts';
 import { namedLakeTables } from './named-tables.ts';
 import { UsageError } from './errors.ts';
+import { enableS3, isRemoteLake, joinLake, readRemoteCatalogText } from './object-store.ts';
 
 export interface ReadOnlyLake {
   conn: DuckDBConnection;
@@ -43,8 +45,9 @@ const onDemand = new WeakMap<DuckDBConnection, { dataDir: string; catalog: Catal
  * statements need them), sandboxed to their version folders.
  */
 export async function openReadOnlyLake(config: Config, options: ReadOnlyOptions = {}): Promise<ReadOnlyLake> {
-  const dataDir = resolve(config.dataDir);
-  if (!existsSync(dataDir)) throw new UsageError(`${dataDir}: data dir does not exist (check --data-dir or LAKEHOUSE_DATA_DIR)`);
+  const remote = isRemoteLake(config.dataDir);
+  const dataDir = remote ? config.dataDir : resolve(config.dataDir);
+  if (!remote && !existsSync(dataDir)) throw new UsageError(`${dataDir}: data dir does not exist (check --data-dir or LAKEHOUSE_DATA_DIR)`);
   const settings: Record<string, string> = {
     autoinstall_known_extensions: 'false',
     autoload_known_extensions: 'false',
@@ -54,8 +57,8 @@ export async function openReadOnlyLake(config: Config, options: ReadOnlyOptions 
   if (config.duckdbMemoryLimit) settings.memory_limit = config.duckdbMemoryLimit;
   if (config.duckdbThreads) settings.threads = String(config.duckdbThreads);
   // Spill where the writers spill, but a read-only verb creates nothing in the data dir.
-  const lakeTmp = join(dataDir, '_tmp', 'duckdb');
-  settings.temp_directory = existsSync(lakeTmp) ? lakeTmp : join(tmpdir(), 'lakehouse-duckdb');
+  const lakeTmp = remote ? '' : join(dataDir, '_tmp', 'duckdb');
+  settings.temp_directory = lakeTmp && existsSync(lakeTmp) ? lakeTmp : join(tmpdir(), 'lakehouse-duckdb');
   const instance = await DuckDBInstance.create(':memory:', settings);
   const conn = await instance.connect();
   const close = () => {
@@ -64,9 +67,17 @@ export async function openReadOnlyLake(config: Config, options: ReadOnlyOptions 
   };
   try {
     await conn.run("set TimeZone = 'UTC'");
-    const catalog = await attachLake(conn, dataDir, readCatalog(dataDir), options.viewsOnDemand ? new Set() : undefined);
+    let committed: Catalog;
+    if (remote) {
+      // A mirror on object storage: httpfs and the bucket's secret before the sandbox closes.
+      await enableS3(conn, config, dataDir);
+      committed = JSON.parse(await readRemoteCatalogText(conn, dataDir)) as Catalog;
+    } else {
+      committed = readCatalog(dataDir);
+    }
+    const catalog = await attachLake(conn, dataDir, committed, options.viewsOnDemand ? new Set() : undefined);
     if (options.viewsOnDemand) onDemand.set(conn, { dataDir, catalog, created: new Set() });
-    const dirs = Object.values(catalog.tables).map((t) => join(dataDir, t.path) + sep);
+    const dirs = Object.values(catalog.tables).map((t) => (remote ? `${joinLake(dataDir, t.path)}/` : join(dataDir, t.path) + sep));
     await conn.run(`set allowed_directories = [${dirs.map(quoteLiteral).join(', ')}]`);
     await conn.run(`set allowed_paths = [${(options.writablePaths ?? []).map(quoteLiteral).join(', ')}]`);
     await conn.run('set enable_external_access = false');

@@ -32,6 +32,9 @@ export interface ErasureSummary {
   residue: Residue[];
   trino: 'republished' | 'not_configured' | 'failed' | 'skipped';
   trino_error?: string;
+  /** The lake's mirror on object storage (LAKEHOUSE_MIRROR_URI), synced so it no longer holds the listener's rows. */
+  mirror: 'synced' | 'not_configured' | 'failed' | 'skipped';
+  mirror_error?: string;
 }
 
 export type Publisher = (config: Config, log: Logger) => Promise<unknown>;
@@ -78,6 +81,26 @@ async function writeAudit(s: LakeSession, summary: ErasureSummary): Promise<void
 async function defaultPublisher(config: Config, log: Logger): Promise<unknown> {
   const { publishLake } = await import('../lib/trino/publish.ts');
   return publishLake(config, log);
+}
+
+/**
+ * The mirror held the erased rows too (in the versions it served, rewritten in place here): the sync
+ * uploads the rewritten parts and deletes every object the lake no longer serves.
+ */
+async function syncMirrorAfterErasure(s: LakeSession, summary: ErasureSummary): Promise<void> {
+  if (!s.config.objectStore.mirrorUri) {
+    summary.mirror = 'not_configured';
+    return;
+  }
+  try {
+    const { syncMirror } = await import('../lib/mirror.ts');
+    await syncMirror(s.config, s.log);
+    summary.mirror = 'synced';
+  } catch (err) {
+    summary.mirror = 'failed';
+    summary.mirror_error = errorMessage(err);
+    s.log.error({ error: summary.mirror_error }, 'erasure finished locally but the mirror still holds the listener\'s rows; run `lakehouse mirror`');
+  }
 }
 
 async function republish(s: LakeSession, summary: ErasureSummary, publish: Publisher | undefined): Promise<void> {
@@ -130,7 +153,7 @@ async function eraseInSession(s: LakeSession, id: string, opts: EraseOptions): P
     files: paths.map((p) => ({ kind: p.kind, path: relativeTo(config.dataDir, p.path), files: p.files })),
     files_removed: paths.reduce((n, p) => n + p.files, 0),
     models_dropped: paths.filter((p) => p.kind === 'model').reduce((n, p) => n + p.files, 0),
-    residue: [], trino: 'skipped',
+    residue: [], trino: 'skipped', mirror: 'skipped',
   };
   if (dryRun) return summary;
   await writeAudit(s, summary);
@@ -143,6 +166,7 @@ async function eraseInSession(s: LakeSession, id: string, opts: EraseOptions): P
   for (const r of summary.residue) {
     s.log.warn({ path: r.path, where: r.where, rows: r.rows }, r.where === 'unused_keys' ? 'track rows no remaining listener plays are still stored here' : 'the erased id still occurs here (substring match; check by hand)');
   }
+  await syncMirrorAfterErasure(s, summary);
   await republish(s, summary, opts.publish);
   return summary;
 }

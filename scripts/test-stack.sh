@@ -2,7 +2,7 @@
 # Starts the real serving stack natively (Trino, then Superset), runs the *.stack.test.ts files
 # against it, and stops what it started. Used by `npm run test:stack` and .ci/run.
 #
-# STACK_SERVICES: which services to start, comma-separated (default trino,superset; `trino` runs the
+# STACK_SERVICES: which services to start, comma-separated (default s3,trino,superset; `trino` runs the
 # Trino stack tests without Superset: STACK_SERVICES=trino bash scripts/test-stack.sh trino).
 # TRINO_WORKERS: Trino worker JVMs next to the coordinator (scripts/trino-start.sh --workers N; the
 # coordinator then runs no tasks itself); default 2 under CI (CI set, as .ci/run does), else 0 (a
@@ -13,7 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 export LAKEHOUSE_CACHE_DIR="${LAKEHOUSE_CACHE_DIR:-$HOME/.cache/lakehouse}"
-STACK_SERVICES="${STACK_SERVICES:-trino,superset}"
+STACK_SERVICES="${STACK_SERVICES:-s3,trino,superset}"
 wants() { [[ ",$STACK_SERVICES," == *",$1,"* ]]; }
 made_security_dir=""
 cleanup() {
@@ -21,9 +21,23 @@ cleanup() {
   if wants superset && [ -x scripts/superset-stop.sh ]; then scripts/superset-stop.sh || true; fi
   # --- trino stop (owned by the Trino scripts) ---
   if wants trino && [ -x scripts/trino-stop.sh ]; then scripts/trino-stop.sh || true; fi
+  # --- s3 stop ---
+  if wants s3; then scripts/s3-server-stop.sh || true; fi
   if [ -n "$made_security_dir" ]; then rm -rf "$made_security_dir"; fi
 }
 trap cleanup EXIT
+
+# --- s3 start ---
+# An S3-compatible server (moto, scripts/s3-server-start.sh) for the tests of lakes on object storage
+# (lib/mirror.stack.test.ts, lib/trino/mirror.stack.test.ts), started before Trino so that Trino's
+# catalog gets its endpoint; DuckDB's httpfs comes from PyPI's wheel (scripts/duckdb-extensions.sh).
+# Throwaway credentials: the server accepts any.
+if wants s3; then
+  export LAKEHOUSE_S3_ENDPOINT="$(scripts/s3-server-start.sh)"
+  export LAKEHOUSE_DUCKDB_EXTENSION_DIR="$(scripts/duckdb-extensions.sh httpfs)"
+  export AWS_ACCESS_KEY_ID="stack-$(node -e "process.stdout.write(require('node:crypto').randomBytes(6).toString('hex'))")"
+  export AWS_SECRET_ACCESS_KEY="$(node -e "process.stdout.write(require('node:crypto').randomBytes(24).toString('base64url'))")"
+fi
 
 # --- trino start (owned by the Trino scripts) ---
 # The stack tests build their lake in LAKEHOUSE_DATA_DIR, the data dir this Trino serves (a fresh

@@ -57,7 +57,7 @@ function printErasure(cli: Cli, s: ErasureSummary): void {
   printTable(s.tables.map((t) => ({ table: t.table, versions: t.versions.join(','), rows_removed: t.rows_removed, all_versions: t.rows_removed_all_versions, scrubbed: t.rows_scrubbed })));
   for (const f of s.files) io.out(`${s.dry_run ? 'would remove' : 'removed'} ${f.kind}: ${f.path} (${f.files} file${f.files === 1 ? '' : 's'})\n`);
   if (s.dry_run) return;
-  io.out(`${s.listener_id}: ${s.rows_removed} rows removed from current tables, ${s.rows_removed_all_versions} over all kept versions, ${s.files_removed} files removed; audit row ${s.erasure_id} in ops.erasures; Trino: ${s.trino}\n`);
+  io.out(`${s.listener_id}: ${s.rows_removed} rows removed from current tables, ${s.rows_removed_all_versions} over all kept versions, ${s.files_removed} files removed; audit row ${s.erasure_id} in ops.erasures; mirror: ${s.mirror}; Trino: ${s.trino}\n`);
   if (s.residue.length > 0) io.out(`warning: the id still occurs in ${s.residue.length} place(s): ${s.residue.map((r) => `${r.path} (${r.where})`).join(', ')}\n`);
 }
 
@@ -134,6 +134,7 @@ export function register(program: Command): void {
       const summary = await eraseListener(cli.config, cli.log, id, { dryRun: !o.confirm });
       printErasure(cli, summary);
       if (!o.confirm) throw new UsageError(`listeners delete: nothing was erased; repeat with --confirm to erase ${id}`);
+      if (summary.mirror === 'failed') throw new LakehouseError(`listeners delete: ${id} was erased from the data dir, but the mirror ${cli.config.objectStore.mirrorUri} still holds their rows (${summary.mirror_error}); run \`lakehouse mirror\``);
       if (summary.trino === 'failed') throw new LakehouseError(`listeners delete: ${id} was erased from the data dir, but republishing to Trino failed (${summary.trino_error}); run \`lakehouse publish\``);
     });
 

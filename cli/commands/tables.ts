@@ -2,7 +2,6 @@ import type { Command } from 'commander';
 import { cliFor, printJson, printTable, requireExistingDataDir } from '../app.ts';
 import { LAYERS } from '../../lib/table-spec.ts';
 import { UsageError } from '../../lib/errors.ts';
-import { join } from 'node:path';
 
 export function register(program: Command): void {
   program
@@ -15,11 +14,17 @@ export function register(program: Command): void {
       if (opts.layer !== undefined && !(LAYERS as readonly string[]).includes(opts.layer)) {
         throw new UsageError(`--layer ${opts.layer}: unknown layer; valid: ${LAYERS.join(', ')}`);
       }
-      requireExistingDataDir(config);
-      const { listTables } = await import('../../lib/lake.ts');
-      const rows = listTables(config.dataDir)
+      const [{ listTables, sortedTables }, { isRemoteLake, joinLake, readRemoteCatalog }] = await Promise.all([import('../../lib/lake.ts'), import('../../lib/object-store.ts')]);
+      let tables;
+      if (isRemoteLake(config.dataDir)) {
+        tables = sortedTables(await readRemoteCatalog(config));
+      } else {
+        requireExistingDataDir(config);
+        tables = listTables(config.dataDir);
+      }
+      const rows = tables
         .filter((t) => !opts.layer || t.layer === opts.layer)
-        .map((t) => ({ layer: t.layer, table: t.table, rows: t.rows, version: t.version, built_at: t.built_at, path: join(config.dataDir, t.path), run_id: t.run_id }));
+        .map((t) => ({ layer: t.layer, table: t.table, rows: t.rows, version: t.version, built_at: t.built_at, path: joinLake(config.dataDir, t.path), run_id: t.run_id }));
       if (g.json) printJson(rows);
       else printTable(rows, ['layer', 'table', 'rows', 'version', 'built_at', 'path']);
     });
