@@ -21,6 +21,14 @@
 # <security dir>/<user>.password when unset), TRINO_JAVA_HOME (a JDK to use instead of searching),
 # TRINO_JDK_DIRS (folders searched for JDKs, default /usr/lib/jvm/* /opt/java/* and the java on
 # PATH), TRINO_START_TIMEOUT (seconds, default 240). Stop it with scripts/trino-stop.sh (same env).
+#
+# Object storage (the lake's S3 mirror, which `lakehouse publish` registers tables in when
+# LAKEHOUSE_MIRROR_URI is set; trino/README.md): LAKEHOUSE_S3_ENDPOINT (an S3-compatible server, e.g.
+# http://127.0.0.1:9000; unset: AWS S3, https://s3.<region>.amazonaws.com), LAKEHOUSE_S3_REGION
+# (default $AWS_REGION, else us-east-1), LAKEHOUSE_S3_URL_STYLE (path|vhost; path when an endpoint is
+# set, as for the CLI), and the credentials AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY (AWS_SESSION_TOKEN),
+# which Trino's S3 client reads from its environment and this script never prints. All optional:
+# without them Trino starts as before and serves local:// tables only.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 VERSION="$(tr -d '[:space:]' < "$ROOT/trino/VERSION")"
@@ -52,6 +60,23 @@ TIMEOUT="${TRINO_START_TIMEOUT:-240}"
 
 say() { echo "trino-start: $*" >&2; }
 die() { say "error: $*"; exit 1; }
+
+# The S3 settings trino/etc/catalog/lakehouse.properties reads (${ENV:...} must always be set). The
+# credentials are not among them: Trino 476 refuses a blank s3.aws-access-key at start-up, so its S3
+# client takes them from the environment (the AWS SDK's default chain) when an s3:// table is read.
+export LAKEHOUSE_S3_REGION="${LAKEHOUSE_S3_REGION:-${AWS_REGION:-us-east-1}}"
+S3_URL_STYLE="${LAKEHOUSE_S3_URL_STYLE:-$([ -n "${LAKEHOUSE_S3_ENDPOINT:-}" ] && echo path || echo vhost)}"
+case "$S3_URL_STYLE" in
+  path) export TRINO_S3_PATH_STYLE_ACCESS=true ;;
+  vhost) export TRINO_S3_PATH_STYLE_ACCESS=false ;;
+  *) die "LAKEHOUSE_S3_URL_STYLE must be path or vhost, not '$S3_URL_STYLE'" ;;
+esac
+export LAKEHOUSE_S3_ENDPOINT="${LAKEHOUSE_S3_ENDPOINT:-https://s3.$LAKEHOUSE_S3_REGION.amazonaws.com}"
+[[ "$LAKEHOUSE_S3_ENDPOINT" =~ ^https?://[^/]+/?$ ]] || die "LAKEHOUSE_S3_ENDPOINT must be http(s)://host[:port], not '$LAKEHOUSE_S3_ENDPOINT'"
+S3_SETTINGS="$LAKEHOUSE_S3_ENDPOINT region $LAKEHOUSE_S3_REGION $S3_URL_STYLE-style"
+s3_summary() {   # what the log may say about S3: never a credential
+  echo "S3 $S3_SETTINGS, $([ -n "${AWS_ACCESS_KEY_ID:-}" ] && [ -n "${AWS_SECRET_ACCESS_KEY:-}" ] && echo "credentials from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY" || echo "no S3 credentials in the environment")"
+}
 
 # Trino 476 and later need Java 24; 447-475 Java 22; 436-446 Java 21; older Java 17.
 min_java() {
@@ -145,6 +170,9 @@ if pid="$(running_pid)" && healthy; then
   served="$(cat "$STATE/workers" 2>/dev/null || echo 0)"
   [ "$served" = "$WORKERS" ] \
     || die "Trino on port $TRINO_PORT (pid $pid) runs with $served worker(s), not $WORKERS; stop it first (scripts/trino-stop.sh)"
+  served="$(cat "$STATE/s3" 2>/dev/null || true)"
+  [ "$served" = "$S3_SETTINGS" ] \
+    || die "Trino on port $TRINO_PORT (pid $pid) reads S3 at ${served:-unrecorded settings}, not $S3_SETTINGS; stop it first (scripts/trino-stop.sh)"
   if [ "$WORKERS" -gt 0 ]; then
     active="$(active_workers)"
     [ "$active" = "$WORKERS" ] || die "Trino on port $TRINO_PORT (pid $pid) lists ${active:-no} active worker(s) of $WORKERS; restart it (scripts/trino-stop.sh, then start)"
@@ -172,6 +200,7 @@ done
 JDK="$(pick_jdk)"   # before the download: no point fetching Trino that cannot run here
 TRINO_HOME="$("$ROOT/scripts/trino-install.sh")"
 say "Trino $VERSION with Java $(java_major "$JDK") ($JDK), data dir $LAKEHOUSE_DATA_DIR, port $TRINO_PORT$([ "$WORKERS" -gt 0 ] && echo ", $WORKERS worker(s) on ports $WORKER_BASE_PORT-$((WORKER_BASE_PORT + WORKERS - 1))")"
+say "$(s3_summary)"
 mkdir -p "$STATE/var" "$LAKEHOUSE_DATA_DIR/_trino/metastore"
 (umask 077 && cd "$ROOT" && node --import tsx scripts/trino-security.ts init) || die "could not prepare the security dir $TRINO_SECURITY_DIR"
 
@@ -189,6 +218,7 @@ launch "$LOG_FILE" --etc-dir "$ROOT/trino/etc" --data-dir "$STATE/var" > "$PID_F
 echo "$LAKEHOUSE_DATA_DIR" > "$STATE/data-dir"
 echo "$TRINO_SECURITY_DIR" > "$STATE/security-dir"
 echo "$WORKERS" > "$STATE/workers"
+echo "$S3_SETTINGS" > "$STATE/s3"
 pid="$(cat "$PID_FILE")"
 # Workers start at the same time; they keep announcing themselves until the coordinator is up.
 for i in $(seq 1 "$WORKERS"); do

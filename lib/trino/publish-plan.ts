@@ -1,6 +1,7 @@
 // What a publish will do, decided from the lake catalog alone (no Trino): for every table its
-// versioned physical table in the hidden schema `_versions`, the columns and types to publish, the
-// comments, and the view `<layer>.<table>` readers use.
+// versioned physical table in the hidden schema `_versions` and where its files are (the version
+// folder under the data dir Trino serves, or its copy in the lake's S3 mirror), the columns and types
+// to publish, the comments, and the view `<layer>.<table>` readers use.
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -29,6 +30,8 @@ export interface TablePlan {
   qualified: string;
   /** Name inside VERSIONS_SCHEMA: <layer>__<table>__v000007_<hash>. */
   physical: string;
+  /** The physical table's external_location (tableLocation). */
+  location: string;
   columns: PlannedColumn[];
   /** Columns left out: unpublished by policy or of a type Trino cannot read. */
   skipped: { name: string; reason: string }[];
@@ -52,6 +55,17 @@ export function physicalFromViewSql(sql: string): string | null {
   return m ? m[1].replace(/""/g, '"') : null;
 }
 
+/**
+ * Where Trino reads a table version: with a mirror (LAKEHOUSE_MIRROR_URI, lib/mirror.ts) its copy at
+ * s3://<bucket>/<prefix>/<layer>/<table>/v000007, else the folder under the data dir Trino serves,
+ * local:///<layer>/<table>/v000007 (trino/etc/catalog/lakehouse.properties). The one place a
+ * table's location is decided.
+ */
+export function tableLocation(meta: Pick<TableVersionMeta, 'path'>, mirrorUri?: string): string {
+  const rel = meta.path.split(/[\\/]+/).join('/');
+  return mirrorUri ? `${mirrorUri.replace(/\/+$/, '')}/${rel}` : `local:///${rel}`;
+}
+
 /** Checks on disk that the version folder and its Parquet parts exist. */
 function checkFiles(dataDir: string, meta: TableVersionMeta): void {
   const qualified = `${meta.layer}.${meta.table}`;
@@ -65,7 +79,15 @@ function checkFiles(dataDir: string, meta: TableVersionMeta): void {
   }
 }
 
-export function planTable(dataDir: string, meta: TableVersionMeta, excluded: ReadonlySet<string> = UNPUBLISHED_COLUMNS): TablePlan {
+export interface PlanOptions {
+  /** Columns never published (default UNPUBLISHED_COLUMNS). */
+  excluded?: ReadonlySet<string>;
+  /** The lake's S3 mirror (config.objectStore.mirrorUri): tables are registered there. */
+  mirrorUri?: string;
+}
+
+export function planTable(dataDir: string, meta: TableVersionMeta, opts: PlanOptions = {}): TablePlan {
+  const excluded = opts.excluded ?? UNPUBLISHED_COLUMNS;
   const qualified = `${meta.layer}.${meta.table}`;
   if (!Array.isArray(meta.columns) || meta.columns.length === 0) throw new PublishError(`${qualified}: the catalog lists no columns`);
   if (meta.path !== join(meta.layer, meta.table, versionDirName(meta.version))) {
@@ -81,18 +103,23 @@ export function planTable(dataDir: string, meta: TableVersionMeta, excluded: Rea
     else columns.push({ name: c.name, trinoType, description: c.description?.trim() || undefined });
   }
   if (columns.length === 0) throw new PublishError(`${qualified}: no publishable column`);
+  const location = tableLocation(meta, opts.mirrorUri);
+  // A version registered elsewhere (the mirror instead of the data dir, or another mirror) is another
+  // version table, so that publish creates it and swaps the view. The local location is left out of
+  // the hash: the names of tables published before mirrors existed stay the same.
+  const where = location === tableLocation(meta) ? [] : [location];
   const fingerprint = createHash('sha256')
-    .update(JSON.stringify([meta.path, meta.run_id, meta.description ?? '', columns]))
+    .update(JSON.stringify([meta.path, meta.run_id, meta.description ?? '', columns, ...where]))
     .digest('hex')
     .slice(0, 8);
   const physical = `${meta.layer}__${meta.table}__${versionDirName(meta.version)}_${fingerprint}`;
-  return { meta, qualified, physical, columns, skipped };
+  return { meta, qualified, physical, location, columns, skipped };
 }
 
 export function createPhysicalSql(plan: TablePlan): string {
   const cols = plan.columns.map((c) => `  ${q(c.name)} ${c.trinoType}${c.description ? ` comment ${literal(c.description)}` : ''}`);
   const comment = plan.meta.description ? `\ncomment ${literal(plan.meta.description)}` : '';
-  return `create table ${physicalRef(plan.physical)} (\n${cols.join(',\n')}\n)${comment}\nwith (external_location = ${literal(`local:///${plan.meta.path}`)}, format = 'PARQUET')`;
+  return `create table ${physicalRef(plan.physical)} (\n${cols.join(',\n')}\n)${comment}\nwith (external_location = ${literal(plan.location)}, format = 'PARQUET')`;
 }
 
 export function createViewSql(plan: TablePlan): string {

@@ -5,10 +5,17 @@
 // checked (its row count read through Trino must equal the catalog's) before any view moves, so a
 // missing or corrupt table fails the publish and leaves the previous publication untouched.
 // Version tables no view references any more (versions pruned by retention) are dropped last.
+//
+// With a mirror (LAKEHOUSE_MIRROR_URI) publish first makes the mirror equal to the lake's served
+// versions (lib/mirror.ts; the caller holds the writer lock) and registers every version table at
+// its copy there (s3://…, publish-plan.ts tableLocation) instead of under the data dir; Trino reads
+// it through its native S3 file system (trino/etc/catalog/lakehouse.properties). The metastore, the
+// lake identity check and the Trino engine's staging folders stay on the data dir Trino serves.
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import { errorMessage } from '../errors.ts';
 import { readCatalog, writePins, type TableVersionMeta } from '../lake.ts';
+import type { MirrorSummary } from '../mirror.ts';
 import { LAYERS } from '../table-spec.ts';
 import { TRINO_CATALOG, trinoFromConfig, type TrinoClient } from './client.ts';
 import {
@@ -21,9 +28,11 @@ import { IDENTITY_TABLE, assertServesLake } from './lake-identity.ts';
 export { PublishError, VERSIONS_SCHEMA } from './publish-plan.ts';
 
 export interface PublishSummary {
-  tables: { table: string; view: string; physical: string; version: number; rows: number; changed: boolean; skippedColumns: string[] }[];
+  tables: { table: string; view: string; physical: string; location: string; version: number; rows: number; changed: boolean; skippedColumns: string[] }[];
   created: string[];
   dropped: string[];
+  /** The mirror sync that preceded the publish (LAKEHOUSE_MIRROR_URI set), else null. */
+  mirror: MirrorSummary | null;
   durationMs: number;
 }
 
@@ -76,7 +85,9 @@ async function createVersionTables(trino: TrinoClient, plans: TablePlan[], exist
     await eachLimited(created, (p) => trino.query(`drop table if exists ${physicalRef(p)}`).then(() => undefined));
     const hint = failures.some((f) => /External location must be a directory/.test(f))
       ? ' (Trino cannot see the version folders: does the Trino at TRINO_URL serve this data dir? scripts/trino-start.sh serves LAKEHOUSE_DATA_DIR)'
-      : '';
+      : plans.some((p) => p.location.startsWith('s3://'))
+        ? ' (the tables are registered in the S3 mirror: was the Trino at TRINO_URL started with the same LAKEHOUSE_S3_ENDPOINT and credentials? trino/README.md)'
+        : '';
     throw new PublishError(`publish: ${failures.length} table(s) could not be published, the previous publication is unchanged${hint}: ${failures.join('; ')}`);
   }
   log.debug({ created: created.length }, 'version tables created');
@@ -111,12 +122,12 @@ async function dropUnreferenced(trino: TrinoClient, plans: TablePlan[], views: M
 }
 
 /** Plans every table; any unreadable table fails the publish before Trino is touched. */
-function planAll(dataDir: string, metas: TableVersionMeta[]): TablePlan[] {
+function planAll(dataDir: string, metas: TableVersionMeta[], mirrorUri: string | undefined): TablePlan[] {
   const plans: TablePlan[] = [];
   const failures: string[] = [];
   for (const meta of [...metas].sort((a, b) => `${a.layer}.${a.table}`.localeCompare(`${b.layer}.${b.table}`))) {
     try {
-      plans.push(planTable(dataDir, meta));
+      plans.push(planTable(dataDir, meta, { mirrorUri }));
     } catch (err) {
       failures.push(errorMessage(err));
     }
@@ -131,8 +142,13 @@ function planAll(dataDir: string, metas: TableVersionMeta[]): TablePlan[] {
 export async function publishLake(config: Config, log: Logger, trino: TrinoClient = trinoFromConfig(config)): Promise<PublishSummary> {
   const started = Date.now();
   const catalog = readCatalog(config.dataDir);
-  const plans = planAll(config.dataDir, Object.values(catalog.tables));
+  const mirrorUri = config.objectStore.mirrorUri;
+  const plans = planAll(config.dataDir, Object.values(catalog.tables), mirrorUri);
   for (const p of plans) if (p.skipped.length > 0) log.info({ table: p.qualified, skipped: p.skipped }, 'columns not published');
+  // Before Trino is touched: every version the tables are registered at must be in the mirror. The
+  // versions Trino serves now are pinned, so the sync keeps them for readers until the views move.
+  // (lib/mirror.ts loads the AWS SDK: only imported when there is a mirror.)
+  const mirror = mirrorUri ? await (await import('../mirror.ts')).syncMirror(config, log, mirrorUri) : null;
 
   await trino.query(`create schema if not exists ${TRINO_CATALOG}.${q(VERSIONS_SCHEMA)}`);
   await assertServesLake(trino, config.dataDir);
@@ -150,11 +166,11 @@ export async function publishLake(config: Config, log: Logger, trino: TrinoClien
   const changedSet = new Set(changed.map((p) => p.qualified));
   const summary: PublishSummary = {
     tables: plans.map((p) => ({
-      table: p.qualified, view: `${TRINO_CATALOG}.${p.qualified}`, physical: `${VERSIONS_SCHEMA}.${p.physical}`, version: p.meta.version,
-      rows: p.meta.rows, changed: changedSet.has(p.qualified), skippedColumns: p.skipped.map((s) => s.name),
+      table: p.qualified, view: `${TRINO_CATALOG}.${p.qualified}`, physical: `${VERSIONS_SCHEMA}.${p.physical}`, location: p.location,
+      version: p.meta.version, rows: p.meta.rows, changed: changedSet.has(p.qualified), skippedColumns: p.skipped.map((s) => s.name),
     })),
-    created, dropped, durationMs: Date.now() - started,
+    created, dropped, mirror, durationMs: Date.now() - started,
   };
-  log.info({ tables: plans.length, views_swapped: changed.length, created: created.length, dropped: dropped.length, ms: summary.durationMs }, 'published to Trino');
+  log.info({ tables: plans.length, views_swapped: changed.length, created: created.length, dropped: dropped.length, mirror: mirrorUri ?? null, ms: summary.durationMs }, 'published to Trino');
   return summary;
 }

@@ -3,7 +3,7 @@
 import type { TableVersionMeta } from '../lake.ts';
 import type { WriteSpec } from '../table-writer.ts';
 import { trinoFromEnv, type TrinoClient } from './client.ts';
-import { physicalFromViewSql } from './publish-plan.ts';
+import { physicalFromViewSql, VERSIONS_SCHEMA } from './publish-plan.ts';
 
 /** How scripts/test-stack.sh reaches Trino: URL, user (lakehouse), password and CA file, for testConfig(). */
 export function trinoEnv(): Record<string, string> {
@@ -86,4 +86,12 @@ export async function publishedState(trino: TrinoClient): Promise<Map<string, Pu
     out.get(`${c.table_schema}.${c.table_name}`)?.columns.set(String(c.column_name), { type: String(c.data_type), comment: (c.comment as string | null) ?? null });
   }
   return out;
+}
+
+/** external_location of a version table (`_versions.<name>` or the bare name), from SHOW CREATE TABLE. */
+export async function physicalLocation(trino: TrinoClient, physical: string): Promise<string> {
+  const { rows } = await trino.query(`show create table lakehouse."${VERSIONS_SCHEMA}"."${physical.replace(/^_versions\./, '')}"`);
+  const m = /external_location = '([^']*)'/.exec(String(rows[0]?.[0] ?? ''));
+  if (!m) throw new Error(`${physical}: SHOW CREATE TABLE names no external_location`);
+  return m[1];
 }
