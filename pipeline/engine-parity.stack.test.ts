@@ -2,7 +2,9 @@
 // LAKEHOUSE_DATA_DIR: the same bronze is built into silver and gold once by DuckDB and once by Trino,
 // and every silver and gold table of the two builds is compared: the same schema, the same lineage
 // (input tables), the same rows (matched on the table's grain; doubles within 1e-9 relative). Once on
-// the demo data set, once on real exports of several platforms with the Kaggle sample.
+// the demo data set, once on real exports of several platforms with the Kaggle sample. Then, with
+// the lake mirrored to the stack's S3-compatible server (LAKEHOUSE_MIRROR_URI), Trino builds silver
+// again from the bronze registered in the mirror and writes the same rows.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -12,14 +14,22 @@ import { historyDir, kaggleSample, repoRoot, sharedData } from '../test/helpers.
 import { readCatalog, type Catalog, type TableVersionMeta } from '../lib/lake.ts';
 import { openDuckDB, queryRows, quoteLiteral } from '../lib/duckdb.ts';
 import { compareTables } from '../lib/table-compare.ts';
-import { trinoEnv } from '../lib/trino/stack-test-support.ts';
+import { physicalLocation, pipelineTrino, publishedState, trinoEnv } from '../lib/trino/stack-test-support.ts';
+import { mirrorObjects, s3Client } from '../lib/mirror.ts';
+import { testConfig } from '../test/helpers.ts';
+import { CreateBucketCommand } from '@aws-sdk/client-s3';
+import { randomBytes } from 'node:crypto';
 
 const dataDir = process.env.LAKEHOUSE_DATA_DIR ?? '';
 const env = { ...trinoEnv(), LAKEHOUSE_DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
 
 function cli(...args: string[]): string {
+  return cliWith({}, ...args);
+}
+
+function cliWith(extraEnv: Record<string, string>, ...args: string[]): string {
   const res = spawnSync(process.execPath, [join(repoRoot, 'bin', 'lakehouse.js'), ...args, '--data-dir', dataDir], {
-    cwd: repoRoot, env: { ...process.env, ...env }, encoding: 'utf8', maxBuffer: 64 << 20,
+    cwd: repoRoot, env: { ...process.env, ...env, ...extraEnv }, encoding: 'utf8', maxBuffer: 64 << 20,
   });
   assert.equal(res.status, 0, `lakehouse ${args.join(' ')} failed:\n${res.stderr.slice(-4000)}`);
   return res.stdout;
@@ -102,4 +112,66 @@ test('real exports: every silver and gold table built with --engine trino equals
   cli('ingest', 'export', join(sharedData, 'apple-music', 'vietvudanh__apple-music-st'), '--listener', 'real-apple', '--timezone', 'Asia/Ho_Chi_Minh');
   cli('ingest', 'export', join(sharedData, 'youtube-music', 'Ten5__AnalyzeYouTube'), '--listener', 'real-youtube');
   await buildBothAndCompare('real exports');
+});
+
+const s3Skip = process.env.LAKEHOUSE_S3_ENDPOINT ? false : 'needs LAKEHOUSE_S3_ENDPOINT: scripts/test-stack.sh starts an S3-compatible server with STACK_SERVICES including s3';
+
+test('with the S3 mirror: --engine trino builds silver from the bronze in s3:// and writes the same rows', { skip: s3Skip, timeout: 15 * 60_000 }, async () => {
+  const before = readCatalog(dataDir);
+  const silver = Object.values(before.tables).filter((m) => m.layer === 'silver');
+  assert.ok(silver.some((m) => m.table === 'listening_with_features' && m.rows > 0), 'the real-exports build left a silver to compare with');
+  const s3Env = Object.fromEntries(['LAKEHOUSE_S3_ENDPOINT', 'LAKEHOUSE_S3_REGION', 'LAKEHOUSE_S3_URL_STYLE', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY']
+    .filter((k) => process.env[k]).map((k) => [k, process.env[k]!]));
+  const config = testConfig(dataDir, {}, s3Env);
+  const bucket = `engine-mirror-${randomBytes(3).toString('hex')}`;
+  const mirror = `s3://${bucket}/lake`;
+  const client = s3Client(config);
+  try {
+    await client.send(new CreateBucketCommand({ Bucket: bucket }));
+  } finally {
+    client.destroy();
+  }
+  const trino = pipelineTrino();
+  try {
+    cliWith({ LAKEHOUSE_MIRROR_URI: mirror }, 'build', 'silver', '--engine', 'trino');
+    // What Trino read while it built: the build's transaction published the committed lake first,
+    // which synced the mirror and registered every bronze table at its copy there.
+    const servedDuringBuild = await publishedState(trino);
+    const bronze = Object.values(readCatalog(dataDir).tables).filter((t) => t.layer === 'bronze');
+    assert.ok(bronze.some((m) => m.table === 'listening_history'), 'bronze.listening_history is in the lake');
+    for (const m of bronze) {
+      const view = servedDuringBuild.get(`bronze.${m.table}`);
+      assert.ok(view, `bronze.${m.table} is published`);
+      assert.equal(await physicalLocation(trino, view.physical), `${mirror}/${m.path}`, `bronze.${m.table}: Trino read its copy in the mirror`);
+    }
+    // `build` does not publish its result (`run` does): publishing now puts the new silver in the mirror.
+    cliWith({ LAKEHOUSE_MIRROR_URI: mirror }, 'publish');
+    const after = readCatalog(dataDir);
+    const served = await publishedState(trino);
+    for (const m of Object.values(after.tables).filter((t) => t.layer === 'silver')) {
+      const view = served.get(`silver.${m.table}`);
+      assert.ok(view, `silver.${m.table} is published`);
+      assert.equal(await physicalLocation(trino, view.physical), `${mirror}/${m.path}`, `silver.${m.table}: served from the mirror`);
+    }
+    const keys = new Set((await mirrorObjects(config, mirror)).map((o) => o.key));
+    const { instance, connection: conn } = await openDuckDB();
+    const failures: string[] = [];
+    try {
+      for (const a of silver) {
+        const key = `silver.${a.table}`;
+        const b = after.tables[key];
+        assert.ok(b && b.version > a.version, `${key} was rebuilt`);
+        for (const f of b.files) assert.ok(keys.has(`lake/${b.path}/${f}`), `${key}: ${f} reached the mirror`);
+        const cmp = await compareTables(conn, { files: files(a), columns: a.columns }, { files: files(b), columns: b.columns }, b.grain ?? [], 1e-9);
+        if (!cmp.equal) failures.push(`${key}: ${JSON.stringify(cmp)}`);
+      }
+    } finally {
+      conn.closeSync();
+      instance.closeSync();
+    }
+    assert.deepEqual(failures, [], 'silver tables that differ when Trino reads bronze from the mirror');
+  } finally {
+    // The stack tests after this one expect every table served from the data dir again.
+    cliWith({ LAKEHOUSE_MIRROR_URI: '' }, 'publish');
+  }
 });
