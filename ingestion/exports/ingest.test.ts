@@ -136,3 +136,32 @@ test('bad rows go to quarantine without personal fields; broken files are refuse
     cleanup();
   }
 });
+
+test('a study batch reports each file its own rejects, also when two listeners hand in the same file', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const { mkdirSync } = await import('node:fs');
+    const { ingestExportBatches } = await import('./ingest.ts');
+    for (const p of ['a', 'b']) mkdirSync(join(dir, p));
+    const record = (i: number, ms: number | string) => ({ endTime: `2024-01-0${i} 10:00`, artistName: 'A', trackName: `T${i}`, msPlayed: ms });
+    const twoBad = JSON.stringify([record(1, 1000), record(2, -1), record(3, 'x')]);
+    writeFileSync(join(dir, 'a', 'StreamingHistory_music_0.json'), twoBad);
+    writeFileSync(join(dir, 'a', 'StreamingHistory_music_1.json'), JSON.stringify([record(4, 1000), record(5, 2000)]));
+    writeFileSync(join(dir, 'b', 'StreamingHistory_music_0.json'), twoBad);
+    writeFileSync(join(dir, 'b', 'StreamingHistory_music_1.json'), JSON.stringify([record(6, 1.5)]));
+    const config = testConfig(join(dir, 'lake'));
+    const summaries = await withWriter(config, silentLogger, 'test', async (s) => {
+      const tx = s.begin();
+      const r = await ingestExportBatches(s.context(tx), [{ listenerId: 'pa', paths: [join(dir, 'a')] }, { listenerId: 'pb', paths: [join(dir, 'b')] }]);
+      await tx.commit();
+      return r;
+    });
+    const perFile = summaries.map((x) => [x.listener_id, x.rows_rejected, x.files.map((f) => [f.file, f.records, f.rejected])]);
+    assert.deepEqual(perFile, [
+      ['pa', 2, [['StreamingHistory_music_0.json', 3, 2], ['StreamingHistory_music_1.json', 2, 0]]],
+      ['pb', 3, [['StreamingHistory_music_0.json', 3, 2], ['StreamingHistory_music_1.json', 1, 1]]],
+    ]);
+  } finally {
+    cleanup();
+  }
+});
