@@ -10,10 +10,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateBucketCommand, DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { repoRoot } from '../test/helpers.ts';
 import { loadConfig, type Config } from './config.ts';
 import { mirrorObjects, s3Client, servedFiles } from './mirror.ts';
+import { createBucket } from './s3-test-support.ts';
 import { parseS3Uri } from './object-store.ts';
 import { DuckDBInstance, queryRows, quoteLiteral } from './duckdb.ts';
 import { enableS3 } from './object-store.ts';
@@ -46,9 +47,7 @@ before(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'lakehouse-mirror-'));
   config = loadConfig({ dataDir });
   await buildTwoListenerLake(config);
-  const client = s3Client(config);
-  await client.send(new CreateBucketCommand({ Bucket: bucket }));
-  client.destroy();
+  await createBucket(config, bucket);
 });
 
 after(() => {

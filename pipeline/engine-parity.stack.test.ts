@@ -8,17 +8,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { historyDir, kaggleSample, repoRoot, sharedData } from '../test/helpers.ts';
+import { historyDir, kaggleSample, repoRoot, sharedData, testConfig } from '../test/helpers.ts';
 import { readCatalog, type Catalog, type TableVersionMeta } from '../lib/lake.ts';
 import { openDuckDB, queryRows, quoteLiteral } from '../lib/duckdb.ts';
 import { compareTables } from '../lib/table-compare.ts';
 import { physicalLocation, pipelineTrino, publishedState, trinoEnv } from '../lib/trino/stack-test-support.ts';
-import { mirrorObjects, s3Client } from '../lib/mirror.ts';
-import { testConfig } from '../test/helpers.ts';
-import { CreateBucketCommand } from '@aws-sdk/client-s3';
-import { randomBytes } from 'node:crypto';
+import { mirrorObjects } from '../lib/mirror.ts';
+import { createBucket, s3TestEnv } from '../lib/s3-test-support.ts';
 
 const dataDir = process.env.LAKEHOUSE_DATA_DIR ?? '';
 const env = { ...trinoEnv(), LAKEHOUSE_DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
@@ -120,17 +119,10 @@ test('with the S3 mirror: --engine trino builds silver from the bronze in s3:// 
   const before = readCatalog(dataDir);
   const silver = Object.values(before.tables).filter((m) => m.layer === 'silver');
   assert.ok(silver.some((m) => m.table === 'listening_with_features' && m.rows > 0), 'the real-exports build left a silver to compare with');
-  const s3Env = Object.fromEntries(['LAKEHOUSE_S3_ENDPOINT', 'LAKEHOUSE_S3_REGION', 'LAKEHOUSE_S3_URL_STYLE', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY']
-    .filter((k) => process.env[k]).map((k) => [k, process.env[k]!]));
-  const config = testConfig(dataDir, {}, s3Env);
+  const config = testConfig(dataDir, {}, s3TestEnv());
   const bucket = `engine-mirror-${randomBytes(3).toString('hex')}`;
   const mirror = `s3://${bucket}/lake`;
-  const client = s3Client(config);
-  try {
-    await client.send(new CreateBucketCommand({ Bucket: bucket }));
-  } finally {
-    client.destroy();
-  }
+  await createBucket(config, bucket);
   const trino = pipelineTrino();
   try {
     cliWith({ LAKEHOUSE_MIRROR_URI: mirror }, 'build', 'silver', '--engine', 'trino');

@@ -13,13 +13,13 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { repoRoot, testConfig } from '../../test/helpers.ts';
 import { silentLogger } from '../logger.ts';
 import { withReader, withWriter } from '../session.ts';
 import { readCatalog, tableDir, writeCatalog, type TableVersionMeta } from '../lake.ts';
 import type { WriteSpec } from '../table-writer.ts';
-import { mirrorObjects, s3Client } from '../mirror.ts';
+import { mirrorObjects } from '../mirror.ts';
+import { createBucket, s3TestEnv } from '../s3-test-support.ts';
 import type { PublishSummary } from './publish.ts';
 import { VERSIONS_SCHEMA } from './publish-plan.ts';
 import { checksumSql, physicalLocation, pipelineTrino, PROBE, probeSql, trinoEnv } from './stack-test-support.ts';
@@ -35,11 +35,7 @@ const skip = !dataDir || !process.env.TRINO_URL || !process.env.TRINO_PASSWORD
 const suffix = randomBytes(3).toString('hex');
 const bucket = `trino-mirror-${suffix}`;
 const mirror = `s3://${bucket}/lake`;
-const s3Env: Record<string, string> = {};
-for (const k of ['LAKEHOUSE_S3_ENDPOINT', 'LAKEHOUSE_S3_REGION', 'LAKEHOUSE_S3_URL_STYLE', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY']) {
-  if (process.env[k]) s3Env[k] = process.env[k]!;
-}
-const config = testConfig(dataDir || '/nonexistent', {}, { ...trinoEnv(), ...s3Env });
+const config = testConfig(dataDir || '/nonexistent', {}, { ...trinoEnv(), ...s3TestEnv() });
 const trino = pipelineTrino();
 
 // Tables of this test only (every column type the lake uses, a bigger table, an aggregate of it);
@@ -126,12 +122,7 @@ before(async () => {
     });
     await tx.commit();
   });
-  const client = s3Client(config);
-  try {
-    await client.send(new CreateBucketCommand({ Bucket: bucket }));
-  } finally {
-    client.destroy();
-  }
+  await createBucket(config, bucket);
 });
 
 after(async () => {
