@@ -48,6 +48,12 @@ export interface WriteOptions {
   portable?: boolean;
   /** Values of the DuckDB variables the SQL reads with getvariable(), for another engine. */
   variables?: Record<string, number | string>;
+  /**
+   * DuckDB only: the rows of `sql` as several statements, each written to its own part file in this
+   * order (e.g. silver per group of listeners, so that each group's sorts fit in memory). Their union
+   * must equal `sql`, which another engine (`--engine trino`) computes whole. Not under a scope.
+   */
+  parts?: string[];
 }
 
 interface Staged {
@@ -128,6 +134,17 @@ export class LakeTransaction {
           const cols = (spec.columns ?? []).map((c) => `cast(null as ${c.type}) as ${quoteIdent(c.name)}`).join(', ');
           await this.conn.run(`copy (select ${cols} where false) to ${quoteLiteral(join(tmpDir, empty))} ${PARQUET_OPTIONS}`);
           written.push(empty);
+        }
+        return await this.finish(spec, key, tmpDir, written, opts, started);
+      }
+      if (opts.parts && opts.parts.length > 1) {
+        if (this.scope || opts.mode === 'append') throw new Error(`${key}: parts cannot be combined with a listener scope or append`);
+        const written: string[] = [];
+        for (const [i, sql] of opts.parts.entries()) {
+          const name = `part-${String(i).padStart(5, '0')}-${this.runId}.parquet`;
+          const select = opts.orderBy ? `select * from (${sql}) order by ${opts.orderBy}` : sql;
+          await this.conn.run(`copy (${select}) to ${quoteLiteral(join(tmpDir, name))} ${PARQUET_OPTIONS}`, opts.params);
+          written.push(name);
         }
         return await this.finish(spec, key, tmpDir, written, opts, started);
       }

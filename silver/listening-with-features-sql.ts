@@ -66,11 +66,12 @@ export function lastfmPairsSql(plays: string): string {
     select o.listener_id, o.name_key, o.played_at, o.track_key, o.ms_played, o.richness, o.history_source,
       coalesce(o.started_at, o.played_at) - interval ${LASTFM_WINDOW_S} second as win_from, o.played_at + interval ${LASTFM_WINDOW_S} second as win_to,
       b.bucket
-    from ${plays} o
+    -- Filtered before the unnest: it multiplies rows (1.7 buckets per play), and every play of a
+    -- listener without scrobbles went through it before (16M rows at 10M plays).
+    from (select * from ${plays} where history_source <> 'lastfm' and name_key is not null
+            and listener_id in (select listener_id from lf_listeners)) o
     cross join unnest(range(((epoch(coalesce(o.started_at, o.played_at)) - ${LASTFM_WINDOW_S}) / ${LASTFM_BUCKET_S})::bigint,
                             ((epoch(o.played_at) + ${LASTFM_WINDOW_S}) / ${LASTFM_BUCKET_S})::bigint + 1)) as b(bucket)
-    where o.history_source <> 'lastfm' and o.name_key is not null
-      and exists (select 1 from lf_listeners l where l.listener_id = o.listener_id)
   )
   -- The same scrobble from a minute-precision layout and a layout with seconds (the API, ghan.nl,
   -- Boeing, lastfmR): the minute row is the other's time cut to the minute; the row with seconds is kept.
@@ -125,45 +126,80 @@ export function playNameKeySql(): string {
 
 export function silverSql(inputs: SilverInputs): string {
   const synthetic = inputs.allowSynthetic && inputs.hasSynthetic;
+  const scopeOf = (col: string) => (inputs.scopeTable ? ` and ${col} in (select listener_id from ${inputs.scopeTable})` : '');
+  const scope = scopeOf('listener_id');
+  // Bronze is read where it is needed instead of through one shared relation: a relation used twice
+  // is materialised whole, and every further reference copied all its columns again (eight scans of
+  // 9.6M wide rows, about 120 s of 720 at 10M plays). A Parquet scan reads only the columns it uses.
+  const history = (cols: string) => `(select ${cols}, ${historySourceSql('source')} as history_source
+    from bronze.listening_history where content_type = 'track'${scope})`;
   return `
 with listeners as (
   select listener_id, timezone from bronze.listeners
-), sourced as (
-  select *, ${historySourceSql('source')} as history_source from bronze.listening_history where content_type = 'track'${inputs.scopeTable ? ` and listener_id in (select listener_id from ${inputs.scopeTable})` : ''}
-), plays as (
-  select *, ${playNameKeySql()} as name_key, nullif(${normaliseSql('artist_name')}, '') as artist_key,
-    coalesce(${playNameKeySql()}, track_key) as song_key,
-    ${RICHNESS} as richness
-  from sourced
 ), multi_source as (
-  select listener_id from plays group by listener_id having count(distinct source) > 1
+  select listener_id from bronze.listening_history where content_type = 'track'${scope}
+  group by listener_id having count(distinct source) > 1
+), dedup_keys as (
+  -- What the cross-source dedup needs, for the listeners with more than one source only: the rules
+  -- below compare plays of two sources (or two Last.fm layouts, or Apple's two files) of one listener.
+  select listener_id, source, history_source, played_at, started_at, track_id, track_key, track_name, ms_played,
+    ${playNameKeySql()} as name_key, ${RICHNESS} as richness
+  from ${history('listener_id, source, played_at, started_at, track_id, track_key, track_name, artist_name, ms_played')}
+  where listener_id in (select listener_id from multi_source)
 ), neighbours as (
   -- Same play seen by two sources: same listener and track id within 5 s, or an account-data row
   -- (minute precision, no id) whose minute holds the other source's play of the same name key.
-  select p.*,
+  select k.*,
     lag(played_at) over by_id as prev_at, lag(richness) over by_id as prev_rich,
     lead(played_at) over by_id as next_at, lead(richness) over by_id as next_rich,
     lag(played_at) over by_name as prev_name_at, lag(source) over by_name as prev_name_source,
     lead(played_at) over by_name as next_name_at, lead(source) over by_name as next_name_source
-  from plays p
-  where exists (select 1 from multi_source m where m.listener_id = p.listener_id)
-  window by_id as (partition by p.listener_id, coalesce(p.track_id, p.track_key) order by p.played_at, p.richness),
-         by_name as (partition by p.listener_id, p.name_key order by p.played_at, p.richness)
+  from dedup_keys k
+  window by_id as (partition by k.listener_id, coalesce(k.track_id, k.track_key) order by k.played_at, k.richness),
+         by_name as (partition by k.listener_id, k.name_key order by k.played_at, k.richness)
 ), superseded as (
-  select listener_id, played_at, track_key, ms_played from neighbours
-  where (prev_rich < richness and abs(epoch_ms(played_at) - epoch_ms(prev_at)) <= 5000)
-     or (next_rich < richness and abs(epoch_ms(played_at) - epoch_ms(next_at)) <= 5000)
-     or (source = 'export_account' and (
-          (prev_name_source <> 'export_account' and date_trunc('minute', prev_name_at) = played_at)
-       or (next_name_source <> 'export_account' and date_trunc('minute', next_name_at) = played_at)))
-  union all
-  select listener_id, played_at, track_key, ms_played from ${lastfmPairsSql('plays')}
-  union all
-  select listener_id, played_at, track_key, ms_played from ${applePairsSql('plays')}
+  -- ms_played is null for platforms without a duration; -1 stands for null (no play time in bronze is
+  -- negative) so that the anti join below is one hash join on plain equalities, in DuckDB and Trino.
+  select distinct listener_id, played_at, track_key, coalesce(ms_played, -1) as ms_key from (
+    select listener_id, played_at, track_key, ms_played from neighbours
+    where (prev_rich < richness and abs(epoch_ms(played_at) - epoch_ms(prev_at)) <= 5000)
+       or (next_rich < richness and abs(epoch_ms(played_at) - epoch_ms(next_at)) <= 5000)
+       or (source = 'export_account' and (
+            (prev_name_source <> 'export_account' and date_trunc('minute', prev_name_at) = played_at)
+         or (next_name_source <> 'export_account' and date_trunc('minute', next_name_at) = played_at)))
+    union all
+    select listener_id, played_at, track_key, ms_played from ${lastfmPairsSql('dedup_keys')}
+    union all
+    select listener_id, played_at, track_key, ms_played from ${applePairsSql('dedup_keys')}
+  ) pairs
+), plays as (
+  select *, ${playNameKeySql()} as name_key, nullif(${normaliseSql('artist_name')}, '') as artist_key
+  from ${history('listener_id, source_file, source_row, played_at, started_at, ms_played, track_id, track_key, track_name, artist_name, album_name, skipped, shuffle, reason_start, reason_end')}
 ), events as (
-  select p.* from plays p
-  where not exists (select 1 from superseded s where s.listener_id = p.listener_id and s.played_at = p.played_at
-    and s.track_key = p.track_key and s.ms_played is not distinct from p.ms_played)
+  select p.*, coalesce(p.name_key, p.track_key) as song_key
+  from plays p
+  left join superseded s on s.listener_id = p.listener_id and s.played_at = p.played_at
+    and s.track_key = p.track_key and s.ms_key = coalesce(p.ms_played, -1)
+  where s.listener_id is null
+), ordered as (
+  -- One sort by the true order gives both the position in the history and the gap to the previous play.
+  select *, row_number() over by_order as play_seq,
+    epoch_ms(coalesce(started_at, played_at)) - epoch_ms(lag(played_at) over by_order) as gap_ms
+  from events
+  window by_order as (partition by listener_id order by ${PLAY_ORDER})
+), sessionised as (
+  -- A session starts after a gap of more than 30 min; its number is the running count of starts and a
+  -- play's position in it is counted from the last start (one window, ordered by play_seq).
+  select *,
+    sum(case when gap_ms is null or gap_ms > 30 * 60 * 1000 then 1 else 0 end) over running as session_no,
+    max(case when gap_ms is null or gap_ms > 30 * 60 * 1000 then play_seq end) over running as session_start_seq
+  from ordered
+  window running as (partition by listener_id order by play_seq rows between unbounded preceding and current row)
+), sequenced as (
+  select *,
+    play_seq = min(play_seq) over (partition by listener_id, song_key) as is_first_track_play,
+    case when artist_key is not null then play_seq = min(play_seq) over (partition by listener_id, artist_key) end as is_first_artist_play
+  from sessionised
 ), kaggle as (
   ${inputs.hasKaggle ? `select track_id, ${FEATURES.map((f) => `arg_min(${f}, kaggle_index) as ${f}`).join(', ')}, ${INT_FEATURES.map((f) => `arg_min(${f}, kaggle_index) as ${f}`).join(', ')},
     arg_min(${nameKeySql(kaggleMainArtistSql('artists'), 'track_name')}, kaggle_index) as name_key,
@@ -183,7 +219,7 @@ with listeners as (
     coalesce(ki.track_id, kn.track_id) as kaggle_id,
     case when e.track_id is not null then 'track_id' else 'name' end as via,
     s.feature_key as synthetic_key
-  from events e
+  from sequenced e
   left join api a on a.track_id = e.track_id
   left join kaggle ki on ki.track_id = e.track_id
   -- An equality on one expression keeps this a hash join ("e.track_id is null and …" made DuckDB plan
@@ -200,14 +236,23 @@ with listeners as (
   left join api a on a.track_id = m.api_id
   left join kaggle k on k.track_id = m.kaggle_id
   left join synthetic s on s.feature_key = m.synthetic_key
+), zone_days as (
+  -- The UTC offset of each listener zone on each UTC day with plays, at the day's start and end: on a
+  -- day without an offset change (363 of 365) a play's local time is its UTC time plus that offset.
+  -- A time-zone conversion per play cost more than any join of silver (28 s at 10M plays).
+  select timezone, day, timezone(timezone, day::timestamptz) - day as offset_from,
+    timezone(timezone, (day + interval 1 day)::timestamptz) - (day + interval 1 day) as offset_to
+  from (select distinct l.timezone, h.played_at::date::timestamp as day
+        from bronze.listening_history h join listeners l on l.listener_id = h.listener_id
+        where h.content_type = 'track'${scopeOf('h.listener_id')}) zd
 ), localised as (
-  select f.*, l.timezone, timezone(l.timezone, f.played_at::timestamptz) as played_at_local
+  select f.*, l.timezone,
+    case when z.offset_from = z.offset_to then f.played_at + z.offset_from
+         else timezone(l.timezone, f.played_at::timestamptz) end as played_at_local
   from featured f join listeners l on l.listener_id = f.listener_id
-), sessionised as (
-  select *, sum(case when gap_ms is null or gap_ms > 30 * 60 * 1000 then 1 else 0 end)
-              over (partition by listener_id order by ${PLAY_ORDER} rows unbounded preceding) as session_no
-  from (select *, epoch_ms(coalesce(started_at, played_at)) - epoch_ms(lag(played_at) over (partition by listener_id order by ${PLAY_ORDER})) as gap_ms
-        from localised)
+  -- A left join (every play has its day): an inner one let the planner join on the day alone first.
+  left join zone_days z on z.timezone = l.timezone and z.day = f.played_at::date::timestamp
+
 )
 select
   listener_id,
@@ -221,11 +266,11 @@ select
   case when hour(played_at_local) between 6 and 11 then 'morning' when hour(played_at_local) between 12 and 17 then 'afternoon'
        when hour(played_at_local) between 18 and 22 then 'evening' else 'night' end as part_of_day,
   listener_id || '-s' || lpad(session_no::varchar, 6, '0') as session_id,
-  row_number() over (partition by listener_id, session_no order by ${PLAY_ORDER})::integer as session_position,
-  row_number() over (partition by listener_id order by ${PLAY_ORDER})::bigint as play_seq,
+  (play_seq - session_start_seq + 1)::integer as session_position,
+  play_seq::bigint as play_seq,
   track_id, track_name, artist_name, album_name, song_key, artist_key,
-  row_number() over (partition by listener_id, song_key order by ${PLAY_ORDER}) = 1 as is_first_track_play,
-  case when artist_key is not null then row_number() over (partition by listener_id, artist_key order by ${PLAY_ORDER}) = 1 end as is_first_artist_play,
+  is_first_track_play,
+  is_first_artist_play,
   ms_played,
   -- A scrobble is a stream by Last.fm's own rule (longer than 30 s, played for half its length or 4 min).
   case when history_source = 'lastfm' then true else ms_played >= ${STREAM_MIN_MS} end as is_stream,
@@ -238,5 +283,5 @@ select
   ${INT_FEATURES.map((f) => `f_${f}::integer as ${f}`).join(', ')},
   coalesce(kaggle_genres, []::varchar[]) as genres,
   kaggle_popularity::integer as kaggle_popularity
-from sessionised`;
+from localised`;
 }

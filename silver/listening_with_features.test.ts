@@ -2,13 +2,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { historyDir, kaggleSample, tempDir, testConfig } from '../test/helpers.ts';
+import { historyDir, kaggleSample, sharedData, tempDir, testConfig } from '../test/helpers.ts';
 import { silentLogger } from '../lib/logger.ts';
 import { withWriter, withReader } from '../lib/session.ts';
 import { queryRows } from '../lib/duckdb.ts';
 import type { Config } from '../lib/config.ts';
 import { ingestExportStage, ingestKaggleStage, inTransaction, silverStage } from '../pipeline/stages.ts';
 import { appendHistory } from '../ingestion/exports/ingest.ts';
+import { buildSilver, silverParts } from './listening_with_features.ts';
 
 const extended = (ts: string, uri: string | null, name: string, artist: string, ms = 200000) => ({
   ts, platform: 'x', ms_played: ms, conn_country: 'NL', ip_addr: null, master_metadata_track_name: name,
@@ -238,6 +239,43 @@ test('local time on ordinary days (no offset change) in zones with whole and hal
       ['ams', '2025-01-15 11:00:00', 11], ['ams', '2025-05-22 15:01:24', 15], ['ams', '2025-07-02 01:30:00', 1],
       ['kol', '2025-01-15 15:30:00', 15], ['kol', '2025-05-22 18:31:24', 18], ['kol', '2025-07-02 05:00:00', 5],
     ]);
+  } finally {
+    cleanup();
+  }
+});
+
+test('silver built in groups of listeners (parts) holds exactly the rows of the whole statement, across sources and platforms', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const config = testConfig(dir);
+    const whole = join(dir, 'whole.parquet');
+    await build(config, async (s) => {
+      await ingestKaggleStage(s, kaggleSample);
+      await ingestExportStage(s, [join(historyDir, 'JUSTSUJAY__spotify_analysis')], 'jus', 'Asia/Kolkata');
+      await ingestExportStage(s, [join(historyDir, 'Khushi-203006__Spotify_Data_Analysis_Project')], 'khu', 'Asia/Kolkata');
+      // One listener with three platforms: the cross-source rules (Last.fm window, Apple's two files) run.
+      await ingestExportStage(s, [
+        join(sharedData, 'lastfm', 'Djivs__lastfmprostats', 'scrobbles.csv'),
+        join(sharedData, 'apple-music', 'nerveband__Apple-Music-Play-History-Converter', 'Apple Music Play Activity small.csv'),
+        join(sharedData, 'youtube-music', 'tunaerol__DSA210-Project', 'watch-history.json'),
+      ], 'mix', 'Europe/Istanbul');
+      await ingestExportStage(s, [join(historyDir, 'Efrrowini__spotify-music-analysis')], 'efr', 'America/St_Johns');
+      await silverStage(s);
+      await s.conn.run(`copy (select * from silver.listening_with_features) to '${whole}' (format parquet)`);
+      // efr 6,928 plays, jus 23,063 (more than a part alone), khu 8,538 and mix 12,114 (one part together).
+      const groups = await inTransaction(s, 'plan', (ctx) => silverParts(ctx, 21000));
+      assert.deepEqual(groups.detail, [['efr'], ['jus'], ['khu', 'mix']]);
+      const parts = await inTransaction(s, 'silver in parts', (ctx) => buildSilver(ctx, { playsPerPart: 21000 }));
+      const files = parts.detail?.files ?? [];
+      assert.ok(files.length >= 3, `expected several part files, got ${files.length}`);
+    });
+    const [diff] = await withReader(config, silentLogger, (s) => queryRows<{ rows: number; whole: number; only_parts: number; only_whole: number }>(s.conn, `
+      select (select count(*) from silver.listening_with_features)::integer as rows,
+             (select count(*) from read_parquet('${whole}'))::integer as whole,
+             (select count(*) from (select * from silver.listening_with_features except all select * from read_parquet('${whole}')))::integer as only_parts,
+             (select count(*) from (select * from read_parquet('${whole}') except all select * from silver.listening_with_features))::integer as only_whole`));
+    assert.ok(diff.whole > 30000, `real plays of four listeners, got ${diff.whole}`);
+    assert.deepEqual(diff, { rows: diff.whole, whole: diff.whole, only_parts: 0, only_whole: 0 });
   } finally {
     cleanup();
   }

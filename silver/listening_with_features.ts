@@ -3,6 +3,7 @@ import { defineTable, type ColumnSpec } from '../lib/table-spec.ts';
 import type { BuildContext } from '../lib/build-context.ts';
 import type { TableVersionMeta } from '../lib/lake.ts';
 import { relationExists } from '../lib/lake.ts';
+import { queryRows } from '../lib/duckdb.ts';
 import { StageError } from '../lib/errors.ts';
 import { silverSql } from './listening-with-features-sql.ts';
 import { audioFeatureColumns } from '../lib/audio-features.ts';
@@ -62,8 +63,43 @@ const spec = defineTable({
 });
 export default spec;
 
+/** Plays per part of silver for each GiB of DuckDB's memory limit (see silverParts). */
+export const PLAYS_PER_GIB = 1_000_000;
+
+/** DuckDB's memory limit in bytes (the setting reads e.g. "1.8 GiB"). */
+async function memoryLimitBytes(ctx: BuildContext): Promise<number> {
+  const [{ v }] = await queryRows<{ v: string }>(ctx.conn, "select current_setting('memory_limit') as v");
+  const m = /^([\d.]+)\s*(bytes|[KMGT]i?B)$/i.exec(v.trim());
+  if (!m) return Number.POSITIVE_INFINITY;
+  const unit = m[2].toUpperCase();
+  const power = 'BKMGT'.indexOf(unit[0] === 'B' ? 'B' : unit[0]);
+  return Number(m[1]) * (unit.includes('I') ? 1024 : 1000) ** power;
+}
+
+/**
+ * Groups of listeners (in listener_id order) with at most `playsPerPart` plays each, or one group
+ * when everything fits. Silver's windows sort every play of a listener; past memory they spill to
+ * disk (10M plays in 2 GB: 205 s whole, 4 x 35 s in four groups). Every rule of silver is per
+ * listener, so the groups' rows together are exactly the whole statement's.
+ */
+export async function silverParts(ctx: BuildContext, playsPerPart: number): Promise<string[][]> {
+  const counts = await queryRows<{ listener_id: string; n: number }>(ctx.conn,
+    "select listener_id, count(*)::double as n from bronze.listening_history where content_type = 'track' group by listener_id order by listener_id");
+  const groups: string[][] = [];
+  let size = Number.POSITIVE_INFINITY;
+  for (const { listener_id, n } of counts) {
+    if (size + n > playsPerPart && (groups.length === 0 || groups[groups.length - 1].length > 0)) {
+      groups.push([]);
+      size = 0;
+    }
+    groups[groups.length - 1].push(listener_id);
+    size += n;
+  }
+  return groups.length > 0 ? groups : [[]];
+}
+
 /** Builds silver from the current bronze tables, in the caller's transaction. */
-export async function buildSilver(ctx: BuildContext): Promise<TableVersionMeta> {
+export async function buildSilver(ctx: BuildContext, opts: { playsPerPart?: number } = {}): Promise<TableVersionMeta> {
   const has = (t: string) => relationExists(ctx.conn, 'bronze', t);
   for (const t of ['listening_history', 'listeners']) {
     if (!(await has(t))) throw new StageError('build silver', `bronze.${t} does not exist yet: import listening history first (lakehouse ingest export …)`);
@@ -77,10 +113,31 @@ export async function buildSilver(ctx: BuildContext): Promise<TableVersionMeta> 
     scopeTable: ctx.tx.scope?.table,
   };
   if (!inputs.hasKaggle) ctx.log.warn('bronze.kaggle_tracks does not exist: no Kaggle features (lakehouse ingest kaggle …)');
-  return ctx.tx.write(spec, {
-    sql: silverSql(inputs),
-    orderBy: spec.orderBy,
-    portable: !inputs.scopeTable,
-    inputs: spec.inputs.filter((t) => t !== 'bronze.track_features_synthetic' || (inputs.allowSynthetic && inputs.hasSynthetic)),
-  });
+  // Parts are DuckDB's: another engine computes the whole statement, and a scope is one group already.
+  const byDuckDB = !ctx.tx.remote;
+  const budget = opts.playsPerPart ?? Math.max(100_000, Math.floor((await memoryLimitBytes(ctx)) / 2 ** 30 * PLAYS_PER_GIB));
+  const groups = byDuckDB && !inputs.scopeTable ? await silverParts(ctx, budget) : [[]];
+  const partTables = groups.length > 1 ? groups.map((_, i) => `_silver_part_${i}`) : [];
+  for (const [i, table] of partTables.entries()) {
+    const ids = groups[i];
+    await ctx.conn.run(`create or replace temp table ${table} as select distinct listener_id from bronze.listening_history
+      where listener_id between $lo and $hi`, { lo: ids[0], hi: ids[ids.length - 1] });
+  }
+  if (partTables.length > 0) ctx.log.info(`silver: ${partTables.length} groups of listeners of at most ${budget} plays each (a listener's plays are never split)`);
+  // Every join of silver has the plays on its probe side and a smaller relation to build. DuckDB
+  // estimates the plays of a group or study at a 30th of their number and then built its hash
+  // tables on the plays (out of memory at 2.5M plays in 2 GB): keep the sides as written.
+  if (byDuckDB) await ctx.conn.run("set disabled_optimizers = 'build_side_probe_side'");
+  try {
+    return await ctx.tx.write(spec, {
+      sql: silverSql(inputs),
+      parts: partTables.length > 0 ? partTables.map((t) => silverSql({ ...inputs, scopeTable: t })) : undefined,
+      orderBy: spec.orderBy,
+      portable: !inputs.scopeTable,
+      inputs: spec.inputs.filter((t) => t !== 'bronze.track_features_synthetic' || (inputs.allowSynthetic && inputs.hasSynthetic)),
+    });
+  } finally {
+    if (byDuckDB) await ctx.conn.run('reset disabled_optimizers');
+    for (const t of partTables) await ctx.conn.run(`drop table if exists ${t}`);
+  }
 }
