@@ -152,12 +152,18 @@ export async function loadExportFiles(conn: DuckDBConnection, files: ExportFile[
 /** Reads the elements of `paths` (one scan) into `table`; `position` numbers them over all files in reading order. */
 async function readElements(conn: DuckDBConnection, paths: string | string[], table: string, position = 'source_row'): Promise<void> {
   const shape = `{${ALL_KEYS.map((k) => `${JSON.stringify(k)}: "VARCHAR"`).join(', ')}}`;
-  const source = typeof paths === 'string' ? quoteLiteral(paths) : `[${paths.map(quoteLiteral).join(', ')}]`;
-  const fileIndex = typeof paths === 'string' ? '' : 'file_index, ';
+  const many = typeof paths !== 'string';
+  const source = many ? `[${paths.map(quoteLiteral).join(', ')}]` : quoteLiteral(paths);
+  const fileIndex = many ? 'file_index, ' : '';
+  const read = `select row_number() over () as ${position}, ${fileIndex}j
+    from read_json(${source}, format = 'array', records = false, columns = {'j': 'JSON'})`;
+  // Numbering in the reader's order keeps that statement on one thread. For many files only the raw
+  // elements go through it; parsing them (most of the work) then runs on every thread.
+  const elements = many ? quoteIdent(`${table}_elements`) : `(${read})`;
+  if (many) await conn.run(`create or replace temp table ${elements} as ${read}`);
   await conn.run(`create or replace temp table ${quoteIdent(table)} as
     with elements as (
-      select row_number() over () as ${position}, ${fileIndex}j, json_type(j) as kind
-      from read_json(${source}, format = 'array', records = false, columns = {'j': 'JSON'})
+      select ${position}, ${fileIndex}j, json_type(j) as kind from ${elements}
     ), parsed as (
       select ${position}, ${fileIndex}kind, case when kind = 'OBJECT' then json_keys(j) end as keys,
         case when kind is distinct from 'OBJECT' then j::varchar end as element_text,
@@ -168,6 +174,7 @@ async function readElements(conn: DuckDBConnection, paths: string | string[], ta
       list_filter(keys, (k, i) -> list_position(keys, k) < i)[1] as dup_key,
       ${ALL_KEYS.map((k) => `r.${quoteIdent(k)} as ${quoteIdent(k)}`).join(', ')}
     from parsed`);
+  if (many) await conn.run(`drop table ${elements}`);
 }
 
 /**
