@@ -130,3 +130,26 @@ test('a broken file among others is named as when read alone, and the others are
     cleanup();
   }
 });
+
+test('a file named with a glob character is not listed in a scan of several files, and still imports', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const study = writeStudy(join(dir, 'in'));
+    const bracketed = join(dir, 'in', 'a', 'StreamingHistory_music_0 [1].json');
+    writeFileSync(bracketed, readFileSync(study.files.account));
+    await withWriter(testConfig(join(dir, 'lake')), silentLogger, 'test', async (s) => {
+      const ctx = s.context(s.begin());
+      await createStaging(ctx);
+      const entries = await entriesOf(ctx, { pa: [study.files.clean, bracketed] });
+      assert.equal(await loadExportFiles(ctx.conn, entries.map((e) => e.file), '_probe'), null);
+      const summaries = await stageSpotifyFiles(ctx, entries);
+      assert.deepEqual(summaries.map((x) => [x.file, x.format, x.records]), [
+        ['Streaming_History_Audio_2025.json', 'export_extended', 130], ['StreamingHistory_music_0 [1].json', 'export_account', 3],
+      ]);
+      const [{ n }] = await queryRows<{ n: number }>(ctx.conn, 'select count(*)::integer as n from _history_incoming');
+      assert.equal(n, 133);
+    });
+  } finally {
+    cleanup();
+  }
+});
