@@ -151,7 +151,6 @@ export async function loadExportFiles(conn: DuckDBConnection, files: ExportFile[
 
 /** Reads the elements of `paths` (one scan) into `table`; `position` numbers them over all files in reading order. */
 async function readElements(conn: DuckDBConnection, paths: string | string[], table: string, position = 'source_row'): Promise<void> {
-  const shape = `{${ALL_KEYS.map((k) => `${JSON.stringify(k)}: "VARCHAR"`).join(', ')}}`;
   const many = typeof paths !== 'string';
   const source = many ? `[${paths.map(quoteLiteral).join(', ')}]` : quoteLiteral(paths);
   const fileIndex = many ? 'file_index, ' : '';
@@ -161,6 +160,15 @@ async function readElements(conn: DuckDBConnection, paths: string | string[], ta
   // elements go through it; parsing them (most of the work) then runs on every thread.
   const elements = many ? quoteIdent(`${table}_elements`) : `(${read})`;
   if (many) await conn.run(`create or replace temp table ${elements} as ${read}`);
+  try {
+    await parseElements(conn, elements, table, position, fileIndex);
+  } finally {
+    if (many) await conn.run(`drop table if exists ${elements}`);
+  }
+}
+
+async function parseElements(conn: DuckDBConnection, elements: string, table: string, position: string, fileIndex: string): Promise<void> {
+  const shape = `{${ALL_KEYS.map((k) => `${JSON.stringify(k)}: "VARCHAR"`).join(', ')}}`;
   await conn.run(`create or replace temp table ${quoteIdent(table)} as
     with elements as (
       select ${position}, ${fileIndex}j, json_type(j) as kind from ${elements}
@@ -174,7 +182,6 @@ async function readElements(conn: DuckDBConnection, paths: string | string[], ta
       list_filter(keys, (k, i) -> list_position(keys, k) < i)[1] as dup_key,
       ${ALL_KEYS.map((k) => `r.${quoteIdent(k)} as ${quoteIdent(k)}`).join(', ')}
     from parsed`);
-  if (many) await conn.run(`drop table ${elements}`);
 }
 
 /**

@@ -120,7 +120,7 @@ export async function stageSpotifyFiles(ctx: BuildContext, entries: SpotifyEntry
       for (const e of mine) staged.set(e, await stageSpotifyFile(ctx, e.file, e.listenerId));
     } else for (const e of mine) staged.set(e, summary(e.file));
   }
-  // Not in a finally: after a failed statement the caller's transaction may take no other one.
+  // Only on success: a failure propagates as it is, and the temp tables end with the connection.
   await ctx.conn.run('drop table if exists _export_batch; drop table if exists _export_batch_files; drop table if exists _export_raw');
   return entries.map((e) => staged.get(e)!);
 }
