@@ -3,14 +3,15 @@
 // transaction: every file is checked before anything is staged, so a command imports all of its
 // files or none.
 import type { BuildContext } from '../../lib/build-context.ts';
-import { quoteIdent, quoteLiteral, queryRows } from '../../lib/duckdb.ts';
+import { quoteLiteral, queryRows } from '../../lib/duckdb.ts';
 import { relationExists } from '../../lib/lake.ts';
 import { UsageError } from '../../lib/errors.ts';
 import listeningHistory, { historyColumns } from '../../bronze/listening_history.ts';
 import { writeRejectsFrom, utcNow } from '../../bronze/write-rejects.ts';
 import { ensureListeners } from '../../bronze/listener-registry.ts';
-import { FORMAT_KEYS, TRACK_KEY_SQL, mappingSql, recordChecks, type ExportFormat } from './formats.ts';
-import { inspectExportFile, loadExportFile, type ExportFile } from './source.ts';
+import { TRACK_KEY_SQL, type ExportFormat } from './formats.ts';
+import { inspectExportFile, type ExportFile } from './source.ts';
+import { TYPED, stageSpotifyFiles, type SpotifyEntry } from './stage-spotify.ts';
 import { discoverExports, readdressError, type ExportDiscovery } from './discover.ts';
 import { basename } from 'node:path';
 import { fileSha256 } from '../../lib/files.ts';
@@ -52,35 +53,6 @@ export interface ExportIngestSummary {
   new_listener: boolean;
 }
 
-/** Typed columns of the staging table, in bronze order up to incognito_mode. */
-const TYPED = historyColumns.filter((c) => !['listener_id', 'source', 'source_file', 'file_sha256', 'source_row', 'started_at', 'track_key', 'context_type', 'context_uri', 'ingested_at', 'run_id'].includes(c.name));
-
-/** Personal keys blanked in the text of a rejected element that is no record (an array may hold one). */
-const PERSONAL_KEYS = ['ip_addr', 'ip_addr_decrypted', 'username', 'user_agent_decrypted', 'user_agent', 'platform', 'conn_country'];
-const scrubbed = (col: string) => `left(regexp_replace(${col}, '"(${PERSONAL_KEYS.join('|')})"\\s*:\\s*("(\\\\.|[^"\\\\])*"|[^,\\]}]*)', '"\\1":null', 'g'), 200)`;
-
-async function stageFile(ctx: BuildContext, file: ExportFile, listenerId: string): Promise<ExportFileSummary> {
-  const records = await loadExportFile(ctx.conn, file, '_export_raw');
-  if (!file.format) return { file: file.name, format: 'empty', records: 0, rejected: 0 };
-  // Only the known keys of the format are kept in the raw line, so personal fields never are.
-  const raw = `case when kind = 'OBJECT' then to_json(struct_pack(${FORMAT_KEYS[file.format].map((k) => `${quoteIdent(k)} := ${quoteIdent(k)}`).join(', ')}))::varchar
-    else ${scrubbed('element_text')} end`;
-  const checks = recordChecks(file.format);
-  const field = `case ${checks.map((c) => `when ${c.when} then ${c.field ?? 'null'}`).join(' ')} end`;
-  const reason = `case ${checks.map((c) => `when ${c.when} then ${c.reason}`).join(' ')} end`;
-  const target = ['listener_id', 'source', 'source_file', 'file_sha256', 'source_row', ...TYPED.map((c) => c.name), 'raw_line', 'reject_field', 'reject_reason'];
-  await ctx.conn.run(`insert into _history_incoming (${target.join(', ')})
-    with mapped as (select source_row, kind, element_text, dup_key, ${raw} as raw_line, ${mappingSql(file.format)} from _export_raw),
-    checked as (select *, ${field} as reject_field, ${reason} as reject_reason from mapped)
-    -- The raw record is kept only for rejects: carrying it for every play multiplied staging memory.
-    select $listener, $source, $file, $sha, source_row, ${TYPED.map((c) => c.name).join(', ')},
-      case when reject_reason is not null then raw_line end, reject_field, reject_reason
-    from checked`, { listener: listenerId, source: file.format, file: file.name, sha: file.sha256, now: utcNow() });
-  // Rejects are counted for all files at once after staging (countStagedRejects): a count per file
-  // scanned the whole staging table each time, quadratic in a study's files (3,000 at 10M plays).
-  return { file: file.name, format: file.format, records, rejected: 0 };
-}
-
 /** Rejected rows per listener, file name and file hash in the staging table. */
 async function countStagedRejects(ctx: BuildContext): Promise<Map<string, number>> {
   const rows = await queryRows<{ listener_id: string; source_file: string; file_sha256: string; n: number }>(ctx.conn,
@@ -88,7 +60,7 @@ async function countStagedRejects(ctx: BuildContext): Promise<Map<string, number
   return new Map(rows.map((r) => [JSON.stringify([r.listener_id, r.source_file, r.file_sha256]), r.n]));
 }
 
-async function createStaging(ctx: BuildContext): Promise<void> {
+export async function createStaging(ctx: BuildContext): Promise<void> {
   const cols = TYPED.map((c) => `${c.name} ${c.type}`).join(', ');
   await ctx.conn.run(`create or replace temp table _history_incoming (listener_id VARCHAR, source VARCHAR, source_file VARCHAR, file_sha256 VARCHAR, source_row BIGINT, ${cols}, context_type VARCHAR, context_uri VARCHAR, raw_line VARCHAR, reject_field VARCHAR, reject_reason VARCHAR)`);
 }
@@ -178,11 +150,14 @@ async function ingestDiscovered(ctx: BuildContext, batches: ExportBatch[], disco
   const perListener = new Map<string, ExportFileSummary[]>();
   const daily: DailyStaged[] = [];
   const spotifySummaries: { listenerId: string; sha256: string; summary: ExportFileSummary }[] = [];
+  // Every Spotify file of the command is staged first, read together (stage-spotify.ts).
+  const entries: SpotifyEntry[] = planned.flatMap(({ batch, files }) => files.flatMap((f) => (f.kind === 'spotify' ? [{ listenerId: batch.listenerId, file: f.file }] : [])));
+  const staged = new Map<ExportFile, ExportFileSummary>((await stageSpotifyFiles(ctx, entries)).map((s, i) => [entries[i].file, s]));
   for (const { batch, files } of planned) {
     const list = perListener.get(batch.listenerId) ?? [];
     for (const f of files) {
       if (f.kind === 'spotify') {
-        const summary = await stageFile(ctx, f.file, batch.listenerId);
+        const summary = staged.get(f.file)!;
         spotifySummaries.push({ listenerId: batch.listenerId, sha256: f.file.sha256, summary });
         list.push(summary);
         continue;

@@ -91,10 +91,10 @@ export async function loadExportFile(conn: DuckDBConnection, file: ExportFile, t
       }
     }
     const shapes = await queryRows<{ shape: string | null; n: number }>(conn,
-      `select shape, count(*)::integer as n from ${quoteIdent(table)} group by all order by n desc, shape`);
+      `select shape, count(*)::integer as n from ${quoteIdent(table)} group by all`);
     const records = shapes.reduce((sum, s) => sum + s.n, 0);
     file.records = records;
-    file.format = (shapes.find((s) => s.shape !== null)?.shape as ExportFormat | undefined) ?? null;
+    file.format = commonestShape(shapes);
     if (!file.format && records > 0) throw new InputFileError(file.path, await unknownShape(conn, readable, records));
     return records;
   } finally {
@@ -102,19 +102,83 @@ export async function loadExportFile(conn: DuckDBConnection, file: ExportFile, t
   }
 }
 
-async function readElements(conn: DuckDBConnection, path: string, table: string): Promise<void> {
+/** The shape most records have (ties: the first by name), null when no record has a known one. */
+function commonestShape(shapes: { shape: string | null; n: number }[]): ExportFormat | null {
+  const known = shapes.filter((s) => s.shape !== null).sort((a, b) => b.n - a.n || (a.shape! < b.shape! ? -1 : a.shape! > b.shape! ? 1 : 0));
+  return (known[0]?.shape as ExportFormat | undefined) ?? null;
+}
+
+/** DuckDB expands these in a path, so a file named with one cannot be listed among files read at once. */
+const GLOB_CHARACTERS = /[*?[\]{}]/;
+
+/**
+ * loadExportFile for many files in one scan of DuckDB's JSON reader: the elements of all `files`
+ * (distinct paths) into `table`, each with its file's index in `files` (file_index) and its position
+ * over all files in reading order (element_seq) instead of source_row. The reader keeps each file's
+ * elements together and in order, so a file's source_row is element_seq minus the file's first
+ * element_seq, plus 1; a file whose positions are not contiguous would break that, and is refused
+ * like a failed read. Sets every file's records and format; returns each file's first element_seq
+ * (0 for a file without elements). Returns null, with `table` possibly partly made, when the files
+ * cannot be read together (a malformed file, one of unknown shape, a glob character in a path): the
+ * caller then loads them one by one, which reads what can be read and names a broken file.
+ */
+export async function loadExportFiles(conn: DuckDBConnection, files: ExportFile[], table: string): Promise<number[] | null> {
+  if (files.some((f) => GLOB_CHARACTERS.test(f.path))) return null;
+  try {
+    await readElements(conn, files.map((f) => f.path), table, 'element_seq');
+  } catch {
+    return null;
+  }
+  const rows = await queryRows<{ file_index: number; shape: string | null; n: number; first: number; last: number }>(conn,
+    `select file_index::integer as file_index, shape, count(*)::integer as n, min(element_seq)::double as first, max(element_seq)::double as last
+     from ${quoteIdent(table)} group by all`);
+  const byFile = new Map<number, typeof rows>();
+  for (const r of rows) byFile.set(r.file_index, [...(byFile.get(r.file_index) ?? []), r]);
+  if ([...byFile.keys()].some((i) => !(i >= 0 && i < files.length))) return null;
+  const firsts: number[] = [];
+  for (const [i, file] of files.entries()) {
+    const mine = byFile.get(i) ?? [];
+    const records = mine.reduce((sum, r) => sum + r.n, 0);
+    const first = Math.min(...mine.map((r) => r.first));
+    if (records > 0 && Math.max(...mine.map((r) => r.last)) - first + 1 !== records) return null;
+    file.records = records;
+    file.format = commonestShape(mine);
+    if (!file.format && records > 0) return null;
+    firsts.push(records > 0 ? first : 0);
+  }
+  return firsts;
+}
+
+/** Reads the elements of `paths` (one scan) into `table`; `position` numbers them over all files in reading order. */
+async function readElements(conn: DuckDBConnection, paths: string | string[], table: string, position = 'source_row'): Promise<void> {
+  const many = typeof paths !== 'string';
+  const source = many ? `[${paths.map(quoteLiteral).join(', ')}]` : quoteLiteral(paths);
+  const fileIndex = many ? 'file_index, ' : '';
+  const read = `select row_number() over () as ${position}, ${fileIndex}j
+    from read_json(${source}, format = 'array', records = false, columns = {'j': 'JSON'})`;
+  // Numbering in the reader's order keeps that statement on one thread. For many files only the raw
+  // elements go through it; parsing them (most of the work) then runs on every thread.
+  const elements = many ? quoteIdent(`${table}_elements`) : `(${read})`;
+  if (many) await conn.run(`create or replace temp table ${elements} as ${read}`);
+  try {
+    await parseElements(conn, elements, table, position, fileIndex);
+  } finally {
+    if (many) await conn.run(`drop table if exists ${elements}`);
+  }
+}
+
+async function parseElements(conn: DuckDBConnection, elements: string, table: string, position: string, fileIndex: string): Promise<void> {
   const shape = `{${ALL_KEYS.map((k) => `${JSON.stringify(k)}: "VARCHAR"`).join(', ')}}`;
   await conn.run(`create or replace temp table ${quoteIdent(table)} as
     with elements as (
-      select row_number() over () as source_row, j, json_type(j) as kind
-      from read_json(${quoteLiteral(path)}, format = 'array', records = false, columns = {'j': 'JSON'})
+      select ${position}, ${fileIndex}j, json_type(j) as kind from ${elements}
     ), parsed as (
-      select source_row, kind, case when kind = 'OBJECT' then json_keys(j) end as keys,
+      select ${position}, ${fileIndex}kind, case when kind = 'OBJECT' then json_keys(j) end as keys,
         case when kind is distinct from 'OBJECT' then j::varchar end as element_text,
         case when kind = 'OBJECT' then json_transform(j, ${quoteLiteral(shape)}) end as r
       from elements
     )
-    select source_row, kind, element_text, ${detectFormatSql('keys')} as shape,
+    select ${position}, ${fileIndex}kind, element_text, ${detectFormatSql('keys')} as shape,
       list_filter(keys, (k, i) -> list_position(keys, k) < i)[1] as dup_key,
       ${ALL_KEYS.map((k) => `r.${quoteIdent(k)} as ${quoteIdent(k)}`).join(', ')}
     from parsed`);
