@@ -31,6 +31,10 @@ test('functions: renamed, rebuilt with their arguments, or given DuckDB\'s meani
   assert.equal(t('select len(g), list_position(g, x)'), 'select cardinality(g), nullif(array_position(g, x), 0)');
   assert.equal(t("select string_agg(distinct s, ',' order by s)"), "select array_join(array_agg(distinct s order by s), ',')");
   assert.match(t('select quantile_cont(x, 0.25)'), /array_sort\(array_agg\(x\) filter \(where x is not null\)\)/);
+  // A list of quantiles: an array of each (null without values, as DuckDB's list), indexed from 1 in both.
+  const quartiles = t('select quantile_cont(x, [0.25, 0.5, 0.75])[2]');
+  assert.match(quartiles, /^select \(case when count\(x\) = 0 then null else array\[\(case when count\(x\) = 0 then null else .*\(0\.5e0 \* \(count\(x\) - 1\)\).*\]\ end\)\[2\]$/);
+  assert.equal(quartiles.match(/array_sort\(array_agg\(x\)/g)?.length, 6, 'lo and hi of each of the three quantiles');
   assert.equal(t('select interval 5 second'), "select interval '5' second");
 });
 
