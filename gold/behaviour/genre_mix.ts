@@ -22,31 +22,32 @@ export default defineTable({
     { name: 'genre_coverage', type: 'DOUBLE', description: 'genre_matched_plays / month_plays: the share of the month the genre mix rests on, 3 decimals' },
   ],
   inputs: ['silver.listening_with_features'],
+  // The genre lists are unnested once per listener, month and distinct list, not once per play: the
+  // per-play unnest (a correlated join in DuckDB's plan) took 26 s of the large benchmark's 10M plays;
+  // side by side on that silver, 70.6 s against 5.9 s for this (2 cores, load 5). Each list's weight is
+  // then its plays / its length, one division instead of a sum of 1/length per play, whose rounding
+  // error moved shares that sit exactly on a half of the third decimal (1/16 = 0.0625 came out 0.062).
   sql: `
-with events as (
-    select listener_id, date_trunc('month', date_local)::date as month_local, genres
-    from silver.listening_with_features
-),
-
-months as (
-    select listener_id, month_local,
+with months as (
+    select listener_id, date_trunc('month', date_local)::date as month_local,
         count(*)::bigint as month_plays,
         count(*) filter (where len(genres) > 0)::bigint as genre_matched_plays
-    from events
-    group by listener_id, month_local
+    from silver.listening_with_features
+    group by listener_id, date_trunc('month', date_local)::date
 ),
 
-play_genres as (
-    select e.listener_id, e.month_local, g.genre, 1::double / len(e.genres) as weight
-    from events e
-    cross join unnest(e.genres) as g(genre)
-    where len(e.genres) > 0
+month_lists as (
+    select listener_id, date_trunc('month', date_local)::date as month_local, genres, count(*)::bigint as plays
+    from silver.listening_with_features
+    where len(genres) > 0
+    group by listener_id, date_trunc('month', date_local)::date, genres
 ),
 
 by_genre as (
-    select listener_id, month_local, genre, count(*)::bigint as plays, sum(weight) as weighted
-    from play_genres
-    group by listener_id, month_local, genre
+    select l.listener_id, l.month_local, g.genre, sum(l.plays)::bigint as plays, sum(l.plays::double / len(l.genres)) as weighted
+    from month_lists l
+    cross join unnest(l.genres) as g(genre)
+    group by l.listener_id, l.month_local, g.genre
 )
 
 select
