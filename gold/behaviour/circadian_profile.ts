@@ -1,6 +1,10 @@
 // gold.circadian_profile: when in the local day a listener plays music, with a bootstrap interval over
 // local days. The per-play work (counting plays per local day and hour) is SQL; only the day × hour
-// count matrix (one row per listener and day, 24 counts) is read into JS for the bootstrap.
+// count matrix (one row per listener and day, 24 counts) is read into JS for the bootstrap, which
+// runs on one worker thread per core (each listener's draws depend on its own days only, so the split
+// changes no value).
+import { Worker } from 'node:worker_threads';
+import os from 'node:os';
 import { defineTable } from '../../lib/table-spec.ts';
 import type { BuildContext } from '../../lib/build-context.ts';
 import { loadRows, type AppendColumn, type AppendValue } from '../../lib/appender.ts';
@@ -49,6 +53,76 @@ export function circadianRows(listener: string, dayHours: readonly (readonly num
   return plays.map((n, h) => [listener, h, n, n / total, ci[h].low, ci[h].high, days.length, daysWith[h]]);
 }
 
+/** Listeners with their local days: flat, so a share of them goes to a worker thread as three typed arrays. */
+export interface CircadianShare {
+  listeners: string[];
+  /** Days of each listener (in date order). */
+  dayCounts: Int32Array;
+  /** 24 counts per day, the days of all listeners one after the other. */
+  hours: Int32Array;
+}
+
+/** The rows of a share of listeners, in their order (the work one worker thread does). */
+export function circadianShareRows(share: CircadianShare): AppendValue[][] {
+  const rows: AppendValue[][] = [];
+  let day = 0;
+  share.listeners.forEach((listener, i) => {
+    const days: number[][] = [];
+    for (let d = 0; d < share.dayCounts[i]; d++, day++) days.push(Array.from(share.hours.subarray(day * 24, day * 24 + 24)));
+    rows.push(...circadianRows(listener, days));
+  });
+  return rows;
+}
+
+/**
+ * The matrix (listener, then the 24 hour counts, sorted by listener and day) cut into `parts` shares
+ * of whole listeners with about as many days each, in listener order.
+ */
+export function circadianShares(matrix: readonly (readonly [string, ...number[]])[], parts: number): CircadianShare[] {
+  const starts: number[] = [];
+  for (let i = 0; i < matrix.length; i++) if (i === 0 || matrix[i][0] !== matrix[i - 1][0]) starts.push(i);
+  const shares: CircadianShare[] = [];
+  let l = 0;
+  for (let p = 0; p < parts && l < starts.length; p++) {
+    const from = starts[l];
+    const target = Math.round((matrix.length * (p + 1)) / parts);
+    const listeners: string[] = [];
+    const counts: number[] = [];
+    while (l < starts.length && (listeners.length === 0 || starts[l] < target || p === parts - 1)) {
+      const end = l + 1 < starts.length ? starts[l + 1] : matrix.length;
+      listeners.push(matrix[starts[l]][0]);
+      counts.push(end - starts[l]);
+      l++;
+    }
+    const to = l < starts.length ? starts[l] : matrix.length;
+    const hours = new Int32Array((to - from) * 24);
+    for (let i = from; i < to; i++) for (let h = 0; h < 24; h++) hours[(i - from) * 24 + h] = matrix[i][h + 1] as number;
+    shares.push({ listeners, dayCounts: Int32Array.from(counts), hours });
+  }
+  return shares;
+}
+
+function inWorker(share: CircadianShare): Promise<AppendValue[][]> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('./circadian-worker.mjs', import.meta.url), { workerData: share, transferList: [share.dayCounts.buffer as ArrayBuffer, share.hours.buffer as ArrayBuffer] });
+    let rows: AppendValue[][] | null = null;
+    worker.on('message', (m: AppendValue[][]) => { rows = m; });
+    worker.on('error', reject);
+    worker.on('exit', (code) => (rows ? resolve(rows) : reject(new Error(`circadian worker exited with code ${code} without rows`))));
+  });
+}
+
+/** Below this many local days in all, one thread: starting a worker costs more than the bootstrap. */
+const PARALLEL_MIN_DAYS = 20_000;
+
+/** The rows of every listener, in listener order: on one worker thread per core (at most 4) when there is enough work. */
+export async function circadianAllRows(matrix: readonly (readonly [string, ...number[]])[], threads = Math.min(4, os.availableParallelism())): Promise<AppendValue[][]> {
+  const parts = matrix.length >= PARALLEL_MIN_DAYS ? threads : 1;
+  const shares = circadianShares(matrix, parts);
+  if (shares.length <= 1) return shares.flatMap(circadianShareRows);
+  return (await Promise.all(shares.map(inWorker))).flat();
+}
+
 export default defineTable({
   layer: 'gold',
   category: 'behaviour',
@@ -74,15 +148,9 @@ export default defineTable({
   inputs: ['silver.listening_with_features'],
   build: async (ctx: BuildContext, spec) => {
     const started = Date.now();
-    const rows: AppendValue[][] = [];
     const matrix = (await ctx.conn.runAndReadAll(MATRIX_SQL)).getRows() as unknown as [string, ...number[]][];
     ctx.log.debug({ days: matrix.length, ms: Date.now() - started }, 'circadian day matrix read');
-    for (let i = 0; i < matrix.length;) {
-      const listener = matrix[i][0];
-      const days: number[][] = [];
-      for (; i < matrix.length && matrix[i][0] === listener; i++) days.push(matrix[i].slice(1) as number[]);
-      rows.push(...circadianRows(listener, days));
-    }
+    const rows = await circadianAllRows(matrix);
     try {
       await loadRows(ctx.conn, TEMP, COLUMNS, rows);
       await ctx.tx.write(spec, {
