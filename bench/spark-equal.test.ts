@@ -62,3 +62,36 @@ test('a duplicated row counts (EXCEPT ALL), and a differing type is reported', a
   assert.deepEqual([r.rows_ours, r.rows_spark, r.rows_only_in_ours, r.rows_only_in_spark], [3, 4, 0, 1]);
   assert.equal(r.schema_equal, false);
 });
+
+test('session_position differences inside same-instant ties are counted apart', async () => {
+  const f = await (async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spark-equal-'));
+    const lake = join(dir, 'lake');
+    const sparkOut = join(dir, 'spark');
+    const version = 'silver/listening_with_features/v000001';
+    mkdirSync(join(lake, version), { recursive: true });
+    mkdirSync(join(sparkOut, 'listening_with_features'), { recursive: true });
+    writeFileSync(join(lake, '_catalog.json'), JSON.stringify({ tables: { 'silver.listening_with_features': { path: version, files: ['part-0.parquet'] } } }));
+    // e1 and e2 end at the same instant (a tie the two systems order differently); e4 differs outside a tie
+    const ours = `select * from (values ('l1', 'e1', 's1', timestamp '2024-01-01 10:00:00', 1), ('l1', 'e2', 's1', timestamp '2024-01-01 10:00:00', 2),
+      ('l1', 'e3', 's1', timestamp '2024-01-01 10:03:00', 3), ('l1', 'e4', 's1', timestamp '2024-01-01 10:06:00', 4)) t(listener_id, event_id, session_id, played_at, session_position)`;
+    const spark = `select listener_id, event_id, session_id, played_at, case event_id when 'e1' then 2 when 'e2' then 1 when 'e4' then 5 else session_position end as session_position from (${ours})`;
+    const inst = await DuckDBInstance.create(':memory:');
+    const c = await inst.connect();
+    try {
+      await c.run(`copy (${ours}) to '${join(lake, version, 'part-0.parquet')}'`);
+      await c.run(`copy (${spark}) to '${join(sparkOut, 'listening_with_features', 'part-00000.parquet')}'`);
+    } finally {
+      c.closeSync();
+      inst.closeSync();
+    }
+    return { lake, sparkOut, dir };
+  })();
+  try {
+    const r = await compareSparkSilver(f.lake, f.sparkOut);
+    assert.deepEqual(r.columns_differing_by_event, { session_position: 3 });
+    assert.equal(r.session_position_in_ties, 2);
+  } finally {
+    rmSync(f.dir, { recursive: true, force: true });
+  }
+});

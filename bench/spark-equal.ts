@@ -21,6 +21,12 @@ export interface SparkSilverComparison {
   columns_only_in_spark: string[];
   /** When rows differ: per shared column, how many events (listener_id, event_id) disagree on it. */
   columns_differing_by_event?: Record<string, number>;
+  /**
+   * Of the events whose session_position differs, those that end at the same instant as another play
+   * of their session: the reference orders such plays by track_key and ms_played, silver by source
+   * file and record position ("never by name"), so these differ by design.
+   */
+  session_position_in_ties?: number;
 }
 
 async function columns(conn: DuckDBConnection, from: string): Promise<Map<string, string>> {
@@ -59,6 +65,13 @@ export async function compareSparkSilver(lake: string, sparkOut: string): Promis
         if (n) per[c] = n;
       }
       res.columns_differing_by_event = per;
+      if (per.session_position && a.has('session_id') && a.has('played_at')) {
+        res.session_position_in_ties = await count(conn, `with ties as (
+            select listener_id, session_id, played_at from ${ours} group by all having count(*) > 1)
+          select count(*) from ${ours} o join ${spark} s using (listener_id, event_id)
+          join ties t on t.listener_id = o.listener_id and t.session_id = o.session_id and t.played_at = o.played_at
+          where o.session_position is distinct from s.session_position`);
+      }
     }
     return res;
   } finally {

@@ -29,6 +29,8 @@ export interface SparkSummary {
   outputs_matched: boolean | null;
   /** Largest count of rows found on one side only (both directions added), over the runs. */
   differing_rows_max: number | null;
+  /** Per run that compared: events whose session_position differs, and how many of them sit in a same-instant tie (spark-equal.ts). */
+  session_position_differences: { run: number; events: number; in_ties: number }[];
   /** Shared columns compared, and silver's columns the reference does not compute (left out of the check). */
   columns_compared: number | null;
   columns_not_compared: string[];
@@ -58,6 +60,8 @@ export function summariseSpark(runs: readonly SparkRun[]): SparkSummary {
     silver: stageSummary(runs, 'silver'), ingest: stageSummary(runs, 'ingest'),
     outputs_matched: compared.length === 0 ? null : compared.every((c) => c.matched),
     differing_rows_max: compared.length === 0 ? null : Math.max(...compared.map((c) => c.rows_only_in_ours + c.rows_only_in_spark)),
+    session_position_differences: runs.flatMap((r) => (r.compare?.columns_differing_by_event?.session_position
+      ? [{ run: r.run, events: r.compare.columns_differing_by_event.session_position, in_ties: r.compare.session_position_in_ties ?? 0 }] : [])),
     columns_compared: compared[0]?.columns_compared ?? null, columns_not_compared: compared[0]?.columns_only_in_ours ?? [],
     errors: runs.flatMap((r) => r.errors.map((e) => `run ${r.run}: ${e}`)),
   };
@@ -81,6 +85,8 @@ export function formatSpark(s: SparkSummary, small: boolean): string {
     stageLine('silver', s.silver),
     stageLine('export ingest', s.ingest),
     `  silver outputs: ${outputs}`,
+    ...s.session_position_differences.map((d) => `  run ${d.run}: session_position differs on ${d.events} events, ${d.in_ties} of them plays ending at the same instant as another play of their session `
+      + '(the reference breaks such ties by track_key and ms_played, silver by source file and record position)'),
     ...(small ? ['  (small scale: Spark\'s figures are mostly the fixed cost of a cold JVM, session start-up plus planning, code generation and JIT warm-up, not work on the plays; the target is set for the medium scale)'] : []),
     ...s.errors.map((e) => `  error: ${e}`),
   ].join('\n');
