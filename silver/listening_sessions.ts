@@ -3,6 +3,7 @@
 import { defineTable } from '../lib/table-spec.ts';
 import type { BuildContext } from '../lib/build-context.ts';
 import type { TableVersionMeta } from '../lib/lake.ts';
+import { withListenerGroups } from './listening_with_features.ts';
 
 const spec = defineTable({
   layer: 'silver',
@@ -33,9 +34,10 @@ const spec = defineTable({
 });
 export default spec;
 
-const sql = `
+/** The sessions statement; with `groupTable`, only the listeners in that table. */
+const sessionsSql = (groupTable?: string) => `
 with events as (
-  select * from silver.listening_with_features
+  select * from silver.listening_with_features${groupTable ? `\n  where listener_id in (select listener_id from ${groupTable})` : ''}
 )
 select listener_id, session_id,
   min(started_at) as started_at,
@@ -55,16 +57,22 @@ select listener_id, session_id,
 from events
 group by listener_id, session_id`;
 
-/** Builds the sessions from the silver events written earlier in the caller's transaction. */
-export async function buildListeningSessions(ctx: BuildContext): Promise<TableVersionMeta> {
-  return ctx.tx.write(spec, {
-    sql: `select listener_id, session_id, started_at, ended_at, started_at_local, part_of_day, is_weekend, plays,
+/**
+ * Builds the sessions from the silver events written earlier in the caller's transaction. Like
+ * silver, DuckDB builds them per group of listeners past its memory budget: the three distinct
+ * counts of 10M plays spill in 2 GB (126 s whole, 29 s in four groups, measured side by side).
+ */
+export async function buildListeningSessions(ctx: BuildContext, opts: { playsPerPart?: number } = {}): Promise<TableVersionMeta> {
+  const outer = (inner: string) => `select listener_id, session_id, started_at, ended_at, started_at_local, part_of_day, is_weekend, plays,
       case when duration_known > 0 then streams_known end as streams, skip_known_plays,
       case when skip_known_plays > 0 then skips_counted end as skips,
       minutes::double as minutes_played, distinct_tracks, distinct_artists, history_sources
-      from (${sql})`,
+      from (${inner})`;
+  return withListenerGroups(ctx, 'sessions', !ctx.tx.remote && !ctx.tx.scope, opts.playsPerPart, (partTables) => ctx.tx.write(spec, {
+    sql: outer(sessionsSql()),
+    parts: partTables.length > 0 ? partTables.map((t) => outer(sessionsSql(t))) : undefined,
     orderBy: spec.orderBy,
     inputs: spec.inputs,
     portable: true,
-  });
+  }));
 }

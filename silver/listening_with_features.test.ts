@@ -10,6 +10,7 @@ import type { Config } from '../lib/config.ts';
 import { ingestExportStage, ingestKaggleStage, inTransaction, silverStage } from '../pipeline/stages.ts';
 import { appendHistory } from '../ingestion/exports/ingest.ts';
 import { buildSilver, silverParts } from './listening_with_features.ts';
+import { buildListeningSessions } from './listening_sessions.ts';
 
 const extended = (ts: string, uri: string | null, name: string, artist: string, ms = 200000) => ({
   ts, platform: 'x', ms_played: ms, conn_country: 'NL', ip_addr: null, master_metadata_track_name: name,
@@ -244,11 +245,12 @@ test('local time on ordinary days (no offset change) in zones with whole and hal
   }
 });
 
-test('silver built in groups of listeners (parts) holds exactly the rows of the whole statement, across sources and platforms', async () => {
+test('silver and its sessions built in groups of listeners (parts) hold exactly the rows of the whole statements, across sources and platforms', async () => {
   const { dir, cleanup } = tempDir();
   try {
     const config = testConfig(dir);
     const whole = join(dir, 'whole.parquet');
+    const wholeSessions = join(dir, 'whole-sessions.parquet');
     await build(config, async (s) => {
       await ingestKaggleStage(s, kaggleSample);
       await ingestExportStage(s, [join(historyDir, 'JUSTSUJAY__spotify_analysis')], 'jus', 'Asia/Kolkata');
@@ -262,20 +264,25 @@ test('silver built in groups of listeners (parts) holds exactly the rows of the 
       await ingestExportStage(s, [join(historyDir, 'Efrrowini__spotify-music-analysis')], 'efr', 'America/St_Johns');
       await silverStage(s);
       await s.conn.run(`copy (select * from silver.listening_with_features) to '${whole}' (format parquet)`);
+      await s.conn.run(`copy (select * from silver.listening_sessions) to '${wholeSessions}' (format parquet)`);
       // efr 6,928 plays, jus 23,063 (more than a part alone), khu 8,538 and mix 12,114 (one part together).
       const groups = await inTransaction(s, 'plan', (ctx) => silverParts(ctx, 21000));
       assert.deepEqual(groups.detail, [['efr'], ['jus'], ['khu', 'mix']]);
-      const parts = await inTransaction(s, 'silver in parts', (ctx) => buildSilver(ctx, { playsPerPart: 21000 }));
-      const files = parts.detail?.files ?? [];
-      assert.ok(files.length >= 3, `expected several part files, got ${files.length}`);
+      const parts = await inTransaction(s, 'silver in parts', async (ctx) => [
+        await buildSilver(ctx, { playsPerPart: 21000 }), await buildListeningSessions(ctx, { playsPerPart: 21000 })]);
+      for (const meta of parts.detail ?? []) assert.ok(meta.files.length >= 3, `expected several part files, got ${meta.files.length}`);
     });
-    const [diff] = await withReader(config, silentLogger, (s) => queryRows<{ rows: number; whole: number; only_parts: number; only_whole: number }>(s.conn, `
-      select (select count(*) from silver.listening_with_features)::integer as rows,
-             (select count(*) from read_parquet('${whole}'))::integer as whole,
-             (select count(*) from (select * from silver.listening_with_features except all select * from read_parquet('${whole}')))::integer as only_parts,
-             (select count(*) from (select * from read_parquet('${whole}') except all select * from silver.listening_with_features))::integer as only_whole`));
+    const compare = (table: string, file: string) => withReader(config, silentLogger, (s) => queryRows<{ rows: number; whole: number; only_parts: number; only_whole: number }>(s.conn, `
+      select (select count(*) from ${table})::integer as rows,
+             (select count(*) from read_parquet('${file}'))::integer as whole,
+             (select count(*) from (select * from ${table} except all select * from read_parquet('${file}')))::integer as only_parts,
+             (select count(*) from (select * from read_parquet('${file}') except all select * from ${table}))::integer as only_whole`));
+    const [diff] = await compare('silver.listening_with_features', whole);
     assert.ok(diff.whole > 30000, `real plays of four listeners, got ${diff.whole}`);
     assert.deepEqual(diff, { rows: diff.whole, whole: diff.whole, only_parts: 0, only_whole: 0 });
+    const [sessions] = await compare('silver.listening_sessions', wholeSessions);
+    assert.ok(sessions.whole > 1000, `sessions of four listeners, got ${sessions.whole}`);
+    assert.deepEqual(sessions, { rows: sessions.whole, whole: sessions.whole, only_parts: 0, only_whole: 0 });
   } finally {
     cleanup();
   }

@@ -115,29 +115,45 @@ export async function buildSilver(ctx: BuildContext, opts: { playsPerPart?: numb
   if (!inputs.hasKaggle) ctx.log.warn('bronze.kaggle_tracks does not exist: no Kaggle features (lakehouse ingest kaggle …)');
   // Parts are DuckDB's: another engine computes the whole statement, and a scope is one group already.
   const byDuckDB = !ctx.tx.remote;
-  const budget = opts.playsPerPart ?? Math.max(100_000, Math.floor((await memoryLimitBytes(ctx)) / 2 ** 30 * PLAYS_PER_GIB));
-  const groups = byDuckDB && !inputs.scopeTable ? await silverParts(ctx, budget) : [[]];
-  const partTables = groups.length > 1 ? groups.map((_, i) => `_silver_part_${i}`) : [];
-  for (const [i, table] of partTables.entries()) {
-    const ids = groups[i];
-    await ctx.conn.run(`create or replace temp table ${table} as select distinct listener_id from bronze.listening_history
-      where listener_id between $lo and $hi`, { lo: ids[0], hi: ids[ids.length - 1] });
-  }
-  if (partTables.length > 0) ctx.log.info(`silver: ${partTables.length} groups of listeners of at most ${budget} plays each (a listener's plays are never split)`);
-  // Every join of silver has the plays on its probe side and a smaller relation to build. DuckDB
-  // estimates the plays of a group or study at a 30th of their number and then built its hash
-  // tables on the plays (out of memory at 2.5M plays in 2 GB): keep the sides as written.
-  if (byDuckDB) await ctx.conn.run("set disabled_optimizers = 'build_side_probe_side'");
+  return withListenerGroups(ctx, 'silver', byDuckDB && !inputs.scopeTable, opts.playsPerPart, async (partTables) => {
+    // Every join of silver has the plays on its probe side and a smaller relation to build. DuckDB
+    // estimates the plays of a group or study at a 30th of their number and then built its hash
+    // tables on the plays (out of memory at 2.5M plays in 2 GB): keep the sides as written.
+    if (byDuckDB) await ctx.conn.run("set disabled_optimizers = 'build_side_probe_side'");
+    try {
+      return await ctx.tx.write(spec, {
+        sql: silverSql(inputs),
+        parts: partTables.length > 0 ? partTables.map((t) => silverSql({ ...inputs, scopeTable: t })) : undefined,
+        orderBy: spec.orderBy,
+        portable: !inputs.scopeTable,
+        inputs: spec.inputs.filter((t) => t !== 'bronze.track_features_synthetic' || (inputs.allowSynthetic && inputs.hasSynthetic)),
+      });
+    } finally {
+      if (byDuckDB) await ctx.conn.run('reset disabled_optimizers');
+    }
+  });
+}
+
+/**
+ * Runs `write` with the temp tables of the listener groups (silverParts; none when everything fits
+ * or `enabled` is false), each holding its group's listener_id, and drops them afterwards. Silver
+ * and its sessions are built per group by DuckDB when the plays exceed the memory budget
+ * (PLAYS_PER_GIB per GiB of DuckDB's memory limit, or `playsPerPart`).
+ */
+export async function withListenerGroups<T>(ctx: BuildContext, prefix: string, enabled: boolean, playsPerPart: number | undefined,
+  write: (partTables: string[]) => Promise<T>): Promise<T> {
+  const budget = playsPerPart ?? Math.max(100_000, Math.floor((await memoryLimitBytes(ctx)) / 2 ** 30 * PLAYS_PER_GIB));
+  const groups = enabled ? await silverParts(ctx, budget) : [[]];
+  const partTables = groups.length > 1 ? groups.map((_, i) => `_${prefix}_part_${i}`) : [];
   try {
-    return await ctx.tx.write(spec, {
-      sql: silverSql(inputs),
-      parts: partTables.length > 0 ? partTables.map((t) => silverSql({ ...inputs, scopeTable: t })) : undefined,
-      orderBy: spec.orderBy,
-      portable: !inputs.scopeTable,
-      inputs: spec.inputs.filter((t) => t !== 'bronze.track_features_synthetic' || (inputs.allowSynthetic && inputs.hasSynthetic)),
-    });
+    for (const [i, table] of partTables.entries()) {
+      const ids = groups[i];
+      await ctx.conn.run(`create or replace temp table ${table} as select distinct listener_id from bronze.listening_history
+        where listener_id between $lo and $hi`, { lo: ids[0], hi: ids[ids.length - 1] });
+    }
+    if (partTables.length > 0) ctx.log.info(`${prefix}: ${partTables.length} groups of listeners of at most ${budget} plays each (a listener's plays are never split)`);
+    return await write(partTables);
   } finally {
-    if (byDuckDB) await ctx.conn.run('reset disabled_optimizers');
     for (const t of partTables) await ctx.conn.run(`drop table if exists ${t}`);
   }
 }
