@@ -10,6 +10,7 @@ import { HAS_ANY_FEATURES, isStream, moodCategory, sqlVariables } from '../share
 import { planModel, featureMatrix, loadCatalogData, splitCatalog, type CatalogData, type FittedCatalogModel } from './catalog-models.ts';
 import type { CatalogSplit, CatalogSplitOptions } from './catalog-split.ts';
 import { fitMissing } from './parallel-fit.ts';
+import { listenerParts, partWhere } from './listener-parts.ts';
 import {
   REGRESSION_SUMS, TRACK_CLUSTER_SQL, classificationMetrics, confusionVector, groupClusters, regressionMetrics, regressionSumsSql, type RegressionSums,
 } from './evaluation.ts';
@@ -168,10 +169,10 @@ async function stagePredictions(ctx: BuildContext, cm: CatalogModels | null): Pr
  * LEFT JOINs (e.g. "has features") made DuckDB fall back to a block-wise nested loop, 147 s instead
  * of 1 s for 1M plays (predictive.test.ts checks the plan).
  */
-export function eventSql(actual: string, predicted: string, model: FittedCatalogModel | undefined, name: string): string {
+export function eventSql(actual: string, predicted: string, model: FittedCatalogModel | undefined, name: string, part?: string): string {
   return `
 with events as (
-  select * from silver.listening_with_features
+  select * from silver.listening_with_features${partWhere(part)}
 ), labelled as (
   select e.*, v.${predicted} as predicted,
     case when t.${KEY_FEATURES[0]} is not null then 'train' when v.${predicted} is not null and ${isStream('e')} then 'test' else 'apply' end as split
@@ -216,9 +217,18 @@ export async function writeCatalogPredictions(ctx: BuildContext, cm: CatalogMode
   await stagePredictions(ctx, cm);
   const valence = cm?.models.get(VALENCE_MODEL.name);
   const mood = cm?.models.get(MOOD_MODEL.name);
-  await ctx.tx.write(moodPredictions, { sql: eventSql('valence as actual_valence', 'predicted_valence', valence, VALENCE_MODEL.name), orderBy: moodPredictions.orderBy, inputs: moodPredictions.inputs, portable: true, variables: sqlVariables(ctx.config) });
-  const moodActual = `${moodCategory()} as actual_mood`;
-  await ctx.tx.write(moodClassifications, { sql: eventSql(moodActual, 'predicted_mood', mood, MOOD_MODEL.name), orderBy: moodClassifications.orderBy, inputs: moodClassifications.inputs, portable: true, variables: sqlVariables(ctx.config) });
+  const parts = await listenerParts(ctx);
+  try {
+    const write = (spec: typeof moodPredictions, sql: (part?: string) => string) => ctx.tx.write(spec, {
+      sql: sql(), parts: parts.tables.length > 0 ? parts.tables.map(sql) : undefined,
+      orderBy: spec.orderBy, inputs: spec.inputs, portable: true, variables: sqlVariables(ctx.config),
+    });
+    await write(moodPredictions, (part) => eventSql('valence as actual_valence', 'predicted_valence', valence, VALENCE_MODEL.name, part));
+    const moodActual = `${moodCategory()} as actual_mood`;
+    await write(moodClassifications, (part) => eventSql(moodActual, 'predicted_mood', mood, MOOD_MODEL.name, part));
+  } finally {
+    await parts.drop();
+  }
   if (valence) await valenceMetrics(ctx, valence, report);
   if (mood) await moodMetrics(ctx, mood, report);
 }
