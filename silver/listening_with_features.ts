@@ -67,7 +67,7 @@ export default spec;
 export const PLAYS_PER_GIB = 1_000_000;
 
 /** DuckDB's memory limit in bytes (the setting reads e.g. "1.8 GiB"). */
-async function memoryLimitBytes(ctx: BuildContext): Promise<number> {
+export async function memoryLimitBytes(ctx: BuildContext): Promise<number> {
   const [{ v }] = await queryRows<{ v: string }>(ctx.conn, "select current_setting('memory_limit') as v");
   const m = /^([\d.]+)\s*(bytes|[KMGT]i?B)$/i.exec(v.trim());
   if (!m) return Number.POSITIVE_INFINITY;

@@ -7,9 +7,11 @@ import { appendRows, loadRows, type AppendColumn } from '../../lib/appender.ts';
 import { FOREST_NODE_COLUMNS, forestClassifierNodeSql, forestNodes, forestRegressorNodeSql, type ForestNodes } from '../../lib/ml/forest-node-sql.ts';
 import { CATALOG_FEATURES, CATALOG_INT_FEATURES } from '../../silver/catalog_tracks.ts';
 import { HAS_ANY_FEATURES, isStream, moodCategory, sqlVariables } from '../shared/feature-sql.ts';
-import { planModel, featureMatrix, loadCatalogData, splitCatalog, type CatalogData, type FittedCatalogModel } from './catalog-models.ts';
+import { planModel, loadCatalogData, splitCatalog, type CatalogData, type FittedCatalogModel } from './catalog-models.ts';
 import type { CatalogSplit, CatalogSplitOptions } from './catalog-split.ts';
 import { fitMissing } from './parallel-fit.ts';
+import { flattenForest, predictClassifier, predictRegressor } from '../../lib/ml/forest-node-js.ts';
+import { listenerParts, partWhere } from './listener-parts.ts';
 import {
   REGRESSION_SUMS, TRACK_CLUSTER_SQL, classificationMetrics, confusionVector, groupClusters, regressionMetrics, regressionSumsSql, type RegressionSums,
 } from './evaluation.ts';
@@ -127,14 +129,20 @@ async function scoreVectorsInJs(ctx: BuildContext, cm: CatalogModels | null): Pr
   await ctx.conn.run(`create or replace temp table predictive_vector_inputs as ${vectorInputsSql()}`);
   const total = Number(await scalar(ctx.conn, 'select count(*) from temp.main.predictive_vector_inputs'));
   await loadRows(ctx.conn, 'predictive_vector_scores', SCORE_COLUMNS, []);
+  // The forests walk flat copies of their node tables (lib/ml/forest-node-js.ts): the same values as
+  // Forest.predict at a fraction of its cost.
+  const flat = cm ? {
+    valence: flattenForest(forestNodes(cm.models.get(VALENCE_MODEL.name)!.artifact.forest.model)),
+    mood: flattenForest(forestNodes(cm.models.get(MOOD_MODEL.name)!.artifact.forest.model)),
+    moodClasses: cm.models.get(MOOD_MODEL.name)!.artifact.forest.classes ?? [],
+  } : null;
   for (let from = 0; from < total; from += PREDICT_BATCH) {
     const vectors = await queryRows<Record<string, number | bigint>>(ctx.conn,
       'select * from temp.main.predictive_vector_inputs where vector_id > $from and vector_id <= $to order by vector_id', { from, to: from + PREDICT_BATCH });
-    const columns = { values: Object.fromEntries(VECTOR_FEATURES.map((f) => [f, vectors.map((v) => Number(v[f]))])) };
-    const idx = vectors.map((_, i) => i);
-    const predict = (spec: CatalogModelSpec) => (cm ? cm.models.get(spec.name)!.forest.predict(featureMatrix(columns, idx, spec.features)) as (number | string)[] : vectors.map(() => null));
-    const valence = predict(VALENCE_MODEL);
-    const mood = predict(MOOD_MODEL);
+    const values = new Map(VECTOR_FEATURES.map((f) => [f, Float64Array.from(vectors, (v) => Number(v[f]))]));
+    const columns = (spec: CatalogModelSpec) => spec.features.map((f) => values.get(f)!);
+    const valence = flat ? [...predictRegressor(flat.valence, columns(VALENCE_MODEL), vectors.length)] : vectors.map(() => null);
+    const mood = flat ? [...predictClassifier(flat.mood, flat.moodClasses.length, columns(MOOD_MODEL), vectors.length)].map((k) => String(flat.moodClasses[k])) : vectors.map(() => null);
     await appendRows(ctx.conn, 'predictive_vector_scores', SCORE_COLUMNS, vectors.map((v, i) => [Number(v.vector_id), valence[i], mood[i]]));
   }
   await ctx.conn.run(`create or replace temp table predictive_vectors as
@@ -168,10 +176,10 @@ async function stagePredictions(ctx: BuildContext, cm: CatalogModels | null): Pr
  * LEFT JOINs (e.g. "has features") made DuckDB fall back to a block-wise nested loop, 147 s instead
  * of 1 s for 1M plays (predictive.test.ts checks the plan).
  */
-export function eventSql(actual: string, predicted: string, model: FittedCatalogModel | undefined, name: string): string {
+export function eventSql(actual: string, predicted: string, model: FittedCatalogModel | undefined, name: string, part?: string): string {
   return `
 with events as (
-  select * from silver.listening_with_features
+  select * from silver.listening_with_features${partWhere(part)}
 ), labelled as (
   select e.*, v.${predicted} as predicted,
     case when t.${KEY_FEATURES[0]} is not null then 'train' when v.${predicted} is not null and ${isStream('e')} then 'test' else 'apply' end as split
@@ -216,9 +224,18 @@ export async function writeCatalogPredictions(ctx: BuildContext, cm: CatalogMode
   await stagePredictions(ctx, cm);
   const valence = cm?.models.get(VALENCE_MODEL.name);
   const mood = cm?.models.get(MOOD_MODEL.name);
-  await ctx.tx.write(moodPredictions, { sql: eventSql('valence as actual_valence', 'predicted_valence', valence, VALENCE_MODEL.name), orderBy: moodPredictions.orderBy, inputs: moodPredictions.inputs, portable: true, variables: sqlVariables(ctx.config) });
-  const moodActual = `${moodCategory()} as actual_mood`;
-  await ctx.tx.write(moodClassifications, { sql: eventSql(moodActual, 'predicted_mood', mood, MOOD_MODEL.name), orderBy: moodClassifications.orderBy, inputs: moodClassifications.inputs, portable: true, variables: sqlVariables(ctx.config) });
+  const parts = await listenerParts(ctx);
+  try {
+    const write = (spec: typeof moodPredictions, sql: (part?: string) => string) => ctx.tx.write(spec, {
+      sql: sql(), parts: parts.tables.length > 0 ? parts.tables.map(sql) : undefined,
+      orderBy: spec.orderBy, inputs: spec.inputs, portable: true, variables: sqlVariables(ctx.config),
+    });
+    await write(moodPredictions, (part) => eventSql('valence as actual_valence', 'predicted_valence', valence, VALENCE_MODEL.name, part));
+    const moodActual = `${moodCategory()} as actual_mood`;
+    await write(moodClassifications, (part) => eventSql(moodActual, 'predicted_mood', mood, MOOD_MODEL.name, part));
+  } finally {
+    await parts.drop();
+  }
   if (valence) await valenceMetrics(ctx, valence, report);
   if (mood) await moodMetrics(ctx, mood, report);
 }

@@ -5,6 +5,8 @@ import assert from 'node:assert/strict';
 import { openDuckDB, queryRows } from '../../lib/duckdb.ts';
 import { mae, macroF1, r2, rmse } from '../../lib/ml/metrics.ts';
 import { seededRng } from '../../lib/ml/rng.ts';
+import { clusterBootstrap } from '../../lib/ml/bootstrap.ts';
+import { SEED } from './model-settings.ts';
 import {
   LeakError, REGRESSION_SUMS, assertNoLeak, assertTargetNotFeature, classificationClusters, classificationMetrics, confusionVector, groupClusters,
   meanStd, regressionClusters, regressionMetrics, regressionSumsSql, type RegressionSums,
@@ -130,4 +132,44 @@ test('leak guards: a planted shared key or a target among the features throws', 
   const { mean, std } = meanStd([1, 2, 3]);
   assert.equal(mean, 2);
   close(std, 1, 'sample std');
+});
+
+test('the intervals come from the metrics as defined: rmse, mae, r2, accuracy and macro-F1 recomputed plainly give the same doubles', () => {
+  const rnd = seededRng('eval', 'same');
+  const actual = Array.from({ length: 300 }, () => rnd());
+  const predicted = actual.map((a) => a + 0.2 * (rnd() - 0.5));
+  const reg = regressionClusters(actual, predicted, actual.map(() => 0.5), actual.map((_, i) => `t${i % 60}`));
+  const r2Of = (sse: number, sst: number) => (sst === 0 ? (sse === 0 ? 1 : 0) : 1 - sse / sst);
+  const regStat = (s: Float64Array) => {
+    const [n, sumA, sumA2, sse, sae, sseBase, saeBase] = Array.from(s);
+    const sst = Math.max(0, sumA2 - (sumA * sumA) / n);
+    return [Math.sqrt(sseBase / n) - Math.sqrt(sse / n), saeBase / n - sae / n, r2Of(sse, sst) - r2Of(sseBase, sst)];
+  };
+  const regCi = clusterBootstrap(reg, regStat, { seed: SEED, salt: 'same:reg' });
+  assert.deepEqual(regressionMetrics(reg, 'same:reg').map((m) => [m.diff_ci_low, m.diff_ci_high]), regCi.map((c) => [c.low, c.high]));
+  const labels = ['a', 'b', 'c'];
+  const act = actual.map((a) => labels[Math.floor(a * 3)]);
+  const pred = actual.map((a, i) => labels[Math.floor((rnd() < 0.7 ? a : rnd()) * 3)] ?? labels[i % 3]);
+  const cls = classificationClusters(act, pred, labels, actual.map((_, i) => `t${i % 60}`));
+  const f1s = (v: number[]) => labels.map((_, k) => {
+    const tp = v[k * 3 + k];
+    const p = v[k] + v[3 + k] + v[6 + k];
+    const r = v[k * 3] + v[k * 3 + 1] + v[k * 3 + 2];
+    const precision = p === 0 ? 0 : tp / p;
+    const recall = r === 0 ? 0 : tp / r;
+    return precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
+  }).reduce((x, y) => x + y, 0) / 3;
+  const clsStat = (s: Float64Array) => {
+    const v = Array.from(s);
+    const n = v.reduce((x, y) => x + y, 0);
+    const base = [0, 0, 0, 0, 0, 0, 0, 0, 0];
+    for (let a = 0; a < 3; a++) for (let p = 0; p < 3; p++) base[a * 3 + 1] += v[a * 3 + p];
+    return [(v[0] + v[4] + v[8]) / n - base[4] / n, f1s(v) - f1s(base)];
+  };
+  const clsCi = clusterBootstrap(cls, clsStat, { seed: SEED, salt: 'same:cls' });
+  const rows = classificationMetrics(cls, 'b', labels, 'same:cls');
+  for (const [k, name] of ['accuracy', 'macro_f1'].entries()) {
+    const row = rows.find((r) => r.metric_name === name)!;
+    for (const side of ['low', 'high'] as const) close(row[`diff_ci_${side}`]!, clsCi[k][side]!, `${name} ${side}`);
+  }
 });

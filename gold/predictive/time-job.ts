@@ -6,10 +6,11 @@ import { queryRows } from '../../lib/duckdb.ts';
 import { loadRows } from '../../lib/appender.ts';
 import { REGRESSION_SUMS, TRACK_CLUSTER_SQL, groupClusters, regressionMetrics, regressionSumsSql, type RegressionSums } from './evaluation.ts';
 import { BASELINE_VALIDATION_SHARE, ENERGY_MODEL, EVAL_SETS, MIN_EVAL_ROWS, REAL_SOURCE_SQL } from './model-settings.ts';
-import { CUTOFF_SQL, exactMeanSql, fitTimeModels, timePredictionSql, type TimeModel } from './time-model.ts';
+import { CUTOFF_SQL, cutoffSql, exactMeanSql, fitTimeModels, timePredictionSql, type TimeModel } from './time-model.ts';
 import { isStream, sqlVariables } from '../shared/feature-sql.ts';
 import { assertBaselineFromTraining, assertTimeSplitHonest } from './time-guards.ts';
 import type { Report } from './report-rows.ts';
+import { listenerParts, partFilter, partWhere } from './listener-parts.ts';
 import energyForecasts from './energy_forecasts.ts';
 
 const COEFFS = ['b0', ...ENERGY_MODEL.features.map((_, j) => `b${j + 1}`)];
@@ -53,11 +54,11 @@ select w.listener_id, case when s.mse_hour_mean < s.mse_train_mean then 'hour_me
 from windows w left join scored s on s.listener_id = w.listener_id`;
 }
 
-export function energyForecastSql(): string {
+export function energyForecastSql(part?: string): string {
   return `
 with events as (
-  select * from silver.listening_with_features
-), cut as (${CUTOFF_SQL}
+  select * from silver.listening_with_features${partWhere(part)}
+), cut as (${cutoffSql(partFilter(part))}
 ), models as (
   select * from temp.predictive_time_models
 ), baselines as (
@@ -138,7 +139,15 @@ export async function runTimeModels(ctx: BuildContext, report: Report): Promise<
   const baselines = new Map((await queryRows<Baseline>(ctx.conn, `select * from temp.main.${BASELINES_TABLE}`)).map((b) => [b.listener_id, b]));
   await ctx.tx.share('predictive_time_models');
   await ctx.tx.share(BASELINES_TABLE);
-  await ctx.tx.write(energyForecasts, { sql: energyForecastSql(), orderBy: energyForecasts.orderBy, inputs: energyForecasts.inputs, portable: true, variables: sqlVariables(ctx.config) });
+  const parts = await listenerParts(ctx);
+  try {
+    await ctx.tx.write(energyForecasts, {
+      sql: energyForecastSql(), parts: parts.tables.length > 0 ? parts.tables.map(energyForecastSql) : undefined,
+      orderBy: energyForecasts.orderBy, inputs: energyForecasts.inputs, portable: true, variables: sqlVariables(ctx.config),
+    });
+  } finally {
+    await parts.drop();
+  }
   await assertTimeSplitHonest(ctx.conn, 'gold.energy_forecasts', fitted.map((m) => {
     const b = baselines.get(m.listenerId);
     return { listenerId: m.listenerId, modelTrainEnd: m.trainEnd, modelTrainRows: m.trainRows, baselineTrainEnd: b?.train_end ?? m.trainEnd, baselineTrainRows: b?.train_rows ?? m.trainRows };

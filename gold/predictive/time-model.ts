@@ -29,12 +29,13 @@ export function exactMeanSql(expr: string): string {
   return `(sum((${expr})::decimal(38,17))::double / count(${expr}))`;
 }
 
-/** Cutoff per listener: the first played_at of the latest ~20 % of its real-target plays. */
-export const CUTOFF_SQL = `
+/** Cutoff per listener: the first played_at of the latest ~20 % of its real-target plays (`filter`: `and …` on the plays, see partFilter). */
+export const cutoffSql = (filter = '') => `
   select listener_id, quantile_disc(played_at, ${1 - TIME_TEST_SHARE}) as cutoff
   from silver.listening_with_features
-  where ${REAL_SOURCE_SQL} and energy is not null and ${isStream()}
+  where ${REAL_SOURCE_SQL} and energy is not null and ${isStream()}${filter}
   group by listener_id`;
+export const CUTOFF_SQL = cutoffSql();
 
 export interface HourGroup {
   hour: number;

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { clusterBootstrap, quantileSorted, smallClusterFactor, sparseClusterBootstrap, t975, verdictOf, MIN_BOOTSTRAP_CLUSTERS } from './bootstrap.ts';
-import { seededRng } from './rng.ts';
+import { mulberry32, seededRng } from './rng.ts';
 
 const meanOf = (sum: Float64Array) => [sum[1] / sum[0]];
 
@@ -59,4 +59,42 @@ test('the sparse bootstrap agrees with the dense one on the same clusters, is se
   }
   assert.ok(a[3].low! > a[4].high!, 'the more frequent hour stands out');
   assert.deepEqual(sparseClusterBootstrap(sparse.slice(0, MIN_BOOTSTRAP_CLUSTERS - 1), 24, shares, { seed: 7 }).slice(0, 1), [{ low: null, high: null }]);
+});
+
+/** The resampling loop as first written (closure generator, arrays, comparator sort): the fast loop must give the same doubles. */
+function plainBootstrap(clusters: number[][], stat: (s: Float64Array) => number[], seed: number, salt: string, resamples: number) {
+  const width = clusters[0].length;
+  const total = new Float64Array(width);
+  for (const c of clusters) c.forEach((v, j) => { if (v !== 0) total[j] += v; });
+  const point = stat(total);
+  const rng = mulberry32(Math.floor(seededRng(seed, `cluster-bootstrap:${salt}`)() * 0x100000000));
+  const draws: number[][] = point.map(() => []);
+  const sum = new Float64Array(width);
+  for (let r = 0; r < resamples; r++) {
+    sum.fill(0);
+    for (let i = 0; i < clusters.length; i++) {
+      const c = clusters[Math.floor(rng() * clusters.length)];
+      for (let j = 0; j < width; j++) if (c[j] !== 0) sum[j] += c[j];
+    }
+    stat(sum).forEach((v, k) => { if (Number.isFinite(v)) draws[k].push(v); });
+  }
+  const widen = smallClusterFactor(clusters.length);
+  return draws.map((d, k) => {
+    d.sort((a, b) => a - b);
+    const low = quantileSorted(d, 0.025)!;
+    const high = quantileSorted(d, 0.975)!;
+    return { low: point[k] - widen * Math.max(0, point[k] - low), high: point[k] + widen * Math.max(0, high - point[k]) };
+  });
+}
+
+test('the fast resampling loop gives the plain loop\'s doubles: dense narrow sums (with zeros and -0), sparse wide ones', () => {
+  const rnd = seededRng('boot', 'same');
+  // 7 sums, mostly non-zero (the dense path), some exact zeros and negative zeros.
+  const narrow = Array.from({ length: 57 }, (_, i) => Array.from({ length: 7 }, (__, j) => (j === 3 && i % 5 === 0 ? (i % 2 ? -0 : 0) : (rnd() - 0.3) * 10)));
+  const narrowStat = (s: Float64Array) => [s[1] / s[0], s[6] - s[2] * 1e-3, (s[3] - s[4]) / (s[5] + 1e-12)];
+  assert.deepEqual(clusterBootstrap(narrow, narrowStat, { seed: 3, salt: 'n', resamples: 500 }), plainBootstrap(narrow, narrowStat, 3, 'n', 500));
+  // 25 sums with one or two non-zero (a confusion cell per track: the sparse path); a statistic that is 0 or -0.
+  const wide = Array.from({ length: 41 }, () => { const v = new Array<number>(25).fill(0); v[Math.floor(rnd() * 25)] = 1 + Math.floor(rnd() * 4); if (rnd() < 0.3) v[Math.floor(rnd() * 25)] += 1; return v; });
+  const wideStat = (s: Float64Array) => [(s[0] + s[6] + s[12]) / s.reduce((x, y) => x + y, 0), s[24] > 2 ? -0 : 0];
+  assert.deepEqual(clusterBootstrap(wide, wideStat, { seed: 4, salt: 'w', resamples: 500 }), plainBootstrap(wide, wideStat, 4, 'w', 500));
 });
