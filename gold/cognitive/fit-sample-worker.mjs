@@ -15,6 +15,8 @@ if (existsSync(compiled)) {
   mod = await import('./kmeans-model.ts');
 }
 parentPort.on('message', ({ id, points, settings }) => {
-  parentPort.postMessage({ id, model: mod.fitSample(points, settings) });
+  // Arrays arrive from structured clone with boxed elements: the fits ran about 1.5x slower on
+  // them than on fresh arrays of the same doubles.
+  parentPort.postMessage({ id, model: mod.fitSample(points.map((p) => Array.from(p, Number)), settings) });
 });
 parentPort.postMessage({ ready: true });
