@@ -19,4 +19,3 @@ parentPort.on('message', ({ id, points, settings }) => {
   // them than on fresh arrays of the same doubles.
   parentPort.postMessage({ id, model: mod.fitSample(points.map((p) => Array.from(p, Number)), settings) });
 });
-parentPort.postMessage({ ready: true });
