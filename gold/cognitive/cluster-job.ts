@@ -10,7 +10,8 @@ import { queryValues, scalar } from '../../lib/duckdb.ts';
 import { nearestCentroidSelect, sqlDouble } from '../../lib/ml/sql-compile.ts';
 import { loadRows, type AppendColumn, type AppendValue } from '../../lib/appender.ts';
 import { HAS_FEATURES, sqlVariables } from '../shared/feature-sql.ts';
-import { CLUSTER_FEATURES, CLUSTER_SETTINGS, fitSample, seededSample, type ClusterSettings } from './kmeans-model.ts';
+import { CLUSTER_FEATURES, CLUSTER_SETTINGS, seededSample, type ClusterSettings, type SampleModel } from './kmeans-model.ts';
+import { defaultFitThreads, fitPool, serialFits } from './fit-samples.ts';
 
 export const MEMBERS_TABLE = 'mood_cluster_members';
 export const SCORES_TABLE = 'mood_cluster_scores';
@@ -24,12 +25,20 @@ const SCORE_COLUMNS: AppendColumn[] = [
   { name: 'null_silhouette', type: 'DOUBLE' }, { name: 'cluster_structure', type: 'VARCHAR' },
 ];
 
-const POINTS_TABLE = 'mood_cluster_points';
-const STATS_TABLE = 'mood_cluster_stats';
-const SAMPLE_TABLE = 'mood_cluster_sample';
-const SAMPLE_POINTS_TABLE = 'mood_cluster_sample_points';
-const CENTROIDS_TABLE = 'mood_cluster_centroids';
-const BATCH_TABLE = 'mood_cluster_batch';
+/**
+ * A batch's relations. Two sets (slots 0 and 1) alternate between batches: while the workers fit
+ * one batch's samples, the engine prepares the next batch in the other slot, and the fitted batch's
+ * plays are still there for its members.
+ */
+const slotTables = (slot: number) => ({
+  points: `mood_cluster_points_${slot}`,
+  stats: `mood_cluster_stats_${slot}`,
+  sample: `mood_cluster_sample_${slot}`,
+  samplePoints: `mood_cluster_sample_points_${slot}`,
+  centroids: `mood_cluster_centroids_${slot}`,
+  batch: `mood_cluster_batch_${slot}`,
+});
+type SlotTables = ReturnType<typeof slotTables>;
 
 /**
  * Plays per batch of listeners, on DuckDB. The ordered sums keep every play of the listeners in a
@@ -69,25 +78,26 @@ where ${PLAYS_WHERE}${batch}`;
 const orderedSum = (expr: string) => `list_reduce(list(${expr} order by p.pos), lambda acc, x: acc + x, 0e0)`;
 
 /** Per listener: plays, and the mean and population standard deviation of each scaled feature (standardise()'s arithmetic). */
-export function statsSql(): string {
+export function statsSql(pointsTable: string): string {
   const means = FEATURES.map((_, j) => `${orderedSum(`p.${s(j)}`)} / count(*)::double as m${j}`);
   const sds = FEATURES.map((_, j) => `sqrt(${orderedSum(`(p.${s(j)} - m.m${j}) * (p.${s(j)} - m.m${j})`)} / m.n) as sd${j}`);
   return `
 with means as (
-  select p.listener_id, count(*)::double as n, ${means.join(', ')} from temp.${POINTS_TABLE} p group by p.listener_id
+  select p.listener_id, count(*)::double as n, ${means.join(', ')} from temp.${pointsTable} p group by p.listener_id
 )
 select m.*, ${sds.join(', ')}
-from temp.${POINTS_TABLE} p join means m on m.listener_id = p.listener_id
+from temp.${pointsTable} p join means m on m.listener_id = p.listener_id
 group by m.listener_id, m.n, ${FEATURES.map((_, j) => `m.m${j}`).join(', ')}`;
 }
 
 /** The standardised coordinates of a play (0 for a feature without spread). */
 const zSql = (j: number) => `case when st.sd${j} > 1e-12 then (p.${s(j)} - st.m${j}) / st.sd${j} else 0e0 end`;
 
-/** Every play's standardised coordinates (z0…z6), while the job's temp tables exist: for tests. */
+/** Every play's standardised coordinates (z0…z6) of the first batch (slot 0), while the job's temp tables exist: for tests. */
 export function standardisedPointsSql(): string {
+  const t = slotTables(0);
   return `select p.listener_id, p.event_id, p.pos, ${FEATURES.map((_, j) => `${zSql(j)} as ${z(j)}`).join(', ')}
-    from temp.${POINTS_TABLE} p join temp.${STATS_TABLE} st on st.listener_id = p.listener_id`;
+    from temp.${t.points} p join temp.${t.stats} st on st.listener_id = p.listener_id`;
 }
 
 /** Portable SQL of the transaction's engine, into `temp.<name>` (the rows when `read`). */
@@ -104,20 +114,30 @@ async function shareRows(ctx: BuildContext, name: string, columns: AppendColumn[
 /** Stats rows come back in no particular order from another engine: a fixed order, the same as DuckDB's for these ids. */
 const byText = (a: unknown, b: unknown) => (String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0);
 
-async function fitListeners(ctx: BuildContext, settings: ClusterSettings): Promise<{ scores: AppendValue[][]; centroids: AppendValue[][] }> {
-  const counts = (await scratch(ctx, STATS_TABLE, statsSql(), true)).sort((a, b) => byText(a.listener_id, b.listener_id));
+/** A batch's samples, ready to fit: each listener's standardised sample in canonical order. */
+interface PreparedBatch {
+  tables: SlotTables;
+  listeners: string[];
+  samples: number[][][];
+}
+
+/** The engine's part before the fits: canonical order, stats, and each listener's sample read back. */
+async function prepareBatch(ctx: BuildContext, settings: ClusterSettings, tables: SlotTables, batch: string[] | null): Promise<PreparedBatch> {
+  if (batch) await loadRows(ctx.conn, tables.batch, [{ name: 'listener_id', type: 'VARCHAR' }], batch.map((l) => [l]));
+  await scratch(ctx, tables.points, pointsSql(batch ? tables.batch : undefined));
+  const counts = (await scratch(ctx, tables.stats, statsSql(tables.points), true)).sort((a, b) => byText(a.listener_id, b.listener_id));
   const sample: AppendValue[][] = [];
   for (const { listener_id: listener, n } of counts) {
     if (Number(n) < settings.minPlays) continue;
     for (const pos of seededSample(Number(n), settings.sampleSize, settings.seed)) sample.push([String(listener), pos]);
   }
-  await shareRows(ctx, SAMPLE_TABLE, [{ name: 'listener_id', type: 'VARCHAR' }, { name: 'pos', type: 'INTEGER' }], sample);
-  if (sample.length === 0) return { scores: [], centroids: [] };
-  const rows = await scratch(ctx, SAMPLE_POINTS_TABLE, `
+  await shareRows(ctx, tables.sample, [{ name: 'listener_id', type: 'VARCHAR' }, { name: 'pos', type: 'INTEGER' }], sample);
+  if (sample.length === 0) return { tables, listeners: [], samples: [] };
+  const rows = await scratch(ctx, tables.samplePoints, `
     select p.listener_id, p.pos, ${FEATURES.map((_, j) => `${zSql(j)} as ${z(j)}`).join(', ')}
-    from temp.${POINTS_TABLE} p
-    join temp.${SAMPLE_TABLE} smp on smp.listener_id = p.listener_id and smp.pos = p.pos
-    join temp.${STATS_TABLE} st on st.listener_id = p.listener_id`, true);
+    from temp.${tables.points} p
+    join temp.${tables.sample} smp on smp.listener_id = p.listener_id and smp.pos = p.pos
+    join temp.${tables.stats} st on st.listener_id = p.listener_id`, true);
   // each listener's sample in canonical order, as the fits expect it
   rows.sort((a, b) => byText(a.listener_id, b.listener_id) || Number(a.pos) - Number(b.pos));
   const byListener = new Map<string, number[][]>();
@@ -126,27 +146,33 @@ async function fitListeners(ctx: BuildContext, settings: ClusterSettings): Promi
     list.push(FEATURES.map((_, j) => Number(r[z(j)])));
     byListener.set(String(r.listener_id), list);
   }
+  return { tables, listeners: [...byListener.keys()], samples: [...byListener.values()] };
+}
+
+/** Score rows and centroid rows of a batch's models, in listener order. */
+function modelRows(ctx: BuildContext, settings: ClusterSettings, prepared: PreparedBatch, models: (SampleModel | null)[]): { scores: AppendValue[][]; centroids: AppendValue[][] } {
   const scores: AppendValue[][] = [];
   const centroids: AppendValue[][] = [];
-  for (const [listener, points] of byListener) {
-    const model = fitSample(points, settings);
-    if (!model) continue;
+  prepared.listeners.forEach((listener, i) => {
+    const model = models[i];
+    const points = prepared.samples[i];
+    if (!model) return;
     for (const sc of model.scores) scores.push([listener, sc.k, sc.silhouette, sc.wcss, sc.stability, sc.chosen, points.length, settings.seed, settings.runs, sc.nullSilhouette, sc.structure]);
     centroids.push([listener, ...Array.from({ length: settings.kMax }, (_, c) => FEATURES.map((__, j) => model.centroids[c]?.[j] ?? null)).flat()]);
     ctx.log.debug({ listener_id: listener, sample: points.length, k: model.k }, 'mood clusters');
-  }
+  });
   return { scores, centroids };
 }
 
 /** Every play of a listener with a model, assigned to its nearest centroid (lib/ml/sql-compile.ts), and whether it was in the sample. */
-function membersSql(kMax: number): string {
+function membersSql(kMax: number, tables: SlotTables): string {
   const from = `(
     select p.listener_id, p.event_id, smp.pos is not null as in_sample, ${FEATURES.map((_, j) => `${zSql(j)} as ${z(j)}`).join(', ')},
       ${Array.from({ length: kMax }, (_, c) => FEATURES.map((__, j) => `c.${centroidColumn(c, j)}`)).flat().join(', ')}
-    from temp.${POINTS_TABLE} p
-    join temp.${STATS_TABLE} st on st.listener_id = p.listener_id
-    join temp.${CENTROIDS_TABLE} c on c.listener_id = p.listener_id
-    left join temp.${SAMPLE_TABLE} smp on smp.listener_id = p.listener_id and smp.pos = p.pos
+    from temp.${tables.points} p
+    join temp.${tables.stats} st on st.listener_id = p.listener_id
+    join temp.${tables.centroids} c on c.listener_id = p.listener_id
+    left join temp.${tables.sample} smp on smp.listener_id = p.listener_id and smp.pos = p.pos
   ) as "plays"`;
   const centroids = Array.from({ length: kMax }, (_, c) => FEATURES.map((__, j) => ({ sql: centroidColumn(c, j) })));
   const assigned = nearestCentroidSelect(FEATURES.map((_, j) => ({ sql: z(j) })), centroids, 'euclidean', { from, keep: ['listener_id', 'event_id', 'in_sample'], as: 'raw_cluster' });
@@ -179,38 +205,56 @@ const centroidColumns = (kMax: number): AppendColumn[] => [{ name: 'listener_id'
  * the declarations' SQL. The per-play work (canonical order, scaling, standardising, nearest
  * centroid) runs in the transaction's engine: DuckDB in batches of listeners, Trino in one pass
  * (see CLUSTER_BATCH_PLAYS); only each listener's sample (at most sampleSize plays) goes to
- * JavaScript, where the k-means fits run.
+ * JavaScript, where the k-means fits run on `fitThreads` worker threads (fit-samples.ts; 0: in
+ * this thread), overlapped with the engine's work on the next batch.
  */
-export async function clusterListeners(ctx: BuildContext, settings: ClusterSettings = CLUSTER_SETTINGS, batchPlays = CLUSTER_BATCH_PLAYS): Promise<void> {
+export async function clusterListeners(ctx: BuildContext, settings: ClusterSettings = CLUSTER_SETTINGS, batchPlays = CLUSTER_BATCH_PLAYS, fitThreads = defaultFitThreads()): Promise<void> {
   const started = Date.now();
   // Nothing to cluster (a lake without such plays, below an empty sample or no model): no step is
   // sent to the engine, and the empty relations are made in DuckDB and shared (each Trino step costs
   // seconds of planning and scheduling even on no rows).
   const anyPlays = async () => (await queryValues<{ any: boolean }>(ctx.conn, `select exists (select 1 from silver.listening_with_features where ${PLAYS_WHERE}) as "any"`))[0].any;
   const batches = ctx.tx.remote ? (await anyPlays() ? [null] : []) : await listenerBatches(ctx, batchPlays);
+  const pool = batches.length > 0 ? fitPool(fitThreads) : serialFits;
   const scores: AppendValue[][] = [];
   let clustered = 0;
-  for (const [b, batch] of batches.entries()) {
-    if (batch) await loadRows(ctx.conn, BATCH_TABLE, [{ name: 'listener_id', type: 'VARCHAR' }], batch.map((l) => [l]));
-    await scratch(ctx, POINTS_TABLE, pointsSql(batch ? BATCH_TABLE : undefined));
-    const fitted = await fitListeners(ctx, settings);
-    if (batches.length > 1) ctx.log.debug({ batch: b + 1, of: batches.length, listeners: batch?.length, clustered: fitted.centroids.length }, 'mood clusters batch');
-    if (fitted.centroids.length === 0) continue;
-    await shareRows(ctx, CENTROIDS_TABLE, centroidColumns(settings.kMax), fitted.centroids);
-    // Later DuckDB batches add their plays to the first one's table (only DuckDB runs batches).
-    if (clustered === 0) await scratch(ctx, MEMBERS_TABLE, membersSql(settings.kMax));
-    else await ctx.conn.run(`insert into temp.main.${MEMBERS_TABLE} ${membersSql(settings.kMax)}`);
+  let fitWaitMs = 0;
+  // The fitted batch's members: its centroids, then every play of it assigned (DuckDB batches add
+  // their plays to the first one's table; only DuckDB runs batches).
+  const finish = async (prepared: PreparedBatch, models: Promise<(SampleModel | null)[]>, b: number) => {
+    const waited = Date.now();
+    const fitted = modelRows(ctx, settings, prepared, await models);
+    fitWaitMs += Date.now() - waited;
+    if (batches.length > 1) ctx.log.debug({ batch: b + 1, of: batches.length, listeners: batches[b]?.length, clustered: fitted.centroids.length }, 'mood clusters batch');
+    if (fitted.centroids.length === 0) return;
+    await shareRows(ctx, prepared.tables.centroids, centroidColumns(settings.kMax), fitted.centroids);
+    if (clustered === 0) await scratch(ctx, MEMBERS_TABLE, membersSql(settings.kMax, prepared.tables));
+    else await ctx.conn.run(`insert into temp.main.${MEMBERS_TABLE} ${membersSql(settings.kMax, prepared.tables)}`);
     scores.push(...fitted.scores);
     clustered += fitted.centroids.length;
+  };
+  try {
+    // While batch b's samples are fitted on the pool, the engine prepares batch b + 1 in the other slot.
+    let fitting: { prepared: PreparedBatch; models: Promise<(SampleModel | null)[]>; b: number } | null = null;
+    for (const [b, batch] of batches.entries()) {
+      const prepared = await prepareBatch(ctx, settings, slotTables(b % 2), batch);
+      if (fitting) await finish(fitting.prepared, fitting.models, fitting.b);
+      const models = pool.fitAll(prepared.samples, settings);
+      models.catch(() => {}); // awaited in finish; a failure before then must not go unhandled
+      fitting = { prepared, models, b };
+    }
+    if (fitting) await finish(fitting.prepared, fitting.models, fitting.b);
+  } finally {
+    await pool.close();
   }
   if (clustered === 0) await shareRows(ctx, MEMBERS_TABLE, MEMBER_COLUMNS, []);
   await shareRows(ctx, SCORES_TABLE, SCORE_COLUMNS, scores);
   const listeners = Number(await scalar(ctx.conn, 'select count(distinct listener_id) from silver.listening_with_features'));
   if (clustered < listeners) ctx.log.info({ listeners, clustered, min_plays: settings.minPlays }, 'mood clusters: listeners with too few plays with features are skipped');
-  ctx.log.info({ listeners, batches: batches.length, engine: ctx.tx.remote?.name ?? 'duckdb', ms: Date.now() - started }, 'mood clusters done');
+  ctx.log.info({ listeners, batches: batches.length, engine: ctx.tx.remote?.name ?? 'duckdb', fit_threads: pool === serialFits ? 0 : fitThreads, fit_wait_ms: fitWaitMs, ms: Date.now() - started }, 'mood clusters done');
 }
 
 /** Drops DuckDB's temp tables of the job (another engine's scratch tables go with the transaction). */
 export async function dropClusterTables(ctx: BuildContext): Promise<void> {
-  for (const t of [MEMBERS_TABLE, SCORES_TABLE, POINTS_TABLE, STATS_TABLE, SAMPLE_TABLE, SAMPLE_POINTS_TABLE, CENTROIDS_TABLE, BATCH_TABLE]) await ctx.conn.run(`drop table if exists temp.main.${t}`);
+  for (const t of [MEMBERS_TABLE, SCORES_TABLE, ...[0, 1].flatMap((slot) => Object.values(slotTables(slot)))]) await ctx.conn.run(`drop table if exists temp.main.${t}`);
 }

@@ -88,3 +88,31 @@ test('the result depends on the plays, not on their order (which follows the pse
   assert.deepEqual(perm.map((i) => a.labels[i]), b.labels, 'every play keeps its cluster');
   assert.deepEqual(b.sample.map((k) => perm[k]).sort((x, y) => x - y), a.sample, 'the same plays are sampled');
 });
+
+/** The silhouette summed in one pass over all points per point: the definition the grouped sums must reproduce bit for bit. */
+function onePassSilhouette(points: number[][], labels: number[]): number {
+  const n = points.length;
+  const d = (p: number[], q: number[]) => Math.sqrt(p.reduce((s, x, j) => s + (x - q[j]) ** 2, 0));
+  const k = Math.max(...labels) + 1;
+  const size = Array.from({ length: k }, (_, c) => labels.filter((l) => l === c).length);
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const sums = new Array<number>(k).fill(0);
+    for (let j = 0; j < n; j++) sums[labels[j]] += i === j ? 0 : d(points[i], points[j]);
+    if (size[labels[i]] === 1) continue;
+    const a = sums[labels[i]] / (size[labels[i]] - 1);
+    const b = Math.min(...sums.map((s, c) => (c === labels[i] || size[c] === 0 ? Infinity : s / size[c])));
+    total += Math.max(a, b) > 0 ? (b - a) / Math.max(a, b) : 0;
+  }
+  return total / n;
+}
+
+test('the silhouette equals its one-pass definition bit for bit (interleaved labels, a singleton, an empty cluster)', () => {
+  const rng = seededRng(8, 'silhouette');
+  const points = standardise(blobs(FIVE, 12, 2, 0.3));
+  const labels = points.map((_, i) => (i === 7 ? 4 : (Math.floor(rng() * 3) * (i % 2 === 0 ? 1 : -1) + 3) % 4));
+  assert.equal(labels.filter((l) => l === 4).length, 1, 'cluster 4 is a singleton');
+  assert.equal(silhouette(points, labels), onePassSilhouette(points, labels));
+  const withEmpty = labels.map((l) => (l === 1 ? 5 : l));
+  assert.equal(silhouette(points, withEmpty), onePassSilhouette(points, withEmpty));
+});
