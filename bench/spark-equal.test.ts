@@ -11,7 +11,7 @@ import { compareSparkSilver } from './spark-equal.ts';
 const OURS = `select * from (values ('l1', 'e1', 7, 1::bigint), ('l1', 'e2', 8, 2::bigint), ('l2', 'e3', 23, 1::bigint))
   t(listener_id, event_id, hour_of_day, play_seq)`;
 
-async function fixture(sparkSelect: string): Promise<{ lake: string; sparkOut: string; dir: string }> {
+async function fixture(sparkSelect: string, ours = OURS): Promise<{ lake: string; sparkOut: string; dir: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'spark-equal-'));
   const lake = join(dir, 'lake');
   const sparkOut = join(dir, 'spark');
@@ -22,7 +22,7 @@ async function fixture(sparkSelect: string): Promise<{ lake: string; sparkOut: s
   const inst = await DuckDBInstance.create(':memory:');
   const c = await inst.connect();
   try {
-    await c.run(`copy (${OURS}) to '${join(lake, version, 'part-0.parquet')}'`);
+    await c.run(`copy (${ours}) to '${join(lake, version, 'part-0.parquet')}'`);
     await c.run(`copy (${sparkSelect}) to '${join(sparkOut, 'listening_with_features', 'part-00000.parquet')}'`);
   } finally {
     c.closeSync();
@@ -31,8 +31,8 @@ async function fixture(sparkSelect: string): Promise<{ lake: string; sparkOut: s
   return { lake, sparkOut, dir };
 }
 
-async function check(sparkSelect: string) {
-  const f = await fixture(sparkSelect);
+async function check(sparkSelect: string, ours = OURS) {
+  const f = await fixture(sparkSelect, ours);
   try {
     return await compareSparkSilver(f.lake, f.sparkOut);
   } finally {
@@ -64,34 +64,11 @@ test('a duplicated row counts (EXCEPT ALL), and a differing type is reported', a
 });
 
 test('session_position differences inside same-instant ties are counted apart', async () => {
-  const f = await (async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'spark-equal-'));
-    const lake = join(dir, 'lake');
-    const sparkOut = join(dir, 'spark');
-    const version = 'silver/listening_with_features/v000001';
-    mkdirSync(join(lake, version), { recursive: true });
-    mkdirSync(join(sparkOut, 'listening_with_features'), { recursive: true });
-    writeFileSync(join(lake, '_catalog.json'), JSON.stringify({ tables: { 'silver.listening_with_features': { path: version, files: ['part-0.parquet'] } } }));
-    // e1 and e2 end at the same instant (a tie the two systems order differently); e4 differs outside a tie
-    const ours = `select * from (values ('l1', 'e1', 's1', timestamp '2024-01-01 10:00:00', 1), ('l1', 'e2', 's1', timestamp '2024-01-01 10:00:00', 2),
-      ('l1', 'e3', 's1', timestamp '2024-01-01 10:03:00', 3), ('l1', 'e4', 's1', timestamp '2024-01-01 10:06:00', 4)) t(listener_id, event_id, session_id, played_at, session_position)`;
-    const spark = `select listener_id, event_id, session_id, played_at, case event_id when 'e1' then 2 when 'e2' then 1 when 'e4' then 5 else session_position end as session_position from (${ours})`;
-    const inst = await DuckDBInstance.create(':memory:');
-    const c = await inst.connect();
-    try {
-      await c.run(`copy (${ours}) to '${join(lake, version, 'part-0.parquet')}'`);
-      await c.run(`copy (${spark}) to '${join(sparkOut, 'listening_with_features', 'part-00000.parquet')}'`);
-    } finally {
-      c.closeSync();
-      inst.closeSync();
-    }
-    return { lake, sparkOut, dir };
-  })();
-  try {
-    const r = await compareSparkSilver(f.lake, f.sparkOut);
-    assert.deepEqual(r.columns_differing_by_event, { session_position: 3 });
-    assert.equal(r.session_position_in_ties, 2);
-  } finally {
-    rmSync(f.dir, { recursive: true, force: true });
-  }
+  // e1 and e2 end at the same instant (a tie the two systems order differently); e4 differs outside a tie
+  const ours = `select * from (values ('l1', 'e1', 's1', timestamp '2024-01-01 10:00:00', 1), ('l1', 'e2', 's1', timestamp '2024-01-01 10:00:00', 2),
+    ('l1', 'e3', 's1', timestamp '2024-01-01 10:03:00', 3), ('l1', 'e4', 's1', timestamp '2024-01-01 10:06:00', 4)) t(listener_id, event_id, session_id, played_at, session_position)`;
+  const spark = `select listener_id, event_id, session_id, played_at, case event_id when 'e1' then 2 when 'e2' then 1 when 'e4' then 5 else session_position end as session_position from (${ours})`;
+  const r = await check(spark, ours);
+  assert.deepEqual(r.columns_differing_by_event, { session_position: 3 });
+  assert.equal(r.session_position_in_ties, 2);
 });

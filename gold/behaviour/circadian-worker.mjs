@@ -1,16 +1,7 @@
 // Worker-thread entry of circadian_profile.ts: the day bootstraps of one share of the listeners, posted
-// back as the table's rows. From the compiled dist/ it imports circadian_profile.js directly; from the
-// sources it registers tsx first (worker threads do not inherit the main thread's TypeScript loader).
-import { existsSync } from 'node:fs';
+// back as the table's rows. circadian_profile is loaded compiled or from the sources (lib/worker-module.mjs).
 import { parentPort, workerData } from 'node:worker_threads';
+import { importWorkerModule } from '../../lib/worker-module.mjs';
 
-const compiled = new URL('./circadian_profile.js', import.meta.url);
-let mod;
-if (existsSync(compiled)) {
-  mod = await import(compiled.href);
-} else {
-  const { register } = await import('tsx/esm/api');
-  register();
-  mod = await import('./circadian_profile.ts');
-}
+const mod = await importWorkerModule(import.meta.url, 'circadian_profile');
 parentPort.postMessage(mod.circadianShareRows(workerData));
