@@ -12,10 +12,12 @@
 //    uploaded again), anything a killed sync left. A versioned bucket is refused: its old object
 //    versions would keep what an erasure removed.
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
 import { join } from 'node:path';
 import {
-  DeleteObjectsCommand, GetBucketVersioningCommand, ListObjectsV2Command, PutObjectCommand, S3Client,
+  DeleteObjectsCommand, GetBucketVersioningCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client,
   type _Object,
 } from '@aws-sdk/client-s3';
 import type { Config } from './config.ts';
@@ -82,13 +84,13 @@ export function servedFiles(dataDir: string, loc: S3Location): { files: LocalFil
   return { files, tables: metas.length, versions };
 }
 
-async function fileMd5(path: string): Promise<Buffer> {
+export async function fileMd5(path: string): Promise<Buffer> {
   const hash = createHash('md5');
   for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
   return hash.digest();
 }
 
-async function listObjects(client: S3Client, loc: S3Location): Promise<Map<string, _Object>> {
+export async function listObjects(client: S3Client, loc: S3Location): Promise<Map<string, _Object>> {
   const found = new Map<string, _Object>();
   let token: string | undefined;
   do {
@@ -99,12 +101,36 @@ async function listObjects(client: S3Client, loc: S3Location): Promise<Map<strin
   return found;
 }
 
-async function inBatches<T>(items: T[], size: number, fn: (item: T) => Promise<void>): Promise<void> {
+export async function inBatches<T>(items: T[], size: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
   const worker = async () => {
     while (next < items.length) await fn(items[next++]);
   };
   await Promise.all(Array.from({ length: Math.min(size, items.length) }, worker));
+}
+
+/** Uploads a local file as `key`; the server checks its bytes against Content-MD5. */
+export async function putFile(client: S3Client, bucket: string, key: string, path: string, size = statSync(path).size, md5?: Buffer): Promise<void> {
+  const sum = md5 ?? await fileMd5(path);
+  await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: createReadStream(path), ContentLength: size, ContentMD5: sum.toString('base64') }));
+}
+
+/** Downloads the object `key` into the local file `path` (replacing it). */
+export async function getFile(client: S3Client, bucket: string, key: string, path: string): Promise<void> {
+  const res = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  if (!res.Body) throw new Error(`s3://${bucket}/${key}: the server sent no body`);
+  await pipeline(res.Body as Readable, createWriteStream(path));
+}
+
+/** Deletes these keys (1,000 per request); `label` names the lake or folder in the error. */
+export async function deleteObjects(client: S3Client, bucket: string, keys: string[], label: string): Promise<void> {
+  for (let i = 0; i < keys.length; i += 1000) {
+    const batch = keys.slice(i, i + 1000);
+    const res = await client.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } }));
+    if (res.Errors && res.Errors.length > 0) {
+      throw new Error(`${label}: ${res.Errors.length} objects could not be deleted, e.g. ${res.Errors[0].Key}: ${res.Errors[0].Message}`);
+    }
+  }
 }
 
 /** Makes the mirror at `uri` equal to the lake's served versions. Call while holding the writer lock. */
@@ -128,9 +154,7 @@ export async function syncMirror(config: Config, log: Logger, uri = config.objec
       const md5 = await fileMd5(f.path);
       const there = remote.get(f.key);
       if (there && there.Size === f.size && there.ETag?.replaceAll('"', '') === md5.toString('hex')) return;
-      await client.send(new PutObjectCommand({
-        Bucket: loc.bucket, Key: f.key, Body: createReadStream(f.path), ContentLength: f.size, ContentMD5: md5.toString('base64'),
-      }));
+      await putFile(client, loc.bucket, f.key, f.path, f.size, md5);
       uploaded++;
       uploadedBytes += f.size;
     });
@@ -142,13 +166,7 @@ export async function syncMirror(config: Config, log: Logger, uri = config.objec
     }));
     const keep = new Set([catalogKey, ...files.map((f) => f.key)]);
     const stale = [...remote.keys()].filter((k) => !keep.has(k));
-    for (let i = 0; i < stale.length; i += 1000) {
-      const batch = stale.slice(i, i + 1000);
-      const res = await client.send(new DeleteObjectsCommand({ Bucket: loc.bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } }));
-      if (res.Errors && res.Errors.length > 0) {
-        throw new Error(`${uri}: ${res.Errors.length} objects could not be deleted, e.g. ${res.Errors[0].Key}: ${res.Errors[0].Message}`);
-      }
-    }
+    await deleteObjects(client, loc.bucket, stale, uri);
     const summary: MirrorSummary = {
       uri, tables, versions, files: files.length, uploaded_files: uploaded, uploaded_bytes: uploadedBytes,
       unchanged_files: files.length - uploaded, deleted_objects: stale.length, seconds: (Date.now() - started) / 1000,

@@ -4,12 +4,14 @@
 // (input tables), the same rows (matched on the table's grain; doubles within 1e-9 relative). Once on
 // the demo data set, once on real exports of several platforms with the Kaggle sample. Then, with
 // the lake mirrored to the stack's S3-compatible server (LAKEHOUSE_MIRROR_URI), Trino builds silver
-// again from the bronze registered in the mirror and writes the same rows.
+// again for a copy of the lake in a data dir it does not serve: it reads the bronze registered in the
+// mirror, stages in the mirror, and writes the same rows without touching the file system it serves.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { historyDir, kaggleSample, repoRoot, sharedData, testConfig } from '../test/helpers.ts';
 import { readCatalog, type Catalog, type TableVersionMeta } from '../lib/lake.ts';
@@ -27,7 +29,11 @@ function cli(...args: string[]): string {
 }
 
 function cliWith(extraEnv: Record<string, string>, ...args: string[]): string {
-  const res = spawnSync(process.execPath, [join(repoRoot, 'bin', 'lakehouse.js'), ...args, '--data-dir', dataDir], {
+  return cliAt(dataDir, extraEnv, ...args);
+}
+
+function cliAt(dir: string, extraEnv: Record<string, string>, ...args: string[]): string {
+  const res = spawnSync(process.execPath, [join(repoRoot, 'bin', 'lakehouse.js'), ...args, '--data-dir', dir], {
     cwd: repoRoot, env: { ...process.env, ...env, ...extraEnv }, encoding: 'utf8', maxBuffer: 64 << 20,
   });
   assert.equal(res.status, 0, `lakehouse ${args.join(' ')} failed:\n${res.stderr.slice(-4000)}`);
@@ -115,33 +121,48 @@ test('real exports: every silver and gold table built with --engine trino equals
 
 const s3Skip = process.env.LAKEHOUSE_S3_ENDPOINT ? false : 'needs LAKEHOUSE_S3_ENDPOINT: scripts/test-stack.sh starts an S3-compatible server with STACK_SERVICES including s3';
 
-test('with the S3 mirror: --engine trino builds silver from the bronze in s3:// and writes the same rows', { skip: s3Skip, timeout: 15 * 60_000 }, async () => {
+/** Every path under `dir` except Trino's own state (its metastore changes with every statement). */
+function lakeListing(dir: string): string[] {
+  return (readdirSync(dir, { recursive: true }) as string[]).filter((p) => !p.startsWith('_trino')).sort();
+}
+
+test('with the S3 mirror: --engine trino builds silver in a data dir Trino does not serve, from bronze in s3://, staging in s3://, with the same rows', { skip: s3Skip, timeout: 15 * 60_000 }, async () => {
   const before = readCatalog(dataDir);
   const silver = Object.values(before.tables).filter((m) => m.layer === 'silver');
   assert.ok(silver.some((m) => m.table === 'listening_with_features' && m.rows > 0), 'the real-exports build left a silver to compare with');
-  const config = testConfig(dataDir, {}, s3TestEnv());
+  // A copy of the lake that Trino's file system does not reach (its local:/// is the stack's data
+  // dir): what Trino reads and writes for this lake has to go through the bucket, as on a cluster
+  // whose workers share no file system with the machine that runs the pipeline.
+  const lake = mkdtempSync(join(tmpdir(), 'engine-mirror-'));
+  cpSync(dataDir, lake, { recursive: true, filter: (src) => !/[\\/](_trino|_tmp)$/.test(src) && !/\.lock$/.test(src) });
+  const config = testConfig(lake, {}, s3TestEnv());
   const bucket = `engine-mirror-${randomBytes(3).toString('hex')}`;
   const mirror = `s3://${bucket}/lake`;
   await createBucket(config, bucket);
   const trino = pipelineTrino();
+  const served = lakeListing(dataDir);
   try {
-    cliWith({ LAKEHOUSE_MIRROR_URI: mirror }, 'build', 'silver', '--engine', 'trino');
+    cliAt(lake, { LAKEHOUSE_MIRROR_URI: mirror }, 'build', 'silver', '--engine', 'trino');
     // What Trino read while it built: the build's transaction published the committed lake first,
     // which synced the mirror and registered every bronze table at its copy there.
     const servedDuringBuild = await publishedState(trino);
-    const bronze = Object.values(readCatalog(dataDir).tables).filter((t) => t.layer === 'bronze');
+    const bronze = Object.values(readCatalog(lake).tables).filter((t) => t.layer === 'bronze');
     assert.ok(bronze.some((m) => m.table === 'listening_history'), 'bronze.listening_history is in the lake');
     for (const m of bronze) {
       const view = servedDuringBuild.get(`bronze.${m.table}`);
       assert.ok(view, `bronze.${m.table} is published`);
       assert.equal(await physicalLocation(trino, view.physical), `${mirror}/${m.path}`, `bronze.${m.table}: Trino read its copy in the mirror`);
     }
+    // Trino wrote nothing into the file system it serves, and left nothing in the bucket's staging.
+    assert.deepEqual(lakeListing(dataDir), served, 'the data dir Trino serves is unchanged');
+    const staged = (await mirrorObjects(config, mirror)).filter((o) => o.key.startsWith('lake/_trino/'));
+    assert.deepEqual(staged, [], 'staging objects left in the mirror');
     // `build` does not publish its result (`run` does): publishing now puts the new silver in the mirror.
-    cliWith({ LAKEHOUSE_MIRROR_URI: mirror }, 'publish');
-    const after = readCatalog(dataDir);
-    const served = await publishedState(trino);
+    cliAt(lake, { LAKEHOUSE_MIRROR_URI: mirror }, 'publish');
+    const after = readCatalog(lake);
+    const nowServed = await publishedState(trino);
     for (const m of Object.values(after.tables).filter((t) => t.layer === 'silver')) {
-      const view = served.get(`silver.${m.table}`);
+      const view = nowServed.get(`silver.${m.table}`);
       assert.ok(view, `silver.${m.table} is published`);
       assert.equal(await physicalLocation(trino, view.physical), `${mirror}/${m.path}`, `silver.${m.table}: served from the mirror`);
     }
@@ -154,16 +175,18 @@ test('with the S3 mirror: --engine trino builds silver from the bronze in s3:// 
         const b = after.tables[key];
         assert.ok(b && b.version > a.version, `${key} was rebuilt`);
         for (const f of b.files) assert.ok(keys.has(`lake/${b.path}/${f}`), `${key}: ${f} reached the mirror`);
-        const cmp = await compareTables(conn, { files: files(a), columns: a.columns }, { files: files(b), columns: b.columns }, b.grain ?? [], 1e-9);
+        const bFiles = b.files.map((f) => join(lake, b.path, f));
+        const cmp = await compareTables(conn, { files: files(a), columns: a.columns }, { files: bFiles, columns: b.columns }, b.grain ?? [], 1e-9);
         if (!cmp.equal) failures.push(`${key}: ${JSON.stringify(cmp)}`);
       }
     } finally {
       conn.closeSync();
       instance.closeSync();
     }
-    assert.deepEqual(failures, [], 'silver tables that differ when Trino reads bronze from the mirror');
+    assert.deepEqual(failures, [], 'silver tables that differ when Trino reads and stages through the mirror');
   } finally {
-    // The stack tests after this one expect every table served from the data dir again.
+    // The stack tests after this one expect the stack's own lake served from its data dir again.
     cliWith({ LAKEHOUSE_MIRROR_URI: '' }, 'publish');
+    rmSync(lake, { recursive: true, force: true });
   }
 });

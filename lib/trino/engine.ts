@@ -9,7 +9,6 @@
 // `_staging` outlives the transaction: the tables are dropped on commit and abort (external tables:
 // dropping them leaves the folders, which the transaction renames or removes).
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Config } from '../config.ts';
 import type { DuckDBConnection } from '../duckdb.ts';
@@ -20,6 +19,7 @@ import { TRINO_CATALOG, trinoFromConfig, type TrinoClient } from './client.ts';
 import { quoteTrinoIdent as q } from './types.ts';
 import { literal } from './publish-plan.ts';
 import { SCRATCH_DIR, SCRATCH_SCHEMA, stageForTrino } from './scratch-table.ts';
+import { trinoStaging, type TrinoStaging } from './staging-store.ts';
 
 export const STAGING_SCHEMA = '_staging';
 
@@ -68,20 +68,24 @@ export class TrinoTableEngine implements RemoteTableEngine {
   /** `temp.<name>` → the Trino relation, with what drops it (scratch and uploaded tables). */
   private readonly temps = new Map<string, { ref: string; drop: () => Promise<void> }>();
   private synced = false;
+  /** Where the workers write and read the transaction's folders: the data dir, or the lake's mirror (staging-store.ts). */
+  private readonly staging: TrinoStaging;
 
   constructor(
     private readonly config: Config,
     private readonly log: Logger,
     private readonly runId: string,
     private readonly trino: TrinoClient = trinoFromConfig(config),
-  ) {}
+  ) {
+    this.staging = trinoStaging(config, runId);
+  }
 
   private ref(name: string): string {
     return `${TRINO_CATALOG}.${q(STAGING_SCHEMA)}.${q(name)}`;
   }
 
-  private location(dir: string): string {
-    return `local:///${relative(this.config.dataDir, dir)}`;
+  private rel(dir: string): string {
+    return relative(this.config.dataDir, dir);
   }
 
   /** Once per transaction: Trino's views point at the catalog's committed versions, and the staging schema exists. */
@@ -96,7 +100,10 @@ export class TrinoTableEngine implements RemoteTableEngine {
   /** Registers a table staged earlier in this transaction (by either engine) so that later SQL can read it. */
   private async register(key: string, s: { dir: string; columns: { name: string; type: string }[] }): Promise<string> {
     const name = stagingName(this.runId, key);
-    if (!this.created.has(name)) await this.createExternal(name, s.columns, s.dir);
+    if (!this.created.has(name)) {
+      await this.staging.share(this.rel(s.dir));
+      await this.createExternal(name, s.columns, s.dir);
+    }
     return this.ref(name);
   }
 
@@ -104,7 +111,7 @@ export class TrinoTableEngine implements RemoteTableEngine {
   private async createExternal(name: string, columns: { name: string; type: string }[], dir: string): Promise<void> {
     const cols = columns.map((c) => `${q(c.name)} ${trinoType(c.type)}`).join(', ');
     await this.trino.query(`drop table if exists ${this.ref(name)}`);
-    await this.trino.query(`create table ${this.ref(name)} (${cols}) with (external_location = ${literal(this.location(dir))}, format = 'PARQUET')`);
+    await this.trino.query(`create table ${this.ref(name)} (${cols}) with (external_location = ${literal(this.staging.location(this.rel(dir)))}, format = 'PARQUET')`);
     this.created.add(name);
   }
 
@@ -126,15 +133,15 @@ export class TrinoTableEngine implements RemoteTableEngine {
     await this.trino.query(`create schema if not exists ${TRINO_CATALOG}.${q(SCRATCH_SCHEMA)}`);
     const drop = async () => {
       await this.trino.query(`drop table if exists ${ref}`);
-      rmSync(join(this.config.dataDir, folder), { recursive: true, force: true });
+      await this.staging.remove(folder);
     };
     this.temps.set(`temp.${name}`, { ref, drop });
     // A typed table over a new, empty folder, then INSERT (as materialise does): CREATE TABLE AS
     // fails outright when the result has no rows (the location it would create does not exist).
     // The types are the ones Trino reports for the query's columns, planned without running it.
     const { columns } = await this.trino.query(`select * from (${translated}) t limit 0`);
-    mkdirSync(join(this.config.dataDir, folder), { recursive: true });
-    await this.trino.query(`create table ${ref} (${columns.map((c) => `${q(c.name)} ${c.type}`).join(', ')}) with (external_location = ${literal(`local:///${folder}`)}, format = 'PARQUET')`);
+    await this.staging.prepare(folder);
+    await this.trino.query(`create table ${ref} (${columns.map((c) => `${q(c.name)} ${c.type}`).join(', ')}) with (external_location = ${literal(this.staging.location(folder))}, format = 'PARQUET')`);
     await this.trino.query(`insert into ${ref} ${translated}`);
     if (!opts.read) return [];
     return this.trino.rows(`select * from ${ref}`);
@@ -143,7 +150,7 @@ export class TrinoTableEngine implements RemoteTableEngine {
   async upload(conn: DuckDBConnection, name: string): Promise<void> {
     await this.sync();
     await this.dropTemp(name);
-    const t = await stageForTrino(conn, this.trino, this.config.dataDir, name, `select * from temp.main.${name}`);
+    const t = await stageForTrino(conn, this.trino, this.config.dataDir, name, `select * from temp.main.${name}`, this.staging);
     this.temps.set(`temp.${name}`, { ref: t.ref, drop: t.drop });
   }
 
@@ -162,18 +169,14 @@ export class TrinoTableEngine implements RemoteTableEngine {
     // declared type, so that the Parquet Trino writes reads back in DuckDB exactly as the declaration
     // says. (CREATE TABLE AS would refuse the existing folder, and fail outright on zero rows.)
     const name = stagingName(this.runId, req.key);
+    await this.staging.prepare(this.rel(req.dir));
     await this.createExternal(name, req.columns, req.dir);
     const select = `select ${req.columns.map((c) => `cast(${q(c.name)} as ${trinoType(c.type)})`).join(', ')} from (${translated}) t`;
     await this.trino.query(`insert into ${this.ref(name)} ${select}`);
     // Trino names its files after the query (no extension); the lake reads <dir>/*.parquet. The table
-    // stays registered (Trino lists the folder at every query), for the grain check and later tables.
-    // No file at all: zero rows (the caller writes an empty Parquet with the declared schema).
-    const written = readdirSync(req.dir).filter((f) => !f.startsWith('.') && !f.startsWith('_')).sort();
-    return written.map((f, i) => {
-      const file = `${req.partPrefix}-${String(i).padStart(5, '0')}.parquet`;
-      renameSync(join(req.dir, f), join(req.dir, file));
-      return file;
-    });
+    // stays registered (Trino lists its location at every query), for the grain check and later
+    // tables. No file at all: zero rows (the caller writes an empty Parquet with the declared schema).
+    return this.staging.collect(this.rel(req.dir), req.partPrefix);
   }
 
   async duplicateGrain(key: string, grain: string[]): Promise<Record<string, unknown>[]> {
@@ -192,5 +195,6 @@ export class TrinoTableEngine implements RemoteTableEngine {
       await t.drop().catch((err: unknown) => this.log.warn({ table: key, err: String(err) }, 'could not drop a scratch table'));
       this.temps.delete(key);
     }
+    await this.staging.close().catch((err: unknown) => this.log.warn({ err: String(err) }, 'could not delete the staging objects (the next mirror sync deletes them)'));
   }
 }

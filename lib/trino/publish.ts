@@ -9,8 +9,11 @@
 // With a mirror (LAKEHOUSE_MIRROR_URI) publish first makes the mirror equal to the lake's served
 // versions (lib/mirror.ts; the caller holds the writer lock) and registers every version table at
 // its copy there (s3://…, publish-plan.ts tableLocation) instead of under the data dir; Trino reads
-// it through its native S3 file system (trino/etc/catalog/lakehouse.properties). The metastore, the
-// lake identity check and the Trino engine's staging folders stay on the data dir Trino serves.
+// it through its native S3 file system (trino/etc/catalog/lakehouse.properties), and the Trino
+// engine stages in the mirror too (staging-store.ts): every location is an s3:// URI of this lake,
+// so Trino's nodes need no file system of the lake, and the lake identity check (which guards
+// local:/// paths resolved against the data dir Trino was started with) is not needed. Only the
+// coordinator's metastore (metadata, never read by workers) stays on its own disk.
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import { errorMessage } from '../errors.ts';
@@ -151,7 +154,7 @@ export async function publishLake(config: Config, log: Logger, trino: TrinoClien
   const mirror = mirrorUri ? await (await import('../mirror.ts')).syncMirror(config, log, mirrorUri) : null;
 
   await trino.query(`create schema if not exists ${TRINO_CATALOG}.${q(VERSIONS_SCHEMA)}`);
-  await assertServesLake(trino, config.dataDir);
+  if (!mirrorUri) await assertServesLake(trino, config.dataDir);
   for (const schema of LAYERS) await trino.query(`create schema if not exists ${TRINO_CATALOG}.${q(schema)}`);
   const existing = new Set((await trino.rows(`show tables from ${TRINO_CATALOG}.${q(VERSIONS_SCHEMA)}`)).map((r) => String(r.Table)));
   const views = await currentViews(trino);

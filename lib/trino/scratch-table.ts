@@ -19,6 +19,7 @@ import { LakehouseError } from '../errors.ts';
 import { TRINO_CATALOG, type TrinoClient } from './client.ts';
 import { literal } from './publish-plan.ts';
 import { duckdbToTrinoType, quoteTrinoIdent as q } from './types.ts';
+import { DataDirStaging, type TrinoStaging } from './staging-store.ts';
 
 /** Trino schema of the scratch tables (never published, never read by analysts). */
 export const SCRATCH_SCHEMA = '_scratch';
@@ -37,10 +38,13 @@ export interface ScratchTable {
 
 /**
  * Writes the rows of a DuckDB query (`sql`, a SELECT over anything DuckDB can read) for the Trino at
- * `trino`, which must serve `dataDir`, and registers them as a table. Column types follow the
+ * `trino`, and registers them as a table: read where `staging` puts them (by default under
+ * `dataDir`, which that Trino must serve; with the mirror's staging, uploaded to object storage). Column types follow the
  * publish mapping (lib/trino/types.ts); a column of a type Trino cannot read is refused.
  */
-export async function stageForTrino(conn: DuckDBConnection, trino: TrinoClient, dataDir: string, name: string, sql: string): Promise<ScratchTable> {
+export async function stageForTrino(
+  conn: DuckDBConnection, trino: TrinoClient, dataDir: string, name: string, sql: string, staging: TrinoStaging = new DataDirStaging(dataDir),
+): Promise<ScratchTable> {
   if (!/^[a-z][a-z0-9_]*$/.test(name)) throw new ScratchTableError(`scratch table name ${JSON.stringify(name)}: use lower-case letters, digits and _`);
   const id = randomBytes(6).toString('hex');
   const folder = join(SCRATCH_DIR, `${name}-${id}`);
@@ -58,13 +62,15 @@ export async function stageForTrino(conn: DuckDBConnection, trino: TrinoClient, 
   const drop = async () => {
     if (registered) await trino.query(`drop table if exists ${ref}`);
     registered = false;
+    await staging.remove(folder);
     rmSync(dir, { recursive: true, force: true });
   };
   try {
     const [written] = await queryRows<{ Count: number | bigint }>(conn, `copy (${sql}) to ${literal(join(dir, 'part-0.parquet'))} (format parquet)`);
     const rows = Number(written.Count);
+    await staging.share(folder);
     await trino.query(`create schema if not exists ${TRINO_CATALOG}.${q(SCRATCH_SCHEMA)}`);
-    await trino.query(`create table ${ref} (${types.join(', ')}) with (external_location = ${literal(`local:///${folder}`)}, format = 'PARQUET')`);
+    await trino.query(`create table ${ref} (${types.join(', ')}) with (external_location = ${literal(staging.location(folder))}, format = 'PARQUET')`);
     registered = true;
     const seen = Number((await trino.query(`select count(*) from ${ref}`)).rows[0]?.[0]);
     if (seen !== rows) throw new ScratchTableError(`scratch table ${name}: Trino reads ${seen} rows from ${folder}, DuckDB wrote ${rows} (does the Trino at ${trino.server} serve ${dataDir}?)`);
