@@ -79,10 +79,14 @@ function build(src: Source, records: Rec[], mutations: Mutation[]) {
     const v = verdicts[i];
     verdicts[i] = { fields: [...(v === 'keep' ? [] : v.fields), field] };
   };
+  // A new value replaces the key's value where it stands, every occurrence of it: a key an earlier
+  // dupKey repeated stays repeated (its reject stands). Dropping a key drops every occurrence (the
+  // record is rejected for that key anyway).
   const set = (e: Element, key: string, value: string | null) => {
     if (!('pairs' in e)) return;
-    const rest = e.pairs.filter(([x]) => x !== key);
-    e.pairs = value === null ? rest : [...rest, [key, value]];
+    if (value === null) e.pairs = e.pairs.filter(([x]) => x !== key);
+    else if (e.pairs.some(([x]) => x === key)) e.pairs = e.pairs.map(([x, v]) => [x, x === key ? value : v]);
+    else e.pairs = [...e.pairs, [key, value]];
   };
   for (const m of mutations) {
     const i = m.at % (elements.length + (m.op === 'stray' ? 1 : 0));
