@@ -245,28 +245,31 @@ export async function appendHistoryCounts(ctx: BuildContext, relation: string): 
     if (c === 'run_id') return `$run as run_id`;
     return c;
   });
+  const grain = 'listener_id, played_at, track_key, ms_played';
+  // Most imports hold every play once. Then the window that keeps the first of several copies
+  // (partitioned and sorted on the grain) is skipped, and the rows are sorted once, for the write.
+  const [{ n: repeated }] = await queryRows<{ n: number }>(ctx.conn, `select count(*)::integer as n from (
+    select 1 from (select listener_id, played_at, ${TRACK_KEY_SQL} as track_key, ms_played from ${relation} where reject_reason is null)
+    group by all having count(*) > 1)`);
   // A literal list lets DuckDB skip the row groups of other listeners when it scans bronze.
   const inList = listeners.length > 0 ? listeners.map(quoteLiteral).join(', ') : 'null';
-  await ctx.conn.run(`create or replace temp table _history_fresh as
-    with incoming as (
+  const sql = `with incoming as (
       select ${select.join(', ')} from ${relation} where reject_reason is null
     ), deduped as (
       select * from incoming
-      qualify row_number() over (partition by listener_id, played_at, track_key, ms_played order by source_file, source_row) = 1
+      ${repeated > 0 ? `qualify row_number() over (partition by ${grain} order by source_file, source_row) = 1` : ''}
     )${exists ? `, existing as (
       select listener_id, played_at, track_key, ms_played from bronze.listening_history where listener_id in (${inList})
     )
     select d.* from deduped d anti join existing b
       on b.listener_id = d.listener_id and b.played_at = d.played_at and b.track_key = d.track_key
-     and b.ms_played is not distinct from d.ms_played` : ' select * from deduped'}`, { now: utcNow(), run: ctx.runId });
-  const counts = await queryRows<{ listener_id: string; n: number }>(ctx.conn, 'select listener_id, count(*)::integer as n from _history_fresh group by all');
-  await ctx.tx.write(listeningHistory, {
-    mode: 'append',
-    sql: 'select * from _history_fresh',
-    orderBy: 'listener_id, played_at, track_key, ms_played',
-    inputs: [],
-  });
-  await ctx.conn.run('drop table if exists _history_fresh');
+     and b.ms_played is not distinct from d.ms_played` : ' select * from deduped'}`;
+  const now = utcNow();
+  await ctx.tx.write(listeningHistory, { mode: 'append', sql, params: { now, run: ctx.runId }, orderBy: grain, inputs: [] });
+  // The rows this append added are the ones stamped with its time and run (older parts' row groups
+  // are skipped on their ingested_at statistics); none when nothing was new.
+  const counts = await queryRows<{ listener_id: string; n: number }>(ctx.conn,
+    'select listener_id, count(*)::integer as n from bronze.listening_history where ingested_at = $now::timestamp and run_id = $run group by all', { now, run: ctx.runId });
   return new Map(counts.map((c) => [c.listener_id, c.n]));
 }
 
