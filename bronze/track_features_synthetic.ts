@@ -48,9 +48,14 @@ async function missingKeys(ctx: BuildContext): Promise<{ feature_key: string; ke
   const synth = await has('track_features_synthetic');
   const nameKey = nameKeySql('artist_name', 'track_name');
   return queryRows(ctx.conn, `
-    with plays as (
-      select distinct coalesce(track_id, ${nameKey}) as feature_key, case when track_id is null then 'name' else 'track_id' end as key_type
+    with played as (
+      -- Distinct ids and (id-less) names first: the name key, a chain of regular expressions, is then
+      -- computed once per name instead of once per play (half of this query at 1M plays).
+      select distinct track_id, case when track_id is null then artist_name end as artist_name, case when track_id is null then track_name end as track_name
       from bronze.listening_history where content_type = 'track'
+    ), plays as (
+      select distinct coalesce(track_id, ${nameKey}) as feature_key, case when track_id is null then 'name' else 'track_id' end as key_type
+      from played
     ), kaggle_keys as (
       ${kaggle ? `select track_id as k from bronze.kaggle_tracks union select ${nameKeySql(kaggleMainArtistSql('artists'), 'track_name')} from bronze.kaggle_tracks` : 'select null::varchar as k where false'}
     )
