@@ -172,9 +172,18 @@ with listeners as (
     union all
     select listener_id, played_at, track_key, ms_played from ${applePairsSql('dedup_keys')}
   ) pairs
+), names as (
+  -- The keys of each distinct artist and title: the normalisation (a chain of regular expressions) runs
+  -- once per name instead of once per play. It reads names through coalesce(…, ''), so a missing name
+  -- and an empty one share a row.
+  select artist, title, ${nameKeySql('artist', 'title')} as name_key, nullif(${normaliseSql('artist')}, '') as artist_key
+  from (select distinct coalesce(artist_name, '') as artist, coalesce(track_name, '') as title from ${history('artist_name, track_name')}) d
 ), plays as (
-  select *, ${playNameKeySql()} as name_key, nullif(${normaliseSql('artist_name')}, '') as artist_key
-  from ${history('listener_id, source_file, source_row, played_at, started_at, ms_played, track_id, track_key, track_name, artist_name, album_name, skipped, shuffle, reason_start, reason_end')}
+  select p.*,
+    case when p.history_source in ('lastfm', 'apple_music', 'youtube_music') and p.artist_name is null then null else n.name_key end as name_key,
+    n.artist_key
+  from ${history('listener_id, source_file, source_row, played_at, started_at, ms_played, track_id, track_key, track_name, artist_name, album_name, skipped, shuffle, reason_start, reason_end')} p
+  join names n on n.artist = coalesce(p.artist_name, '') and n.title = coalesce(p.track_name, '')
 ), events as (
   select p.*, coalesce(p.name_key, p.track_key) as song_key
   from plays p
