@@ -4,8 +4,8 @@
 // (input tables), the same rows (matched on the table's grain; doubles within 1e-9 relative). Once on
 // the demo data set, once on real exports of several platforms with the Kaggle sample. Then, with
 // the lake mirrored to the stack's S3-compatible server (LAKEHOUSE_MIRROR_URI), Trino builds silver
-// again for a copy of the lake in a data dir it does not serve: it reads the bronze registered in the
-// mirror, stages in the mirror, and writes the same rows without touching the file system it serves.
+// and gold again for a copy of the lake in a data dir it does not serve: it reads the bronze registered
+// in the mirror, stages in the mirror, and writes the same rows without touching the file system it serves.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -126,7 +126,7 @@ function lakeListing(dir: string): string[] {
   return (readdirSync(dir, { recursive: true }) as string[]).filter((p) => !p.startsWith('_trino')).sort();
 }
 
-test('with the S3 mirror: --engine trino builds silver in a data dir Trino does not serve, from bronze in s3://, staging in s3://, with the same rows', { skip: s3Skip, timeout: 15 * 60_000 }, async () => {
+test('with the S3 mirror: --engine trino builds silver and gold in a data dir Trino does not serve, from bronze in s3://, staging in s3://, with the same rows', { skip: s3Skip, timeout: 15 * 60_000 }, async () => {
   const before = readCatalog(dataDir);
   const silver = Object.values(before.tables).filter((m) => m.layer === 'silver');
   assert.ok(silver.some((m) => m.table === 'listening_with_features' && m.rows > 0), 'the real-exports build left a silver to compare with');
@@ -184,6 +184,30 @@ test('with the S3 mirror: --engine trino builds silver in a data dir Trino does 
       instance.closeSync();
     }
     assert.deepEqual(failures, [], 'silver tables that differ when Trino reads and stages through the mirror');
+
+    // Gold too: the jobs' scratch tables and the tables made in Node (forest node tables,
+    // coefficients) go through the bucket as well. Compared with the stack lake's gold, which the
+    // real-exports test found equal to DuckDB's.
+    cliAt(lake, { LAKEHOUSE_MIRROR_URI: mirror }, 'build', 'gold', '--engine', 'trino');
+    assert.deepEqual(lakeListing(dataDir), served, 'the data dir Trino serves is unchanged by the gold build');
+    assert.deepEqual((await mirrorObjects(config, mirror)).filter((o) => o.key.startsWith('lake/_trino/')), [], 'staging objects left in the mirror by the gold build');
+    const gold = readCatalog(lake);
+    const db2 = await openDuckDB();
+    const goldFailures: string[] = [];
+    try {
+      for (const a of Object.values(before.tables).filter((m) => m.layer === 'gold')) {
+        const key = `gold.${a.table}`;
+        const b = gold.tables[key];
+        assert.ok(b && b.version > a.version, `${key} was rebuilt`);
+        const bFiles = b.files.map((f) => join(lake, b.path, f));
+        const cmp = await compareTables(db2.connection, { files: files(a), columns: a.columns }, { files: bFiles, columns: b.columns }, b.grain ?? [], 1e-9, BUILD_COLUMNS[key]);
+        if (!cmp.equal) goldFailures.push(`${key}: ${JSON.stringify(cmp)}`);
+      }
+    } finally {
+      db2.connection.closeSync();
+      db2.instance.closeSync();
+    }
+    assert.deepEqual(goldFailures, [], 'gold tables that differ when Trino stages through the mirror');
   } finally {
     // The stack tests after this one expect the stack's own lake served from its data dir again.
     cliWith({ LAKEHOUSE_MIRROR_URI: '' }, 'publish');
