@@ -55,6 +55,13 @@ test('an ordered left fold: list_reduce over list(… order by …) with a lambd
     'select reduce(array_agg((a - m.m0) * (a - m.m0) order by pos desc, id), 1e0, (s, v) -> array_max(filter(array[s, cast(v as double)], v -> v is not null)), s -> s)');
 });
 
+test('list_sum is a left fold from 0 and list_transform a transform, lambdas that capture a column included', () => {
+  assert.equal(t('select list_sum(l0) / n, list_sum(list_transform(l0, lambda x: (x - m0) * (x - m0))) from means'),
+    'select reduce(l0, 0e0, (s, v) -> s + v, s -> s) / n, reduce(transform(l0, x -> (x - m0) * (x - m0)), 0e0, (s, v) -> s + v, s -> s) from means');
+  assert.equal(t('select list_transform(list(a order by k), lambda v: v::double / 2) from p'),
+    'select transform(array_agg(a order by k), v -> cast(v as double) / 2) from p');
+});
+
 test('what has no faithful translation is refused with the construct named', () => {
   for (const [sql, pattern] of [
     ['select * from a semi join b on a.k = b.k', /SEMI JOIN/],
@@ -71,5 +78,8 @@ test('what has no faithful translation is refused with the construct named', () 
     ['select list_reduce(list(x order by k), lambda a, b: a + b)', /without its initial value/],
     ['select list_reduce(list(x order by k), lambda a: a, 0e0)', /two-parameter/],
     ['select list_reduce(list(x order by k), (a, b) -> a + b, 0e0)', /two-parameter/],
+    ['select list_transform(l, lambda a, b: a + b)', /one-parameter/],
+    ['select list_transform(l, x -> x + 1)', /one-parameter/],
+    ['select list_sum(l, 2)', /list_sum\(\) with 2 argument/],
   ] as const) assert.throws(() => t(sql), (e: unknown) => e instanceof SqlTranslationError && pattern.test(e.message), sql);
 });

@@ -428,7 +428,18 @@ class Translator {
       case 'isinf': want(1); return `is_infinite(${args[0]})`;
       case 'count_if': want(1); return `count_if(${args[0]})`;
       case 'list_reduce': return this.orderedReduce(name, rawArgs);
-      case 'list_transform': case 'list_filter': case 'list_value': case 'struct_pack': case 'unnest_list':
+      case 'list_sum': {
+        // DuckDB sums a list's doubles one by one from 0 in list order (its sum aggregate over the
+        // elements); Trino's reduce does the same fold. The caller makes the list's order total.
+        want(1);
+        return `reduce(${args[0]}, 0e0, (s, v) -> s + v, s -> s)`;
+      }
+      case 'list_transform': {
+        const lambda = lambdaAt(rawArgs.slice(1));
+        if (n < 2 || !lambda || lambda.params.length !== 1 || 1 + lambda.used !== n) throw new SqlTranslationError(`${name}() has no Trino translation here but over a list and a one-parameter \`lambda x: body\``);
+        return `transform(${args[0]}, ${lambda.params[0]} -> ${this.items(lambda.body).trim()})`;
+      }
+      case 'list_filter': case 'list_value': case 'struct_pack': case 'unnest_list':
         throw new SqlTranslationError(`${name}() has no Trino translation here`);
       default:
         return `${name}(${inner()})`;

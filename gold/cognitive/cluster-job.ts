@@ -6,7 +6,7 @@
 // SQL keeps to the portable subset (lib/README.md) and gives the same doubles on both engines. The
 // result equals kmeans-model.ts' clusterPlays (cluster-sql.test.ts).
 import type { BuildContext } from '../../lib/build-context.ts';
-import { queryValues, scalar } from '../../lib/duckdb.ts';
+import { queryValues, quoteLiteral, scalar } from '../../lib/duckdb.ts';
 import { nearestCentroidSelect, sqlDouble } from '../../lib/ml/sql-compile.ts';
 import { loadRows, type AppendColumn, type AppendValue } from '../../lib/appender.ts';
 import { HAS_FEATURES, sqlVariables } from '../shared/feature-sql.ts';
@@ -36,7 +36,6 @@ const slotTables = (slot: number) => ({
   sample: `mood_cluster_sample_${slot}`,
   samplePoints: `mood_cluster_sample_points_${slot}`,
   centroids: `mood_cluster_centroids_${slot}`,
-  batch: `mood_cluster_batch_${slot}`,
 });
 type SlotTables = ReturnType<typeof slotTables>;
 
@@ -57,37 +56,44 @@ const centroidColumn = (c: number, j: number) => `c${c}_${j}`;
 const PLAYS_WHERE = `${HAS_FEATURES} and ${FEATURES.map((f) => `${f} is not null`).join(' and ')}`;
 
 /**
- * Every play of every listener: its position in the canonical order (feature values, then the order
- * plays are read in: kmeans-model.ts' stable sort) and its features scaled to [0, 1] as standardise() does.
+ * Every play of every listener (or of the batch's listeners: the whole range from the first to
+ * the last, in DuckDB's order of listener_id): its position in the canonical order (feature values,
+ * then the order plays are read in: kmeans-model.ts' stable sort) and its features scaled to [0, 1]
+ * as standardise() does. A batch is a range, not a list of ids, so that the scan of silver (written
+ * in listener order) reads only the row groups of the batch's listeners.
  */
-export function pointsSql(listenersTable?: string): string {
+export function pointsSql(batch?: readonly string[]): string {
   const scaled = CLUSTER_FEATURES.map((f, j) => `least(1e0, greatest(0e0, (${f.name} - ${sqlDouble(f.min)}) / ${sqlDouble(f.max - f.min)})) as ${s(j)}`);
-  const batch = listenersTable ? `\n  and listener_id in (select listener_id from temp.${listenersTable})` : '';
+  const range = !batch ? '' : batch.length === 0 ? '\n  and false'
+    : `\n  and listener_id >= ${quoteLiteral(batch[0])} and listener_id <= ${quoteLiteral(batch[batch.length - 1])}`;
   return `
 select listener_id, event_id,
   (row_number() over (partition by listener_id order by ${FEATURES.join(', ')}, played_at, play_seq, event_id) - 1)::integer as pos,
   ${scaled.join(', ')}
 from silver.listening_with_features
-where ${PLAYS_WHERE}${batch}`;
+where ${PLAYS_WHERE}${range}`;
 }
 
 /**
- * A left-to-right sum in canonical order from 0, as the JS reduce: the same double, whatever the
- * threads, on either engine (Trino: reduce over array_agg(… order by …), lib/sql-dialect.ts).
+ * Per listener: plays, and the mean and population standard deviation of each scaled feature
+ * (standardise()'s arithmetic). Each feature's values are gathered once, in canonical order, and
+ * summed left to right from 0 as the JS reduce does: the same doubles, whatever the threads, on
+ * either engine (list_sum is DuckDB's sequential sum over the list, Trino's reduce; lib/sql-dialect.ts).
+ * One ordered list per feature, reused for both sums, costs a third of an ordered aggregate per sum
+ * joined back to the plays (1M plays: 0.38 s against 1.1 s).
  */
-const orderedSum = (expr: string) => `list_reduce(list(${expr} order by p.pos), lambda acc, x: acc + x, 0e0)`;
-
-/** Per listener: plays, and the mean and population standard deviation of each scaled feature (standardise()'s arithmetic). */
 export function statsSql(pointsTable: string): string {
-  const means = FEATURES.map((_, j) => `${orderedSum(`p.${s(j)}`)} / count(*)::double as m${j}`);
-  const sds = FEATURES.map((_, j) => `sqrt(${orderedSum(`(p.${s(j)} - m.m${j}) * (p.${s(j)} - m.m${j})`)} / m.n) as sd${j}`);
+  const lists = FEATURES.map((_, j) => `list(${s(j)} order by pos) as l${j}`);
+  const means = FEATURES.map((_, j) => `list_sum(l${j}) / n as m${j}`);
+  const sds = FEATURES.map((_, j) => `sqrt(list_sum(list_transform(l${j}, lambda x: (x - m${j}) * (x - m${j}))) / n) as sd${j}`);
   return `
-with means as (
-  select p.listener_id, count(*)::double as n, ${means.join(', ')} from temp.${pointsTable} p group by p.listener_id
+with lists as (
+  select listener_id, count(*)::double as n, ${lists.join(', ')} from temp.${pointsTable} group by listener_id
+), means as (
+  select listener_id, n, ${FEATURES.map((_, j) => `l${j}`).join(', ')}, ${means.join(', ')} from lists
 )
-select m.*, ${sds.join(', ')}
-from temp.${pointsTable} p join means m on m.listener_id = p.listener_id
-group by m.listener_id, m.n, ${FEATURES.map((_, j) => `m.m${j}`).join(', ')}`;
+select listener_id, n, ${FEATURES.map((_, j) => `m${j}`).join(', ')}, ${sds.join(', ')}
+from means`;
 }
 
 /** The standardised coordinates of a play (0 for a feature without spread). */
@@ -123,8 +129,7 @@ interface PreparedBatch {
 
 /** The engine's part before the fits: canonical order, stats, and each listener's sample read back. */
 async function prepareBatch(ctx: BuildContext, settings: ClusterSettings, tables: SlotTables, batch: string[] | null): Promise<PreparedBatch> {
-  if (batch) await loadRows(ctx.conn, tables.batch, [{ name: 'listener_id', type: 'VARCHAR' }], batch.map((l) => [l]));
-  await scratch(ctx, tables.points, pointsSql(batch ? tables.batch : undefined));
+  await scratch(ctx, tables.points, pointsSql(batch ?? undefined));
   const counts = (await scratch(ctx, tables.stats, statsSql(tables.points), true)).sort((a, b) => byText(a.listener_id, b.listener_id));
   const sample: AppendValue[][] = [];
   for (const { listener_id: listener, n } of counts) {
