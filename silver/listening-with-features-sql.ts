@@ -3,6 +3,17 @@
 import { nameKeySql, kaggleMainArtistSql, normaliseSql } from '../lib/name-key.ts';
 import { CATALOG_FEATURES, CATALOG_INT_FEATURES } from './catalog_tracks.ts';
 import { historySourceSql } from '../ingestion/exports/platform.ts';
+import { quoteLiteral } from '../lib/sql-quote.ts';
+
+/** A group of listeners: every listener whose id lies in [lo, hi] (listening_with_features.ts' silverParts: groups are contiguous in listener order). */
+export interface ListenerGroup { lo: string; hi: string }
+
+/**
+ * ` and <col> between lo and hi`: the rows of a group's listeners. A range rather than a list of ids,
+ * so that a scan of bronze or silver (both written in listener order) reads only the row groups
+ * whose listener_id statistics overlap it, instead of every row once per group.
+ */
+export const groupFilter = (col: string, g: ListenerGroup) => ` and ${col} between ${quoteLiteral(g.lo)} and ${quoteLiteral(g.hi)}`;
 
 export interface SilverInputs {
   hasApiFeatures: boolean;
@@ -11,6 +22,8 @@ export interface SilverInputs {
   allowSynthetic: boolean;
   /** Build for these listeners only (a temp table of listener ids: run/build --study, lib/listener-scope.ts). */
   scopeTable?: string;
+  /** Build for one group of listeners only (a listener_id range: the DuckDB parts of a large silver, listening_with_features.ts). */
+  group?: ListenerGroup;
 }
 
 const FEATURES = CATALOG_FEATURES;
@@ -126,7 +139,8 @@ export function playNameKeySql(): string {
 
 export function silverSql(inputs: SilverInputs): string {
   const synthetic = inputs.allowSynthetic && inputs.hasSynthetic;
-  const scopeOf = (col: string) => (inputs.scopeTable ? ` and ${col} in (select listener_id from ${inputs.scopeTable})` : '');
+  const scopeOf = (col: string) => (inputs.group ? groupFilter(col, inputs.group) : '')
+    + (inputs.scopeTable ? ` and ${col} in (select listener_id from ${inputs.scopeTable})` : '');
   const scope = scopeOf('listener_id');
   // Bronze is read where it is needed instead of through one shared relation: a relation used twice
   // is materialised whole, and every further reference copied all its columns again (eight scans of

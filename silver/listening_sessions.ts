@@ -3,7 +3,7 @@
 import { defineTable } from '../lib/table-spec.ts';
 import type { BuildContext } from '../lib/build-context.ts';
 import type { TableVersionMeta } from '../lib/lake.ts';
-import { withListenerGroups } from './listening_with_features.ts';
+import { groupFilter, withListenerGroups, type ListenerGroup } from './listening_with_features.ts';
 
 const spec = defineTable({
   layer: 'silver',
@@ -34,10 +34,10 @@ const spec = defineTable({
 });
 export default spec;
 
-/** The sessions statement; with `groupTable`, only the listeners in that table. */
-const sessionsSql = (groupTable?: string) => `
+/** The sessions statement; with `group`, only the listeners of that group. */
+const sessionsSql = (group?: ListenerGroup) => `
 with events as (
-  select * from silver.listening_with_features${groupTable ? `\n  where listener_id in (select listener_id from ${groupTable})` : ''}
+  select * from silver.listening_with_features${group ? `\n  where true${groupFilter('listener_id', group)}` : ''}
 )
 select listener_id, session_id,
   min(started_at) as started_at,
@@ -68,9 +68,9 @@ export async function buildListeningSessions(ctx: BuildContext, opts: { playsPer
       case when skip_known_plays > 0 then skips_counted end as skips,
       minutes::double as minutes_played, distinct_tracks, distinct_artists, history_sources
       from (${inner})`;
-  return withListenerGroups(ctx, 'sessions', !ctx.tx.remote && !ctx.tx.scope, opts.playsPerPart, (partTables) => ctx.tx.write(spec, {
+  return withListenerGroups(ctx, 'sessions', !ctx.tx.remote && !ctx.tx.scope, opts.playsPerPart, (groups) => ctx.tx.write(spec, {
     sql: outer(sessionsSql()),
-    parts: partTables.length > 0 ? partTables.map((t) => outer(sessionsSql(t))) : undefined,
+    parts: groups.length > 0 ? groups.map((g) => outer(sessionsSql(g))) : undefined,
     orderBy: spec.orderBy,
     inputs: spec.inputs,
     portable: true,

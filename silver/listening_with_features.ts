@@ -5,7 +5,8 @@ import type { TableVersionMeta } from '../lib/lake.ts';
 import { relationExists } from '../lib/lake.ts';
 import { queryRows } from '../lib/duckdb.ts';
 import { StageError } from '../lib/errors.ts';
-import { silverSql } from './listening-with-features-sql.ts';
+import { silverSql, type ListenerGroup } from './listening-with-features-sql.ts';
+export { groupFilter, type ListenerGroup } from './listening-with-features-sql.ts';
 import { audioFeatureColumns } from '../lib/audio-features.ts';
 import { CATALOG_FEATURES, CATALOG_INT_FEATURES } from './catalog_tracks.ts';
 
@@ -83,17 +84,21 @@ export async function memoryLimitBytes(ctx: BuildContext): Promise<number> {
  * listener, so the groups' rows together are exactly the whole statement's.
  */
 export async function silverParts(ctx: BuildContext, playsPerPart: number): Promise<string[][]> {
-  const counts = await queryRows<{ listener_id: string; n: number }>(ctx.conn,
-    "select listener_id, count(*)::double as n from bronze.listening_history where content_type = 'track' group by listener_id order by listener_id");
+  return groupsByPlays(await queryRows<{ listener_id: string; n: number }>(ctx.conn,
+    "select listener_id, count(*)::double as n from bronze.listening_history where content_type = 'track' group by listener_id order by listener_id"), playsPerPart);
+}
+
+/** Listeners (in listener_id order, with their plays) cut into groups of at most `playsPerPart` plays; a listener is never split. */
+export function groupsByPlays(counts: readonly { listener_id: string; n: number }[], playsPerPart: number): string[][] {
   const groups: string[][] = [];
   let size = Number.POSITIVE_INFINITY;
   for (const { listener_id, n } of counts) {
-    if (size + n > playsPerPart && (groups.length === 0 || groups[groups.length - 1].length > 0)) {
+    if (size + Number(n) > playsPerPart && (groups.length === 0 || groups[groups.length - 1].length > 0)) {
       groups.push([]);
       size = 0;
     }
     groups[groups.length - 1].push(listener_id);
-    size += n;
+    size += Number(n);
   }
   return groups.length > 0 ? groups : [[]];
 }
@@ -115,7 +120,7 @@ export async function buildSilver(ctx: BuildContext, opts: { playsPerPart?: numb
   if (!inputs.hasKaggle) ctx.log.warn('bronze.kaggle_tracks does not exist: no Kaggle features (lakehouse ingest kaggle …)');
   // Parts are DuckDB's: another engine computes the whole statement, and a scope is one group already.
   const byDuckDB = !ctx.tx.remote;
-  return withListenerGroups(ctx, 'silver', byDuckDB && !inputs.scopeTable, opts.playsPerPart, async (partTables) => {
+  return withListenerGroups(ctx, 'silver', byDuckDB && !inputs.scopeTable, opts.playsPerPart, async (groups) => {
     // Every join of silver has the plays on its probe side and a smaller relation to build. DuckDB
     // estimates the plays of a group or study at a 30th of their number and then built its hash
     // tables on the plays (out of memory at 2.5M plays in 2 GB): keep the sides as written.
@@ -123,7 +128,7 @@ export async function buildSilver(ctx: BuildContext, opts: { playsPerPart?: numb
     try {
       return await ctx.tx.write(spec, {
         sql: silverSql(inputs),
-        parts: partTables.length > 0 ? partTables.map((t) => silverSql({ ...inputs, scopeTable: t })) : undefined,
+        parts: groups.length > 0 ? groups.map((group) => silverSql({ ...inputs, group })) : undefined,
         orderBy: spec.orderBy,
         portable: !inputs.scopeTable,
         inputs: spec.inputs.filter((t) => t !== 'bronze.track_features_synthetic' || (inputs.allowSynthetic && inputs.hasSynthetic)),
@@ -135,25 +140,15 @@ export async function buildSilver(ctx: BuildContext, opts: { playsPerPart?: numb
 }
 
 /**
- * Runs `write` with the temp tables of the listener groups (silverParts; none when everything fits
- * or `enabled` is false), each holding its group's listener_id, and drops them afterwards. Silver
- * and its sessions are built per group by DuckDB when the plays exceed the memory budget
- * (PLAYS_PER_GIB per GiB of DuckDB's memory limit, or `playsPerPart`).
+ * Runs `write` with the listener groups (silverParts; none when everything fits or `enabled` is
+ * false). Silver and its sessions are built per group by DuckDB when the plays exceed the memory
+ * budget (PLAYS_PER_GIB per GiB of DuckDB's memory limit, or `playsPerPart`).
  */
 export async function withListenerGroups<T>(ctx: BuildContext, prefix: string, enabled: boolean, playsPerPart: number | undefined,
-  write: (partTables: string[]) => Promise<T>): Promise<T> {
+  write: (groups: ListenerGroup[]) => Promise<T>): Promise<T> {
   const budget = playsPerPart ?? Math.max(100_000, Math.floor((await memoryLimitBytes(ctx)) / 2 ** 30 * PLAYS_PER_GIB));
   const groups = enabled ? await silverParts(ctx, budget) : [[]];
-  const partTables = groups.length > 1 ? groups.map((_, i) => `_${prefix}_part_${i}`) : [];
-  try {
-    for (const [i, table] of partTables.entries()) {
-      const ids = groups[i];
-      await ctx.conn.run(`create or replace temp table ${table} as select distinct listener_id from bronze.listening_history
-        where listener_id between $lo and $hi`, { lo: ids[0], hi: ids[ids.length - 1] });
-    }
-    if (partTables.length > 0) ctx.log.info(`${prefix}: ${partTables.length} groups of listeners of at most ${budget} plays each (a listener's plays are never split)`);
-    return await write(partTables);
-  } finally {
-    for (const t of partTables) await ctx.conn.run(`drop table if exists ${t}`);
-  }
+  const parts = groups.length > 1 ? groups.map((ids) => ({ lo: ids[0], hi: ids[ids.length - 1] })) : [];
+  if (parts.length > 0) ctx.log.info(`${prefix}: ${parts.length} groups of listeners of at most ${budget} plays each (a listener's plays are never split)`);
+  return write(parts);
 }

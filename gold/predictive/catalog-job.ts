@@ -12,6 +12,7 @@ import type { CatalogSplit, CatalogSplitOptions } from './catalog-split.ts';
 import { fitMissing } from './parallel-fit.ts';
 import { flattenForest, predictClassifier, predictRegressor } from '../../lib/ml/forest-node-js.ts';
 import { listenerParts, partWhere } from './listener-parts.ts';
+import type { ListenerGroup } from '../../silver/listening_with_features.ts';
 import {
   REGRESSION_SUMS, TRACK_CLUSTER_SQL, classificationMetrics, confusionVector, groupClusters, regressionMetrics, regressionSumsSql, type RegressionSums,
 } from './evaluation.ts';
@@ -176,7 +177,7 @@ async function stagePredictions(ctx: BuildContext, cm: CatalogModels | null): Pr
  * LEFT JOINs (e.g. "has features") made DuckDB fall back to a block-wise nested loop, 147 s instead
  * of 1 s for 1M plays (predictive.test.ts checks the plan).
  */
-export function eventSql(actual: string, predicted: string, model: FittedCatalogModel | undefined, name: string, part?: string): string {
+export function eventSql(actual: string, predicted: string, model: FittedCatalogModel | undefined, name: string, part?: ListenerGroup): string {
   return `
 with events as (
   select * from silver.listening_with_features${partWhere(part)}
@@ -225,17 +226,13 @@ export async function writeCatalogPredictions(ctx: BuildContext, cm: CatalogMode
   const valence = cm?.models.get(VALENCE_MODEL.name);
   const mood = cm?.models.get(MOOD_MODEL.name);
   const parts = await listenerParts(ctx);
-  try {
-    const write = (spec: typeof moodPredictions, sql: (part?: string) => string) => ctx.tx.write(spec, {
-      sql: sql(), parts: parts.tables.length > 0 ? parts.tables.map(sql) : undefined,
-      orderBy: spec.orderBy, inputs: spec.inputs, portable: true, variables: sqlVariables(ctx.config),
-    });
-    await write(moodPredictions, (part) => eventSql('valence as actual_valence', 'predicted_valence', valence, VALENCE_MODEL.name, part));
-    const moodActual = `${moodCategory()} as actual_mood`;
-    await write(moodClassifications, (part) => eventSql(moodActual, 'predicted_mood', mood, MOOD_MODEL.name, part));
-  } finally {
-    await parts.drop();
-  }
+  const write = (spec: typeof moodPredictions, sql: (part?: ListenerGroup) => string) => ctx.tx.write(spec, {
+    sql: sql(), parts: parts.length > 0 ? parts.map((p) => sql(p)) : undefined,
+    orderBy: spec.orderBy, inputs: spec.inputs, portable: true, variables: sqlVariables(ctx.config),
+  });
+  await write(moodPredictions, (part) => eventSql('valence as actual_valence', 'predicted_valence', valence, VALENCE_MODEL.name, part));
+  const moodActual = `${moodCategory()} as actual_mood`;
+  await write(moodClassifications, (part) => eventSql(moodActual, 'predicted_mood', mood, MOOD_MODEL.name, part));
   if (valence) await valenceMetrics(ctx, valence, report);
   if (mood) await moodMetrics(ctx, mood, report);
 }

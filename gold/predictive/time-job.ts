@@ -11,6 +11,7 @@ import { isStream, sqlVariables } from '../shared/feature-sql.ts';
 import { assertBaselineFromTraining, assertTimeSplitHonest } from './time-guards.ts';
 import type { Report } from './report-rows.ts';
 import { listenerParts, partFilter, partWhere } from './listener-parts.ts';
+import type { ListenerGroup } from '../../silver/listening_with_features.ts';
 import energyForecasts from './energy_forecasts.ts';
 
 const COEFFS = ['b0', ...ENERGY_MODEL.features.map((_, j) => `b${j + 1}`)];
@@ -54,7 +55,7 @@ select w.listener_id, case when s.mse_hour_mean < s.mse_train_mean then 'hour_me
 from windows w left join scored s on s.listener_id = w.listener_id`;
 }
 
-export function energyForecastSql(part?: string): string {
+export function energyForecastSql(part?: ListenerGroup): string {
   return `
 with events as (
   select * from silver.listening_with_features${partWhere(part)}
@@ -140,14 +141,10 @@ export async function runTimeModels(ctx: BuildContext, report: Report): Promise<
   await ctx.tx.share('predictive_time_models');
   await ctx.tx.share(BASELINES_TABLE);
   const parts = await listenerParts(ctx);
-  try {
-    await ctx.tx.write(energyForecasts, {
-      sql: energyForecastSql(), parts: parts.tables.length > 0 ? parts.tables.map(energyForecastSql) : undefined,
-      orderBy: energyForecasts.orderBy, inputs: energyForecasts.inputs, portable: true, variables: sqlVariables(ctx.config),
-    });
-  } finally {
-    await parts.drop();
-  }
+  await ctx.tx.write(energyForecasts, {
+    sql: energyForecastSql(), parts: parts.length > 0 ? parts.map((p) => energyForecastSql(p)) : undefined,
+    orderBy: energyForecasts.orderBy, inputs: energyForecasts.inputs, portable: true, variables: sqlVariables(ctx.config),
+  });
   await assertTimeSplitHonest(ctx.conn, 'gold.energy_forecasts', fitted.map((m) => {
     const b = baselines.get(m.listenerId);
     return { listenerId: m.listenerId, modelTrainEnd: m.trainEnd, modelTrainRows: m.trainRows, baselineTrainEnd: b?.train_end ?? m.trainEnd, baselineTrainRows: b?.train_rows ?? m.trainRows };
