@@ -210,19 +210,29 @@ with listeners as (
     epoch_ms(coalesce(started_at, played_at)) - epoch_ms(lag(played_at) over by_order) as gap_ms
   from events
   window by_order as (partition by listener_id order by ${PLAY_ORDER})
-), sessionised as (
-  -- A session starts after a gap of more than 30 min; its number is the running count of starts and a
-  -- play's position in it is counted from the last start (one window, ordered by play_seq).
-  select *,
-    sum(case when gap_ms is null or gap_ms > 30 * 60 * 1000 then 1 else 0 end) over running as session_no,
-    max(case when gap_ms is null or gap_ms > 30 * 60 * 1000 then play_seq end) over running as session_start_seq
+), play_starts as (
+  -- The per-play numbers below need windows; they are computed on narrow rows (listener, position,
+  -- keys) and joined back once, since every window over silver's wide rows copied all of them (about
+  -- a tenth of the statement's operator time each). A session starts after a gap of more than 30 min.
+  select listener_id, play_seq, song_key, artist_key, (gap_ms is null or gap_ms > 30 * 60 * 1000) as is_start
   from ordered
-  window running as (partition by listener_id order by play_seq rows between unbounded preceding and current row)
-), sequenced as (
+), sessionised as (
+  -- A session's number is the count of starts up to the play, without a running sum: the n-th start
+  -- is session n, and a play that starts none follows play_seq - (its rank among such plays) starts.
   select *,
+    case when is_start then row_number() over starts else play_seq - row_number() over starts end as session_no
+  from play_starts
+  window starts as (partition by listener_id, is_start order by play_seq)
+), play_numbers as (
+  -- a session's first play is its start: a play's position in its session is counted from it
+  select listener_id, play_seq, session_no,
+    min(play_seq) over (partition by listener_id, session_no) as session_start_seq,
     play_seq = min(play_seq) over (partition by listener_id, song_key) as is_first_track_play,
     case when artist_key is not null then play_seq = min(play_seq) over (partition by listener_id, artist_key) end as is_first_artist_play
   from sessionised
+), sequenced as (
+  select o.*, n.session_no, n.session_start_seq, n.is_first_track_play, n.is_first_artist_play
+  from ordered o join play_numbers n on n.listener_id = o.listener_id and n.play_seq = o.play_seq
 ), kaggle as (
   ${inputs.hasKaggle ? `select track_id, ${FEATURES.map((f) => `arg_min(${f}, kaggle_index) as ${f}`).join(', ')}, ${INT_FEATURES.map((f) => `arg_min(${f}, kaggle_index) as ${f}`).join(', ')},
     arg_min(${nameKeySql(kaggleMainArtistSql('artists'), 'track_name')}, kaggle_index) as name_key,
