@@ -12,6 +12,7 @@ import { loadRows, type AppendColumn, type AppendValue } from '../../lib/appende
 import { HAS_FEATURES, sqlVariables } from '../shared/feature-sql.ts';
 import { CLUSTER_FEATURES, CLUSTER_SETTINGS, seededSample, type ClusterSettings, type SampleModel } from './kmeans-model.ts';
 import { defaultFitThreads, fitPool, serialFits } from './fit-samples.ts';
+import { groupsByPlays } from '../../silver/listening_with_features.ts';
 
 export const MEMBERS_TABLE = 'mood_cluster_members';
 export const SCORES_TABLE = 'mood_cluster_scores';
@@ -184,18 +185,10 @@ function membersSql(kMax: number, tables: SlotTables): string {
   return `select listener_id, event_id, raw_cluster::integer as raw_cluster, in_sample from (${assigned}) as "assigned"`;
 }
 
-/** Listener batches of about batchPlays plays (DuckDB); whole listeners, in listener order. */
+/** Listener batches of about batchPlays plays (DuckDB); whole listeners, in listener order, cut as silver's groups are. */
 async function listenerBatches(ctx: BuildContext, batchPlays: number): Promise<string[][]> {
-  const counts = await queryValues<{ listener_id: string; n: number }>(ctx.conn,
-    `select listener_id, count(*)::double as n from silver.listening_with_features where ${PLAYS_WHERE} group by listener_id order by listener_id`);
-  const batches: string[][] = [];
-  let size = 0;
-  for (const { listener_id: listener, n } of counts) {
-    if (batches.length === 0 || (size > 0 && size + Number(n) > batchPlays)) { batches.push([]); size = 0; }
-    batches[batches.length - 1].push(listener);
-    size += Number(n);
-  }
-  return batches.length === 0 ? [[]] : batches;
+  return groupsByPlays(await queryValues<{ listener_id: string; n: number }>(ctx.conn,
+    `select listener_id, count(*)::double as n from silver.listening_with_features where ${PLAYS_WHERE} group by listener_id order by listener_id`), batchPlays);
 }
 
 const MEMBER_COLUMNS: AppendColumn[] = [
