@@ -8,7 +8,7 @@ import { withWriter, withReader } from '../../lib/session.ts';
 import { queryRows } from '../../lib/duckdb.ts';
 import { readCatalog } from '../../lib/lake.ts';
 import { InputFileError } from '../../lib/errors.ts';
-import { ingestExports } from './ingest.ts';
+import { ingestExports, stageRepeatedPlays } from './ingest.ts';
 import type { Config } from '../../lib/config.ts';
 
 async function ingest(config: Config, paths: string[], listener: string, tz?: string) {
@@ -161,6 +161,38 @@ test('a study batch reports each file its own rejects, also when two listeners h
       ['pa', 2, [['StreamingHistory_music_0.json', 3, 2], ['StreamingHistory_music_1.json', 2, 0]]],
       ['pb', 3, [['StreamingHistory_music_0.json', 3, 2], ['StreamingHistory_music_1.json', 1, 1]]],
     ]);
+  } finally {
+    cleanup();
+  }
+});
+
+test('repeated plays are found on the grain, so imports without any skip the dedup window', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    await withWriter(testConfig(dir), silentLogger, 'test', async (s) => {
+      const ctx = s.context(s.begin());
+      await ctx.conn.run(`create temp table staged (listener_id VARCHAR, played_at TIMESTAMP, ms_played BIGINT, content_type VARCHAR, track_id VARCHAR,
+        episode_uri VARCHAR, audiobook_chapter_uri VARCHAR, audiobook_uri VARCHAR, show_name VARCHAR, episode_name VARCHAR, artist_name VARCHAR,
+        track_name VARCHAR, reject_reason VARCHAR)`);
+      await ctx.conn.run(`insert into staged values
+        ('a', timestamp '2024-01-01 10:00', 1000, 'track', 't1', null, null, null, null, null, 'Artist', 'Song', null),
+        ('a', timestamp '2024-01-01 10:05', 1000, 'track', 't1', null, null, null, null, null, 'Artist', 'Song', null),
+        ('b', timestamp '2024-01-01 10:00', 1000, 'track', 't1', null, null, null, null, null, 'Artist', 'Song', null),
+        ('a', timestamp '2024-01-01 11:00', 2000, 'track', null, null, null, null, null, null, 'Artist', 'Song', null),
+        ('a', timestamp '2024-01-01 11:00', 2000, 'track', null, null, null, null, null, null, 'Artist', 'Other', null),
+        ('a', timestamp '2024-01-01 12:00', 3000, 'track', 't2', null, null, null, null, null, null, null, null),
+        ('a', timestamp '2024-01-01 12:00', 3000, 'track', 't2', null, null, null, null, null, null, null, 'play time out of range')`);
+      // Every valid play once (a reject does not count): none repeated.
+      assert.equal(await stageRepeatedPlays(ctx, 'staged', 'repeats'), 0);
+      await ctx.conn.run(`insert into staged values
+        ('a', timestamp '2024-01-01 11:00', 2000, 'track', null, null, null, null, null, null, 'ARTIST', 'song', null),
+        ('b', timestamp '2024-01-01 10:00', 1000, 'track', 't1', null, null, null, null, null, null, null, null),
+        ('b', timestamp '2024-01-01 10:00', 1000, 'track', 't1', null, null, null, null, null, null, null, null)`);
+      assert.equal(await stageRepeatedPlays(ctx, 'staged', 'repeats'), 2);
+      const keys = await queryRows<{ listener_id: string; track_key: string; n: number }>(ctx.conn,
+        'select listener_id, track_key from repeats order by all');
+      assert.deepEqual(keys.map((k) => [k.listener_id, k.track_key]), [['a', 'name:artist|song'], ['b', 't1']]);
+    });
   } finally {
     cleanup();
   }

@@ -3,7 +3,7 @@
 // transaction: every file is checked before anything is staged, so a command imports all of its
 // files or none.
 import type { BuildContext } from '../../lib/build-context.ts';
-import { quoteLiteral, queryRows } from '../../lib/duckdb.ts';
+import { quoteIdent, quoteLiteral, queryRows, scalar } from '../../lib/duckdb.ts';
 import { relationExists } from '../../lib/lake.ts';
 import { UsageError } from '../../lib/errors.ts';
 import listeningHistory, { historyColumns } from '../../bronze/listening_history.ts';
@@ -229,6 +229,22 @@ export async function ingestParsedPlays(ctx: BuildContext, listenerId: string, f
   return { rows_added: added.get(listenerId) ?? 0, rows_rejected: rejected, records: files.reduce((n, f) => n + f.parsed.records, 0) };
 }
 
+/** The grain of bronze.listening_history: one play of a listener. */
+const HISTORY_GRAIN = ['listener_id', 'played_at', 'track_key', 'ms_played'];
+const REPEATS_TABLE = '_history_repeats';
+
+/**
+ * Writes the grain keys that more than one valid row of a staging relation has into temp table
+ * `table`, and returns how many there are (0: every play comes once).
+ */
+export async function stageRepeatedPlays(ctx: BuildContext, relation: string, table: string): Promise<number> {
+  const grain = HISTORY_GRAIN.join(', ');
+  await ctx.conn.run(`create or replace temp table ${quoteIdent(table)} as
+    select ${grain} from (select listener_id, played_at, ${TRACK_KEY_SQL} as track_key, ms_played from ${relation} where reject_reason is null)
+    group by ${grain} having count(*) > 1`);
+  return Number(await scalar(ctx.conn, `select count(*) from ${quoteIdent(table)}`));
+}
+
 /**
  * Appends the valid rows of a staging relation to bronze.listening_history, skipping plays already
  * stored. The relation has every bronze history column except started_at, track_key, ingested_at
@@ -245,19 +261,19 @@ export async function appendHistoryCounts(ctx: BuildContext, relation: string): 
     if (c === 'run_id') return `$run as run_id`;
     return c;
   });
-  const grain = 'listener_id, played_at, track_key, ms_played';
-  // Most imports hold every play once. Then the window that keeps the first of several copies
-  // (partitioned and sorted on the grain) is skipped, and the rows are sorted once, for the write.
-  const [{ n: repeated }] = await queryRows<{ n: number }>(ctx.conn, `select count(*)::integer as n from (
-    select 1 from (select listener_id, played_at, ${TRACK_KEY_SQL} as track_key, ms_played from ${relation} where reject_reason is null)
-    group by all having count(*) > 1)`);
+  // Most imports hold every play once. Only the rows of a repeated play go through the window that
+  // keeps the first copy (partitioned and sorted on the grain); the others are sorted once, for the write.
+  const repeated = await stageRepeatedPlays(ctx, relation, REPEATS_TABLE);
+  const same = (a: string, b: string) => HISTORY_GRAIN.map((c) => `${a}.${c} is not distinct from ${b}.${c}`).join(' and ');
   // A literal list lets DuckDB skip the row groups of other listeners when it scans bronze.
   const inList = listeners.length > 0 ? listeners.map(quoteLiteral).join(', ') : 'null';
   const sql = `with incoming as (
       select ${select.join(', ')} from ${relation} where reject_reason is null
     ), deduped as (
-      select * from incoming
-      ${repeated > 0 ? `qualify row_number() over (partition by ${grain} order by source_file, source_row) = 1` : ''}
+      ${repeated > 0 ? `select i.* from incoming i anti join ${REPEATS_TABLE} r on ${same('i', 'r')}
+      union all
+      select * from (select i.* from incoming i semi join ${REPEATS_TABLE} r on ${same('i', 'r')})
+      qualify row_number() over (partition by ${HISTORY_GRAIN.join(', ')} order by source_file, source_row) = 1` : 'select * from incoming'}
     )${exists ? `, existing as (
       select listener_id, played_at, track_key, ms_played from bronze.listening_history where listener_id in (${inList})
     )
@@ -265,7 +281,8 @@ export async function appendHistoryCounts(ctx: BuildContext, relation: string): 
       on b.listener_id = d.listener_id and b.played_at = d.played_at and b.track_key = d.track_key
      and b.ms_played is not distinct from d.ms_played` : ' select * from deduped'}`;
   const now = utcNow();
-  await ctx.tx.write(listeningHistory, { mode: 'append', sql, params: { now, run: ctx.runId }, orderBy: grain, inputs: [] });
+  await ctx.tx.write(listeningHistory, { mode: 'append', sql, params: { now, run: ctx.runId }, orderBy: HISTORY_GRAIN.join(', '), inputs: [] });
+  await ctx.conn.run(`drop table if exists ${REPEATS_TABLE}`);
   // The rows this append added are the ones stamped with its time and run (older parts' row groups
   // are skipped on their ingested_at statistics); none when nothing was new.
   const counts = await queryRows<{ listener_id: string; n: number }>(ctx.conn,
