@@ -41,6 +41,9 @@ export function settingsFromConfig(config: Config): DuckDBSettings {
 /** Opens an in-memory DuckDB (the lake lives in Parquet files, not in a database file). */
 export async function openDuckDB(settings: DuckDBSettings = {}): Promise<{ instance: DuckDBInstance; connection: DuckDBConnection }> {
   const options: Record<string, string> = {};
+  // Pinned, not left to the default: export ingestion numbers a file's elements by their row in an
+  // insert of the reader's output (ingestion/exports/source.ts), which this setting keeps in order.
+  options.preserve_insertion_order = 'true';
   if (settings.memoryLimit) options.memory_limit = settings.memoryLimit;
   if (settings.threads) options.threads = String(settings.threads);
   if (settings.tempDirectory) {
