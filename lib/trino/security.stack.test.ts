@@ -203,15 +203,23 @@ test('a removed analyst is refused within seconds, without a restart', { skip },
   ok(userScript(['remove', B]), 'trino-user.sh remove');
   const removed = Date.now();
   const deadline = removed + 30_000;
+  // Trino reloads the password file and the access rules each on its own refresh period, so for a
+  // moment the removed analyst may still log in while the rules already refuse every query
+  // (PERMISSION_DENIED). That counts as refused; the end state, within the deadline, is a refused login.
+  let deniedAt: number | null = null;
   for (;;) {
     try {
       await as(B).query('select 1');
     } catch (err) {
-      assert.ok(err instanceof TrinoAuthError, String(err));
-      t.diagnostic(`the removed analyst was refused ${Date.now() - removed} ms after trino-user.sh remove returned`);
-      break;
+      if (denied(err)) {
+        deniedAt ??= Date.now() - removed;
+      } else {
+        assert.ok(err instanceof TrinoAuthError, String(err));
+        t.diagnostic(`the removed analyst was refused ${Date.now() - removed} ms after trino-user.sh remove returned${deniedAt === null ? '' : ` (queries denied from ${deniedAt} ms)`}`);
+        break;
+      }
     }
-    assert.ok(Date.now() < deadline, `${B} can still log in 30 s after removal`);
+    assert.ok(Date.now() < deadline, deniedAt === null ? `${B} can still log in and query 30 s after removal` : `${B} can still log in (though denied every query) 30 s after removal`);
     await new Promise((r) => setTimeout(r, 1000));
   }
   const listed = JSON.parse(userScript(['list', '--json']).stdout) as { user: string }[];
