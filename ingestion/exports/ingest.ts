@@ -229,8 +229,9 @@ export async function ingestParsedPlays(ctx: BuildContext, listenerId: string, f
   return { rows_added: added.get(listenerId) ?? 0, rows_rejected: rejected, records: files.reduce((n, f) => n + f.parsed.records, 0) };
 }
 
-/** The grain of bronze.listening_history: one play of a listener. */
-const HISTORY_GRAIN = ['listener_id', 'played_at', 'track_key', 'ms_played'];
+/** The grain of bronze.listening_history (one play of a listener), as its declaration gives it. */
+const HISTORY_GRAIN = listeningHistory.grain;
+const GRAIN_SQL = HISTORY_GRAIN.join(', ');
 const REPEATS_TABLE = '_history_repeats';
 
 /**
@@ -238,10 +239,9 @@ const REPEATS_TABLE = '_history_repeats';
  * `table`, and returns how many there are (0: every play comes once).
  */
 export async function stageRepeatedPlays(ctx: BuildContext, relation: string, table: string): Promise<number> {
-  const grain = HISTORY_GRAIN.join(', ');
   await ctx.conn.run(`create or replace temp table ${quoteIdent(table)} as
-    select ${grain} from (select listener_id, played_at, ${TRACK_KEY_SQL} as track_key, ms_played from ${relation} where reject_reason is null)
-    group by ${grain} having count(*) > 1`);
+    select ${GRAIN_SQL} from (select listener_id, played_at, ${TRACK_KEY_SQL} as track_key, ms_played from ${relation} where reject_reason is null)
+    group by ${GRAIN_SQL} having count(*) > 1`);
   return Number(await scalar(ctx.conn, `select count(*) from ${quoteIdent(table)}`));
 }
 
@@ -273,7 +273,7 @@ export async function appendHistoryCounts(ctx: BuildContext, relation: string): 
       ${repeated > 0 ? `select i.* from incoming i anti join ${REPEATS_TABLE} r on ${same('i', 'r')}
       union all
       select * from (select i.* from incoming i semi join ${REPEATS_TABLE} r on ${same('i', 'r')})
-      qualify row_number() over (partition by ${HISTORY_GRAIN.join(', ')} order by source_file, source_row) = 1` : 'select * from incoming'}
+      qualify row_number() over (partition by ${GRAIN_SQL} order by source_file, source_row) = 1` : 'select * from incoming'}
     )${exists ? `, existing as (
       select listener_id, played_at, track_key, ms_played from bronze.listening_history where listener_id in (${inList})
     )
@@ -281,7 +281,7 @@ export async function appendHistoryCounts(ctx: BuildContext, relation: string): 
       on b.listener_id = d.listener_id and b.played_at = d.played_at and b.track_key = d.track_key
      and b.ms_played is not distinct from d.ms_played` : ' select * from deduped'}`;
   const now = utcNow();
-  await ctx.tx.write(listeningHistory, { mode: 'append', sql, params: { now, run: ctx.runId }, orderBy: HISTORY_GRAIN.join(', '), inputs: [] });
+  await ctx.tx.write(listeningHistory, { mode: 'append', sql, params: { now, run: ctx.runId }, orderBy: GRAIN_SQL, inputs: [] });
   await ctx.conn.run(`drop table if exists ${REPEATS_TABLE}`);
   // The rows this append added are the ones stamped with its time and run (older parts' row groups
   // are skipped on their ingested_at statistics); none when nothing was new.

@@ -160,9 +160,9 @@ async function readElements(conn: DuckDBConnection, paths: string | string[], ta
     return;
   }
   // Many files: the raw elements are written as read, on every thread, and numbered by their row
-  // in that table. An insert keeps the reader's order (DuckDB's preserve_insertion_order, on by
-  // default), which is what row_number() over () numbered before; that window ran on one thread
-  // and took half the time of a scan. Parsing them (most of the work) then runs on every thread.
+  // in that table. An insert keeps the reader's order (DuckDB's preserve_insertion_order, pinned on
+  // in openDuckDB), the order row_number() over () numbered; that window ran on one thread and took
+  // half the time of a scan. Parsing them (most of the work) then runs on every thread.
   const elements = quoteIdent(`${table}_elements`);
   await conn.run(`create or replace temp table ${elements} as select file_index, j from ${reader}`);
   try {
