@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { TrinoQueryError, withRetry } from './client.ts';
+import { TrinoQueryError, isTransientQueryFailure, withRetry } from './client.ts';
 
 const httpError = (status: number) => Object.assign(new Error(`Request failed with status code ${status}`), { response: { status } });
 
@@ -12,7 +12,9 @@ test('transient HTTP failures (502/503/504) are retried with backoff, then succe
       calls++;
       if (calls < 3) throw httpError(status);
       return 'ok';
-    }, { attempts: 5, baseDelayMs: 1 }, (attempt) => retried.push(attempt));
+    }, { attempts: 5, baseDelayMs: 1 }, (attempt) => {
+      retried.push(attempt);
+    });
     assert.equal(value, 'ok');
     assert.equal(calls, 3);
     assert.deepEqual(retried, [1, 2]);
@@ -32,6 +34,46 @@ test('other failures are not retried, and retries stop after the last attempt', 
     throw httpError(503);
   }, { attempts: 3, baseDelayMs: 1 }), /503/);
   assert.equal(calls, 3);
+});
+
+test('a statement the cluster failed (a task nobody polled, a worker gone) runs again, after its cleanup; a failure of the statement itself does not', async () => {
+  const policy = { attempts: 3, baseDelayMs: 1 };
+  // What the CI run of 4 Dec printed: a worker abandoned a task its coordinator had not polled for 4 min.
+  const abandoned = new TrinoQueryError('insert into t select 1', 'Task 20261204_223645_06609_yn6u5.2.0.0 has not been accessed since 2026-12-04T22:36:59.378Z', 'ABANDONED_TASK');
+  let calls = 0;
+  const cleaned: string[] = [];
+  const value = await withRetry(async () => {
+    calls++;
+    if (calls === 1) throw abandoned;
+    if (calls === 2) throw new TrinoQueryError('insert into t select 1', 'Node 2 is gone', 'REMOTE_HOST_GONE');
+    return 'written';
+  }, policy, async (attempt, err) => {
+    await new Promise((r) => setTimeout(r, 1));
+    cleaned.push(`${attempt}:${(err as TrinoQueryError).errorName}`);
+  }, isTransientQueryFailure);
+  assert.equal(value, 'written');
+  assert.equal(calls, 3);
+  assert.deepEqual(cleaned, ['1:ABANDONED_TASK', '2:REMOTE_HOST_GONE']);
+
+  for (const err of [
+    new TrinoQueryError('select * from gold.nope', "Table 'lakehouse.gold.nope' does not exist", 'TABLE_NOT_FOUND'),
+    new TrinoQueryError('select 1', 'Query exceeded per-node memory limit of 768MB', 'EXCEEDED_LOCAL_MEMORY_LIMIT'),
+    new TrinoQueryError('select 1', 'lost the query while reading results (HTTP 500)'),
+    httpError(503),
+  ]) {
+    calls = 0;
+    await assert.rejects(withRetry(async () => {
+      calls++;
+      throw err;
+    }, policy, undefined, isTransientQueryFailure), (e: unknown) => e === err);
+    assert.equal(calls, 1, `${err.message}: not run again`);
+  }
+  calls = 0;
+  await assert.rejects(withRetry(async () => {
+    calls++;
+    throw abandoned;
+  }, policy, undefined, isTransientQueryFailure), /ABANDONED_TASK/);
+  assert.equal(calls, 3, 'three attempts in all, then the failure');
 });
 
 test('a query error names what failed: Trino message, error name and the SQL', () => {

@@ -1,6 +1,8 @@
 // trino-client, wrapped: it returns query errors inside the result instead of throwing and never
 // retries. Here a failed statement throws TrinoQueryError (the SQL and Trino's message), and an
-// HTTP 502/503/504 (or 429, or a refused connection while Trino restarts) is retried with backoff.
+// HTTP 502/503/504 (or 429, or a refused connection while Trino restarts) is retried with backoff,
+// and a statement Trino failed for a reason of the cluster, not of the statement (a worker gone, a
+// task nobody polled in time), is run again.
 // Our Trino authenticates every user with a password over HTTPS (trino/README.md): the client sends
 // TRINO_USER/TRINO_PASSWORD as HTTP basic auth and trusts the certificate in TRINO_CA_FILE; refused
 // credentials and an untrusted certificate fail with a message saying what to set.
@@ -59,21 +61,49 @@ function describeHttpError(err: unknown): string {
   return errorMessage(err);
 }
 
+/**
+ * Trino's error names (io.trino.spi.StandardErrorCode) for a statement that failed because of the
+ * cluster, not because of the statement or its data: a node gone, shutting down or starting, pages
+ * lost between nodes, or a task or query that nobody polled within its timeout (task.client.timeout,
+ * 2 min; seen when a machine stalls and its clock jumps, as on a busy 2-core CI host). The same
+ * statement run again can succeed; Trino's own retry-policy=QUERY retries failures of this kind.
+ * A failed statement commits nothing (Trino rolls its transaction back), so running it again is safe.
+ */
+export const TRANSIENT_QUERY_ERRORS: ReadonlySet<string> = new Set([
+  'ABANDONED_TASK', 'ABANDONED_QUERY', 'REMOTE_TASK_ERROR', 'REMOTE_TASK_MISMATCH', 'REMOTE_HOST_GONE',
+  'REMOTE_BUFFER_CLOSE_FAILED', 'TOO_MANY_REQUESTS_FAILED', 'PAGE_TRANSPORT_ERROR', 'PAGE_TRANSPORT_TIMEOUT',
+  'NO_NODES_AVAILABLE', 'SERVER_SHUTTING_DOWN', 'SERVER_STARTING_UP',
+]);
+
+/** A statement Trino failed for a reason of the cluster (TRANSIENT_QUERY_ERRORS): worth running again. */
+export function isTransientQueryFailure(err: unknown): err is TrinoQueryError {
+  return err instanceof TrinoQueryError && err.errorName !== undefined && TRANSIENT_QUERY_ERRORS.has(err.errorName);
+}
+
 export interface RetryPolicy {
   attempts: number;
   baseDelayMs: number;
 }
 
+/** Statements failed by the cluster: run up to three times in all, 2 s then 4 s apart. */
+const STATEMENT_RETRY: RetryPolicy = { attempts: 3, baseDelayMs: 2000 };
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Calls fn, retrying transient HTTP failures with exponential backoff. */
-export async function withRetry<T>(fn: () => Promise<T>, policy: RetryPolicy, onRetry?: (attempt: number, err: unknown) => void): Promise<T> {
+/**
+ * Calls fn, retrying with exponential backoff the failures `retryable` accepts (by default transient
+ * HTTP failures). `onRetry` runs before each new attempt (awaited: it may clean up after the failed one).
+ */
+export async function withRetry<T>(
+  fn: () => Promise<T>, policy: RetryPolicy, onRetry?: (attempt: number, err: unknown) => void | Promise<void>,
+  retryable: (err: unknown) => boolean = isTransient,
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await fn();
     } catch (err) {
-      if (!isTransient(err) || attempt >= policy.attempts) throw err;
-      onRetry?.(attempt, err);
+      if (!retryable(err) || attempt >= policy.attempts) throw err;
+      await onRetry?.(attempt, err);
       await sleep(policy.baseDelayMs * 2 ** (attempt - 1));
     }
   }
@@ -93,15 +123,30 @@ export interface TrinoClientOptions {
   /** PEM certificate(s) to trust for an https server, e.g. the self-signed one of scripts/trino-start.sh. */
   caFile?: string;
   retry?: RetryPolicy;
+  /** Statements the cluster failed (TRANSIENT_QUERY_ERRORS); default three attempts, 2 s then 4 s apart. */
+  statementRetry?: RetryPolicy;
+  /** Told of every statement run again (e.g. to log it); the error names Trino's reason. */
+  onStatementRetry?: (attempt: number, err: TrinoQueryError) => void;
+}
+
+/** Per statement: what to do before it runs again after a cluster failure (e.g. empty the folder it writes to). */
+export interface StatementOptions {
+  /** Trino session properties for this statement only (e.g. { join_distribution_type: 'BROADCAST' }). */
+  session?: Record<string, string>;
+  beforeRetry?: (err: TrinoQueryError) => Promise<void>;
 }
 
 export class TrinoClient {
   private readonly trino: Trino;
   private readonly retry: RetryPolicy;
+  private readonly statementRetry: RetryPolicy;
+  private readonly onStatementRetry?: (attempt: number, err: TrinoQueryError) => void;
   private readonly hasPassword: boolean;
 
   constructor(readonly server: string, readonly user: string, options: TrinoClientOptions = {}) {
     this.retry = options.retry ?? { attempts: 5, baseDelayMs: 500 };
+    this.statementRetry = options.statementRetry ?? STATEMENT_RETRY;
+    this.onStatementRetry = options.onStatementRetry;
     this.hasPassword = !!options.password;
     const https = /^https:/i.test(server);
     if (options.password && !https) {
@@ -139,14 +184,22 @@ export class TrinoClient {
   }
 
   /**
-   * Runs one statement to completion; throws TrinoQueryError on any failure. `session`: Trino session
-   * properties for this statement only (e.g. { join_distribution_type: 'BROADCAST' }).
+   * Runs one statement to completion; throws TrinoQueryError on any failure. A statement the cluster
+   * failed (isTransientQueryFailure) runs again, after `options.beforeRetry`.
    */
-  async query(sql: string, options: { session?: Record<string, string> } = {}): Promise<TrinoResult> {
+  async query(sql: string, options: StatementOptions = {}): Promise<TrinoResult> {
+    return withRetry(() => this.queryOnce(sql, options.session), this.statementRetry, async (attempt, err) => {
+      const failure = err as TrinoQueryError;
+      this.onStatementRetry?.(attempt, failure);
+      await options.beforeRetry?.(failure);
+    }, isTransientQueryFailure);
+  }
+
+  private async queryOnce(sql: string, session: Record<string, string> | undefined): Promise<TrinoResult> {
     const fail = (msg: string, name?: string, cause?: unknown): never => {
       throw new TrinoQueryError(sql, msg, name, { cause });
     };
-    const iter = await withRetry(() => this.trino.query({ query: sql, user: this.user, ...(options.session ? { session: options.session } : {}) }), this.retry).catch((err: unknown) => {
+    const iter = await withRetry(() => this.trino.query({ query: sql, user: this.user, ...(session ? { session } : {}) }), this.retry).catch((err: unknown) => {
       const problem = this.connectionProblem(err);
       if (problem) throw problem;
       return fail(`${this.server} did not accept the query (${describeHttpError(err)})`, undefined, err);
@@ -177,13 +230,13 @@ export class TrinoClient {
 }
 
 /** A client for the configured Trino; a clear error when TRINO_URL or (for https) TRINO_PASSWORD is not set. */
-export function trinoFromConfig(config: Config): TrinoClient {
+export function trinoFromConfig(config: Config, options: Pick<TrinoClientOptions, 'onStatementRetry'> = {}): TrinoClient {
   const { url, user, password, caFile } = config.trino;
   if (!url) throw new ConfigError('TRINO_URL is not set: point it at the Trino that serves this data dir, e.g. https://127.0.0.1:8080');
   if (/^https:/i.test(url) && !password) {
     throw new ConfigError(`TRINO_PASSWORD is not set: the Trino at ${url} authenticates every user; set TRINO_PASSWORD to the password of TRINO_USER=${user} (scripts/trino-start.sh keeps lakehouse's in <TRINO_SECURITY_DIR>/lakehouse.password)`);
   }
-  return new TrinoClient(url.replace(/\/+$/, ''), user, { password, caFile });
+  return new TrinoClient(url.replace(/\/+$/, ''), user, { password, caFile, ...options });
 }
 
 /** A client from the environment: TRINO_URL, TRINO_USER (default lakehouse), TRINO_PASSWORD, TRINO_CA_FILE. */

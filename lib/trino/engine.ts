@@ -75,7 +75,9 @@ export class TrinoTableEngine implements RemoteTableEngine {
     private readonly config: Config,
     private readonly log: Logger,
     private readonly runId: string,
-    private readonly trino: TrinoClient = trinoFromConfig(config),
+    private readonly trino: TrinoClient = trinoFromConfig(config, {
+      onStatementRetry: (attempt, err) => log.warn({ attempt, error: err.errorName, reason: err.trinoMessage }, 'trino failed a statement for a reason of the cluster; running it again'),
+    }),
   ) {
     this.staging = trinoStaging(config, runId);
   }
@@ -142,7 +144,7 @@ export class TrinoTableEngine implements RemoteTableEngine {
     const { columns } = await this.trino.query(`select * from (${translated}) t limit 0`);
     await this.staging.prepare(folder);
     await this.trino.query(`create table ${ref} (${columns.map((c) => `${q(c.name)} ${c.type}`).join(', ')}) with (external_location = ${literal(this.staging.location(folder))}, format = 'PARQUET')`);
-    await this.trino.query(`insert into ${ref} ${translated}`);
+    await this.trino.query(`insert into ${ref} ${translated}`, { beforeRetry: () => this.empty(folder) });
     if (!opts.read) return [];
     return this.trino.rows(`select * from ${ref}`);
   }
@@ -172,11 +174,17 @@ export class TrinoTableEngine implements RemoteTableEngine {
     await this.staging.prepare(this.rel(req.dir));
     await this.createExternal(name, req.columns, req.dir);
     const select = `select ${req.columns.map((c) => `cast(${q(c.name)} as ${trinoType(c.type)})`).join(', ')} from (${translated}) t`;
-    await this.trino.query(`insert into ${this.ref(name)} ${select}`);
+    await this.trino.query(`insert into ${this.ref(name)} ${select}`, { beforeRetry: () => this.empty(this.rel(req.dir)) });
     // Trino names its files after the query (no extension); the lake reads <dir>/*.parquet. The table
     // stays registered (Trino lists its location at every query), for the grain check and later
     // tables. No file at all: zero rows (the caller writes an empty Parquet with the declared schema).
     return this.staging.collect(this.rel(req.dir), req.partPrefix);
+  }
+
+  /** Before an INSERT runs again: whatever the failed attempt left in its folder goes (Trino's rollback should have removed it). */
+  private async empty(rel: string): Promise<void> {
+    await this.staging.remove(rel);
+    await this.staging.prepare(rel);
   }
 
   async duplicateGrain(key: string, grain: string[]): Promise<Record<string, unknown>[]> {
