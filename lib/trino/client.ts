@@ -42,7 +42,8 @@ export class TrinoQueryError extends LakehouseError {
   }
 }
 
-function abbreviate(sql: string, max = 300): string {
+/** A statement on one line, cut at `max` characters (for error messages and logs). */
+export function abbreviate(sql: string, max = 300): string {
   const oneLine = sql.replace(/\s+/g, ' ').trim();
   return oneLine.length > max ? `${oneLine.slice(0, max)}…` : oneLine;
 }

@@ -15,7 +15,7 @@ import type { DuckDBConnection } from '../duckdb.ts';
 import type { Logger } from '../logger.ts';
 import type { ColumnSpec } from '../table-spec.ts';
 import { toTrinoSql, trinoType } from '../sql-dialect.ts';
-import { TRINO_CATALOG, trinoFromConfig, type TrinoClient } from './client.ts';
+import { TRINO_CATALOG, abbreviate, trinoFromConfig, type TrinoClient } from './client.ts';
 import { quoteTrinoIdent as q } from './types.ts';
 import { literal } from './publish-plan.ts';
 import { SCRATCH_DIR, SCRATCH_SCHEMA, stageForTrino } from './scratch-table.ts';
@@ -76,7 +76,7 @@ export class TrinoTableEngine implements RemoteTableEngine {
     private readonly log: Logger,
     private readonly runId: string,
     private readonly trino: TrinoClient = trinoFromConfig(config, {
-      onStatementRetry: (attempt, err) => log.warn({ attempt, error: err.errorName, reason: err.trinoMessage }, 'trino failed a statement for a reason of the cluster; running it again'),
+      onStatementRetry: (attempt, err) => log.warn({ attempt, error: err.errorName, reason: err.trinoMessage, statement: abbreviate(err.sql, 200) }, 'trino failed a statement for a reason of the cluster; running it again'),
     }),
   ) {
     this.staging = trinoStaging(config, runId);
