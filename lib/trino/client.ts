@@ -163,7 +163,11 @@ export class TrinoClient {
     }
     this.trino = Trino.create({
       // Every session in UTC: the lake's timestamps are UTC instants, whatever zone the cluster runs in.
-      server, source: 'lakehouse', catalog: TRINO_CATALOG, extraHeaders: { 'X-Trino-User': user, 'X-Trino-Time-Zone': 'UTC' },
+      // PARAMETRIC_DATETIME: Trino reports timestamp(6) as such, with its microseconds; to a client
+      // without it Trino says "timestamp" (which means timestamp(3) in DDL) and rounds the values to
+      // milliseconds, so a scratch table typed from a query's columns was refused by the connector.
+      server, source: 'lakehouse', catalog: TRINO_CATALOG,
+      extraHeaders: { 'X-Trino-User': user, 'X-Trino-Time-Zone': 'UTC', 'X-Trino-Client-Capabilities': 'PARAMETRIC_DATETIME' },
       ...(options.password ? { auth: new BasicAuth(user, options.password) } : {}),
       ...(ca ? { ssl: { ca } } : {}),
     });

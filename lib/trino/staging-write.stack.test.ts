@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { openDuckDB } from '../duckdb.ts';
 import { STAGING_SCHEMA } from './access-rules.ts';
 import { engineQuery, rawQuery } from './session-test-support.ts';
+import { pipelineTrino } from './stack-test-support.ts';
 
 const dataDir = process.env.LAKEHOUSE_DATA_DIR ?? '';
 const trinoUrl = process.env.TRINO_URL ?? '';
@@ -109,6 +110,14 @@ test('every timestamp column written must be timestamp(6): a timestamp(3) one is
   await assert.rejects(engine(ctas('denied', `select timestamp '2025-01-01 00:00:00.001' as ts`)), /Incorrect timestamp precision for timestamp\(3\); the configured precision is MICROSECONDS/);
   assert.ok(!existsSync(join(dataDir, folderOf('denied'))));
   assert.deepEqual(await engine(`select typeof(cast(timestamp '2025-01-01 00:00:00.001' as timestamp(6)))`), [['timestamp(6)']]);
+});
+
+test("the pipeline's client is told timestamp(6) and gets the microseconds: a scratch table typed from a query's columns is timestamp(6)", { skip }, async () => {
+  // Without the client capability PARAMETRIC_DATETIME Trino says "timestamp" (timestamp(3) in DDL) and rounds to milliseconds.
+  const r = await pipelineTrino().query(`select timestamp '2025-03-30 00:59:59.123456' as ts,
+    cast(timestamp '2025-03-30 00:59:59.123456 UTC' as timestamp(6) with time zone) as tz`);
+  assert.deepEqual(r.columns, [{ name: 'ts', type: 'timestamp(6)' }, { name: 'tz', type: 'timestamp(6) with time zone' }]);
+  assert.deepEqual(r.rows, [['2025-03-30 00:59:59.123456', '2025-03-30 00:59:59.123456 UTC']]);
 });
 
 test('superset cannot create, read, insert into or drop staging tables', { skip }, async () => {
