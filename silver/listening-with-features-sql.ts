@@ -137,30 +137,56 @@ export function playNameKeySql(): string {
     else ${nameKeySql('artist_name', 'track_name')} end`;
 }
 
-export function silverSql(inputs: SilverInputs): string {
-  const synthetic = inputs.allowSynthetic && inputs.hasSynthetic;
-  const scopeOf = (col: string) => (inputs.group ? groupFilter(col, inputs.group) : '')
+/**
+ * Relations of silver that an engine may compute first and name instead of inlining (the Trino
+ * engine: a relation a statement references several times is computed once per reference, see
+ * listening_with_features.ts' remoteIntermediates). Each names a relation of the columns the
+ * corresponding *Sql function returns.
+ */
+export interface SilverIntermediates {
+  /** silverSupersededSql: the plays another source saw better. */
+  superseded: string;
+  /** silverKaggleSql: one row of features per Kaggle track id (only with hasKaggle). */
+  kaggle?: string;
+  /** silverNamesSql: the keys of every distinct artist and title. */
+  names?: string;
+}
+
+/** ` and <col> …`: the rows of the listeners the build covers (a group and/or a scope table). */
+function scopeFilter(inputs: SilverInputs, col: string): string {
+  return (inputs.group ? groupFilter(col, inputs.group) : '')
     + (inputs.scopeTable ? ` and ${col} in (select listener_id from ${inputs.scopeTable})` : '');
-  const scope = scopeOf('listener_id');
-  // Bronze is read where it is needed instead of through one shared relation: a relation used twice
-  // is materialised whole, and every further reference copied all its columns again (eight scans of
-  // 9.6M wide rows, about 120 s of 720 at 10M plays). A Parquet scan reads only the columns it uses.
-  const history = (cols: string) => `(select ${cols}, ${historySourceSql('source')} as history_source
-    from bronze.listening_history where content_type = 'track'${scope})`;
-  return `
-with listeners as (
-  select listener_id, timezone from bronze.listeners
-), multi_source as (
-  select listener_id from bronze.listening_history where content_type = 'track'${scope}
+}
+
+/**
+ * Bronze plays (tracks only) with their history_source, read where they are needed instead of
+ * through one shared relation: a relation used twice is materialised whole, and every further
+ * reference copied all its columns again (eight scans of 9.6M wide rows, about 120 s of 720 at 10M
+ * plays). A Parquet scan reads only the columns it uses.
+ */
+function historySql(inputs: SilverInputs, cols: string): string {
+  return `(select ${cols}, ${historySourceSql('source')} as history_source
+    from bronze.listening_history where content_type = 'track'${scopeFilter(inputs, 'listener_id')})`;
+}
+
+/** The CTEs multi_source and dedup_keys (each followed by a comma-less close). */
+function dedupKeysCtes(inputs: SilverInputs): string {
+  return `multi_source as (
+  select listener_id from bronze.listening_history where content_type = 'track'${scopeFilter(inputs, 'listener_id')}
   group by listener_id having count(distinct source) > 1
 ), dedup_keys as (
   -- What the cross-source dedup needs, for the listeners with more than one source only: the rules
   -- below compare plays of two sources (or two Last.fm layouts, or Apple's two files) of one listener.
   select listener_id, source, history_source, played_at, started_at, track_id, track_key, track_name, ms_played,
     ${playNameKeySql()} as name_key, ${RICHNESS} as richness
-  from ${history('listener_id, source, played_at, started_at, track_id, track_key, track_name, artist_name, ms_played')}
+  from ${historySql(inputs, 'listener_id, source, played_at, started_at, track_id, track_key, track_name, artist_name, ms_played')}
   where listener_id in (select listener_id from multi_source)
-), neighbours as (
+)`;
+}
+
+/** The CTEs neighbours and superseded over `dedupKeys` (a relation of dedup_keys' columns). */
+function supersededCtes(dedupKeys: string): string {
+  return `neighbours as (
   -- Same play seen by two sources: same listener and track id within 5 s, or an account-data row
   -- (minute precision, no id) whose minute holds the other source's play of the same name key.
   select k.*,
@@ -168,7 +194,7 @@ with listeners as (
     lead(played_at) over by_id as next_at, lead(richness) over by_id as next_rich,
     lag(played_at) over by_name as prev_name_at, lag(source) over by_name as prev_name_source,
     lead(played_at) over by_name as next_name_at, lead(source) over by_name as next_name_source
-  from dedup_keys k
+  from ${dedupKeys} k
   window by_id as (partition by k.listener_id, coalesce(k.track_id, k.track_key) order by k.played_at, k.richness),
          by_name as (partition by k.listener_id, k.name_key order by k.played_at, k.richness)
 ), superseded as (
@@ -182,16 +208,53 @@ with listeners as (
             (prev_name_source <> 'export_account' and date_trunc('minute', prev_name_at) = played_at)
          or (next_name_source <> 'export_account' and date_trunc('minute', next_name_at) = played_at)))
     union all
-    select listener_id, played_at, track_key, ms_played from ${lastfmPairsSql('dedup_keys')}
+    select listener_id, played_at, track_key, ms_played from ${lastfmPairsSql(dedupKeys)}
     union all
-    select listener_id, played_at, track_key, ms_played from ${applePairsSql('dedup_keys')}
+    select listener_id, played_at, track_key, ms_played from ${applePairsSql(dedupKeys)}
   ) pairs
-), names as (
-  -- The keys of each distinct artist and title: the normalisation (a chain of regular expressions) runs
-  -- once per name instead of once per play. It reads names through coalesce(…, ''), so a missing name
-  -- and an empty one share a row.
-  select artist, title, ${nameKeySql('artist', 'title')} as name_key, nullif(${normaliseSql('artist')}, '') as artist_key
-  from (select distinct coalesce(artist_name, '') as artist, coalesce(track_name, '') as title from ${history('artist_name, track_name')}) d
+)`;
+}
+
+/** The plays of listeners with more than one source, with what the dedup rules compare (name key, richness). */
+export function silverDedupKeysSql(inputs: SilverInputs): string {
+  return `with ${dedupKeysCtes(inputs)}\nselect * from dedup_keys`;
+}
+
+/** The plays another source saw better (listener_id, played_at, track_key, ms_key), from `dedupKeys` (silverDedupKeysSql's rows). */
+export function silverSupersededSql(dedupKeys: string): string {
+  return `with ${supersededCtes(dedupKeys)}\nselect * from superseded`;
+}
+
+/**
+ * The keys of each distinct artist and title: the normalisation (a chain of regular expressions) runs
+ * once per name instead of once per play. It reads names through coalesce(…, ''), so a missing name
+ * and an empty one share a row.
+ */
+export function silverNamesSql(inputs: SilverInputs): string {
+  return `select artist, title, ${nameKeySql('artist', 'title')} as name_key, nullif(${normaliseSql('artist')}, '') as artist_key
+  from (select distinct coalesce(artist_name, '') as artist, coalesce(track_name, '') as title from ${historySql(inputs, 'artist_name, track_name')}) d`;
+}
+
+/** One row of features, name key, popularity and genres per Kaggle track id (the first record by original row index). */
+export function silverKaggleSql(): string {
+  return `select track_id, ${FEATURES.map((f) => `arg_min(${f}, kaggle_index) as ${f}`).join(', ')}, ${INT_FEATURES.map((f) => `arg_min(${f}, kaggle_index) as ${f}`).join(', ')},
+    arg_min(${nameKeySql(kaggleMainArtistSql('artists'), 'track_name')}, kaggle_index) as name_key,
+    arg_min(popularity, kaggle_index) as popularity,
+    list(distinct track_genre order by track_genre) as genres
+  from bronze.kaggle_tracks group by track_id`;
+}
+
+/** The statement of silver.listening_with_features; `from` names intermediates computed before (else they are CTEs of the statement). */
+export function silverSql(inputs: SilverInputs, from?: SilverIntermediates): string {
+  const synthetic = inputs.allowSynthetic && inputs.hasSynthetic;
+  const scopeOf = (col: string) => scopeFilter(inputs, col);
+  const history = (cols: string) => historySql(inputs, cols);
+  const dedup = from ? `superseded as (select * from ${from.superseded})` : `${dedupKeysCtes(inputs)}, ${supersededCtes('dedup_keys')}`;
+  return `
+with listeners as (
+  select listener_id, timezone from bronze.listeners
+), ${dedup}, names as (
+  ${from?.names ? `select * from ${from.names}` : silverNamesSql(inputs)}
 ), plays as (
   select p.*,
     case when p.history_source in ('lastfm', 'apple_music', 'youtube_music') and p.artist_name is null then null else n.name_key end as name_key,
@@ -234,11 +297,7 @@ with listeners as (
   select o.*, n.session_no, n.session_start_seq, n.is_first_track_play, n.is_first_artist_play
   from ordered o join play_numbers n on n.listener_id = o.listener_id and n.play_seq = o.play_seq
 ), kaggle as (
-  ${inputs.hasKaggle ? `select track_id, ${FEATURES.map((f) => `arg_min(${f}, kaggle_index) as ${f}`).join(', ')}, ${INT_FEATURES.map((f) => `arg_min(${f}, kaggle_index) as ${f}`).join(', ')},
-    arg_min(${nameKeySql(kaggleMainArtistSql('artists'), 'track_name')}, kaggle_index) as name_key,
-    arg_min(popularity, kaggle_index) as popularity,
-    list(distinct track_genre order by track_genre) as genres
-  from bronze.kaggle_tracks group by track_id` : `select null::varchar as track_id, ${FEATURES.map((f) => `null::double as ${f}`).join(', ')}, ${INT_FEATURES.map((f) => `null::integer as ${f}`).join(', ')}, null::varchar as name_key, null::integer as popularity, []::varchar[] as genres where false`}
+  ${inputs.hasKaggle ? (from?.kaggle ? `select * from ${from.kaggle}` : silverKaggleSql()) : `select null::varchar as track_id, ${FEATURES.map((f) => `null::double as ${f}`).join(', ')}, ${INT_FEATURES.map((f) => `null::integer as ${f}`).join(', ')}, null::varchar as name_key, null::integer as popularity, []::varchar[] as genres where false`}
 ), kaggle_by_name as (
   -- one Kaggle track per name key: the smallest track id, so the choice is deterministic
   select name_key, min(track_id) as track_id from kaggle where name_key is not null group by name_key

@@ -5,7 +5,7 @@ import type { TableVersionMeta } from '../lib/lake.ts';
 import { relationExists } from '../lib/lake.ts';
 import { queryRows } from '../lib/duckdb.ts';
 import { StageError } from '../lib/errors.ts';
-import { silverSql, type ListenerGroup } from './listening-with-features-sql.ts';
+import { silverDedupKeysSql, silverKaggleSql, silverNamesSql, silverSql, silverSupersededSql, type ListenerGroup, type SilverInputs, type SilverIntermediates } from './listening-with-features-sql.ts';
 export { groupFilter, type ListenerGroup } from './listening-with-features-sql.ts';
 import { audioFeatureColumns } from '../lib/audio-features.ts';
 import { CATALOG_FEATURES, CATALOG_INT_FEATURES } from './catalog_tracks.ts';
@@ -120,6 +120,7 @@ export async function buildSilver(ctx: BuildContext, opts: { playsPerPart?: numb
   if (!inputs.hasKaggle) ctx.log.warn('bronze.kaggle_tracks does not exist: no Kaggle features (lakehouse ingest kaggle …)');
   // Parts are DuckDB's: another engine computes the whole statement, and a scope is one group already.
   const byDuckDB = !ctx.tx.remote;
+  const from = byDuckDB ? undefined : await remoteIntermediates(ctx, inputs);
   return withListenerGroups(ctx, 'silver', byDuckDB && !inputs.scopeTable, opts.playsPerPart, async (groups) => {
     // Every join of silver has the plays on its probe side and a smaller relation to build. DuckDB
     // estimates the plays of a group or study at a 30th of their number and then built its hash
@@ -127,7 +128,7 @@ export async function buildSilver(ctx: BuildContext, opts: { playsPerPart?: numb
     if (byDuckDB) await ctx.conn.run("set disabled_optimizers = 'build_side_probe_side'");
     try {
       return await ctx.tx.write(spec, {
-        sql: silverSql(inputs),
+        sql: silverSql(inputs, from),
         parts: groups.length > 0 ? groups.map((group) => silverSql({ ...inputs, group })) : undefined,
         orderBy: spec.orderBy,
         portable: !inputs.scopeTable,
@@ -137,6 +138,26 @@ export async function buildSilver(ctx: BuildContext, opts: { playsPerPart?: numb
       if (byDuckDB) await ctx.conn.run('reset disabled_optimizers');
     }
   });
+}
+
+/**
+ * For another engine (Trino): the relations the statement would reference several times, computed
+ * once each first. Trino inlines a CTE at every reference (DuckDB materialises it): the dedup keys,
+ * read by nine relations of the dedup rules, all twice over (the ordered plays feed two branches),
+ * made one statement of 81 stages that scanned bronze.listening_history 41 times; on the demo lake it
+ * took 34 s to plan and run, for 6,080 plays. The name keys (a chain of regular expressions per
+ * distinct name) and the Kaggle features (three references) are computed once too.
+ */
+async function remoteIntermediates(ctx: BuildContext, inputs: SilverInputs): Promise<SilverIntermediates> {
+  // Side by side: each is a small statement that keeps the cluster waiting on its stages more than
+  // working. All settle before a failure is thrown (an abort must not race a statement still running).
+  const settled = await Promise.allSettled([
+    ctx.tx.scratch('silver_dedup_keys', silverDedupKeysSql(inputs)).then(() => ctx.tx.scratch('silver_superseded', silverSupersededSql('temp.silver_dedup_keys'))),
+    ctx.tx.scratch('silver_names', silverNamesSql(inputs)),
+    inputs.hasKaggle ? ctx.tx.scratch('silver_kaggle', silverKaggleSql()) : undefined,
+  ]);
+  for (const r of settled) if (r.status === 'rejected') throw r.reason;
+  return { superseded: 'temp.silver_superseded', names: 'temp.silver_names', kaggle: inputs.hasKaggle ? 'temp.silver_kaggle' : undefined };
 }
 
 /**

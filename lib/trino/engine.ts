@@ -67,7 +67,10 @@ export class TrinoTableEngine implements RemoteTableEngine {
   private readonly created = new Set<string>();
   /** `temp.<name>` → the Trino relation, with what drops it (scratch and uploaded tables). */
   private readonly temps = new Map<string, { ref: string; drop: () => Promise<void> }>();
-  private synced = false;
+  /** The transaction's one publish and schema set-up (sync), shared by statements started together. */
+  private syncing: Promise<void> | null = null;
+  /** Staged tables being registered (register), shared by statements started together. */
+  private readonly registering = new Map<string, Promise<void>>();
   /** Where the workers write and read the transaction's folders: the data dir, or the lake's mirror (staging-store.ts). */
   private readonly staging: TrinoStaging;
 
@@ -90,21 +93,33 @@ export class TrinoTableEngine implements RemoteTableEngine {
     return relative(this.config.dataDir, dir);
   }
 
-  /** Once per transaction: Trino's views point at the catalog's committed versions, and the staging schema exists. */
-  private async sync(): Promise<void> {
-    if (this.synced) return;
-    const { publishLake } = await import('./publish.ts');
-    await publishLake(this.config, this.log, this.trino);
-    await this.trino.query(`create schema if not exists ${TRINO_CATALOG}.${q(STAGING_SCHEMA)}`);
-    this.synced = true;
+  /**
+   * Once per transaction: Trino's views point at the catalog's committed versions, and the staging
+   * and scratch schemas exist. Statements may start together (LakeTransaction.prefetch): they share it.
+   */
+  private sync(): Promise<void> {
+    this.syncing ??= (async () => {
+      const { publishLake } = await import('./publish.ts');
+      await publishLake(this.config, this.log, this.trino);
+      await this.trino.query(`create schema if not exists ${TRINO_CATALOG}.${q(STAGING_SCHEMA)}`);
+      await this.trino.query(`create schema if not exists ${TRINO_CATALOG}.${q(SCRATCH_SCHEMA)}`);
+    })();
+    return this.syncing;
   }
 
   /** Registers a table staged earlier in this transaction (by either engine) so that later SQL can read it. */
   private async register(key: string, s: { dir: string; columns: { name: string; type: string }[] }): Promise<string> {
     const name = stagingName(this.runId, key);
     if (!this.created.has(name)) {
-      await this.staging.share(this.rel(s.dir));
-      await this.createExternal(name, s.columns, s.dir);
+      let pending = this.registering.get(name);
+      if (!pending) {
+        pending = (async () => {
+          await this.staging.share(this.rel(s.dir));
+          await this.createExternal(name, s.columns, s.dir);
+        })().finally(() => this.registering.delete(name));
+        this.registering.set(name, pending);
+      }
+      await pending;
     }
     return this.ref(name);
   }
@@ -132,7 +147,6 @@ export class TrinoTableEngine implements RemoteTableEngine {
     await this.dropTemp(name);
     const folder = join(SCRATCH_DIR, `${this.runId}-${name}-${randomBytes(4).toString('hex')}`);
     const ref = `${TRINO_CATALOG}.${q(SCRATCH_SCHEMA)}.${q(stagingName(this.runId, `temp.${name}`))}`;
-    await this.trino.query(`create schema if not exists ${TRINO_CATALOG}.${q(SCRATCH_SCHEMA)}`);
     const drop = async () => {
       await this.trino.query(`drop table if exists ${ref}`);
       await this.staging.remove(folder);
