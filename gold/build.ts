@@ -59,7 +59,11 @@ export async function buildGold(session: LakeSession, opts: GoldBuildOptions = {
   await session.conn.run(`set variable ${MIN_PLAY_MS_VARIABLE} = $1`, [session.config.minPlayMs]);
   const tx = session.begin();
   try {
-    for (const spec of selected) await buildTable(session, tx, spec, byName);
+    const builtHere = tablesWritten(selected, byName);
+    for (const [i, spec] of selected.entries()) {
+      prefetchSqlTables(session, tx, selected, i, builtHere);
+      await buildTable(session, tx, spec, byName);
+    }
     const published = await tx.commit();
     session.log.info({ tables: published.length, run_id: session.runId }, 'gold published');
     return published;
@@ -67,6 +71,34 @@ export async function buildGold(session: LakeSession, opts: GoldBuildOptions = {
     await tx.abort();
     throw err;
   }
+}
+
+/** SQL tables computed ahead of their turn, at most this many at once (a Trino cluster runs them side by side). */
+export const PREFETCH_WINDOW = 3;
+
+/** The write of a SQL table (as buildTable does it). */
+function sqlWrite(session: LakeSession, spec: TableSpec) {
+  return { sql: spec.sql!, orderBy: spec.orderBy, inputs: spec.inputs, portable: true, variables: sqlVariables(session.config) };
+}
+
+/**
+ * With a remote engine (--engine trino): starts the SQL tables among the next PREFETCH_WINDOW of
+ * `order` whose inputs are ready (committed before the build, or staged already), so that they
+ * compute while the current table does; their turn in the loop then only validates and stages them.
+ * (A no-op on DuckDB: LakeTransaction.prefetch ignores writes it computes itself.)
+ */
+function prefetchSqlTables(session: LakeSession, tx: LakeTransaction, order: TableSpec[], at: number, builtHere: Set<string>): void {
+  if (!tx.remote) return;
+  const ready = (input: string) => !builtHere.has(input) || isStaged(tx, input);
+  for (const spec of order.slice(at, at + PREFETCH_WINDOW + 1)) {
+    if (spec.sql && !producerOf(spec) && spec.inputs.every(ready)) tx.prefetch(spec, sqlWrite(session, spec));
+  }
+}
+
+/** Every table the jobs of `order` write: the tables themselves and whatever their producers write too. */
+function tablesWritten(order: TableSpec[], byName: Map<string, TableSpec>): Set<string> {
+  const jobs = new Set(order.map((spec) => producerOf(spec) ?? qualifiedName(spec)));
+  return new Set([...byName.values()].filter((spec) => jobs.has(producerOf(spec) ?? qualifiedName(spec))).map(qualifiedName));
 }
 
 function isStaged(tx: LakeTransaction, qualified: string): boolean {
@@ -84,9 +116,7 @@ async function buildTable(session: LakeSession, tx: LakeTransaction, spec: Table
   const started = Date.now();
   try {
     if (job.sql) {
-      await tx.write(job, {
-        sql: job.sql, orderBy: job.orderBy, inputs: job.inputs, portable: true, variables: sqlVariables(session.config),
-      });
+      await tx.write(job, sqlWrite(session, job));
     }
     else await job.build!(session.context(tx), job);
   } catch (err) {

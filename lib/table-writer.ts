@@ -65,6 +65,8 @@ const PARQUET_OPTIONS = "(format parquet, compression zstd, row_group_size 12288
 
 export class LakeTransaction {
   private readonly staged = new Map<string, Staged>();
+  /** Tables the remote engine computes ahead of their write() (prefetch): their staging folder and files. */
+  private readonly ahead = new Map<string, { tmpDir: string; files: Promise<string[]> }>();
   private readonly catalog: Catalog;
   private done = false;
 
@@ -111,23 +113,62 @@ export class LakeTransaction {
     await this.remote?.upload(this.conn, name);
   }
 
+  private newTmpDir(spec: WriteSpec): string {
+    const dir = tableDir(this.dataDir, spec.layer, spec.name);
+    mkdirSync(dir, { recursive: true });
+    const tmpDir = join(dir, `.tmp-${this.runId}-${randomBytes(3).toString('hex')}`);
+    mkdirSync(tmpDir);
+    return tmpDir;
+  }
+
+  /** The remote engine computes this write (portable SQL, not appended; under --study the carry-over of the other listeners' rows is DuckDB's). */
+  private byEngine(opts: WriteOptions): this is { engine: RemoteTableEngine } {
+    return !!(this.engine && opts.portable && opts.mode !== 'append' && !this.scope);
+  }
+
+  private computeRemotely(spec: WriteSpec, key: string, tmpDir: string, opts: WriteOptions): Promise<string[]> {
+    return this.engine!.materialise({
+      key, sql: opts.sql, dir: tmpDir, partPrefix: `part-${this.runId}`, columns: spec.columns, variables: opts.variables, staged: this.stagedFolders(),
+    });
+  }
+
+  /**
+   * Starts computing a table on the remote engine now, so that several of its statements run at
+   * once (a small statement keeps a Trino cluster mostly waiting on its own stages); write() with the
+   * same spec and options later waits for the result, then validates and stages it as usual. `sql`
+   * may read committed tables and tables staged before this call only. Nothing happens when this
+   * write is DuckDB's (no remote engine, not portable, append, --study).
+   */
+  prefetch(spec: WriteSpec, opts: WriteOptions): void {
+    const key = `${spec.layer}.${spec.name}`;
+    if (this.done || !this.byEngine(opts) || this.staged.has(key) || this.ahead.has(key)) return;
+    const tmpDir = this.newTmpDir(spec);
+    const files = this.computeRemotely(spec, key, tmpDir, opts);
+    files.catch(() => undefined); // its failure is reported by write(), or dropped by abort()
+    this.ahead.set(key, { tmpDir, files });
+  }
+
+  /** Waits for the prefetched computations nobody wrote (a failed build) and removes their folders. */
+  private async dropAhead(): Promise<void> {
+    const ahead = [...this.ahead.values()];
+    this.ahead.clear();
+    await Promise.allSettled(ahead.map((a) => a.files));
+    for (const { tmpDir } of ahead) rmSync(tmpDir, { recursive: true, force: true });
+  }
+
   /** Writes one table into a staging folder and points this connection's view at it. */
   async write(spec: WriteSpec, opts: WriteOptions): Promise<TableVersionMeta> {
     const started = Date.now();
     const key = `${spec.layer}.${spec.name}`;
     if (this.staged.has(key)) throw new TableContractError(key, 'written twice in one transaction');
-    const dir = tableDir(this.dataDir, spec.layer, spec.name);
-    mkdirSync(dir, { recursive: true });
-    const tmpDir = join(dir, `.tmp-${this.runId}-${randomBytes(3).toString('hex')}`);
-    mkdirSync(tmpDir);
+    const ahead = this.ahead.get(key);
+    this.ahead.delete(key);
+    const tmpDir = ahead?.tmpDir ?? this.newTmpDir(spec);
     try {
       const previous = this.catalog.tables[key];
       const files = opts.mode === 'append' && previous ? this.linkPreviousParts(previous, tmpDir) : [];
-      // Under --study the carry-over of the other listeners' rows is DuckDB's: such builds stay on DuckDB.
-      if (this.engine && opts.portable && opts.mode !== 'append' && !this.scope) {
-        const written = await this.engine.materialise({
-          key, sql: opts.sql, dir: tmpDir, partPrefix: `part-${this.runId}`, columns: spec.columns, variables: opts.variables, staged: this.stagedFolders(),
-        });
+      if (this.byEngine(opts)) {
+        const written = await (ahead?.files ?? this.computeRemotely(spec, key, tmpDir, opts));
         if (written.length === 0) {
           // Zero rows: Trino wrote no file; an empty Parquet with the declared schema keeps the table readable.
           const empty = `part-${this.runId}-00000.parquet`;
@@ -242,6 +283,7 @@ export class LakeTransaction {
     if (this.done) throw new Error('transaction already finished');
     this.beforeCommit();
     this.done = true;
+    await this.dropAhead();
     await this.engine?.release();
     const published: TableVersionMeta[] = [];
     for (const { meta, tmpDir } of this.staged.values()) {
@@ -268,6 +310,7 @@ export class LakeTransaction {
   async abort(): Promise<void> {
     if (this.done) return;
     this.done = true;
+    await this.dropAhead();
     await this.engine?.release().catch(() => undefined);
     const staged = [...this.staged.values()];
     this.staged.clear();
