@@ -1,7 +1,7 @@
 // Scoring in Trino (issue 23, "ML where the data is"): the project's real models, trained in Node on
 // the real Kaggle sample and listening exports (../shared/data), scored by Trino from the SQL they
 // compile to, equal the JavaScript models on every row: the catalog forests (node tables, one join per
-// tree level) on every distinct feature vector of the catalog and the plays, and through it on every
+// two tree levels) on every distinct feature vector of the catalog and the plays, and through it on every
 // play; the per-listener energy linear models on every play (within 1e-9 relative: Trino's sin/cos
 // are Java's); the per-listener k-means assignment (nearest centroid) on every play with the seven
 // clustering features. The inputs reach Trino as Parquet written by DuckDB into the data dir Trino

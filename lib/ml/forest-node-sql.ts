@@ -1,7 +1,9 @@
 // Large forests as data: a nested CASE of 80,000 nodes takes DuckDB half a minute to plan and is
 // evaluated branch by branch over ever smaller selections (100 s for 100k rows), and a JVM engine
 // cannot compile an expression that size. So a forest can also be scored from a node table: every
-// (row, tree) pair walks one level per join, with the same comparison at each node as ml-cart.
+// (row, tree) pair walks two levels per join (each node's row also carries its children's splits),
+// with the same comparison at each node as ml-cart. One level per join cost Trino twice the joins:
+// they were about half of its CPU for the catalog forests.
 // The SQL runs unchanged on DuckDB and Trino (sql-compile.stack.test.ts, sql-scoring.stack.test.ts):
 // about 11 kB for the catalog's valence forest and 10 kB for its mood forest, whatever the trees' size.
 // On Trino the node table is a scratch table (lib/trino/scratch-table.ts): as VALUES it would exceed
@@ -13,13 +15,16 @@ export const FOREST_NODE_COLUMNS = [
   { name: 'tree', type: 'INTEGER' }, { name: 'node', type: 'INTEGER' }, { name: 'feature', type: 'INTEGER' },
   { name: 'split', type: 'DOUBLE' }, { name: 'left_node', type: 'INTEGER' }, { name: 'right_node', type: 'INTEGER' },
   { name: 'leaf', type: 'DOUBLE' },
+  // The children's splits (null for a leaf child, whose two next nodes are itself).
+  { name: 'l_feature', type: 'INTEGER' }, { name: 'l_split', type: 'DOUBLE' }, { name: 'l_left', type: 'INTEGER' }, { name: 'l_right', type: 'INTEGER' },
+  { name: 'r_feature', type: 'INTEGER' }, { name: 'r_split', type: 'DOUBLE' }, { name: 'r_left', type: 'INTEGER' }, { name: 'r_right', type: 'INTEGER' },
 ] as const;
 
 export interface ForestNodes {
   /** Rows in FOREST_NODE_COLUMNS order: splits name the feature (index into the forest's features), leaves carry the value or class index. */
   rows: (number | null)[][];
   trees: number;
-  /** Longest root-to-leaf path: the number of joins the walk needs. */
+  /** Longest root-to-leaf path: the walk needs half as many joins, rounded up. */
   depth: number;
 }
 
@@ -29,6 +34,7 @@ export function forestNodes(model: ForestModelJSON): ForestNodes {
   const rows: (number | null)[][] = [];
   let depth = 0;
   model.baseModel.estimators.forEach((tree, t) => {
+    const first = rows.length;
     let next = 0;
     const walk = (n: TreeNodeJSON, d: number): number => {
       const id = next++;
@@ -36,19 +42,27 @@ export function forestNodes(model: ForestModelJSON): ForestNodes {
       if (n.distribution !== undefined) {
         const leaf = classifier ? leafClass(n.distribution) : n.distribution;
         if (typeof leaf !== 'number') throw new SqlCompileError('tree: a regression leaf without a value');
-        rows.push([t, id, null, null, id, id, leaf]);
+        rows.push([t, id, null, null, id, id, leaf, null, null, null, null, null, null, null, null]);
         return id;
       }
       if (!n.left || !n.right) throw new SqlCompileError(`tree: split node on column ${String(n.splitColumn)} without two children`);
       const feature = model.baseModel.indexes[t]?.[n.splitColumn as number];
       if (feature === undefined) throw new SqlCompileError(`forest: tree ${t} splits on its column ${String(n.splitColumn)}, which it was not given`);
-      const row: (number | null)[] = [t, id, feature, splitValue(n), null, null, null];
+      const row: (number | null)[] = [t, id, feature, splitValue(n), null, null, null, null, null, null, null, null, null, null, null];
       rows.push(row);
       row[4] = walk(n.left, d + 1);
       row[5] = walk(n.right, d + 1);
       return id;
     };
     walk(tree.root, 0);
+    // Rows are in node order within a tree (pre-order ids): a child's row is at first + its id.
+    for (const row of rows.slice(first)) {
+      if (row[2] === null) continue;
+      for (const [child, at] of [[row[4], 7], [row[5], 11]] as const) {
+        const c = rows[first + (child as number)]!;
+        row.splice(at, 4, c[2]!, c[3]!, c[4]!, c[5]!);
+      }
+    }
   });
   return { rows, trees: model.baseModel.estimators.length, depth };
 }
@@ -69,49 +83,52 @@ function nodeLeavesSql(f: ForestNodes, o: NodeScoringOptions): string {
   const keys = o.keys.map(sqlIdent);
   const feats = o.features.map((_, j) => sqlIdent(`__f${j}`));
   const carried = [...keys, ...feats, '"__tree"'];
-  const pick = `case n.feature ${feats.map((c, j) => `when ${j} then p.${c}`).join(' ')} end`;
+  const pick = (feature: string) => `case ${feature} ${feats.map((c, j) => `when ${j} then p.${c}`).join(' ')} end`;
+  // One level down from a split (feature, split, left, right); a leaf child (null feature) stays.
+  const step = (side: 'l' | 'r', stay: string) =>
+    `case when n.${side}_feature is null then ${stay} when ${pick(`n.${side}_feature`)} < n.${side}_split then n.${side}_left else n.${side}_right end`;
   const input = featureSql(o.features);
   let walk = `select ${[...keys.map((k) => `r.${k}`), ...input.map((c, j) => `r.${c} as ${feats[j]}`)].join(', ')}, t."__tree", 0 as "__node"
     from ${o.from} as r cross join (select distinct tree as "__tree" from ${o.nodes}) as t
     where not (${anyNull(input.map((c) => `r.${c}`))})`;
-  for (let d = 0; d < f.depth; d++) {
-    walk = `select ${carried.map((c) => `p.${c}`).join(', ')}, case when n.feature is null then p."__node" when ${pick} < n.split then n.left_node else n.right_node end as "__node"
+  for (let d = 0; d < f.depth; d += 2) {
+    walk = `select ${carried.map((c) => `p.${c}`).join(', ')}, case when n.feature is null then p."__node" when ${pick('n.feature')} < n.split then ${step('l', 'n.left_node')} else ${step('r', 'n.right_node')} end as "__node"
     from (${walk}) as p join ${o.nodes} as n on n.tree = p."__tree" and n.node = p."__node"`;
   }
   return `select ${keys.map((k) => `p.${k}`).join(', ')}, p."__tree", n.leaf from (${walk}) as p join ${o.nodes} as n on n.tree = p."__tree" and n.node = p."__node"`;
 }
 
-/** One prediction column per tree (__t0…) for every complete row: the leaves pivoted, one row per key. */
-function nodeWalkSql(f: ForestNodes, o: NodeScoringOptions): string {
-  const keys = o.keys.map(sqlIdent);
-  const perTree = Array.from({ length: f.trees }, (_, t) => `max(case when "__tree" = ${t} then leaf end) as ${sqlIdent(`__t${t}`)}`);
-  return `select ${keys.join(', ')}, ${perTree.join(', ')} from (${nodeLeavesSql(f, o)}) as "__leaves" group by ${keys.join(', ')}`;
-}
-
-/** A forest regressor scored from its node table: the mean of the trees, summed in tree order. */
+/**
+ * A forest regressor scored from its node table: the mean of the trees, summed in tree order from 0
+ * as the JS forest does (the same double whatever the threads). The trees' leaves are gathered in
+ * tree order into one array per row (array_agg ... order by, in DuckDB and Trino alike) and added
+ * element by element; the earlier pivot of one max(case ...) column per tree was a fifth of Trino's
+ * CPU for the catalog's valence forest.
+ */
 export function forestRegressorNodeSql(model: ForestModelJSON, f: ForestNodes, o: NodeScoringOptions): string {
   if ((model.selectionMethod ?? 'mean') !== 'mean') throw new SqlCompileError(`forest: selection method ${String(model.selectionMethod)} is not compiled (only mean)`);
-  const trees = Array.from({ length: f.trees }, (_, t) => sqlIdent(`__t${t}`));
-  return `select ${o.keys.map(sqlIdent).join(', ')}, (${['0e0', ...trees].join(' + ')}) / ${sqlDouble(f.trees)} as ${sqlIdent(o.as)} from (${nodeWalkSql(f, o)}) as "__trees"`;
+  const keys = o.keys.map(sqlIdent);
+  const sum = ['0e0', ...Array.from({ length: f.trees }, (_, t) => `"__leaves"[${t + 1}]`)].join(' + ');
+  const gathered = `select ${keys.join(', ')}, array_agg(leaf order by "__tree") as "__leaves" from (${nodeLeavesSql(f, o)}) as "__walked" group by ${keys.join(', ')}`;
+  return `select ${keys.join(', ')}, (${sum}) / ${sqlDouble(f.trees)} as ${sqlIdent(o.as)} from (${gathered}) as "__trees"`;
 }
 
 /**
  * ml-array-mode's vote over ballots in long form (`ballots`: one row per key and ballot, with the
  * ballot's position `order` and its `vote`): the vote of the first ballot whose running count for its
- * own vote reaches the largest total (the class with the most votes; among tied classes, the one that
- * reached that count first). Window functions instead of one column per tree: the SQL stays the same
- * size whatever the number of trees (the wide form grows with trees², 290 kB and 20 s of Trino planning
- * for 100 trees). One row per key: the keys and "__vote".
+ * own vote reaches the largest total, which is the class with the most votes and, among tied classes,
+ * the one whose last ballot comes first (a class reaches its total at its last ballot). So one row
+ * per key and class (its total and its last position) decides, ranked by total, then by that
+ * position; positions are distinct within a key, so the ranking is total. Aggregates over the
+ * ballots instead of running counts: the three windows over every ballot were half of Trino's CPU
+ * for the catalog's mood forest. The SQL stays the same size whatever the number of trees. One row
+ * per key: the keys and "__vote".
  */
 export function modeVoteLongSql(ballots: string, keys: readonly string[], order: string, vote: string): string {
   const k = keys.join(', ');
-  const counted = `select ${k}, ${order} as "__order", ${vote} as "__vote",
-    count(*) over (partition by ${k}, ${vote} order by ${order} rows between unbounded preceding and current row) as "__running",
-    count(*) over (partition by ${k}, ${vote}) as "__total"
-    from ${ballots}`;
-  const topped = `select ${k}, "__order", "__vote", "__running", max("__total") over (partition by ${k}) as "__top" from (${counted}) as "__counted"`;
-  const first = `select ${k}, "__vote", row_number() over (partition by ${k} order by "__order") as "__rank" from (${topped}) as "__topped" where "__running" = "__top"`;
-  return `select ${k}, "__vote" from (${first}) as "__first" where "__rank" = 1`;
+  const classes = `select ${k}, ${vote} as "__vote", count(*) as "__total", max(${order}) as "__last" from ${ballots} group by ${k}, ${vote}`;
+  const ranked = `select ${k}, "__vote", row_number() over (partition by ${k} order by "__total" desc, "__last") as "__rank" from (${classes}) as "__classes"`;
+  return `select ${k}, "__vote" from (${ranked}) as "__ranked" where "__rank" = 1`;
 }
 
 /** A forest classifier scored from its node table: ml-array-mode's vote over the trees' classes (modeVoteLongSql), then the label. */

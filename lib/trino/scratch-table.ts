@@ -5,7 +5,7 @@
 //
 // Why not a VALUES relation: the catalog's valence forest (50 trees of depth 10) has 48,008 nodes,
 // 1.7 MB as SQL literals, and Trino refuses any statement over 1,000,000 characters (query.max-length);
-// the node walk also reads the node table once per tree level. Why not CREATE TABLE + INSERT through
+// the node walk also reads the node table once per two tree levels. Why not CREATE TABLE + INSERT through
 // Trino: it needs a writable catalog, several statements of under 1 MB per forest, and Trino would
 // write a Parquet file all the same. Parquet keeps every double's bits, DuckDB writes it in
 // milliseconds, and the registration is the one publish uses (external_location under the data dir
