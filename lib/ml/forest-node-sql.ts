@@ -20,6 +20,9 @@ export const FOREST_NODE_COLUMNS = [
   { name: 'r_feature', type: 'INTEGER' }, { name: 'r_split', type: 'DOUBLE' }, { name: 'r_left', type: 'INTEGER' }, { name: 'r_right', type: 'INTEGER' },
 ] as const;
 
+/** The eight children's-split columns of a row before they are filled (and of a leaf, for good). */
+const NO_CHILD_SPLITS: null[] = Array(8).fill(null);
+
 export interface ForestNodes {
   /** Rows in FOREST_NODE_COLUMNS order: splits name the feature (index into the forest's features), leaves carry the value or class index. */
   rows: (number | null)[][];
@@ -42,13 +45,13 @@ export function forestNodes(model: ForestModelJSON): ForestNodes {
       if (n.distribution !== undefined) {
         const leaf = classifier ? leafClass(n.distribution) : n.distribution;
         if (typeof leaf !== 'number') throw new SqlCompileError('tree: a regression leaf without a value');
-        rows.push([t, id, null, null, id, id, leaf, null, null, null, null, null, null, null, null]);
+        rows.push([t, id, null, null, id, id, leaf, ...NO_CHILD_SPLITS]);
         return id;
       }
       if (!n.left || !n.right) throw new SqlCompileError(`tree: split node on column ${String(n.splitColumn)} without two children`);
       const feature = model.baseModel.indexes[t]?.[n.splitColumn as number];
       if (feature === undefined) throw new SqlCompileError(`forest: tree ${t} splits on its column ${String(n.splitColumn)}, which it was not given`);
-      const row: (number | null)[] = [t, id, feature, splitValue(n), null, null, null, null, null, null, null, null, null, null, null];
+      const row: (number | null)[] = [t, id, feature, splitValue(n), null, null, null, ...NO_CHILD_SPLITS];
       rows.push(row);
       row[4] = walk(n.left, d + 1);
       row[5] = walk(n.right, d + 1);

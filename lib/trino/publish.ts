@@ -82,22 +82,17 @@ async function countOne(trino: TrinoClient, plan: TablePlan): Promise<void> {
 async function checkCounts(trino: TrinoClient, plans: TablePlan[]): Promise<Map<TablePlan, string>> {
   const failures = new Map<TablePlan, string>();
   if (plans.length === 0) return failures;
-  let counts: Map<number, number> | null = null;
-  try {
-    const sql = plans.map((p, i) => `select ${i} as i, count(*) as n from ${physicalRef(p.physical)}`).join('\nunion all\n');
-    const { rows } = await trino.query(sql);
-    counts = new Map(rows.map((r) => [Number(r[0]), Number(r[1])]));
-  } catch {
-    counts = null;
-  }
-  if (counts) {
-    plans.forEach((p, i) => {
-      const mismatch = countMismatch(p, counts!.get(i) ?? NaN);
-      if (mismatch) failures.set(p, mismatch);
-    });
+  const sql = plans.map((p, i) => `select ${i} as i, count(*) as n from ${physicalRef(p.physical)}`).join('\nunion all\n');
+  const rows = await trino.query(sql).then((r) => r.rows, () => null);
+  if (rows === null) {
+    await eachLimited(plans, (p) => countOne(trino, p).catch((err: unknown) => { failures.set(p, errorMessage(err)); }));
     return failures;
   }
-  await eachLimited(plans, (p) => countOne(trino, p).catch((err: unknown) => { failures.set(p, errorMessage(err)); }));
+  const counts = new Map(rows.map((r) => [Number(r[0]), Number(r[1])]));
+  plans.forEach((p, i) => {
+    const mismatch = countMismatch(p, counts.get(i) ?? NaN);
+    if (mismatch) failures.set(p, mismatch);
+  });
   return failures;
 }
 
