@@ -88,10 +88,9 @@ select
     l.valence_hour_circular_r, l.energy_hour_circular_r,
     h.rows_without_features, h.synthetic_share,
     v.days_in_group as days_with_plays, v.diff_ci_low, v.diff_ci_high, v.verdict,
-    e.energy_diff_ci_low, e.energy_diff_ci_high, e.energy_verdict
+    v.energy_diff_ci_low, v.energy_diff_ci_high, v.energy_verdict
 from by_hour as h
 left join by_listener as l on l.listener_id = h.listener_id
-left join ${groupContrastSql('events', 'hour_of_day', 'valence')} v on v.listener_id = h.listener_id and v.grp = h.hour_of_day
-left join ${groupContrastSql('events', 'hour_of_day', 'energy', 'energy_')} e on e.listener_id = h.listener_id and e.grp = h.hour_of_day`,
+left join ${groupContrastSql('events', 'hour_of_day')} v on v.listener_id = h.listener_id and v.grp = h.hour_of_day`,
   orderBy: 'listener_id, hour_of_day',
 });

@@ -68,9 +68,8 @@ select
     energy_stddev as energy_consistency,
     valence_stddev, energy_stddev, rows_without_features, synthetic_share,
     v.days_in_group as days_with_plays, v.diff_ci_low, v.diff_ci_high, v.verdict,
-    e.energy_diff_ci_low, e.energy_diff_ci_high, e.energy_verdict
+    v.energy_diff_ci_low, v.energy_diff_ci_high, v.energy_verdict
 from by_part
-left join ${groupContrastSql('events', 'part_of_day', 'valence')} v on v.listener_id = by_part.listener_id and v.grp = by_part.part_of_day
-left join ${groupContrastSql('events', 'part_of_day', 'energy', 'energy_')} e on e.listener_id = by_part.listener_id and e.grp = by_part.part_of_day`,
+left join ${groupContrastSql('events', 'part_of_day')} v on v.listener_id = by_part.listener_id and v.grp = by_part.part_of_day`,
   orderBy: 'listener_id, part_of_day_order, part_of_day',
 });

@@ -61,9 +61,8 @@ select
     energy_stddev as energy_variance,
     valence_stddev, energy_stddev, rows_without_features, synthetic_share,
     v.days_in_group as days_with_plays, v.diff_ci_low, v.diff_ci_high, v.verdict,
-    e.energy_diff_ci_low, e.energy_diff_ci_high, e.energy_verdict
+    v.energy_diff_ci_low, v.energy_diff_ci_high, v.energy_verdict
 from by_period
-left join ${groupContrastSql('events', 'period', 'valence')} v on v.listener_id = by_period.listener_id and v.grp = by_period.period
-left join ${groupContrastSql('events', 'period', 'energy', 'energy_')} e on e.listener_id = by_period.listener_id and e.grp = by_period.period`,
+left join ${groupContrastSql('events', 'period')} v on v.listener_id = by_period.listener_id and v.grp = by_period.period`,
   orderBy: 'listener_id, period',
 });

@@ -17,57 +17,88 @@ import { HAS_FEATURES } from './feature-sql.ts';
 export const MIN_CONTRAST_DAYS = 5;
 const Z95 = 1.959963984540054;
 
+/** A value compared between groups, and the prefix of its output columns. */
+export interface ContrastValue { value: string; prefix: string }
+
+/** The two values every comparison table reports: valence (no prefix) and energy (energy_*). */
+export const VALENCE_AND_ENERGY: ContrastValue[] = [{ value: 'valence', prefix: '' }, { value: 'energy', prefix: 'energy_' }];
+
 /**
- * A query with one row per listener and group: listener_id, grp, days_in_group, days_in_rest, and
- * <prefix>diff_ci_low, <prefix>diff_ci_high, <prefix>verdict for `value`, over the plays with features
- * of `source` (a relation with listener_id, date_local, feature_source and the columns used).
+ * A query with one row per listener and group that has plays with features and at least one of the
+ * values, and for each value: <prefix>days_in_group, <prefix>days_in_rest, <prefix>diff_ci_low,
+ * <prefix>diff_ci_high, <prefix>verdict, over the plays with features of `source` (a relation with
+ * listener_id, date_local, feature_source and the columns used) whose value is not null; all five
+ * null where the group has no such play for that value.
+ *
+ * The values are compared in one pass: every relation below carries each value's sums side by
+ * side, and value k's statistics use only the rows where it was seen (n_k > 0), so each value gets
+ * exactly what a comparison of that value alone would give. One pass matters on Trino, which inlines
+ * a CTE at every reference: the day groups are read at several places, and each value's own query
+ * read the plays again at each of them.
  */
-export function groupContrastSql(source: string, group: string, value: string, prefix = ''): string {
+export function groupContrastSql(source: string, group: string, values: ContrastValue[] = VALENCE_AND_ENERGY): string {
+  const each = (f: (v: ContrastValue, k: number) => string, sep = ',\n            ') => values.map(f).join(sep);
+  const seen = (k: number, at = 'g') => `${at}.n_${k} > 0`;
   return `(
     with day_group as (
-        select listener_id, date_local, ${group} as grp, count(${value})::double as n, sum(${value}) as s
+        select listener_id, date_local, ${group} as grp,
+            ${each((v, k) => `count(${v.value})::double as n_${k}, sum(${v.value}) as s_${k}`)}
         from ${source}
-        where ${HAS_FEATURES} and ${value} is not null
+        where ${HAS_FEATURES} and (${values.map((v) => `${v.value} is not null`).join(' or ')})
         group by listener_id, date_local, ${group}
     ),
     days as (
-        select listener_id, date_local, sum(n) as n, sum(s) as s from day_group group by listener_id, date_local
+        select listener_id, date_local,
+            ${each((_, k) => `sum(n_${k}) as n_${k}, sum(s_${k}) as s_${k}`)}
+        from day_group group by listener_id, date_local
     ),
     listener_totals as (
-        select listener_id, sum(n) as n, sum(s) as s, count(*) as days from days group by listener_id
+        select listener_id,
+            ${each((_, k) => `sum(n_${k}) filter (where n_${k} > 0) as n_${k}, sum(s_${k}) filter (where n_${k} > 0) as s_${k}, count(*) filter (where n_${k} > 0) as days_${k}`)}
+        from days group by listener_id
     ),
     group_totals as (
-        select g.listener_id, g.grp, sum(g.n) as n_g, sum(g.s) / sum(g.n) as m_g, count(*) as days_g,
-            any_value(l.n) - sum(g.n) as n_r, (any_value(l.s) - sum(g.s)) / nullif(any_value(l.n) - sum(g.n), 0) as m_r,
-            any_value(l.days) as days_all
+        select g.listener_id, g.grp,
+            ${each((_, k) => `sum(g.n_${k}) filter (where ${seen(k)}) as n_g_${k},
+            sum(g.s_${k}) filter (where ${seen(k)}) / sum(g.n_${k}) filter (where ${seen(k)}) as m_g_${k},
+            count(*) filter (where ${seen(k)}) as days_g_${k},
+            any_value(l.n_${k}) - sum(g.n_${k}) filter (where ${seen(k)}) as n_r_${k},
+            (any_value(l.s_${k}) - sum(g.s_${k}) filter (where ${seen(k)})) / nullif(any_value(l.n_${k}) - sum(g.n_${k}) filter (where ${seen(k)}), 0) as m_r_${k},
+            any_value(l.days_${k}) as days_all_${k}`)}
         from day_group g join listener_totals l on l.listener_id = g.listener_id
         group by g.listener_id, g.grp
     ),
     contributions as (
         select t.listener_id, t.grp,
-            (coalesce(dg.s, 0) - t.m_g * coalesce(dg.n, 0)) / t.n_g
-              - ((d.s - coalesce(dg.s, 0)) - t.m_r * (d.n - coalesce(dg.n, 0))) / t.n_r as u,
-            d.n - coalesce(dg.n, 0) > 0 as in_rest
+            ${each((_, k) => `case when t.days_g_${k} > 0 and t.n_r_${k} > 0 and ${seen(k, 'd')} then
+                (coalesce(dg.s_${k}, 0) - t.m_g_${k} * coalesce(dg.n_${k}, 0)) / t.n_g_${k}
+                  - ((d.s_${k} - coalesce(dg.s_${k}, 0)) - t.m_r_${k} * (d.n_${k} - coalesce(dg.n_${k}, 0))) / t.n_r_${k} end as u_${k},
+            t.days_g_${k} > 0 and t.n_r_${k} > 0 and ${seen(k, 'd')} and d.n_${k} - coalesce(dg.n_${k}, 0) > 0 as in_rest_${k}`)}
         from group_totals t
         join days d on d.listener_id = t.listener_id
         left join day_group dg on dg.listener_id = t.listener_id and dg.date_local = d.date_local and dg.grp = t.grp
-        where t.n_r > 0
     ),
     variance as (
-        select listener_id, grp, sum(u * u) as su2, count(*) filter (where in_rest) as days_r
+        select listener_id, grp,
+            ${each((_, k) => `sum(u_${k} * u_${k}) as su2_${k}, count(*) filter (where in_rest_${k}) as days_r_${k}`)}
         from contributions group by listener_id, grp
     ),
     intervals as (
-        select t.listener_id, t.grp, t.days_g::bigint as days_in_group, coalesce(v.days_r, 0)::bigint as days_in_rest,
-            cast(case when t.days_g >= ${MIN_CONTRAST_DAYS} and v.days_r >= ${MIN_CONTRAST_DAYS} then
-                round(t.m_g - t.m_r - ${Z95} * sqrt(t.days_all::double / nullif(t.days_all - 1, 0) * v.su2), 4) end as double) as lo,
-            cast(case when t.days_g >= ${MIN_CONTRAST_DAYS} and v.days_r >= ${MIN_CONTRAST_DAYS} then
-                round(t.m_g - t.m_r + ${Z95} * sqrt(t.days_all::double / nullif(t.days_all - 1, 0) * v.su2), 4) end as double) as hi
+        select t.listener_id, t.grp,
+            ${each((_, k) => {
+              const bound = (sign: string) => `cast(case when t.days_g_${k} >= ${MIN_CONTRAST_DAYS} and v.days_r_${k} >= ${MIN_CONTRAST_DAYS} then
+                round(t.m_g_${k} - t.m_r_${k} ${sign} ${Z95} * sqrt(t.days_all_${k}::double / nullif(t.days_all_${k} - 1, 0) * v.su2_${k}), 4) end as double)`;
+              return `case when t.days_g_${k} > 0 then t.days_g_${k}::bigint end as days_in_group_${k},
+            case when t.days_g_${k} > 0 then coalesce(v.days_r_${k}, 0)::bigint end as days_in_rest_${k},
+            ${bound('-')} as lo_${k},
+            ${bound('+')} as hi_${k}`;
+            })}
         from group_totals t left join variance v on v.listener_id = t.listener_id and v.grp = t.grp
     )
-    select listener_id, grp, days_in_group, days_in_rest,
-        lo as ${prefix}diff_ci_low, hi as ${prefix}diff_ci_high,
-        case when lo > 0 then 'better' when hi < 0 then 'worse' else 'inconclusive' end as ${prefix}verdict
+    select listener_id, grp,
+        ${each((v, k) => `days_in_group_${k} as ${v.prefix}days_in_group, days_in_rest_${k} as ${v.prefix}days_in_rest,
+        lo_${k} as ${v.prefix}diff_ci_low, hi_${k} as ${v.prefix}diff_ci_high,
+        case when days_in_group_${k} is null then null when lo_${k} > 0 then 'better' when hi_${k} < 0 then 'worse' else 'inconclusive' end as ${v.prefix}verdict`, ',\n        ')}
     from intervals
 )`;
 }
