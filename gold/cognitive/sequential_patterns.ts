@@ -5,8 +5,17 @@ import { HAS_FEATURES, moodCategory, STREAMS_ONLY_SENTENCE } from '../shared/fea
 const level = (mood: string) => `case when ${mood} like 'Happy%' then 3 when ${mood} like 'Sad%' then 1 else 2 end`;
 
 /** Rows of a listener in this mood order (a CASE, portable to Trino). */
-const MOOD_ORDER = ['Happy_Energetic', 'Happy_Calm', 'Neutral', 'Sad_Energetic', 'Sad_Calm'] as const;
+export const MOOD_ORDER = ['Happy_Energetic', 'Happy_Calm', 'Neutral', 'Sad_Energetic', 'Sad_Calm'] as const;
 const moodOrder = (mood: string) => `case ${mood} ${MOOD_ORDER.map((m, i) => `when '${m}' then ${i + 1}`).join(' ')} end`;
+
+/**
+ * The listener's persistence share if the next mood did not depend on the current one: the sum over
+ * moods of (share of transitions leaving it) x (share arriving in it), from per-mood counts carried
+ * on every row (window sums over the listener), not a join of the listener's from and to shares:
+ * Trino inlines a CTE at every reference, and each join side computed the session order again.
+ */
+const independentPersistence = MOOD_ORDER.map((_, i) =>
+  `coalesce(cast(from_count_${i} as double) / listener_transitions * (cast(to_count_${i} as double) / listener_transitions), 0)`).join('\n            + ');
 
 export const PATTERN_TYPES = ['Mood Persistence', 'Mood Lift', 'Mood Dip', 'Energy Shift'] as const;
 
@@ -79,29 +88,11 @@ marginals as (
         *,
         sum(transition_count) over (partition by listener_id) as listener_transitions,
         cast(sum(transition_count) over (partition by listener_id, from_mood) as double) / sum(transition_count) over (partition by listener_id) as from_share,
-        cast(sum(transition_count) over (partition by listener_id, to_mood) as double) / sum(transition_count) over (partition by listener_id) as to_share
+        cast(sum(transition_count) over (partition by listener_id, to_mood) as double) / sum(transition_count) over (partition by listener_id) as to_share,
+        sum(case when from_mood = to_mood then transition_count else 0 end) over (partition by listener_id) as persistent_transitions,
+        ${MOOD_ORDER.map((m, i) => `sum(case when from_mood = '${m}' then transition_count end) over (partition by listener_id) as from_count_${i},
+        sum(case when to_mood = '${m}' then transition_count end) over (partition by listener_id) as to_count_${i}`).join(',\n        ')}
     from counted
-),
-
-from_shares as (
-    select distinct listener_id, from_mood as mood, from_share from marginals
-),
-
-to_shares as (
-    select distinct listener_id, to_mood as mood, to_share from marginals
-),
-
-independence as (
-    select f.listener_id, sum(f.from_share * t.to_share) as independent_persistence_share
-    from from_shares f
-    join to_shares t on t.listener_id = f.listener_id and t.mood = f.mood
-    group by f.listener_id
-),
-
-persistence as (
-    select listener_id, sum(case when from_mood = to_mood then transition_count else 0 end)::double / sum(transition_count) as persistence_share
-    from counted
-    group by listener_id
 ),
 
 typed as (
@@ -109,8 +100,8 @@ typed as (
         m.*,
         round(transition_count::double / sum(transition_count) over (partition by m.listener_id, from_mood), 3)::double as transition_probability,
         round(to_share, 3)::double as independent_probability,
-        round(p.persistence_share, 3)::double as persistence_share,
-        round(coalesce(i.independent_persistence_share, 0), 3)::double as independent_persistence_share,
+        round(persistent_transitions::double / listener_transitions, 3)::double as persistence_share,
+        round(${independentPersistence}, 3)::double as independent_persistence_share,
         case
             when from_mood = to_mood then '${PATTERN_TYPES[0]}'
             when ${level('to_mood')} > ${level('from_mood')} then '${PATTERN_TYPES[1]}'
@@ -118,8 +109,6 @@ typed as (
             else '${PATTERN_TYPES[3]}'
         end as pattern_type
     from marginals m
-    join persistence p on p.listener_id = m.listener_id
-    left join independence i on i.listener_id = m.listener_id
 )
 
 select
