@@ -16,11 +16,19 @@ export const PLAYLISTS = [
     rule: 'avg_valence >= 0.7 and avg_danceability >= 0.6 and avg_energy >= 0.5', by: 'avg_valence' },
 ] as const;
 
-const candidates = PLAYLISTS.map((p) => `
-    select *, '${p.name}' as playlist_name, '${p.purpose}' as playlist_purpose,
-           row_number() over (partition by listener_id order by ${p.by} desc, ${TRACK_TIE_BREAK})::integer as position
-    from per_track
-    where ${p.rule}`).join('\n    union all');
+/** A CASE over the playlist of the row (p.playlist_index, 1-based in PLAYLISTS order). */
+const byPlaylist = (f: (p: (typeof PLAYLISTS)[number]) => string) =>
+  `case p.playlist_index ${PLAYLISTS.map((p, i) => `when ${i + 1} then ${f(p)}`).join(' ')} end`;
+
+// Every track is tried against the four playlists (a cross join with their list), so that the
+// per-track averages are computed once: one select per playlist, UNION ALL-ed, read them four
+// times, and Trino inlines a CTE at every reference.
+const candidates = `
+    select t.*, p.playlist_name, p.playlist_purpose,
+           row_number() over (partition by t.listener_id, p.playlist_index order by ${byPlaylist((p) => p.by)} desc, ${TRACK_TIE_BREAK})::integer as position
+    from per_track t
+    cross join playlist_list p
+    where ${byPlaylist((p) => `(${p.rule})`)}`;
 
 export default defineTable({
   layer: 'gold',
@@ -75,6 +83,10 @@ per_track as (
     from events
     where ${HAS_FEATURES}
     group by listener_id, ${TRACK_KEY}
+),
+
+playlist_list(playlist_index, playlist_name, playlist_purpose) as (
+    values ${PLAYLISTS.map((p, i) => `(${i + 1}, '${p.name}', '${p.purpose}')`).join(', ')}
 ),
 
 playlists as (${candidates}
