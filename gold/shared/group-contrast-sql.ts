@@ -33,8 +33,11 @@ export const VALENCE_AND_ENERGY: ContrastValue[] = [{ value: 'valence', prefix: 
  * The values are compared in one pass: every relation below carries each value's sums side by
  * side, and value k's statistics use only the rows where it was seen (n_k > 0), so each value gets
  * exactly what a comparison of that value alone would give. One pass matters on Trino, which inlines
- * a CTE at every reference: the day groups are read at several places, and each value's own query
- * read the plays again at each of them.
+ * a CTE at every reference: each value's own query read the plays again at each place that reads the
+ * day groups. For the same reason every relation is read once where it can be: the listener's totals
+ * are window sums over its group sums, its number of days is counted among the contributions (one row
+ * per group and day of the listener), and the group totals ride along to the intervals, so the plays
+ * are read three times (group sums, days, the day groups joined to the contributions), not six.
  */
 export function groupContrastSql(source: string, group: string, values: ContrastValue[] = VALENCE_AND_ENERGY): string {
   const each = (f: (v: ContrastValue, k: number) => string, sep = ',\n            ') => values.map(f).join(sep);
@@ -52,48 +55,50 @@ export function groupContrastSql(source: string, group: string, values: Contrast
             ${each((_, k) => `sum(n_${k}) as n_${k}, sum(s_${k}) as s_${k}`)}
         from day_group group by listener_id, date_local
     ),
-    listener_totals as (
-        select listener_id,
-            ${each((_, k) => `sum(n_${k}) filter (where n_${k} > 0) as n_${k}, sum(s_${k}) filter (where n_${k} > 0) as s_${k}, count(*) filter (where n_${k} > 0) as days_${k}`)}
-        from days group by listener_id
-    ),
-    group_totals as (
+    group_sums as (
         select g.listener_id, g.grp,
             ${each((_, k) => `sum(g.n_${k}) filter (where ${seen(k)}) as n_g_${k},
-            sum(g.s_${k}) filter (where ${seen(k)}) / sum(g.n_${k}) filter (where ${seen(k)}) as m_g_${k},
+            sum(g.s_${k}) filter (where ${seen(k)}) as s_g_${k},
             count(*) filter (where ${seen(k)}) as days_g_${k},
-            any_value(l.n_${k}) - sum(g.n_${k}) filter (where ${seen(k)}) as n_r_${k},
-            (any_value(l.s_${k}) - sum(g.s_${k}) filter (where ${seen(k)})) / nullif(any_value(l.n_${k}) - sum(g.n_${k}) filter (where ${seen(k)}), 0) as m_r_${k},
-            any_value(l.days_${k}) as days_all_${k}`)}
-        from day_group g join listener_totals l on l.listener_id = g.listener_id
+            sum(sum(g.n_${k}) filter (where ${seen(k)})) over (partition by g.listener_id) as n_l_${k},
+            sum(sum(g.s_${k}) filter (where ${seen(k)})) over (partition by g.listener_id) as s_l_${k}`)}
+        from day_group g
         group by g.listener_id, g.grp
     ),
+    group_totals as (
+        select listener_id, grp,
+            ${each((_, k) => `n_g_${k}, days_g_${k}, s_g_${k} / n_g_${k} as m_g_${k}, n_l_${k} - n_g_${k} as n_r_${k},
+            (s_l_${k} - s_g_${k}) / nullif(n_l_${k} - n_g_${k}, 0) as m_r_${k}`)}
+        from group_sums
+    ),
     contributions as (
-        select t.listener_id, t.grp,
+        select t.*,
             ${each((_, k) => `case when t.days_g_${k} > 0 and t.n_r_${k} > 0 and ${seen(k, 'd')} then
                 (coalesce(dg.s_${k}, 0) - t.m_g_${k} * coalesce(dg.n_${k}, 0)) / t.n_g_${k}
                   - ((d.s_${k} - coalesce(dg.s_${k}, 0)) - t.m_r_${k} * (d.n_${k} - coalesce(dg.n_${k}, 0))) / t.n_r_${k} end as u_${k},
-            t.days_g_${k} > 0 and t.n_r_${k} > 0 and ${seen(k, 'd')} and d.n_${k} - coalesce(dg.n_${k}, 0) > 0 as in_rest_${k}`)}
+            t.days_g_${k} > 0 and t.n_r_${k} > 0 and ${seen(k, 'd')} and d.n_${k} - coalesce(dg.n_${k}, 0) > 0 as in_rest_${k},
+            ${seen(k, 'd')} as day_has_${k}`)}
         from group_totals t
         join days d on d.listener_id = t.listener_id
         left join day_group dg on dg.listener_id = t.listener_id and dg.date_local = d.date_local and dg.grp = t.grp
     ),
     variance as (
         select listener_id, grp,
-            ${each((_, k) => `sum(u_${k} * u_${k}) as su2_${k}, count(*) filter (where in_rest_${k}) as days_r_${k}`)}
+            ${each((_, k) => `sum(u_${k} * u_${k}) as su2_${k}, count(*) filter (where in_rest_${k}) as days_r_${k},
+            count(*) filter (where day_has_${k}) as days_all_${k}, any_value(m_g_${k}) as m_g_${k}, any_value(m_r_${k}) as m_r_${k}, any_value(days_g_${k}) as days_g_${k}`)}
         from contributions group by listener_id, grp
     ),
     intervals as (
         select t.listener_id, t.grp,
             ${each((_, k) => {
-              const bound = (sign: string) => `cast(case when t.days_g_${k} >= ${MIN_CONTRAST_DAYS} and v.days_r_${k} >= ${MIN_CONTRAST_DAYS} then
-                round(t.m_g_${k} - t.m_r_${k} ${sign} ${Z95} * sqrt(t.days_all_${k}::double / nullif(t.days_all_${k} - 1, 0) * v.su2_${k}), 4) end as double)`;
+              const bound = (sign: string) => `cast(case when t.days_g_${k} >= ${MIN_CONTRAST_DAYS} and t.days_r_${k} >= ${MIN_CONTRAST_DAYS} then
+                round(t.m_g_${k} - t.m_r_${k} ${sign} ${Z95} * sqrt(t.days_all_${k}::double / nullif(t.days_all_${k} - 1, 0) * t.su2_${k}), 4) end as double)`;
               return `case when t.days_g_${k} > 0 then t.days_g_${k}::bigint end as days_in_group_${k},
-            case when t.days_g_${k} > 0 then coalesce(v.days_r_${k}, 0)::bigint end as days_in_rest_${k},
+            case when t.days_g_${k} > 0 then coalesce(t.days_r_${k}, 0)::bigint end as days_in_rest_${k},
             ${bound('-')} as lo_${k},
             ${bound('+')} as hi_${k}`;
             })}
-        from group_totals t left join variance v on v.listener_id = t.listener_id and v.grp = t.grp
+        from variance t
     )
     select listener_id, grp,
         ${each((v, k) => `days_in_group_${k} as ${v.prefix}days_in_group, days_in_rest_${k} as ${v.prefix}days_in_rest,
