@@ -25,7 +25,10 @@ export async function loggedInPage(browser: Browser, s: SupersetSettings): Promi
   await page.locator('input#username').fill(s.user);
   await page.locator('input#password').fill(s.password);
   await page.locator('button[type=submit]').click();
-  await page.waitForURL((u) => !u.pathname.startsWith('/login'), { timeout: 60_000 });
+  // Logged in once the browser has left /login with the session cookie ('commit'): the page it lands
+  // on need not finish loading. Waiting for its 'load' event (the default) timed out once in CI, 60 s
+  // after Superset's log shows the login answered and the next pages served.
+  await page.waitForURL((u) => !u.pathname.startsWith('/login'), { timeout: 60_000, waitUntil: 'commit' });
   return page;
 }
 
