@@ -87,7 +87,6 @@ marginals as (
     select
         *,
         sum(transition_count) over (partition by listener_id) as listener_transitions,
-        cast(sum(transition_count) over (partition by listener_id, from_mood) as double) / sum(transition_count) over (partition by listener_id) as from_share,
         cast(sum(transition_count) over (partition by listener_id, to_mood) as double) / sum(transition_count) over (partition by listener_id) as to_share,
         sum(case when from_mood = to_mood then transition_count else 0 end) over (partition by listener_id) as persistent_transitions,
         ${MOOD_ORDER.map((m, i) => `sum(case when from_mood = '${m}' then transition_count end) over (partition by listener_id) as from_count_${i},

@@ -42,6 +42,8 @@ export const VALENCE_AND_ENERGY: ContrastValue[] = [{ value: 'valence', prefix: 
 export function groupContrastSql(source: string, group: string, values: ContrastValue[] = VALENCE_AND_ENERGY): string {
   const each = (f: (v: ContrastValue, k: number) => string, sep = ',\n            ') => values.map(f).join(sep);
   const seen = (k: number, at = 'g') => `${at}.n_${k} > 0`;
+  /** A day enters value k's comparison of a group: the group and its rest have the value, and so has the day. */
+  const counts = (k: number) => `t.days_g_${k} > 0 and t.n_r_${k} > 0 and ${seen(k, 'd')}`;
   return `(
     with day_group as (
         select listener_id, date_local, ${group} as grp,
@@ -73,10 +75,10 @@ export function groupContrastSql(source: string, group: string, values: Contrast
     ),
     contributions as (
         select t.*,
-            ${each((_, k) => `case when t.days_g_${k} > 0 and t.n_r_${k} > 0 and ${seen(k, 'd')} then
+            ${each((_, k) => `case when ${counts(k)} then
                 (coalesce(dg.s_${k}, 0) - t.m_g_${k} * coalesce(dg.n_${k}, 0)) / t.n_g_${k}
                   - ((d.s_${k} - coalesce(dg.s_${k}, 0)) - t.m_r_${k} * (d.n_${k} - coalesce(dg.n_${k}, 0))) / t.n_r_${k} end as u_${k},
-            t.days_g_${k} > 0 and t.n_r_${k} > 0 and ${seen(k, 'd')} and d.n_${k} - coalesce(dg.n_${k}, 0) > 0 as in_rest_${k},
+            ${counts(k)} and d.n_${k} - coalesce(dg.n_${k}, 0) > 0 as in_rest_${k},
             ${seen(k, 'd')} as day_has_${k}`)}
         from group_totals t
         join days d on d.listener_id = t.listener_id
@@ -94,7 +96,7 @@ export function groupContrastSql(source: string, group: string, values: Contrast
               const bound = (sign: string) => `cast(case when t.days_g_${k} >= ${MIN_CONTRAST_DAYS} and t.days_r_${k} >= ${MIN_CONTRAST_DAYS} then
                 round(t.m_g_${k} - t.m_r_${k} ${sign} ${Z95} * sqrt(t.days_all_${k}::double / nullif(t.days_all_${k} - 1, 0) * t.su2_${k}), 4) end as double)`;
               return `case when t.days_g_${k} > 0 then t.days_g_${k}::bigint end as days_in_group_${k},
-            case when t.days_g_${k} > 0 then coalesce(t.days_r_${k}, 0)::bigint end as days_in_rest_${k},
+            case when t.days_g_${k} > 0 then t.days_r_${k}::bigint end as days_in_rest_${k},
             ${bound('-')} as lo_${k},
             ${bound('+')} as hi_${k}`;
             })}
