@@ -233,6 +233,7 @@ export async function writeCatalogPredictions(ctx: BuildContext, cm: CatalogMode
   await write(moodPredictions, (part) => eventSql('valence as actual_valence', 'predicted_valence', valence, VALENCE_MODEL.name, part));
   const moodActual = `${moodCategory()} as actual_mood`;
   await write(moodClassifications, (part) => eventSql(moodActual, 'predicted_mood', mood, MOOD_MODEL.name, part));
+  ctx.log.debug('catalog prediction tables written');
   if (valence) await valenceMetrics(ctx, valence, report);
   if (mood) await moodMetrics(ctx, mood, report);
 }

@@ -12,7 +12,9 @@ export async function runPredictiveJob(ctx: BuildContext, metricsSpec: TableSpec
   const started = Date.now();
   const report = new Report();
   const catalog = await fitCatalogModels(ctx, report);
+  ctx.log.debug({ ms: Date.now() - started }, 'catalog models ready');
   await writeCatalogPredictions(ctx, catalog, report);
+  ctx.log.debug({ ms: Date.now() - started }, 'catalog predictions written');
   await runTimeModels(ctx, report);
   await writeRows(ctx, metricsSpec, report.metrics);
   await writeRows(ctx, featureImportance, report.importance, {

@@ -131,6 +131,7 @@ function addMetrics(report: Report, models: Map<string, TimeModel>, baselines: M
 export async function runTimeModels(ctx: BuildContext, report: Report): Promise<void> {
   const trainedAt = new Date().toISOString();
   const fitted = await fitTimeModels(ctx.conn);
+  ctx.log.debug({ listeners: fitted.length }, 'energy time models: fits done');
   const models = new Map(fitted.map((m) => [m.listenerId, m]));
   await loadRows(ctx.conn, 'predictive_time_models', [{ name: 'listener_id', type: 'VARCHAR' }, ...COEFFS.map((name) => ({ name, type: 'DOUBLE' as const }))],
     fitted.map((m) => [m.listenerId, ...m.coefficients]));
@@ -141,6 +142,7 @@ export async function runTimeModels(ctx: BuildContext, report: Report): Promise<
   await ctx.tx.share('predictive_time_models');
   await ctx.tx.share(BASELINES_TABLE);
   const parts = await listenerParts(ctx);
+  ctx.log.debug('energy time models: baselines chosen');
   await ctx.tx.write(energyForecasts, {
     sql: energyForecastSql(), parts: parts.length > 0 ? parts.map((p) => energyForecastSql(p)) : undefined,
     orderBy: energyForecasts.orderBy, inputs: energyForecasts.inputs, portable: true, variables: sqlVariables(ctx.config),
@@ -150,9 +152,11 @@ export async function runTimeModels(ctx: BuildContext, report: Report): Promise<
     return { listenerId: m.listenerId, modelTrainEnd: m.trainEnd, modelTrainRows: m.trainRows, baselineTrainEnd: b?.train_end ?? m.trainEnd, baselineTrainRows: b?.train_rows ?? m.trainRows };
   }));
   await assertBaselineFromTraining(ctx.conn, 'gold.energy_forecasts', `temp.main.${BASELINES_TABLE}`);
+  ctx.log.debug('energy_forecasts written and checked');
   const rows = await queryRows<ClusterRow>(ctx.conn, `
     select listener_id, evaluation_set, ${TRACK_CLUSTER_SQL} as cluster, ${regressionSumsSql('actual_energy', 'predicted_energy', 'baseline_energy')}
     from gold.energy_forecasts where split = 'test' group by all order by all`);
+  ctx.log.debug({ clusters: rows.length }, 'energy time models: test sums read');
   addMetrics(report, models, baselines, trainedAt, rows);
   for (const m of fitted) {
     ENERGY_MODEL.features.forEach((feature, j) => report.importance.push({
